@@ -1,0 +1,47 @@
+# syntax=docker/dockerfile:1
+# One image recipe for all five Custos services; `--build-arg SERVICE=<svc>` picks the entry point.
+#   docker build --build-arg SERVICE=gateway -t custos-gateway .
+# The build stage compiles every app (one `npm run build`), so the five images share that layer
+# in the build cache and differ only in the SERVICE env.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+ENV NX_DAEMON=false \
+    NX_NO_CLOUD=true \
+    NX_TUI=false \
+    CI=true
+# Dependencies first so source edits do not invalidate the `npm ci` layer.
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build \
+ && npm prune --omit=dev --no-audit --no-fund \
+ && npm cache clean --force
+
+FROM ${NODE_IMAGE} AS runtime
+ARG SERVICE
+# Fail the build early on a missing or misspelled service instead of at container start.
+RUN case "${SERVICE}" in \
+      gateway|tracking|registry|authz|audit) ;; \
+      *) echo "build arg SERVICE must be one of gateway, tracking, registry, authz, audit (got '${SERVICE}')" >&2; exit 1 ;; \
+    esac \
+ && groupadd --system --gid 10001 custos \
+ && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \
+      --shell /usr/sbin/nologin custos
+WORKDIR /app
+ENV NODE_ENV=production \
+    SERVICE=${SERVICE} \
+    HTTP_HOST=0.0.0.0
+# Files stay owned by root: the service user can read but never modify its own code
+# (pairs with readOnlyRootFilesystem in Kubernetes).
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+RUN test -f "dist/apps/${SERVICE}/src/main.js" \
+ || { echo "dist/apps/${SERVICE}/src/main.js was not produced by npm run build" >&2; exit 1; }
+USER 10001:10001
+EXPOSE 8080 8081 8082 8083 8084
+# exec: node becomes PID 1 and receives SIGTERM directly (Nest shutdown hooks drain it).
+CMD ["sh", "-c", "exec node dist/apps/$SERVICE/src/main.js"]

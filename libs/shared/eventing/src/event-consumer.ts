@@ -1,0 +1,177 @@
+import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { DataSource, EntityManager } from 'typeorm';
+import { DEAD_LETTER_TOPIC, EventEnvelope, EventSchemaRegistry, EventValidationError } from '@custos/events';
+
+export type EventHandler = (event: EventEnvelope, tx: EntityManager) => Promise<void>;
+
+export interface ConsumerOptions {
+  /** Names the consumer in `processed_events`; one service may run several. */
+  name: string;
+  groupId: string;
+  topics: string[];
+  handle: EventHandler;
+  maxAttempts?: number;
+  retryBaseMs?: number;
+  partitionsConsumedConcurrently?: number;
+  fromBeginning?: boolean;
+  onProcessed?: (count: number) => void;
+  onDeadLettered?: (reason: string) => void;
+  log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
+}
+
+class PoisonMessage extends Error {}
+
+/**
+ * At-least-once delivery, exactly-once effect: the handler's writes and the processed-event id
+ * commit in one transaction, so a redelivered event is recognised and skipped. A batch is applied
+ * in one transaction for throughput; if it fails, its messages are retried one by one so that a
+ * single poison message goes to the dead-letter topic (with the reason) and the partition moves on.
+ */
+export class EventConsumer {
+  private consumer?: Consumer;
+  private connected = false;
+  private readonly maxAttempts: number;
+  private readonly retryBaseMs: number;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly dataSource: DataSource,
+    private readonly registry: EventSchemaRegistry,
+    private readonly deadLetters: Producer,
+    private readonly opts: ConsumerOptions,
+  ) {
+    this.maxAttempts = opts.maxAttempts ?? 5;
+    this.retryBaseMs = opts.retryBaseMs ?? 100;
+  }
+
+  isConnected(): boolean {
+    return this.connected;
+  }
+
+  async start(): Promise<void> {
+    const consumer = this.kafka.consumer({ groupId: this.opts.groupId, allowAutoTopicCreation: false, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+    consumer.on(consumer.events.GROUP_JOIN, () => (this.connected = true));
+    consumer.on(consumer.events.DISCONNECT, () => (this.connected = false));
+    consumer.on(consumer.events.CRASH, (e) => {
+      this.connected = false;
+      this.opts.log?.('error', 'consumer crashed', { consumer: this.opts.name, err: String(e.payload.error), restart: e.payload.restart });
+    });
+    this.consumer = consumer;
+    await consumer.connect();
+    await consumer.subscribe({ topics: this.opts.topics, fromBeginning: this.opts.fromBeginning ?? true });
+    await consumer.run({
+      autoCommit: true,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? 3,
+      eachBatch: (payload) => this.onBatch(payload),
+    });
+  }
+
+  async stop(): Promise<void> {
+    // kafkajs finishes the batch in hand and commits resolved offsets before disconnecting.
+    await this.consumer?.disconnect();
+    this.connected = false;
+  }
+
+  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    const parsed: { message: KafkaMessage; event?: EventEnvelope; poison?: string }[] = batch.messages.map((message) => {
+      try {
+        return { message, event: this.decode(message) };
+      } catch (e) {
+        return { message, poison: e instanceof Error ? e.message : String(e) };
+      }
+    });
+    const clean = parsed.every((p) => p.event);
+    if (clean && parsed.length > 1) {
+      try {
+        await this.dataSource.transaction((tx) => this.applyAll(tx, parsed.map((p) => p.event as EventEnvelope)));
+        for (const p of parsed) resolveOffset(p.message.offset);
+        this.opts.onProcessed?.(parsed.length);
+        await heartbeat();
+        return;
+      } catch (e) {
+        this.opts.log?.('warn', 'batch failed; retrying message by message', { consumer: this.opts.name, err: String(e) });
+      }
+    }
+    for (const p of parsed) {
+      if (!isRunning() || isStale()) return;
+      if (p.poison) {
+        await this.deadLetter(batch.topic, batch.partition, p.message, `invalid event: ${p.poison}`, 0);
+      } else {
+        await this.applyWithRetries(batch.topic, batch.partition, p.message, p.event as EventEnvelope);
+      }
+      resolveOffset(p.message.offset);
+      await heartbeat();
+    }
+  }
+
+  private decode(message: KafkaMessage): EventEnvelope {
+    if (!message.value) throw new PoisonMessage('empty message');
+    let raw: unknown;
+    try {
+      raw = JSON.parse(message.value.toString('utf8'));
+    } catch {
+      throw new PoisonMessage('value is not JSON');
+    }
+    return this.registry.parse(raw);
+  }
+
+  private async applyWithRetries(topic: string, partition: number, message: KafkaMessage, event: EventEnvelope): Promise<void> {
+    let lastError = '';
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      try {
+        await this.dataSource.transaction((tx) => this.applyAll(tx, [event]));
+        this.opts.onProcessed?.(1);
+        return;
+      } catch (e) {
+        lastError = e instanceof Error ? e.message : String(e);
+        if (e instanceof EventValidationError) break;
+        if (attempt < this.maxAttempts) await sleep(this.retryBaseMs * 2 ** (attempt - 1));
+      }
+    }
+    await this.deadLetter(topic, partition, message, `handler failed after ${this.maxAttempts} attempts: ${lastError}`, this.maxAttempts);
+  }
+
+  private async applyAll(tx: EntityManager, events: EventEnvelope[]): Promise<void> {
+    const fresh: string[] = (
+      (await tx.query(
+        `INSERT INTO processed_events (consumer, event_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id`,
+        [this.opts.name, events.map((e) => e.id)],
+      )) as { event_id: string }[]
+    ).map((r) => r.event_id);
+    const todo = new Set(fresh);
+    for (const e of events) {
+      // A duplicate inside one batch is skipped too: only its first occurrence was fresh.
+      if (todo.delete(e.id)) await this.opts.handle(e, tx);
+    }
+  }
+
+  private async deadLetter(topic: string, partition: number, message: KafkaMessage, reason: string, attempts: number): Promise<void> {
+    this.opts.log?.('warn', 'dead-lettering message', { consumer: this.opts.name, topic, partition, offset: message.offset, reason });
+    // If this send fails, the error propagates and the batch is redelivered: never silently dropped.
+    await this.deadLetters.send({
+      topic: DEAD_LETTER_TOPIC,
+      acks: -1,
+      messages: [
+        {
+          key: message.key,
+          value: message.value,
+          headers: {
+            ...message.headers,
+            'custos-dlq-reason': reason.slice(0, 2000),
+            'custos-dlq-consumer': this.opts.name,
+            'custos-dlq-original-topic': topic,
+            'custos-dlq-original-partition': String(partition),
+            'custos-dlq-original-offset': message.offset,
+            'custos-dlq-attempts': String(attempts),
+          },
+        },
+      ],
+    });
+    this.opts.onDeadLettered?.(reason);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,119 @@
+import { EventEnvelope, EventMetadata, EventSchemaRegistry, NewEvent, uuidv7, Context } from '@custos/events';
+import { pgCode, pgConstraint, PG, rows, Sql } from './sql';
+
+export class ConcurrencyError extends Error {
+  constructor(readonly streamId: string, readonly expectedVersion: number) {
+    super(`stream ${streamId} moved past version ${expectedVersion}`);
+  }
+}
+
+interface EventRow {
+  global_position: string;
+  event_id: string;
+  stream_id: string;
+  stream_position: number;
+  type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: EventMetadata;
+  occurred_at: Date;
+}
+
+export interface StoredEvent extends EventEnvelope {
+  globalPosition: bigint;
+}
+
+/** `expectedVersion` is the position of the stream's last event; -1 means "the stream must not exist". */
+export const NO_STREAM = -1;
+
+/**
+ * Append-only event store on the service's own database. Appends run inside the caller's
+ * transaction so read models update atomically with the events (read-your-writes).
+ */
+export class EventStore {
+  constructor(
+    readonly source: Context,
+    private readonly registry: EventSchemaRegistry,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async append(tx: Sql, streamId: string, expectedVersion: number, events: NewEvent[], metadata: EventMetadata): Promise<EventEnvelope[]> {
+    if (events.length === 0) return [];
+    const occurredAt = this.now().toISOString();
+    const envelopes: EventEnvelope[] = events.map((e, i) => {
+      const { data, schemaVersion } = this.registry.validateNew(e);
+      return {
+        id: uuidv7(),
+        type: e.type,
+        schemaVersion,
+        source: this.source,
+        streamId,
+        streamPosition: expectedVersion + 1 + i,
+        occurredAt,
+        data,
+        metadata,
+      };
+    });
+    try {
+      // One statement for the whole batch: a log-batch of 1000 metrics is one event, many events one round trip.
+      await tx.query(
+        `INSERT INTO events (event_id, stream_id, stream_position, type, schema_version, data, metadata, occurred_at)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[], $8::timestamptz[])`,
+        [
+          envelopes.map((e) => e.id),
+          envelopes.map((e) => e.streamId),
+          envelopes.map((e) => e.streamPosition),
+          envelopes.map((e) => e.type),
+          envelopes.map((e) => e.schemaVersion),
+          envelopes.map((e) => JSON.stringify(e.data)),
+          envelopes.map((e) => JSON.stringify(e.metadata)),
+          envelopes.map((e) => e.occurredAt),
+        ],
+      );
+    } catch (e) {
+      if (pgCode(e) === PG.uniqueViolation && pgConstraint(e) === 'events_stream_position_unique') {
+        throw new ConcurrencyError(streamId, expectedVersion);
+      }
+      throw e;
+    }
+    // Wakes the relay at commit; harmless if nobody listens.
+    await tx.query(`SELECT pg_notify('custos_events', '')`);
+    return envelopes;
+  }
+
+  async readStream(sql: Sql, streamId: string, afterPosition = -1): Promise<EventEnvelope[]> {
+    const found = await rows<EventRow>(
+      sql,
+      `SELECT global_position, event_id, stream_id, stream_position, type, schema_version, data, metadata, occurred_at
+       FROM events WHERE stream_id = $1 AND stream_position > $2 ORDER BY stream_position`,
+      [streamId, afterPosition],
+    );
+    return found.map((r) => this.toEnvelope(r));
+  }
+
+  /** Reads the whole store in global order, for projection rebuilds. */
+  async readAll(sql: Sql, afterGlobalPosition: bigint, limit: number): Promise<StoredEvent[]> {
+    const found = await rows<EventRow>(
+      sql,
+      `SELECT global_position, event_id, stream_id, stream_position, type, schema_version, data, metadata, occurred_at
+       FROM events WHERE global_position > $1 ORDER BY global_position LIMIT $2`,
+      [afterGlobalPosition.toString(), limit],
+    );
+    return found.map((r) => ({ ...this.toEnvelope(r), globalPosition: BigInt(r.global_position) }));
+  }
+
+  toEnvelope(r: EventRow): EventEnvelope {
+    // Stored events go through the same validation and upcasting as consumed ones.
+    return this.registry.parse({
+      id: r.event_id,
+      type: r.type,
+      schemaVersion: r.schema_version,
+      source: this.source,
+      streamId: r.stream_id,
+      streamPosition: r.stream_position,
+      occurredAt: new Date(r.occurred_at).toISOString(),
+      data: r.data,
+      metadata: r.metadata,
+    });
+  }
+}

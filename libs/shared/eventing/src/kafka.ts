@@ -1,0 +1,49 @@
+import { Kafka, logLevel, Producer, LogEntry } from 'kafkajs';
+import { ALL_EVENT_TOPICS, DEAD_LETTER_TOPIC } from '@custos/events';
+
+export type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
+
+export function createKafka(clientId: string, brokers: string[], log?: Log): Kafka {
+  return new Kafka({
+    clientId,
+    brokers,
+    connectionTimeout: 3000,
+    requestTimeout: 15000,
+    retry: { initialRetryTime: 200, retries: 8, maxRetryTime: 5000 },
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log: entry }: LogEntry) => {
+        const { message, ...rest } = entry;
+        log?.(level <= logLevel.ERROR ? 'error' : level === logLevel.WARN ? 'warn' : 'info', `kafkajs: ${message}`, rest);
+      },
+  });
+}
+
+/** Idempotent producer: a retried send after a lost ack is written once, in order, per partition. */
+export function createIdempotentProducer(kafka: Kafka): Producer {
+  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+}
+
+/**
+ * Topics are created explicitly at start with configured partition counts; every service ensures
+ * all event topics exist so that consumers can subscribe before the producing service first starts.
+ */
+export async function ensureTopics(kafka: Kafka, partitions: number, topics: string[] = [...ALL_EVENT_TOPICS, DEAD_LETTER_TOPIC]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t));
+    if (missing.length > 0) {
+      await admin
+        .createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })) })
+        .catch((e: unknown) => {
+          // Another service may have created it between list and create.
+          if (!String(e).includes('already exists')) throw e;
+        });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * The narrow SQL surface the event store needs. TypeORM's DataSource, EntityManager and QueryRunner
+ * all satisfy it, so the same code runs inside a caller's transaction or on its own.
+ */
+export interface Sql {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- TypeORM's own signature
+  query(query: string, parameters?: any[]): Promise<any>;
+}
+
+export async function rows<T>(sql: Sql, query: string, params: unknown[] = []): Promise<T[]> {
+  return (await sql.query(query, params)) as T[];
+}
+
+/** PostgreSQL error codes we act on. */
+export const PG = { uniqueViolation: '23505', serializationFailure: '40001', deadlock: '40P01' } as const;
+
+export function pgCode(e: unknown): string | undefined {
+  const err = e as { code?: unknown; driverError?: { code?: unknown } };
+  const code = err?.driverError?.code ?? err?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export function pgConstraint(e: unknown): string | undefined {
+  const err = e as { constraint?: unknown; driverError?: { constraint?: unknown } };
+  const c = err?.driverError?.constraint ?? err?.constraint;
+  return typeof c === 'string' ? c : undefined;
+}

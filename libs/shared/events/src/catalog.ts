@@ -1,0 +1,15 @@
+import { EventSchemaRegistry } from './schema-registry';
+import { trackingEvents } from './contexts/tracking.events';
+import { gatewayEvents } from './contexts/gateway.events';
+import { auditEvents } from './contexts/audit.events';
+import { registryEvents } from './contexts/registry.events';
+import { authzEvents } from './contexts/authz.events';
+
+/** The single catalog of every event type in Custos; every producer and consumer validates against it. */
+export const eventCatalog = new EventSchemaRegistry([
+  ...trackingEvents,
+  ...gatewayEvents,
+  ...auditEvents,
+  ...registryEvents,
+  ...authzEvents,
+]);

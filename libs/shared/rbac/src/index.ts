@@ -1,0 +1,3 @@
+export * from './permissions';
+export * from './actions';
+export * from './authorize';
