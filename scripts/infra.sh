@@ -20,13 +20,13 @@ set -euo pipefail
 
 CUSTOS_REPO_ROOT="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)"
 INFRA_LIB="$CUSTOS_REPO_ROOT/scripts/infra"
-# shellcheck source=infra/common.sh
+# shellcheck source=SCRIPTDIR/infra/common.sh
 source "$INFRA_LIB/common.sh"
-# shellcheck source=infra/pg.sh
+# shellcheck source=SCRIPTDIR/infra/pg.sh
 source "$INFRA_LIB/pg.sh"
-# shellcheck source=infra/kafka.sh
+# shellcheck source=SCRIPTDIR/infra/kafka.sh
 source "$INFRA_LIB/kafka.sh"
-# shellcheck source=infra/minio.sh
+# shellcheck source=SCRIPTDIR/infra/minio.sh
 source "$INFRA_LIB/minio.sh"
 
 ALL_PARTS=(pg kafka minio)
@@ -61,7 +61,8 @@ cmd_up() {
       exit 1
     fi
   fi
-  cmd_env >"$CUSTOS_DATA_DIR/infra.env"
+  # Holds passwords: readable by the owner only.
+  (umask 077 && cmd_env >"$CUSTOS_DATA_DIR/infra.env")
   say all "up in $(since "$start")s; client settings in $CUSTOS_DATA_DIR/infra.env"
 }
 

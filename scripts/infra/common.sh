@@ -77,6 +77,22 @@ connect_host() {
   esac
 }
 
+# True if something accepts TCP connections on <port> (bash's /dev/tcp, no extra tools).
+port_in_use() { # port_in_use <port>
+  (exec 3<>"/dev/tcp/$(connect_host)/$1") 2>/dev/null
+}
+
+# Before starting a part, make sure its ports are free: otherwise a health check could be
+# answered by another stack (or another program) and report a broken start as healthy.
+require_free_ports() { # require_free_ports <part> <port...>
+  local part="$1" port; shift
+  for port in "$@"; do
+    if port_in_use "$port"; then
+      fail_part "$part" "port $port on $(connect_host) is already in use by another process (another stack? set CUSTOS_*_PORT)"
+    fi
+  done
+}
+
 ensure_dir() { mkdir -p -- "$@"; }
 
 now_s() { date +%s; }
@@ -139,10 +155,11 @@ spawn_daemon() { # spawn_daemon <pidfile> <log> <command...>
   local pidfile="$1" log="$2"; shift 2
   rm -f -- "$pidfile"
   printf '\n===== %s: starting %s =====\n' "$(date -Is)" "$1" >>"$log"
+  # shellcheck disable=SC2016 # $$, $0 and $@ belong to the inner shell
   setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" </dev/null >>"$log" 2>&1 &
   # Wait (briefly) for the pid file so callers can rely on it.
-  local i
-  for i in $(seq 1 50); do
+  local _
+  for _ in {1..50}; do
     [[ -s "$pidfile" ]] && return 0
     sleep 0.1
   done

@@ -7,6 +7,8 @@
 //
 //   KAFKA_BROKERS=127.0.0.1:59092 node scripts/infra/kafka-ready.js
 //   KAFKA_READY_TIMEOUT_MS (default 5000) bounds the whole check.
+//   KAFKA_EXPECT_CLUSTER_ID, if set, must match: another stack's broker on the same port
+//   must not pass for ours.
 'use strict';
 
 const brokers = (process.env.KAFKA_BROKERS || '')
@@ -14,6 +16,7 @@ const brokers = (process.env.KAFKA_BROKERS || '')
   .map((b) => b.trim())
   .filter(Boolean);
 const timeoutMs = Number(process.env.KAFKA_READY_TIMEOUT_MS || 5000);
+const expectedClusterId = process.env.KAFKA_EXPECT_CLUSTER_ID || '';
 const quiet = process.argv.includes('--quiet');
 
 function finish(code, message) {
@@ -35,7 +38,8 @@ try {
   process.exit(2);
 }
 
-// Hard deadline, whatever kafkajs is doing.
+// Hard deadline, whatever kafkajs is doing. Not unref()'d: if kafkajs ever left no live
+// handle, node would otherwise exit 0 with nothing checked.
 setTimeout(() => finish(1, `no answer from ${brokers.join(',')} within ${timeoutMs}ms`), timeoutMs);
 
 async function main() {
@@ -53,6 +57,9 @@ async function main() {
     const cluster = await admin.describeCluster();
     if (!cluster.brokers || cluster.brokers.length === 0) {
       throw new Error('cluster reports no brokers');
+    }
+    if (expectedClusterId && cluster.clusterId !== expectedClusterId) {
+      throw new Error(`cluster id ${cluster.clusterId} is not the expected ${expectedClusterId}`);
     }
     const list = cluster.brokers.map((b) => `${b.nodeId}@${b.host}:${b.port}`).join(',');
     return `ready: cluster ${cluster.clusterId}, brokers ${list}, controller ${cluster.controller}`;

@@ -40,7 +40,7 @@ kafka_resolve_jars() {
   say kafka "resolving Kafka $CUSTOS_KAFKA_VERSION jars from Maven Central into $KAFKA_LIBS (first run only)"
   rm -rf -- "$tmp"
   # Resolve into a temp dir and rename, so an interrupted download never looks complete.
-  mvn -q -B -f "$KAFKA_POM" dependency:copy-dependencies \
+  mvn -q -B -Dstyle.color=never -f "$KAFKA_POM" dependency:copy-dependencies \
     -Dkafka.version="$CUSTOS_KAFKA_VERSION" -Dcustos.kafka.libs="$tmp" >>"$log" 2>&1 ||
     fail_part kafka "mvn could not resolve the broker jars"
   [[ -f "$tmp/kafka_2.13-$CUSTOS_KAFKA_VERSION.jar" ]] ||
@@ -92,6 +92,11 @@ kafka_cluster_id() {
 }
 
 # Sets KAFKA_JVM to the java command line (without main class) for the given heap flags.
+# The id the storage was actually formatted with (the truth, if cluster.id was lost).
+kafka_formatted_cluster_id() {
+  sed -n 's/^cluster\.id=//p' "$KAFKA_LOG_DIRS/meta.properties" 2>/dev/null
+}
+
 kafka_jvm_cmd() { # kafka_jvm_cmd <heap flags>
   local -a heap
   read -r -a heap <<<"$1"
@@ -118,7 +123,9 @@ kafka_pid() { pid_if_running "$KAFKA_PIDFILE" "$KAFKA_MAIN $KAFKA_PROPS"; }
 
 kafka_healthy() {
   local rc=0
+  # The expected cluster id makes sure it is OUR broker answering on that port.
   KAFKA_BROKERS="$(kafka_brokers)" KAFKA_READY_TIMEOUT_MS=4000 \
+    KAFKA_EXPECT_CLUSTER_ID="$(kafka_formatted_cluster_id)" \
     node "$CUSTOS_REPO_ROOT/scripts/infra/kafka-ready.js" --quiet || rc=$?
   if [[ $rc -eq 2 ]]; then
     # kafkajs not installed yet (before `npm install`): the best we can do is the port.
@@ -128,7 +135,7 @@ kafka_healthy() {
   fi
 }
 
-kafka_port_open() { (exec 3<>"/dev/tcp/$(connect_host)/$CUSTOS_KAFKA_PORT") 2>/dev/null; }
+kafka_port_open() { port_in_use "$CUSTOS_KAFKA_PORT"; }
 
 kafka_warn_if_no_kafkajs() {
   if ! (cd "$CUSTOS_REPO_ROOT/scripts/infra" && node -e "require.resolve('kafkajs')") >/dev/null 2>&1; then
@@ -140,14 +147,15 @@ kafka_warn_if_no_kafkajs() {
 # Commands
 # ---------------------------------------------------------------------------
 kafka_up() {
+  ensure_dir "$KAFKA_DIR" "$CUSTOS_LOG_DIR"
   need_cmd node nodejs
   kafka_install
-  ensure_dir "$KAFKA_DIR" "$CUSTOS_LOG_DIR"
   kafka_warn_if_no_kafkajs
   local pid
   if pid="$(kafka_pid)"; then
     say kafka "already running (pid $pid)"
   else
+    require_free_ports kafka "$CUSTOS_KAFKA_PORT" "$CUSTOS_KAFKA_CONTROLLER_PORT"
     kafka_render_config
     kafka_format
     say kafka "starting on $CUSTOS_BIND_HOST:$CUSTOS_KAFKA_PORT (controller :$CUSTOS_KAFKA_CONTROLLER_PORT)"

@@ -85,6 +85,7 @@ minio_up() {
   if pid="$(minio_pid)"; then
     say minio "already running (pid $pid)"
   else
+    require_free_ports minio "$CUSTOS_MINIO_PORT" "$CUSTOS_MINIO_CONSOLE_PORT"
     say minio "starting on $CUSTOS_BIND_HOST:$CUSTOS_MINIO_PORT (console :$CUSTOS_MINIO_CONSOLE_PORT)"
     # --certs-dir: MinIO otherwise creates ~/.minio/certs, shared between stacks.
     # MINIO_UPDATE=off: no update checks against the internet.

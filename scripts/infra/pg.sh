@@ -153,6 +153,7 @@ pg_up() {
   if pg_is_running; then
     say pg "already running (pid $(pg_pid || echo '?'))"
   else
+    require_free_ports pg "$CUSTOS_PG_PORT"
     pg_write_config
     say pg "starting on $CUSTOS_BIND_HOST:$CUSTOS_PG_PORT"
     # -W: don't let pg_ctl wait; we wait on a real health check with our own deadline.

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  constructor(readonly variables: string[], detail: string) {
+    super(`invalid configuration: ${detail}`);
+  }
+}
+
+/** Parses the environment once at boot; the error names every bad or missing variable. */
+export function parseConfig<S extends z.ZodTypeAny>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), message: i.message }));
+  throw new ConfigError(
+    issues.map((i) => i.variable),
+    issues.map((i) => `${i.variable}: ${i.message}`).join('; '),
+  );
+}
+
+const port = z.coerce.number().int().min(1).max(65535);
+const csv = z.string().min(1).transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const base64Key = z.string().min(40).regex(/^[A-Za-z0-9+/=]+$/, 'must be base64');
+
+/** Settings every service needs; services extend this schema with their own. */
+export const baseServiceEnv = z.object({
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  HTTP_PORT: port,
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+  KAFKA_BROKERS: csv,
+  KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(3),
+  INTERNAL_TOKEN_PUBLIC_KEY: base64Key,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+});
+export type BaseServiceConfig = z.infer<typeof baseServiceEnv>;
+
+export const s3Env = z.object({
+  S3_ENDPOINT: z.string().url(),
+  S3_ACCESS_KEY: z.string().min(3),
+  S3_SECRET_KEY: z.string().min(8),
+  S3_REGION: z.string().default('us-east-1'),
+});
+
+export const envSchemas = { port, csv, base64Key };

@@ -1,0 +1,86 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { Request, Response } from 'express';
+
+/**
+ * An error with a stable machine-readable code. Domain libraries define their own error classes
+ * with the same two fields (`errorCode`, `httpStatus`), and this one filter maps all of them.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly httpStatus: number,
+    readonly errorCode: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface CodedError {
+  errorCode: string;
+  httpStatus: number;
+  message: string;
+}
+
+function isCoded(e: unknown): e is CodedError {
+  const c = e as Partial<CodedError> | null;
+  return !!c && typeof c.errorCode === 'string' && typeof c.httpStatus === 'number' && typeof c.message === 'string';
+}
+
+const STATUS_CODES: Record<number, string> = {
+  400: 'INVALID_PARAMETER_VALUE',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'ENDPOINT_NOT_FOUND',
+  405: 'BAD_REQUEST',
+  409: 'RESOURCE_CONFLICT',
+  413: 'RESOURCE_LIMIT_EXCEEDED',
+  415: 'BAD_REQUEST',
+  429: 'REQUEST_LIMIT_EXCEEDED',
+  503: 'TEMPORARILY_UNAVAILABLE',
+};
+
+export function toCoded(e: unknown): CodedError {
+  if (isCoded(e)) return e;
+  if (e instanceof HttpException) {
+    const status = e.getStatus();
+    const body = e.getResponse();
+    const msg = typeof body === 'string' ? body : Array.isArray((body as { message?: unknown }).message) ? ((body as { message: string[] }).message).join('; ') : String((body as { message?: unknown }).message ?? e.message);
+    return { httpStatus: status, errorCode: STATUS_CODES[status] ?? (status < 500 ? 'BAD_REQUEST' : 'INTERNAL_ERROR'), message: msg };
+  }
+  // body-parser and friends attach a status to client errors (bad JSON, too large, bad encoding).
+  const status = (e as { status?: unknown; statusCode?: unknown })?.status ?? (e as { statusCode?: unknown })?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return { httpStatus: status, errorCode: STATUS_CODES[status] ?? 'BAD_REQUEST', message: (e as Error).message || 'bad request' };
+  }
+  return { httpStatus: 500, errorCode: 'INTERNAL_ERROR', message: 'internal error' };
+}
+
+/** MLflow routes answer `{error_code, message}`; everything else answers RFC 9457 problem details. */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ErrorFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const req = ctx.getRequest<Request>();
+    const res = ctx.getResponse<Response>();
+    const coded = toCoded(exception);
+    if (coded.httpStatus >= 500) this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    if (isMlflowPath(req.path)) {
+      res.status(coded.httpStatus).json({ error_code: coded.errorCode, message: coded.message });
+    } else {
+      res
+        .status(coded.httpStatus)
+        .type('application/problem+json')
+        .json({ type: `urn:custos:error:${coded.errorCode.toLowerCase()}`, title: coded.errorCode, status: coded.httpStatus, detail: coded.message });
+    }
+  }
+}
+
+export function isMlflowPath(path: string): boolean {
+  return /^\/(ajax-)?api\/[23]\.0\/mlflow/.test(path);
+}

@@ -1,0 +1,52 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { KeyObject } from 'node:crypto';
+import { Request } from 'express';
+import { Action, authorize } from '@custos/rbac';
+import { ApiError } from './errors';
+import { INTERNAL_TOKEN_HEADER, principalFromClaims, verifyInternalToken } from './internal-token';
+import { POLICY_KEY, PUBLIC_KEY } from './policy';
+import { currentContext } from './request-context';
+
+export const INTERNAL_PUBLIC_KEY = Symbol('INTERNAL_PUBLIC_KEY');
+
+/**
+ * Global guard of every service: the caller must present the gateway's internal token, and the
+ * route must declare a policy. Platform-level actions (admin, audit) are decided here; resource
+ * actions are decided by the handler once the resource is known.
+ */
+@Injectable()
+export class InternalAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(INTERNAL_PUBLIC_KEY) private readonly publicKey: KeyObject,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const req = context.switchToHttp().getRequest<Request>();
+    const token = req.headers[INTERNAL_TOKEN_HEADER];
+    if (typeof token !== 'string') throw new ApiError(401, 'UNAUTHENTICATED', 'requests must come through the gateway');
+    let claims;
+    try {
+      claims = verifyInternalToken(this.publicKey, token);
+    } catch (e) {
+      throw new ApiError(401, 'UNAUTHENTICATED', (e as Error).message);
+    }
+    const principal = principalFromClaims(claims);
+    const ctx = currentContext();
+    if (ctx) {
+      ctx.principal = principal;
+      ctx.correlationId = claims.cid;
+      ctx.clientIp = claims.ip;
+    }
+    const action = this.reflector.getAllAndOverride<Action | undefined>(POLICY_KEY, targets);
+    if (!action) throw new ApiError(403, 'PERMISSION_DENIED', 'route declares no policy');
+    if (action.kind !== 'resource') {
+      const decision = authorize(principal, action, undefined, { grants: [], defaultPermission: 'NO_PERMISSIONS' });
+      if (!decision.allowed) throw new ApiError(403, 'PERMISSION_DENIED', `Permission denied: ${decision.reason}`);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,67 @@
+import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Logger } from 'pino';
+import { eventCatalog } from '@custos/events';
+import { CommandExecutor, EventingSchema1732000000000, EventStore } from '@custos/eventing';
+import { BaseServiceConfig } from './config';
+import { ErrorFilter } from './errors';
+import { HealthController } from './health.controller';
+import { INTERNAL_PUBLIC_KEY, InternalAuthGuard } from './internal-auth.guard';
+import { loadPublicKey } from './internal-token';
+import { Metrics } from './metrics';
+import { Readiness } from './readiness';
+import { RequestContextMiddleware } from './request-context.middleware';
+import { LOGGER, SERVICE_CONFIG, SERVICE_DEFINITION, ServiceDefinition } from './service-definition';
+import { ServiceRuntime } from './service-runtime';
+
+/**
+ * The glue every service shares: its database (TypeORM, connected in the background), the event
+ * store and command executor, the outbox relay and consumers, health, metrics, the internal-token
+ * guard and the error mapper. A service module imports this once and adds its own controllers.
+ */
+@Global()
+@Module({})
+export class PlatformModule implements NestModule {
+  static forRoot(def: ServiceDefinition, config: BaseServiceConfig, logger: Logger): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({
+            type: 'postgres',
+            url: config.DATABASE_URL,
+            migrations: [EventingSchema1732000000000, ...def.migrations],
+            migrationsTableName: 'schema_migrations',
+            entities: [],
+            synchronize: false,
+            // Connected by ServiceRuntime with backoff, so the HTTP server (health) starts first.
+            manualInitialization: true,
+            extra: { max: 20, connectionTimeoutMillis: 3000 },
+            logging: false,
+          }),
+        }),
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: SERVICE_DEFINITION, useValue: def },
+        { provide: SERVICE_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: INTERNAL_PUBLIC_KEY, useValue: loadPublicKey(config.INTERNAL_TOKEN_PUBLIC_KEY) },
+        { provide: EventStore, useValue: new EventStore(def.service, eventCatalog) },
+        { provide: CommandExecutor, useFactory: (ds: DataSource, store: EventStore) => new CommandExecutor(ds, store), inject: [DataSource, EventStore] },
+        Readiness,
+        Metrics,
+        ServiceRuntime,
+        { provide: APP_GUARD, useClass: InternalAuthGuard },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+      ],
+      exports: [SERVICE_CONFIG, LOGGER, EventStore, CommandExecutor, Readiness, Metrics, ServiceRuntime, INTERNAL_PUBLIC_KEY],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestContextMiddleware).forRoutes('*');
+  }
+}

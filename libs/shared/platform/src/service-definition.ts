@@ -1,0 +1,32 @@
+import { Type } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { Context, EventEnvelope } from '@custos/events';
+import { Projection } from '@custos/eventing';
+import { z } from 'zod';
+import { baseServiceEnv } from './config';
+
+/** A consumer's effect; runs inside the transaction that records the event as processed. */
+export interface EventHandlerService {
+  handle(event: EventEnvelope, tx: EntityManager): Promise<void>;
+}
+
+export interface ConsumerDefinition {
+  name: string;
+  topics: string[];
+  handler: Type<EventHandlerService>;
+}
+
+export interface ServiceDefinition {
+  service: Context;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM takes migration classes
+  migrations: Function[];
+  consumers?: ConsumerDefinition[];
+  /** Read models maintained from this service's own events; rebuildable by replay. */
+  projections?: Type<Projection>[];
+  /** The service's config schema (extends the base). */
+  configSchema: typeof baseServiceEnv | z.ZodType<z.infer<typeof baseServiceEnv>>;
+}
+
+export const SERVICE_DEFINITION = Symbol('SERVICE_DEFINITION');
+export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
+export const LOGGER = Symbol('LOGGER');

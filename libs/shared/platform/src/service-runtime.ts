@@ -1,0 +1,157 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { Admin, Kafka, Producer } from 'kafkajs';
+import { Logger } from 'pino';
+import { eventCatalog, topicFor } from '@custos/events';
+import { createIdempotentProducer, createKafka, ensureTopics, EventConsumer, EventStore, OutboxRelay } from '@custos/eventing';
+import { BaseServiceConfig } from './config';
+import { logFn } from './logger';
+import { Metrics } from './metrics';
+import { Readiness } from './readiness';
+import { LOGGER, SERVICE_CONFIG, SERVICE_DEFINITION, ServiceDefinition } from './service-definition';
+
+export const runtimeMode = { passive: false };
+
+/**
+ * Owns the service's connections. The HTTP server listens at once; PostgreSQL and Kafka are
+ * connected in the background with backoff, so a service started before its dependencies reports
+ * not-ready instead of crash-looping, and becomes ready when they answer.
+ */
+@Injectable()
+export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly kafka: Kafka;
+  readonly producer: Producer;
+  private admin?: Admin;
+  private relay?: OutboxRelay;
+  private consumers: EventConsumer[] = [];
+  private stopping = false;
+  private dbUp = false;
+  private kafkaUp = false;
+  private producerUp = false;
+  private pinger?: NodeJS.Timeout;
+  private startup?: Promise<void>;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly store: EventStore,
+    private readonly readiness: Readiness,
+    private readonly metrics: Metrics,
+    private readonly moduleRef: ModuleRef,
+    @Inject(SERVICE_DEFINITION) private readonly def: ServiceDefinition,
+    @Inject(SERVICE_CONFIG) private readonly config: BaseServiceConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.kafka = createKafka(`custos-${def.service}`, config.KAFKA_BROKERS, logFn(logger.child({ component: 'kafka' })));
+    this.producer = createIdempotentProducer(this.kafka);
+    this.producer.on(this.producer.events.CONNECT, () => (this.producerUp = true));
+    this.producer.on(this.producer.events.DISCONNECT, () => (this.producerUp = false));
+    readiness.register('postgres', () => this.dbUp);
+    readiness.register('kafka', () => this.kafkaUp && this.producerUp);
+  }
+
+  onApplicationBootstrap(): void {
+    if (runtimeMode.passive) return;
+    this.startup = this.start();
+  }
+
+  /** Resolves once every dependency has been reached at least once (tests and the CLI wait on it). */
+  whenStarted(): Promise<void> {
+    return this.startup ?? Promise.resolve();
+  }
+
+  private async start(): Promise<void> {
+    await this.retry('postgres', async () => {
+      if (!this.dataSource.isInitialized) await this.dataSource.initialize();
+      await this.migrate();
+    });
+    this.dbUp = true;
+    await this.retry('kafka', async () => {
+      await ensureTopics(this.kafka, this.config.KAFKA_TOPIC_PARTITIONS);
+      await this.producer.connect();
+      this.admin = this.kafka.admin();
+      await this.admin.connect();
+    });
+    this.kafkaUp = true;
+    if (this.stopping) return;
+    this.pinger = setInterval(() => void this.ping(), 2000);
+    this.relay = new OutboxRelay(this.dataSource, this.store, this.producer, {
+      name: this.def.service,
+      topic: topicFor(this.def.service),
+      databaseUrl: this.config.DATABASE_URL,
+      onPublished: (n) => this.metrics.eventsPublished.inc(n),
+      log: logFn(this.logger.child({ component: 'relay' })),
+    });
+    this.relay.start();
+    for (const c of this.def.consumers ?? []) {
+      const handler = this.moduleRef.get(c.handler, { strict: false });
+      const consumer = new EventConsumer(this.kafka, this.dataSource, eventCatalog, this.producer, {
+        name: c.name,
+        groupId: `custos-${this.def.service}-${c.name}`,
+        topics: c.topics,
+        handle: (event, tx) => handler.handle(event, tx),
+        onProcessed: (n) => this.metrics.eventsConsumed.inc({ consumer: c.name }, n),
+        onDeadLettered: () => this.metrics.deadLettered.inc({ consumer: c.name }),
+        log: logFn(this.logger.child({ component: 'consumer', consumer: c.name })),
+      });
+      this.readiness.register(`consumer:${c.name}`, () => consumer.isConnected());
+      this.consumers.push(consumer);
+      void this.retry(`consumer ${c.name}`, () => consumer.start());
+    }
+    this.logger.info({ service: this.def.service }, 'dependencies reached; relay and consumers running');
+  }
+
+  private async migrate(): Promise<void> {
+    // Replicas start together: one runs the migrations, the others wait on the lock.
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      await runner.query(`SELECT pg_advisory_lock(hashtext('custos-migrations'))`);
+      await this.dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await runner.query(`SELECT pg_advisory_unlock(hashtext('custos-migrations'))`).catch(() => undefined);
+      await runner.release();
+    }
+  }
+
+  private async ping(): Promise<void> {
+    try {
+      await this.dataSource.query('SELECT 1');
+      this.dbUp = true;
+    } catch {
+      this.dbUp = false;
+    }
+    try {
+      await this.admin?.describeCluster();
+      this.kafkaUp = true;
+    } catch {
+      this.kafkaUp = false;
+    }
+  }
+
+  private async retry(what: string, fn: () => Promise<void>): Promise<void> {
+    let delay = 250;
+    for (let attempt = 1; !this.stopping; attempt++) {
+      try {
+        await fn();
+        return;
+      } catch (e) {
+        this.logger.warn({ dependency: what, attempt, retryInMs: delay, err: (e as Error).message }, `waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 5000);
+      }
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.pinger) clearInterval(this.pinger);
+    // Drain consumers first (they commit what they applied), then flush the outbox, then close.
+    await Promise.allSettled(this.consumers.map((c) => c.stop()));
+    await this.relay?.stop();
+    await this.admin?.disconnect().catch(() => undefined);
+    await this.producer.disconnect().catch(() => undefined);
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    this.logger.info('stopped');
+  }
+}
