@@ -39,29 +39,31 @@ pg_install() {
 }
 
 # The postgres user must be able to walk down to the data dir. Grant search (x) only,
-# never read, on any parent that blocks it (e.g. a repo cloned under /root).
+# never read, on any ancestor that blocks it (e.g. a repo cloned under /root). Checked from
+# / downwards, since a blocked parent makes every directory below it look blocked too.
 pg_fix_traversal() {
   [[ $EUID -eq 0 ]] || return 0
-  local dir="$CUSTOS_DATA_DIR"
-  while [[ "$dir" != / ]]; do
-    if ! runuser -u "$PG_OS_USER" -- test -x "$dir"; then
-      say pg "granting search permission (o+x) on $dir so '$PG_OS_USER' can reach the data dir"
-      chmod o+x -- "$dir"
+  local path="" part
+  local -a parts
+  IFS=/ read -r -a parts <<<"${CUSTOS_DATA_DIR#/}"
+  for part in "${parts[@]}"; do
+    path+="/$part"
+    if ! runuser -u "$PG_OS_USER" -- test -x "$path"; then
+      say pg "granting search permission (o+x) on $path so '$PG_OS_USER' can reach the data dir"
+      chmod o+x -- "$path"
     fi
-    dir="$(dirname -- "$dir")"
   done
 }
 
 pg_prepare_dirs() {
-  ensure_dir "$CUSTOS_LOG_DIR" "$PG_DIR"
+  ensure_dir "$CUSTOS_LOG_DIR" "$PG_RUN"
   local log; log="$(log_file pg)"
   touch -- "$log"
   if [[ $EUID -eq 0 ]]; then
-    # pg_ctl (running as postgres) appends to the log itself.
-    chown "$PG_OS_USER:" -- "$PG_DIR" "$log"
+    # The server runs as postgres; pg_ctl (as postgres) appends to the log itself.
+    chown "$PG_OS_USER:" -- "$PG_DIR" "$PG_RUN" "$log"
   fi
   chmod 700 -- "$PG_DIR"
-  as_pg mkdir -p -- "$PG_RUN"
   pg_fix_traversal
 }
 

@@ -16,7 +16,13 @@ export type AppModuleFactory<C extends BaseServiceConfig> = (config: C, logger: 
  * Starts a service: config first (a bad value exits non-zero naming the variable), then Nest.
  * `main.js rebuild-projections` replays the store into the read models instead of serving.
  */
-export async function bootstrapService<C extends BaseServiceConfig>(def: ServiceDefinition, appModule: AppModuleFactory<C>, argv = process.argv.slice(2)): Promise<void> {
+export async function bootstrapService<C extends BaseServiceConfig>(
+  def: ServiceDefinition,
+  appModule: AppModuleFactory<C>,
+  argv = process.argv.slice(2),
+  /** Runs before body parsing and routing are installed (the gateway mounts its streaming proxy here). */
+  configure?: (app: NestExpressApplication) => void,
+): Promise<void> {
   let config: C;
   try {
     config = parseConfig(def.configSchema, process.env) as C;
@@ -37,6 +43,7 @@ export async function bootstrapService<C extends BaseServiceConfig>(def: Service
   app.enableShutdownHooks();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  configure?.(app);
   app.useBodyParser('json', { limit: '16mb', type: ['application/json', 'application/*+json'] });
   const server = await app.listen(config.HTTP_PORT, config.HTTP_HOST);
   server.keepAliveTimeout = 65_000;

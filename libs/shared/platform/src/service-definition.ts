@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { Context, EventEnvelope } from '@custos/events';
 import { Projection } from '@custos/eventing';
 import { z } from 'zod';
-import { baseServiceEnv } from './config';
+import { BaseServiceConfig } from './config';
 
 /** A consumer's effect; runs inside the transaction that records the event as processed. */
 export interface EventHandlerService {
@@ -24,7 +24,7 @@ export interface ServiceDefinition {
   /** Read models maintained from this service's own events; rebuildable by replay. */
   projections?: Type<Projection>[];
   /** The service's config schema (extends the base). */
-  configSchema: typeof baseServiceEnv | z.ZodType<z.infer<typeof baseServiceEnv>>;
+  configSchema: z.ZodType<BaseServiceConfig, z.ZodTypeDef, unknown>;
 }
 
 export const SERVICE_DEFINITION = Symbol('SERVICE_DEFINITION');

@@ -1,0 +1,27 @@
+import { Module, DynamicModule } from '@nestjs/common';
+import { Logger } from 'pino';
+import { ALL_EVENT_TOPICS } from '@custos/events';
+import { PlatformModule, ServiceDefinition } from '@custos/platform';
+import { auditEnv, AuditConfig } from './audit.config';
+import { AuditLog1732000000100 } from './migrations/1732000000100-audit-log';
+import { AuditLogHandler } from './consumers/audit-log.handler';
+import { AuditController } from './controllers/audit.controller';
+
+export const auditService: ServiceDefinition = {
+  service: 'audit',
+  configSchema: auditEnv,
+  migrations: [AuditLog1732000000100],
+  consumers: [{ name: 'audit-log', topics: ALL_EVENT_TOPICS, handler: AuditLogHandler }],
+};
+
+@Module({})
+export class AuditModule {
+  static forRoot(config: AuditConfig, logger: Logger): DynamicModule {
+    return {
+      module: AuditModule,
+      imports: [PlatformModule.forRoot(auditService, config, logger)],
+      controllers: [AuditController],
+      providers: [AuditLogHandler],
+    };
+  }
+}

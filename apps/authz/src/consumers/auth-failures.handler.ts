@@ -1,0 +1,18 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { EventData, EventEnvelope, RequestDenied } from '@custos/events';
+import { EventHandlerService } from '@custos/platform';
+
+@Injectable()
+export class AuthFailuresHandler implements EventHandlerService {
+  async handle(event: EventEnvelope, tx: EntityManager): Promise<void> {
+    if (event.type !== RequestDenied.type) return;
+    const d = event.data as EventData<typeof RequestDenied>;
+    if (d.reason !== 'invalid_credentials' || !d.claimedAccount) return;
+    await tx.query(
+      `INSERT INTO auth_failures (account, failures, last_failure_at, last_client_ip) VALUES ($1, 1, $2, $3)
+       ON CONFLICT (account) DO UPDATE SET failures = auth_failures.failures + 1, last_failure_at = EXCLUDED.last_failure_at, last_client_ip = EXCLUDED.last_client_ip`,
+      [d.claimedAccount, event.occurredAt, event.metadata.clientIp ?? null],
+    );
+  }
+}

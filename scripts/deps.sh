@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Installs node modules when package-lock.json changed since the last install (npm's cache is
+# reused across clones), so both README commands work on a fresh clone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+stamp="node_modules/.custos-lock-hash"
+want="$(sha256sum package-lock.json | cut -d' ' -f1)"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  echo "[deps] npm ci" >&2
+  npm ci --no-audit --no-fund --prefer-offline --loglevel=error
+  echo "$want" >"$stamp"
+fi
