@@ -131,14 +131,15 @@ pg_psql_admin() {
   as_pg "$CUSTOS_PG_BIN/psql" -qAtX -v ON_ERROR_STOP=1 -h "$PG_RUN" -p "$CUSTOS_PG_PORT" -U postgres -d postgres "$@"
 }
 
-# Login role and databases, idempotent. Runs on every `up` (cheap) so a changed password
+# Login role and databases, idempotent. CREATEDB because integration tests and the MLflow
+# benchmark make throwaway databases on this project-local cluster. Runs on every `up` (cheap) so a changed password
 # or a newly listed database is applied. SQL goes via stdin so the password is not in argv.
 pg_bootstrap() {
   local role="$CUSTOS_PG_USER" pw="${CUSTOS_PG_PASSWORD//\'/\'\'}" db sql
   sql="SET client_min_messages = warning;
 SELECT format('CREATE ROLE %I LOGIN', '$role')
   WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$role') \\gexec
-ALTER ROLE \"$role\" WITH LOGIN PASSWORD '$pw';"
+ALTER ROLE \"$role\" WITH LOGIN CREATEDB PASSWORD '$pw';"
   for db in "${CUSTOS_PG_DATABASES[@]}"; do
     sql+="
 SELECT format('CREATE DATABASE %I OWNER %I', '$db', '$role')

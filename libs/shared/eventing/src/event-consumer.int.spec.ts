@@ -1,0 +1,92 @@
+import { Kafka, Producer } from 'kafkajs';
+import { DEAD_LETTER_TOPIC, eventCatalog, EventEnvelope, ExperimentCreated, uuidv7 } from '@custos/events';
+import { collect, createTestDatabase, createTopic, TestDatabase, testKafka, uniqueName, waitFor } from '@custos/testing';
+import { EventConsumer } from './event-consumer';
+import { createIdempotentProducer, ensureTopics } from './kafka';
+import { headerString } from './kafka-codec';
+
+function envelope(name: string): EventEnvelope {
+  return {
+    id: uuidv7(),
+    type: ExperimentCreated.type,
+    schemaVersion: 2,
+    source: 'tracking',
+    streamId: `experiment-${name}`,
+    streamPosition: 0,
+    occurredAt: new Date().toISOString(),
+    data: { experimentId: name, name, artifactLocation: 'x', tags: [] },
+    metadata: { correlationId: 'consumer-test', actor: { type: 'system', id: 'test' } },
+  };
+}
+
+describe('event consumer on real Kafka and PostgreSQL', () => {
+  let db: TestDatabase;
+  let kafka: Kafka;
+  let producer: Producer;
+  let consumer: EventConsumer;
+  const name = uniqueName('consumer');
+  const topic = uniqueName('consumer-topic');
+  const handled: string[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase('consumer');
+    await db.dataSource.query(`CREATE TABLE effects (event_id uuid NOT NULL, name text NOT NULL)`);
+    kafka = testKafka();
+    await ensureTopics(kafka, 1, [DEAD_LETTER_TOPIC]);
+    await createTopic(kafka, topic, 1);
+    producer = createIdempotentProducer(kafka);
+    await producer.connect();
+    consumer = new EventConsumer(kafka, db.dataSource, eventCatalog, producer, {
+      name,
+      groupId: name,
+      topics: [topic],
+      maxAttempts: 3,
+      retryBaseMs: 10,
+      handle: async (e, tx) => {
+        const n = (e.data as { name: string }).name;
+        handled.push(n);
+        if (n === 'poison') throw new Error('boom: cannot apply');
+        await tx.query(`INSERT INTO effects (event_id, name) VALUES ($1, $2)`, [e.id, n]);
+      },
+    });
+    await consumer.start();
+  });
+
+  afterAll(async () => {
+    await consumer.stop();
+    await producer.disconnect();
+    await db.drop();
+  });
+
+  const effects = async () => (await db.dataSource.query(`SELECT name FROM effects ORDER BY name`)) as { name: string }[];
+  const send = (...values: (string | EventEnvelope)[]) =>
+    producer.send({ topic, messages: values.map((v) => ({ key: 'k', value: typeof v === 'string' ? v : JSON.stringify(v) })) });
+
+  it('applies a duplicated delivery once, in the same batch and redelivered later', async () => {
+    const first = envelope('first');
+    await send(first, first);
+    await waitFor('first effect', async () => (await effects()).some((r) => r.name === 'first'));
+    await send(first, envelope('second'));
+    await waitFor('second effect', async () => (await effects()).some((r) => r.name === 'second'));
+    expect((await effects()).map((r) => r.name)).toEqual(['first', 'second']);
+    const [{ count }] = await db.dataSource.query(`SELECT count(*)::int AS count FROM processed_events WHERE consumer = $1`, [name]);
+    expect(count).toBe(2);
+  });
+
+  it('dead-letters poison messages with the reason and keeps the partition moving', async () => {
+    await send('this is not json', envelope('poison'), JSON.stringify({ ...envelope('bad'), type: 'tracking.NoSuchEvent' }), envelope('after'));
+    await waitFor('event after the poison', async () => (await effects()).some((r) => r.name === 'after'), 30_000);
+    expect(handled.filter((n) => n === 'poison')).toHaveLength(3);
+
+    const dlq = await collect(kafka, DEAD_LETTER_TOPIC, (m) => m.filter((x) => headerString(x.headers, 'custos-dlq-consumer') === name).length >= 3, 30_000);
+    const mine = dlq.filter((m) => headerString(m.headers, 'custos-dlq-consumer') === name);
+    const reasons = mine.map((m) => headerString(m.headers, 'custos-dlq-reason'));
+    expect(reasons).toEqual([
+      'invalid event: value is not JSON',
+      'handler failed after 3 attempts: boom: cannot apply',
+      expect.stringContaining('unknown event type tracking.NoSuchEvent'),
+    ]);
+    expect(mine.every((m) => headerString(m.headers, 'custos-dlq-original-topic') === topic)).toBe(true);
+    expect((await effects()).map((r) => r.name)).toEqual(['after', 'first', 'second']);
+  });
+});

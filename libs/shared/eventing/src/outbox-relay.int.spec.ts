@@ -1,0 +1,88 @@
+import { Kafka, Producer } from 'kafkajs';
+import { eventCatalog, EventMetadata, ExperimentCreated } from '@custos/events';
+import { collect, createTestDatabase, createTopic, TestDatabase, testKafka, uniqueName } from '@custos/testing';
+import { ConcurrencyError, EventStore, NO_STREAM } from './event-store';
+import { OutboxRelay } from './outbox-relay';
+import { createIdempotentProducer } from './kafka';
+
+const meta: EventMetadata = { correlationId: 'relay-test', actor: { type: 'system', id: 'test' } };
+const created = (name: string) => ({ type: ExperimentCreated.type, data: { experimentId: name, name, artifactLocation: `mlflow-artifacts:/${name}`, tags: [] } });
+
+describe('outbox relay on real PostgreSQL and Kafka', () => {
+  let db: TestDatabase;
+  let kafka: Kafka;
+  let producer: Producer;
+  const store = new EventStore('tracking', eventCatalog);
+
+  beforeAll(async () => {
+    db = await createTestDatabase('relay');
+    kafka = testKafka();
+    producer = createIdempotentProducer(kafka);
+    await producer.connect();
+  });
+  afterAll(async () => {
+    await producer.disconnect();
+    await db.drop();
+  });
+
+  it('does not skip an event whose transaction took its position early but committed late', async () => {
+    const topic = uniqueName('relay-late');
+    await createTopic(kafka, topic);
+    const relay = new OutboxRelay(db.dataSource, store, producer, { name: topic, topic, databaseUrl: db.url });
+
+    const early = db.dataSource.createQueryRunner();
+    await early.connect();
+    await early.startTransaction();
+    await store.append(early, 'experiment-early', NO_STREAM, [created('early')], meta);
+    await db.dataSource.transaction((tx) => store.append(tx, 'experiment-late', NO_STREAM, [created('late')], meta));
+
+    // The later transaction has committed, but publishing it now would move the checkpoint past the early one.
+    expect(await relay.publishAvailable()).toBe(0);
+    await early.commitTransaction();
+    await early.release();
+    expect(await relay.publishAvailable()).toBe(2);
+    expect(await relay.publishAvailable()).toBe(0);
+
+    const msgs = await collect(kafka, topic, (m) => m.length >= 2);
+    const streams = msgs.map((m) => JSON.parse(m.value!.toString()).streamId);
+    expect(streams).toEqual(['experiment-early', 'experiment-late']);
+    expect(msgs.map((m) => m.key!.toString())).toEqual(streams);
+  });
+
+  it('publishes a rolled-back neighbour never and keeps per-stream order', async () => {
+    const topic = uniqueName('relay-order');
+    await createTopic(kafka, topic);
+    const relay = new OutboxRelay(db.dataSource, store, producer, { name: topic, topic, databaseUrl: db.url });
+    const stream = uniqueName('experiment');
+    await db.dataSource.transaction((tx) => store.append(tx, stream, NO_STREAM, [created('a')], meta));
+    await db.dataSource
+      .transaction(async (tx) => {
+        await store.append(tx, uniqueName('experiment'), NO_STREAM, [created('rolled-back')], meta);
+        throw new Error('abort');
+      })
+      .catch(() => undefined);
+    await db.dataSource.transaction((tx) => store.append(tx, stream, 0, [created('b')], meta));
+    // A new relay starts from the beginning of the store: the first test's two events come first.
+    expect(await relay.publishAvailable()).toBe(4);
+    const msgs = await collect(kafka, topic, (m) => m.length >= 4);
+    expect(msgs.map((m) => JSON.parse(m.value!.toString()).data.name)).toEqual(['early', 'late', 'a', 'b']);
+  });
+
+  it('refuses an append at a stale expected version', async () => {
+    const stream = uniqueName('experiment');
+    await db.dataSource.transaction((tx) => store.append(tx, stream, NO_STREAM, [created('x')], meta));
+    await expect(db.dataSource.transaction((tx) => store.append(tx, stream, NO_STREAM, [created('y')], meta))).rejects.toBeInstanceOf(ConcurrencyError);
+    expect((await store.readStream(db.dataSource, stream)).map((e) => e.streamPosition)).toEqual([0]);
+  });
+
+  it('refuses to update or delete stored events', async () => {
+    await expect(db.dataSource.query(`UPDATE events SET type = 'x'`)).rejects.toThrow(/append-only/);
+    await expect(db.dataSource.query(`DELETE FROM events`)).rejects.toThrow(/append-only/);
+  });
+
+  it('validates events at append time', async () => {
+    await expect(
+      db.dataSource.transaction((tx) => store.append(tx, 'experiment-bad', NO_STREAM, [{ type: ExperimentCreated.type, data: { name: 5 } }], meta)),
+    ).rejects.toThrow(/invalid|Expected/);
+  });
+});

@@ -1,0 +1,3 @@
+export * from './infra-env';
+export * from './test-database';
+export * from './kafka-helpers';
