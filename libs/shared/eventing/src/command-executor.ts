@@ -1,6 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { EventEnvelope, EventMetadata, NewEvent } from '@custos/events';
-import { Decider } from './decider';
+import { Decider, EventEnvelope, EventMetadata, NewEvent } from '@custos/events';
 import { ConcurrencyError, EventStore, NO_STREAM } from './event-store';
 import { rows } from './sql';
 

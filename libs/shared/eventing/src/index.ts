@@ -1,5 +1,4 @@
 export * from './sql';
-export * from './decider';
 export * from './event-store';
 export * from './command-executor';
 export * from './outbox-relay';

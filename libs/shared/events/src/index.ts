@@ -8,3 +8,4 @@ export * from './contexts/gateway.events';
 export * from './contexts/audit.events';
 export * from './contexts/registry.events';
 export * from './contexts/authz.events';
+export * from './decider';

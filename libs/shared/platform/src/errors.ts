@@ -21,9 +21,12 @@ interface CodedError {
   message: string;
 }
 
-function isCoded(e: unknown): e is CodedError {
-  const c = e as Partial<CodedError> | null;
-  return !!c && typeof c.errorCode === 'string' && typeof c.httpStatus === 'number' && typeof c.message === 'string';
+/** Domain errors name their code `errorCode` or `code` (e.g. TrackingError); both map the same way. */
+function asCoded(e: unknown): CodedError | undefined {
+  const c = e as { errorCode?: unknown; code?: unknown; httpStatus?: unknown; message?: unknown } | null;
+  if (!c || typeof c.httpStatus !== 'number' || typeof c.message !== 'string') return undefined;
+  const code = typeof c.errorCode === 'string' ? c.errorCode : typeof c.code === 'string' ? c.code : undefined;
+  return code ? { errorCode: code, httpStatus: c.httpStatus, message: c.message } : undefined;
 }
 
 const STATUS_CODES: Record<number, string> = {
@@ -40,7 +43,8 @@ const STATUS_CODES: Record<number, string> = {
 };
 
 export function toCoded(e: unknown): CodedError {
-  if (isCoded(e)) return e;
+  const coded = asCoded(e);
+  if (coded) return coded;
   if (e instanceof HttpException) {
     const status = e.getStatus();
     const body = e.getResponse();
@@ -51,6 +55,12 @@ export function toCoded(e: unknown): CodedError {
   const status = (e as { status?: unknown; statusCode?: unknown })?.status ?? (e as { statusCode?: unknown })?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return { httpStatus: status, errorCode: STATUS_CODES[status] ?? 'BAD_REQUEST', message: (e as Error).message || 'bad request' };
+  }
+  // A dependency that is down is temporary: 503 lets the client retry instead of failing the job.
+  const name = (e as Error)?.name ?? '';
+  const sysCode = (e as { code?: unknown })?.code;
+  if (name === 'CannotExecuteNotConnectedError' || sysCode === 'ECONNREFUSED' || sysCode === '57P01' || sysCode === '57P03') {
+    return { httpStatus: 503, errorCode: 'TEMPORARILY_UNAVAILABLE', message: 'a dependency is unavailable; retry shortly' };
   }
   return { httpStatus: 500, errorCode: 'INTERNAL_ERROR', message: 'internal error' };
 }

@@ -10,6 +10,11 @@ export interface EventHandlerService {
   handle(event: EventEnvelope, tx: EntityManager): Promise<void>;
 }
 
+/** Work that needs the database migrated, run once per start (e.g. seeding the Default experiment). */
+export interface StartupTask {
+  run(): Promise<void>;
+}
+
 export interface ConsumerDefinition {
   name: string;
   topics: string[];
@@ -23,6 +28,7 @@ export interface ServiceDefinition {
   consumers?: ConsumerDefinition[];
   /** Read models maintained from this service's own events; rebuildable by replay. */
   projections?: Type<Projection>[];
+  startupTasks?: Type<StartupTask>[];
   /** The service's config schema (extends the base). */
   configSchema: z.ZodType<BaseServiceConfig, z.ZodTypeDef, unknown>;
 }

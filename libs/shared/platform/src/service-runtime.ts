@@ -64,6 +64,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
     await this.retry('postgres', async () => {
       if (!this.dataSource.isInitialized) await this.dataSource.initialize();
       await this.migrate();
+      for (const t of this.def.startupTasks ?? []) await this.moduleRef.get(t, { strict: false }).run();
     });
     this.dbUp = true;
     await this.retry('kafka', async () => {

@@ -1,4 +1,4 @@
-import { NewEvent } from '@custos/events';
+import { NewEvent } from './envelope';
 
 /**
  * Write-side business logic as pure functions: `decide` turns a command and the current state into

@@ -1,0 +1,156 @@
+import { Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { Request } from 'express';
+import { DataSource } from 'typeorm';
+import { Actions } from '@custos/rbac';
+import { Policy } from '@custos/platform';
+import {
+  decodePageToken,
+  encodePageToken,
+  KeyValue,
+  parseExperimentsFilter,
+  parseOrderByList,
+  SEARCH_MAX_RESULTS_DEFAULT,
+  SqlParams,
+  TrackingError,
+  translateExperimentSearch,
+  lifecycleStages,
+  validateSearchExperimentsMaxResults,
+} from '@custos/tracking-domain';
+import { ExperimentAccess, ExperimentRow } from '../access/experiment-access.service';
+import { ExperimentCommands } from '../commands/experiment-commands.service';
+import { MlflowRequest } from '../http/mlflow-request';
+import { experimentJson, parseViewType } from '../http/mlflow-json';
+
+const noExperiment = (id: string) => `No Experiment with id=${id} exists`;
+
+@Controller(['api/2.0/mlflow/experiments', 'ajax-api/2.0/mlflow/experiments'])
+export class ExperimentsController {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly access: ExperimentAccess,
+    private readonly commands: ExperimentCommands,
+  ) {}
+
+  @Post('create')
+  @HttpCode(200)
+  @Policy(Actions.authenticated())
+  async create(@Req() req: Request) {
+    const r = new MlflowRequest(req);
+    const tags = r.list('tags').map(toKeyValue);
+    const id = await this.commands.create(r.string('name'), r.optionalString('artifact_location'), tags);
+    return { experiment_id: id };
+  }
+
+  @Get('get')
+  @Policy(Actions.onExperiment('READ'))
+  async get(@Req() req: Request) {
+    const id = new MlflowRequest(req).string('experiment_id');
+    const row = await this.access.require(id, 'READ', noExperiment(id));
+    return { experiment: await this.withTags(row) };
+  }
+
+  @Get('get-by-name')
+  @Policy(Actions.onExperiment('READ'))
+  async getByName(@Req() req: Request) {
+    const name = new MlflowRequest(req).string('experiment_name');
+    const notFound = `Could not find experiment with name '${name}'`;
+    const [found] = (await this.ds.query(`SELECT experiment_id FROM experiments WHERE name = $1`, [name])) as { experiment_id: string }[];
+    if (!found) throw TrackingError.notFound(notFound);
+    const row = await this.access.require(found.experiment_id, 'READ', notFound);
+    return { experiment: await this.withTags(row) };
+  }
+
+  // Lists are open to any caller and filtered to what the caller may read.
+  @Get('search')
+  @Policy(Actions.authenticated())
+  searchGet(@Req() req: Request) {
+    return this.search(req);
+  }
+
+  @Post('search')
+  @HttpCode(200)
+  @Policy(Actions.authenticated())
+  async search(@Req() req: Request) {
+    const r = new MlflowRequest(req);
+    const maxResults = r.optionalInt('max_results') ?? SEARCH_MAX_RESULTS_DEFAULT;
+    validateSearchExperimentsMaxResults(maxResults);
+    const offset = decodePageToken(r.optionalString('page_token'));
+    const p = new SqlParams();
+    const stages = p.bind(lifecycleStages(parseViewType(r.optionalString('view_type'))));
+    const readable = this.access.readableCondition(p);
+    const s = translateExperimentSearch(parseExperimentsFilter(r.optionalString('filter')), parseOrderByList(r.stringList('order_by'), 'experiments'), p);
+    const rows = (await this.ds.query(
+      `SELECT e.* FROM experiments e WHERE e.lifecycle_stage = ANY(${stages}::text[]) AND ${readable} AND ${s.where}
+       ORDER BY ${s.orderBy} LIMIT ${p.bind(maxResults + 1)} OFFSET ${p.bind(offset)}`,
+      p.values,
+    )) as ExperimentRow[];
+    const page = rows.slice(0, maxResults);
+    const experiments = await Promise.all(page.map((row) => this.withTags(row)));
+    return rows.length > maxResults ? { experiments, next_page_token: encodePageToken(offset + maxResults) } : { experiments };
+  }
+
+  @Post('update')
+  @HttpCode(200)
+  @Policy(Actions.onExperiment('EDIT'))
+  async update(@Req() req: Request) {
+    const r = new MlflowRequest(req);
+    const id = r.string('experiment_id');
+    await this.access.require(id, 'EDIT', noExperiment(id));
+    const newName = r.string('new_name');
+    await this.commands.execute({ type: 'RenameExperiment', experimentId: id, newName }, newName);
+    return {};
+  }
+
+  @Post('delete')
+  @HttpCode(200)
+  @Policy(Actions.onExperiment('MANAGE'))
+  async delete(@Req() req: Request) {
+    const id = new MlflowRequest(req).string('experiment_id');
+    await this.access.require(id, 'MANAGE', noExperiment(id));
+    await this.commands.execute({ type: 'DeleteExperiment', experimentId: id });
+    return {};
+  }
+
+  @Post('restore')
+  @HttpCode(200)
+  @Policy(Actions.onExperiment('MANAGE'))
+  async restore(@Req() req: Request) {
+    const id = new MlflowRequest(req).string('experiment_id');
+    await this.access.require(id, 'MANAGE', noExperiment(id));
+    await this.commands.execute({ type: 'RestoreExperiment', experimentId: id });
+    return {};
+  }
+
+  @Post('set-experiment-tag')
+  @HttpCode(200)
+  @Policy(Actions.onExperiment('EDIT'))
+  async setTag(@Req() req: Request) {
+    const r = new MlflowRequest(req);
+    const id = r.string('experiment_id');
+    await this.access.require(id, 'EDIT', noExperiment(id));
+    await this.commands.execute({ type: 'SetExperimentTag', experimentId: id, key: r.string('key'), value: r.optionalString('value') ?? '' });
+    return {};
+  }
+
+  @Post('delete-experiment-tag')
+  @HttpCode(200)
+  @Policy(Actions.onExperiment('EDIT'))
+  async deleteTag(@Req() req: Request) {
+    const r = new MlflowRequest(req);
+    const id = r.string('experiment_id');
+    await this.access.require(id, 'EDIT', noExperiment(id));
+    await this.commands.execute({ type: 'DeleteExperimentTag', experimentId: id, key: r.string('key') });
+    return {};
+  }
+
+  private async withTags(row: ExperimentRow) {
+    const tags = (await this.ds.query(`SELECT key, value FROM experiment_tags WHERE experiment_id = $1 ORDER BY key`, [row.experiment_id])) as KeyValue[];
+    return experimentJson(row, tags);
+  }
+}
+
+function toKeyValue(t: unknown): KeyValue {
+  const o = t as { key?: unknown; value?: unknown } | null;
+  if (!o || typeof o.key !== 'string') throw TrackingError.invalidParameter(`Invalid value for parameter 'tags': each tag needs a string key.`);
+  return { key: o.key, value: o.value === undefined || o.value === null ? '' : String(o.value) };
+}

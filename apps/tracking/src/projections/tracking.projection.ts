@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { EventEnvelope } from '@custos/events';
+import { Projection } from '@custos/eventing';
+import { applyExperimentEvent } from './experiments.projection';
+import { applyRunEvent } from './runs.projection';
+
+/**
+ * All of tracking's read models. Applied inline in each command's transaction and, for
+ * `rebuild-projections`, over the whole store in order; both paths run this same code.
+ */
+@Injectable()
+export class TrackingProjection implements Projection {
+  readonly name = 'tracking-read-models';
+  readonly tables = ['experiments', 'experiment_tags', 'runs', 'run_params', 'run_tags', 'run_latest_metrics', 'run_metrics', 'run_inputs'];
+
+  async apply(tx: EntityManager, event: EventEnvelope): Promise<void> {
+    if (event.type.startsWith('tracking.Experiment')) return applyExperimentEvent(tx, event);
+    return applyRunEvent(tx, event);
+  }
+
+  /** The inline form the command executor takes. */
+  readonly inline = async (tx: EntityManager, events: EventEnvelope[]): Promise<void> => {
+    for (const e of events) await this.apply(tx, e);
+  };
+}
