@@ -1,6 +1,7 @@
 import type { Config } from 'jest';
 import { readFileSync } from 'node:fs';
 
+// Timeouts for int/e2e are passed on the command line (testTimeout is not a per-project option).
 // One jest run per test level (unit / int / e2e), selected by file suffix, so the fast tests run alone.
 const base = JSON.parse(readFileSync(`${__dirname}/tsconfig.base.json`, 'utf8')) as {
   compilerOptions: { paths: Record<string, string[]> };
@@ -20,8 +21,8 @@ const common = {
 const config: Config = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.unit.spec.ts'] },
-    { ...common, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/**/*.int.spec.ts'], testTimeout: 60_000 },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/{apps,libs}/**/*.e2e.spec.ts'], testTimeout: 120_000 },
+    { ...common, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/**/*.int.spec.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/{apps,libs}/**/*.e2e.spec.ts'] },
   ],
 };
 export default config;

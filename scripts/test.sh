@@ -52,9 +52,9 @@ if [ "$(cat "$RESULTS/infra-up.rc")" != 0 ]; then
   cat "$RESULTS/infra-up.log"; step_names+=(infra); step_status+=(fail)
 else
   step_names+=(infra); step_status+=(pass)
-  run_step integration jest_level int --runInBand --forceExit
+  run_step integration jest_level int --runInBand --forceExit --testTimeout=60000
   run_step stack-up bash scripts/stack.sh up
-  run_step e2e jest_level e2e --runInBand --forceExit
+  run_step e2e jest_level e2e --runInBand --forceExit --testTimeout=120000
   if [ -f conformance/run.sh ]; then run_step conformance bash conformance/run.sh "$RESULTS"; fi
   [ "${step_status[-1]}" = fail ] && LINES=80 bash scripts/stack.sh logs
 fi

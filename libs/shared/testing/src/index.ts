@@ -1,3 +1,5 @@
 export * from './infra-env';
 export * from './test-database';
 export * from './kafka-helpers';
+export * from './tcp-proxy';
+export * from './http';
