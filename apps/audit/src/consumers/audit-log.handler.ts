@@ -4,20 +4,50 @@ import { EventEnvelope } from '@custos/events';
 import { EventHandlerService } from '@custos/platform';
 import { canonicalJson, linkHash, toAuditEntry } from '@custos/audit-domain';
 
-/** Appends every consumed event to the hash chain; runs inside the consumer's exactly-once transaction. */
+/**
+ * Appends consumed events to the hash chain inside the consumer's exactly-once transaction. The
+ * chain is serial by nature: the head row is locked once per batch, the links are computed in
+ * memory and written with one statement.
+ */
 @Injectable()
 export class AuditLogHandler implements EventHandlerService {
-  async handle(event: EventEnvelope, tx: EntityManager): Promise<void> {
+  handle(event: EventEnvelope, tx: EntityManager): Promise<void> {
+    return this.handleBatch([event], tx);
+  }
+
+  async handleBatch(events: EventEnvelope[], tx: EntityManager): Promise<void> {
     const [head] = (await tx.query(`SELECT sequence, hash FROM audit_chain_head FOR UPDATE`)) as { sequence: string; hash: string }[];
-    const entry = toAuditEntry(event);
-    const canonical = canonicalJson(entry);
-    const sequence = Number(head.sequence) + 1;
-    const hash = linkHash(head.hash, sequence, canonical);
+    let sequence = Number(head.sequence);
+    let prev = head.hash;
+    const rows = events.map((event) => {
+      const entry = toAuditEntry(event);
+      const canonical = canonicalJson(entry);
+      sequence += 1;
+      const hash = linkHash(prev, sequence, canonical);
+      const row = { sequence, entry, canonical, prevHash: prev, hash };
+      prev = hash;
+      return row;
+    });
+    const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
     await tx.query(
       `INSERT INTO audit_entries (sequence, event_id, source, type, stream_id, actor_type, actor_id, correlation_id, client_ip, occurred_at, canonical, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [sequence, entry.eventId, entry.source, entry.type, entry.streamId, entry.actorType, entry.actorId, entry.correlationId, entry.clientIp ?? null, entry.occurredAt, canonical, head.hash, hash],
+       SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::text[], $12::text[], $13::text[])`,
+      [
+        col((r) => r.sequence),
+        col((r) => r.entry.eventId),
+        col((r) => r.entry.source),
+        col((r) => r.entry.type),
+        col((r) => r.entry.streamId),
+        col((r) => r.entry.actorType),
+        col((r) => r.entry.actorId),
+        col((r) => r.entry.correlationId),
+        col((r) => r.entry.clientIp ?? null),
+        col((r) => r.entry.occurredAt),
+        col((r) => r.canonical),
+        col((r) => r.prevHash),
+        col((r) => r.hash),
+      ],
     );
-    await tx.query(`UPDATE audit_chain_head SET sequence = $1, hash = $2`, [sequence, hash]);
+    await tx.query(`UPDATE audit_chain_head SET sequence = $1, hash = $2`, [sequence, prev]);
   }
 }

@@ -20,7 +20,7 @@ export class AuditLog1732000000100 implements MigrationInterface {
         correlation_id text NOT NULL,
         client_ip text,
         occurred_at timestamptz NOT NULL,
-        recorded_at timestamptz NOT NULL DEFAULT now(),
+        recorded_at timestamptz NOT NULL DEFAULT clock_timestamp(),
         canonical text NOT NULL,
         prev_hash char(64) NOT NULL,
         hash char(64) NOT NULL

@@ -3,6 +3,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { DEAD_LETTER_TOPIC, EventEnvelope, EventSchemaRegistry, EventValidationError } from '@custos/events';
 
 export type EventHandler = (event: EventEnvelope, tx: EntityManager) => Promise<void>;
+/** Optional set-at-a-time form for handlers that gain from it (audit chains a whole batch at once). */
+export type BatchEventHandler = (events: EventEnvelope[], tx: EntityManager) => Promise<void>;
 
 export interface ConsumerOptions {
   /** Names the consumer in `processed_events`; one service may run several. */
@@ -10,6 +12,7 @@ export interface ConsumerOptions {
   groupId: string;
   topics: string[];
   handle: EventHandler;
+  handleBatch?: BatchEventHandler;
   maxAttempts?: number;
   retryBaseMs?: number;
   partitionsConsumedConcurrently?: number;
@@ -140,10 +143,13 @@ export class EventConsumer {
       )) as { event_id: string }[]
     ).map((r) => r.event_id);
     const todo = new Set(fresh);
-    for (const e of events) {
-      // A duplicate inside one batch is skipped too: only its first occurrence was fresh.
-      if (todo.delete(e.id)) await this.opts.handle(e, tx);
+    // A duplicate inside one batch is skipped too: only its first occurrence was fresh.
+    const effective = events.filter((e) => todo.delete(e.id));
+    if (this.opts.handleBatch) {
+      if (effective.length > 0) await this.opts.handleBatch(effective, tx);
+      return;
     }
+    for (const e of effective) await this.opts.handle(e, tx);
   }
 
   private async deadLetter(topic: string, partition: number, message: KafkaMessage, reason: string, attempts: number): Promise<void> {

@@ -8,6 +8,8 @@ import { BaseServiceConfig } from './config';
 /** A consumer's effect; runs inside the transaction that records the event as processed. */
 export interface EventHandlerService {
   handle(event: EventEnvelope, tx: EntityManager): Promise<void>;
+  /** When present, used for whole batches (same exactly-once transaction). */
+  handleBatch?(events: EventEnvelope[], tx: EntityManager): Promise<void>;
 }
 
 /** Work that needs the database migrated, run once per start (e.g. seeding the Default experiment). */

@@ -91,6 +91,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
         groupId: `custos-${this.def.service}-${c.name}`,
         topics: c.topics,
         handle: (event, tx) => handler.handle(event, tx),
+        handleBatch: handler.handleBatch ? (events, tx) => handler.handleBatch!(events, tx) : undefined,
         onProcessed: (n) => this.metrics.eventsConsumed.inc({ consumer: c.name }, n),
         onDeadLettered: () => this.metrics.deadLettered.inc({ consumer: c.name }),
         log: logFn(this.logger.child({ component: 'consumer', consumer: c.name })),
