@@ -1,4 +1,4 @@
-import { EventEnvelope } from '@custos/events';
+import { EventEnvelope, sensitiveFields } from '@custos/events';
 
 /** What the compliance team asks of every entry: who did what, to which resource, when, from where. */
 export interface AuditEntry {
@@ -27,6 +27,15 @@ export function toAuditEntry(e: EventEnvelope): AuditEntry {
     actorId: e.metadata.actor.id,
     correlationId: e.metadata.correlationId,
     ...(e.metadata.clientIp ? { clientIp: e.metadata.clientIp } : {}),
-    data: e.data,
+    data: redact(e.type, e.data),
   };
+}
+
+/** Credential hashes reach the services that verify them, never the audit log: the field stays, marked. */
+function redact(type: string, data: unknown): unknown {
+  const fields = sensitiveFields[type];
+  if (!fields || typeof data !== 'object' || data === null) return data;
+  const copy: Record<string, unknown> = { ...(data as Record<string, unknown>) };
+  for (const f of fields) if (f in copy && copy[f] !== null) copy[f] = '[redacted]';
+  return copy;
 }

@@ -3,7 +3,7 @@ import { trackingEvents } from './contexts/tracking.events';
 import { gatewayEvents } from './contexts/gateway.events';
 import { auditEvents } from './contexts/audit.events';
 import { registryEvents } from './contexts/registry.events';
-import { authzEvents } from './contexts/authz.events';
+import { authzEvents, authzSensitiveFields } from './contexts/authz.events';
 
 /** The single catalog of every event type in Custos; every producer and consumer validates against it. */
 export const eventCatalog = new EventSchemaRegistry([
@@ -13,3 +13,6 @@ export const eventCatalog = new EventSchemaRegistry([
   ...registryEvents,
   ...authzEvents,
 ]);
+
+/** Per event type, data fields that must not be copied into the audit record (credential hashes). */
+export const sensitiveFields: Readonly<Record<string, readonly string[]>> = { ...authzSensitiveFields };
