@@ -6,7 +6,9 @@ cd "$(dirname "$0")/.."
 stamp="node_modules/.custos-lock-hash"
 want="$(sha256sum package-lock.json | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  echo "[deps] npm ci" >&2
-  npm ci --no-audit --no-fund --prefer-offline --loglevel=error
+  # `npm install` honours the lock file; this npm's `npm ci` rejects lock files that omit other
+  # platforms' optional binaries (even ones it wrote itself).
+  echo "[deps] npm install (lock file changed)" >&2
+  npm install --no-audit --no-fund --prefer-offline --loglevel=error
   echo "$want" >"$stamp"
 fi
