@@ -1,6 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Logger } from 'pino';
 import { PlatformModule, ServiceDefinition } from '@custos/platform';
+import { topicFor } from '@custos/events';
+import { AccessGrants1732000001000, AccessProjectionHandler, GrantsPolicyLoader } from '@custos/access';
 import { trackingEnv, TrackingConfig } from './tracking.config';
 import { TrackingReadModels1732000000400 } from './migrations/1732000000400-tracking-read-models';
 import { TrackingProjection } from './projections/tracking.projection';
@@ -8,13 +10,25 @@ import { ExperimentAccess } from './access/experiment-access.service';
 import { ExperimentCommands } from './commands/experiment-commands.service';
 import { DefaultExperimentTask } from './commands/default-experiment.task';
 import { ExperimentsController } from './controllers/experiments.controller';
+import { RunsAndLoggedModels1732000000500 } from './migrations/1732000000500-runs-and-logged-models';
+import { RunAccess } from './access/run-access.service';
+import { LoggedModelAccess } from './access/logged-model-access.service';
+import { RunCommands } from './commands/run-commands.service';
+import { LoggedModelCommands } from './commands/logged-model-commands.service';
+import { ExperimentLifecycle } from './commands/experiment-lifecycle.service';
+import { RunsController } from './controllers/runs.controller';
+import { RunDataController } from './controllers/run-data.controller';
+import { MetricsController } from './controllers/metrics.controller';
+import { LoggedModelsController } from './controllers/logged-models.controller';
 
 export const trackingService: ServiceDefinition = {
   service: 'tracking',
   configSchema: trackingEnv,
-  migrations: [TrackingReadModels1732000000400],
+  migrations: [TrackingReadModels1732000000400, AccessGrants1732000001000, RunsAndLoggedModels1732000000500],
   projections: [TrackingProjection],
   startupTasks: [DefaultExperimentTask],
+  consumers: [{ name: 'access', topics: [topicFor('authz')], handler: AccessProjectionHandler }],
+  policyContextLoader: GrantsPolicyLoader,
 };
 
 @Module({})
@@ -23,8 +37,8 @@ export class TrackingModule {
     return {
       module: TrackingModule,
       imports: [PlatformModule.forRoot(trackingService, config, logger)],
-      controllers: [ExperimentsController],
-      providers: [TrackingProjection, ExperimentAccess, ExperimentCommands, DefaultExperimentTask],
+      controllers: [ExperimentsController, RunsController, RunDataController, MetricsController, LoggedModelsController],
+      providers: [TrackingProjection, ExperimentAccess, ExperimentCommands, DefaultExperimentTask, AccessProjectionHandler, RunAccess, LoggedModelAccess, RunCommands, LoggedModelCommands, ExperimentLifecycle],
     };
   }
 }

@@ -2,19 +2,22 @@ import 'reflect-metadata';
 import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { IncomingMessage } from 'node:http';
+import { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { Logger } from 'pino';
 import { rebuildProjections, EventStore, Projection } from '@custos/eventing';
 import { BaseServiceConfig, ConfigError, parseConfig } from './config';
 import { createLogger, NestPinoLogger } from './logger';
-import { ServiceDefinition } from './service-definition';
+import { ServiceCommand, ServiceDefinition } from './service-definition';
 import { runtimeMode } from './service-runtime';
 
 export type AppModuleFactory<C extends BaseServiceConfig> = (config: C, logger: Logger) => DynamicModule | Type<unknown>;
 
 /**
  * Starts a service: config first (a bad value exits non-zero naming the variable), then Nest.
- * `main.js rebuild-projections` replays the store into the read models instead of serving.
+ * `main.js rebuild-projections` replays the store into the read models instead of serving;
+ * `main.js <command>` runs one of the service's declared operator commands.
  */
 export async function bootstrapService<C extends BaseServiceConfig>(
   def: ServiceDefinition,
@@ -27,16 +30,23 @@ export async function bootstrapService<C extends BaseServiceConfig>(
   try {
     config = parseConfig(def.configSchema, process.env) as C;
   } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(JSON.stringify({ level: 'fatal', service: def.service, msg: e.message, variables: e.variables }) + '\n');
-      process.exit(78);
-    }
+    exitOnConfigError(def, e);
     throw e;
   }
   const logger = createLogger(def.service, config.LOG_LEVEL);
-  if (argv[0] === 'rebuild-projections') return rebuild(def, appModule(config, logger), logger);
+  let module: DynamicModule | Type<unknown>;
+  try {
+    // A module may validate settings the schema cannot (e.g. key material) and throw ConfigError.
+    module = appModule(config, logger);
+  } catch (e) {
+    exitOnConfigError(def, e);
+    throw e;
+  }
+  if (argv[0] === 'rebuild-projections') return rebuild(def, module, logger);
+  const command = def.commands && Object.hasOwn(def.commands, argv[0] ?? '') ? def.commands[argv[0]] : undefined;
+  if (command) return runCommand(argv[0], command, argv.slice(1), module, logger);
 
-  const app = await NestFactory.create<NestExpressApplication>(appModule(config, logger), {
+  const app = await NestFactory.create<NestExpressApplication>(module, {
     logger: new NestPinoLogger(logger),
     bodyParser: false,
   });
@@ -44,7 +54,7 @@ export async function bootstrapService<C extends BaseServiceConfig>(
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   configure?.(app);
-  app.useBodyParser('json', { limit: '16mb', type: ['application/json', 'application/*+json'] });
+  installBodyParsers(app, def);
   const server = await app.listen(config.HTTP_PORT, config.HTTP_HOST);
   server.keepAliveTimeout = 65_000;
   logger.info({ host: config.HTTP_HOST, port: config.HTTP_PORT }, `${def.service} listening`);
@@ -52,6 +62,44 @@ export async function bootstrapService<C extends BaseServiceConfig>(
   for (const sig of ['SIGTERM', 'SIGINT'] as const) {
     process.once(sig, () => setTimeout(() => process.exit(0), config.SHUTDOWN_TIMEOUT_MS).unref());
   }
+}
+
+const JSON_TYPES = ['application/json', 'application/*+json'];
+
+/** JSON bodies are parsed, except on the service's streamed-body paths, which reach handlers as raw streams. */
+export function installBodyParsers(app: NestExpressApplication, def: Pick<ServiceDefinition, 'streamedBodyPaths'>): void {
+  const streamed = def.streamedBodyPaths ?? [];
+  const isJson = (req: IncomingMessage) => {
+    const path = (req.url ?? '/').split('?')[0];
+    return !streamed.some((re) => re.test(path)) && Boolean((req as Request).is(JSON_TYPES));
+  };
+  app.useBodyParser('json', { limit: '16mb', type: streamed.length > 0 ? isJson : JSON_TYPES });
+}
+
+function exitOnConfigError(def: ServiceDefinition, e: unknown): void {
+  if (!(e instanceof ConfigError)) return;
+  process.stderr.write(JSON.stringify({ level: 'fatal', service: def.service, msg: e.message, variables: e.variables }) + '\n');
+  process.exit(78);
+}
+
+async function runCommand(name: string, command: Type<ServiceCommand>, args: string[], module: DynamicModule | Type<unknown>, logger: Logger): Promise<void> {
+  // Like a rebuild, a command talks to its database and its own stores only.
+  runtimeMode.passive = true;
+  const app = await NestFactory.createApplicationContext(module, { logger: new NestPinoLogger(logger) });
+  const ds = app.get(DataSource);
+  let code = 0;
+  try {
+    await ds.initialize();
+    await app.get(command, { strict: false }).run(args);
+    logger.info({ command: name }, 'command finished');
+  } catch (e) {
+    logger.fatal({ command: name, err: (e as Error).message }, 'command failed');
+    code = 1;
+  } finally {
+    if (ds.isInitialized) await ds.destroy();
+    await app.close().catch(() => undefined);
+  }
+  process.exit(code);
 }
 
 async function rebuild(def: ServiceDefinition, module: DynamicModule | Type<unknown>, logger: Logger): Promise<void> {

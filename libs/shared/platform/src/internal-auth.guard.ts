@@ -1,14 +1,20 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { KeyObject } from 'node:crypto';
 import { Request } from 'express';
-import { Action, authorize } from '@custos/rbac';
+import { Action, authorize, PolicyContext, Principal } from '@custos/rbac';
 import { ApiError } from './errors';
 import { INTERNAL_TOKEN_HEADER, principalFromClaims, verifyInternalToken } from './internal-token';
 import { POLICY_KEY, PUBLIC_KEY } from './policy';
 import { currentContext } from './request-context';
 
 export const INTERNAL_PUBLIC_KEY = Symbol('INTERNAL_PUBLIC_KEY');
+export const POLICY_CONTEXT_LOADER = Symbol('POLICY_CONTEXT_LOADER');
+
+/** Supplies a principal's grants; provided by services that keep a local grants projection. */
+export interface PolicyContextLoader {
+  load(principal: Principal): Promise<PolicyContext>;
+}
 
 /**
  * Global guard of every service: the caller must present the gateway's internal token, and the
@@ -20,9 +26,10 @@ export class InternalAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     @Inject(INTERNAL_PUBLIC_KEY) private readonly publicKey: KeyObject,
+    @Optional() @Inject(POLICY_CONTEXT_LOADER) private readonly policyLoader?: PolicyContextLoader,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const req = context.switchToHttp().getRequest<Request>();
@@ -43,6 +50,7 @@ export class InternalAuthGuard implements CanActivate {
     }
     const action = this.reflector.getAllAndOverride<Action | undefined>(POLICY_KEY, targets);
     if (!action) throw new ApiError(403, 'PERMISSION_DENIED', 'route declares no policy');
+    if (ctx && this.policyLoader) ctx.policy = await this.policyLoader.load(principal);
     if (action.kind !== 'resource') {
       const decision = authorize(principal, action, undefined, { grants: [], defaultPermission: 'NO_PERMISSIONS' });
       if (!decision.allowed) throw new ApiError(403, 'PERMISSION_DENIED', `Permission denied: ${decision.reason}`);

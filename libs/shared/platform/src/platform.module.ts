@@ -8,7 +8,7 @@ import { CommandExecutor, EventingSchema1732000000000, EventStore } from '@custo
 import { BaseServiceConfig } from './config';
 import { ErrorFilter } from './errors';
 import { HealthController } from './health.controller';
-import { INTERNAL_PUBLIC_KEY, InternalAuthGuard } from './internal-auth.guard';
+import { INTERNAL_PUBLIC_KEY, InternalAuthGuard, POLICY_CONTEXT_LOADER } from './internal-auth.guard';
 import { loadPublicKey } from './internal-token';
 import { Metrics } from './metrics';
 import { Readiness } from './readiness';
@@ -54,6 +54,7 @@ export class PlatformModule implements NestModule {
         Readiness,
         Metrics,
         ServiceRuntime,
+        ...(def.policyContextLoader ? [{ provide: POLICY_CONTEXT_LOADER, useClass: def.policyContextLoader }] : []),
         { provide: APP_GUARD, useClass: InternalAuthGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
       ],

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Principal } from '@custos/rbac';
+import { PolicyContext, Principal } from '@custos/rbac';
 
 /** What one request carries through the call stack: correlation for logs and events, and who asks. */
 export interface RequestContext {
@@ -7,6 +7,8 @@ export interface RequestContext {
   principal?: Principal;
   clientIp?: string;
   traceparent?: string;
+  /** The caller's grants and the default permission, loaded once per request by services that decide access. */
+  policy?: PolicyContext;
 }
 
 export const requestContext = new AsyncLocalStorage<RequestContext>();

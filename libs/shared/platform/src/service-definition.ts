@@ -4,6 +4,7 @@ import { Context, EventEnvelope } from '@custos/events';
 import { Projection } from '@custos/eventing';
 import { z } from 'zod';
 import { BaseServiceConfig } from './config';
+import { PolicyContextLoader } from './internal-auth.guard';
 
 /** A consumer's effect; runs inside the transaction that records the event as processed. */
 export interface EventHandlerService {
@@ -15,6 +16,11 @@ export interface EventHandlerService {
 /** Work that needs the database migrated, run once per start (e.g. seeding the Default experiment). */
 export interface StartupTask {
   run(): Promise<void>;
+}
+
+/** A one-off operation run as `main.js <name> [args...]` instead of serving (e.g. a key rotation). */
+export interface ServiceCommand {
+  run(args: string[]): Promise<void>;
 }
 
 export interface ConsumerDefinition {
@@ -31,6 +37,12 @@ export interface ServiceDefinition {
   /** Read models maintained from this service's own events; rebuildable by replay. */
   projections?: Type<Projection>[];
   startupTasks?: Type<StartupTask>[];
+  /** Operator commands by name; they run with the database only (no HTTP, relay or consumers). */
+  commands?: Record<string, Type<ServiceCommand>>;
+  /** Paths whose request bodies the handler reads as a stream: the JSON parser never touches them. */
+  streamedBodyPaths?: RegExp[];
+  /** Loads each caller's grants into the request context (services that decide object-level access). */
+  policyContextLoader?: Type<PolicyContextLoader>;
   /** The service's config schema (extends the base). */
   configSchema: z.ZodType<BaseServiceConfig, z.ZodTypeDef, unknown>;
 }

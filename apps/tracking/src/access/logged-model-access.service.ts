@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Permission } from '@custos/rbac';
+import { TrackingError } from '@custos/tracking-domain';
+import { ExperimentAccess } from './experiment-access.service';
+
+export interface LoggedModelRow {
+  model_id: string;
+  experiment_id: string;
+  name: string;
+  artifact_location: string;
+  creation_timestamp_ms: string;
+  last_updated_timestamp_ms: string;
+  status: 'PENDING' | 'READY' | 'FAILED';
+  lifecycle_stage: string;
+  model_type: string | null;
+  source_run_id: string | null;
+  creator_id: string;
+}
+
+export const loggedModelNotFound = (modelId: string) => `Logged model with ID '${modelId}' not found.`;
+
+/**
+ * Logged models are checked through their experiment, like runs. A deleted model is "not found"
+ * unless the caller asks for deleted ones (MLflow's `allow_deleted`); writes to a deleted model are
+ * refused by the decider with the same message.
+ */
+@Injectable()
+export class LoggedModelAccess {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly experiments: ExperimentAccess,
+  ) {}
+
+  async require(modelId: string, permission: Permission, allowDeleted = true): Promise<LoggedModelRow> {
+    const [model] = (await this.ds.query(`SELECT * FROM logged_models WHERE model_id = $1`, [modelId])) as LoggedModelRow[];
+    if (!model || (!allowDeleted && model.lifecycle_stage === 'deleted')) throw TrackingError.notFound(loggedModelNotFound(modelId));
+    await this.experiments.require(model.experiment_id, permission, loggedModelNotFound(modelId));
+    return model;
+  }
+
+  /** Models that exist must be writable; ids no model has are left to the store, as in MLflow. */
+  async requireExisting(modelIds: readonly string[], permission: Permission): Promise<void> {
+    if (modelIds.length === 0) return;
+    const rows = (await this.ds.query(`SELECT model_id FROM logged_models WHERE model_id = ANY($1::text[])`, [[...new Set(modelIds)]])) as { model_id: string }[];
+    for (const r of rows) await this.require(r.model_id, permission);
+  }
+}
