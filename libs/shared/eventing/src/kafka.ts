@@ -3,6 +3,9 @@ import { ALL_EVENT_TOPICS, DEAD_LETTER_TOPIC } from '@custos/events';
 
 export type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 
+// We key every message by stream id; the default (murmur2-compatible) partitioner is what we want.
+process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+
 export function createKafka(clientId: string, brokers: string[], log?: Log): Kafka {
   return new Kafka({
     clientId,

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { Admin, Kafka, Producer } from 'kafkajs';
@@ -19,7 +19,7 @@ export const runtimeMode = { passive: false };
  * not-ready instead of crash-looping, and becomes ready when they answer.
  */
 @Injectable()
-export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   readonly kafka: Kafka;
   readonly producer: Producer;
   private admin?: Admin;
@@ -145,15 +145,18 @@ export class ServiceRuntime implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /**
+   * Runs before any module's onApplicationShutdown, i.e. while the database pool (closed by the
+   * TypeORM module) is still open: drain consumers (they commit what they applied), then flush the
+   * outbox, then close Kafka.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     if (this.pinger) clearInterval(this.pinger);
-    // Drain consumers first (they commit what they applied), then flush the outbox, then close.
     await Promise.allSettled(this.consumers.map((c) => c.stop()));
     await this.relay?.stop();
     await this.admin?.disconnect().catch(() => undefined);
     await this.producer.disconnect().catch(() => undefined);
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
     this.logger.info('stopped');
   }
 }
