@@ -3,3 +3,4 @@ export * from './test-database';
 export * from './kafka-helpers';
 export * from './tcp-proxy';
 export * from './http';
+export * from './route-policies';

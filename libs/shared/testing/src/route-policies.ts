@@ -1,0 +1,70 @@
+import { DynamicModule, Type } from '@nestjs/common';
+import { ModulesContainer, NestFactory } from '@nestjs/core';
+import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
+import { generateKeyPairSync } from 'node:crypto';
+import { POLICY_KEY, PUBLIC_KEY, runtimeMode } from '@custos/platform';
+
+export interface RouteInfo {
+  route: string;
+  policy: 'public' | 'declared' | 'missing';
+}
+
+/** Environment good enough to construct a service's module without connecting to anything. */
+export function offlineServiceEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  return {
+    HTTP_PORT: '1',
+    DATABASE_URL: 'postgres://nobody:nothing@127.0.0.1:1/none',
+    KAFKA_BROKERS: '127.0.0.1:1',
+    INTERNAL_TOKEN_PUBLIC_KEY: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+    INTERNAL_TOKEN_PRIVATE_KEY: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+    BOOTSTRAP_ADMIN_API_KEY: 'x'.repeat(32),
+    TRACKING_URL: 'http://127.0.0.1:1',
+    REGISTRY_URL: 'http://127.0.0.1:1',
+    AUTHZ_URL: 'http://127.0.0.1:1',
+    AUDIT_URL: 'http://127.0.0.1:1',
+    S3_ENDPOINT: 'http://127.0.0.1:1',
+    S3_ACCESS_KEY: 'nobody',
+    S3_SECRET_KEY: 'nothing-at-all',
+    ARTIFACT_MASTER_KEYS: `k1:${Buffer.alloc(32).toString('base64')}`,
+    ARTIFACT_ACTIVE_KEY_ID: 'k1',
+    LOG_LEVEL: 'silent',
+    ...extra,
+  };
+}
+
+/**
+ * Every HTTP route a service registers, with whether it declares a policy. Deny by default means
+ * a route without one is refused at run time; this makes the omission visible before that.
+ */
+export async function listRoutePolicies(module: DynamicModule | Type<unknown>): Promise<RouteInfo[]> {
+  runtimeMode.passive = true;
+  const app = await NestFactory.create(module, { logger: false, abortOnError: false });
+  try {
+    const routes: RouteInfo[] = [];
+    for (const mod of app.get(ModulesContainer).values()) {
+      for (const wrapper of mod.controllers.values()) {
+        const cls = wrapper.metatype as Type<unknown> | undefined;
+        if (!cls) continue;
+        const prefixes = ([] as string[]).concat(Reflect.getMetadata(PATH_METADATA, cls) ?? '');
+        for (const name of Object.getOwnPropertyNames(cls.prototype)) {
+          const handler = (cls.prototype as Record<string, unknown>)[name];
+          if (name === 'constructor' || typeof handler !== 'function') continue;
+          const paths = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
+          if (paths === undefined) continue;
+          const method = Reflect.getMetadata(METHOD_METADATA, handler) as number;
+          const isPublic = Reflect.getMetadata(PUBLIC_KEY, handler) ?? Reflect.getMetadata(PUBLIC_KEY, cls);
+          const declared = Reflect.getMetadata(POLICY_KEY, handler) ?? Reflect.getMetadata(POLICY_KEY, cls);
+          for (const prefix of prefixes) {
+            for (const path of ([] as string[]).concat(paths)) {
+              routes.push({ route: `${method} /${[prefix, path].filter(Boolean).join('/')}`.replace(/\/+/g, '/'), policy: isPublic ? 'public' : declared ? 'declared' : 'missing' });
+            }
+          }
+        }
+      }
+    }
+    return routes;
+  } finally {
+    await app.close();
+  }
+}
