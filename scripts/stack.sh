@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts, stops and inspects the five Custos services as local processes (the infrastructure is
 # scripts/infra.sh). Secrets are generated once per data folder into secrets.env (mode 0600).
-#   bash scripts/stack.sh <up|down|status|logs> [service]
+#   bash scripts/stack.sh <up|down|status|logs|rebuild> [service]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DATA="${CUSTOS_DATA_DIR:-$ROOT/.data}"
@@ -121,8 +121,16 @@ case "$cmd" in
       fi
     done
     ;;
+  rebuild)
+    # Replays a service's event store into its read models (ops: after a projection change).
+    ensure_secrets; load_env
+    for s in "${targets[@]}"; do
+      db="postgres://$CUSTOS_PG_USER:$CUSTOS_PG_PASSWORD@$CUSTOS_PG_HOST:$CUSTOS_PG_PORT/custos_$s"
+      HTTP_PORT="${PORT[$s]}" DATABASE_URL="$db" node "$ROOT/dist/apps/$s/src/main.js" rebuild-projections
+    done
+    ;;
   logs)
     for s in "${targets[@]}"; do echo "== $s ($DATA/logs/$s.log)"; tail -n "${LINES:-50}" "$DATA/logs/$s.log" 2>/dev/null || true; done
     ;;
-  *) echo "usage: $0 <up|down|status|logs> [service...]" >&2; exit 2 ;;
+  *) echo "usage: $0 <up|down|status|logs|rebuild> [service...]" >&2; exit 2 ;;
 esac
