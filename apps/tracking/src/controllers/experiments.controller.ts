@@ -18,6 +18,7 @@ import {
 } from '@custos/tracking-domain';
 import { ExperimentAccess, ExperimentRow } from '../access/experiment-access.service';
 import { ExperimentCommands } from '../commands/experiment-commands.service';
+import { ExperimentLifecycle } from '../commands/experiment-lifecycle.service';
 import { MlflowRequest } from '../http/mlflow-request';
 import { experimentJson, parseViewType } from '../http/mlflow-json';
 
@@ -29,6 +30,7 @@ export class ExperimentsController {
     private readonly ds: DataSource,
     private readonly access: ExperimentAccess,
     private readonly commands: ExperimentCommands,
+    private readonly lifecycle: ExperimentLifecycle,
   ) {}
 
   @Post('create')
@@ -107,7 +109,8 @@ export class ExperimentsController {
   async delete(@Req() req: Request) {
     const id = new MlflowRequest(req).string('experiment_id');
     await this.access.require(id, 'MANAGE', noExperiment(id));
-    await this.commands.execute({ type: 'DeleteExperiment', experimentId: id });
+    // Cascades to the experiment's runs, as in MLflow.
+    await this.lifecycle.delete(id);
     return {};
   }
 
@@ -117,7 +120,7 @@ export class ExperimentsController {
   async restore(@Req() req: Request) {
     const id = new MlflowRequest(req).string('experiment_id');
     await this.access.require(id, 'MANAGE', noExperiment(id));
-    await this.commands.execute({ type: 'RestoreExperiment', experimentId: id });
+    await this.lifecycle.restore(id);
     return {};
   }
 

@@ -4,6 +4,7 @@ import { EventEnvelope } from '@custos/events';
 import { Projection } from '@custos/eventing';
 import { applyExperimentEvent } from './experiments.projection';
 import { applyRunEvent } from './runs.projection';
+import { applyLoggedModelEvent } from './logged-models.projection';
 
 /**
  * All of tracking's read models. Applied inline in each command's transaction and, for
@@ -12,10 +13,25 @@ import { applyRunEvent } from './runs.projection';
 @Injectable()
 export class TrackingProjection implements Projection {
   readonly name = 'tracking-read-models';
-  readonly tables = ['experiments', 'experiment_tags', 'runs', 'run_params', 'run_tags', 'run_latest_metrics', 'run_metrics', 'run_inputs'];
+  readonly tables = [
+    'experiments',
+    'experiment_tags',
+    'runs',
+    'run_params',
+    'run_tags',
+    'run_latest_metrics',
+    'run_metrics',
+    'run_inputs',
+    'run_model_inputs',
+    'run_model_outputs',
+    'logged_models',
+    'logged_model_tags',
+    'logged_model_params',
+  ];
 
   async apply(tx: EntityManager, event: EventEnvelope): Promise<void> {
     if (event.type.startsWith('tracking.Experiment')) return applyExperimentEvent(tx, event);
+    if (event.type.startsWith('tracking.LoggedModel')) return applyLoggedModelEvent(tx, event);
     return applyRunEvent(tx, event);
   }
 

@@ -1,0 +1,87 @@
+import { Controller, Get, Req } from '@nestjs/common';
+import { Request } from 'express';
+import { DataSource } from 'typeorm';
+import { Actions } from '@custos/rbac';
+import { Policy } from '@custos/platform';
+import { decodePageToken, encodePageToken, GET_METRIC_HISTORY_MAX_RESULTS, TrackingError } from '@custos/tracking-domain';
+import { RunAccess } from '../access/run-access.service';
+import { MlflowRequest } from '../http/mlflow-request';
+import { metricJson } from '../http/run-json';
+import { metricHistory, metricHistoryBulk, sampledMetricHistory } from '../queries/metric-history.query';
+
+/** MLflow's limits for the chart endpoints (`mlflow/server/handlers.py`). */
+const MAX_RUNS_PER_BULK_REQUEST = 100;
+const MAX_RESULTS_PER_RUN = 2500;
+
+@Controller(['api/2.0/mlflow/metrics', 'ajax-api/2.0/mlflow/metrics'])
+export class MetricsController {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly access: RunAccess,
+  ) {}
+
+  /** Without max_results MLflow answers the whole history; with it, pages with a token. */
+  @Get('get-history')
+  @Policy(Actions.onExperiment('READ'))
+  async history(@Req() req: Request) {
+    const r = new MlflowRequest(req);
+    const runId = r.runId();
+    const key = r.string('metric_key');
+    const maxResults = r.optionalInt('max_results') ?? null;
+    if (maxResults !== null && maxResults <= 0) {
+      throw TrackingError.invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive integer.`);
+    }
+    const offset = decodePageToken(r.optionalString('page_token'));
+    await this.access.require(runId, 'READ');
+    const rows = await metricHistory(this.ds, runId, key, offset, maxResults === null ? null : maxResults + 1);
+    const metrics = rows.slice(0, maxResults ?? rows.length).map((m) => metricJson(m));
+    return maxResults !== null && rows.length > maxResults ? { metrics, next_page_token: encodePageToken(offset + maxResults) } : { metrics };
+  }
+
+  /** The UI's sampled chart data (also reachable under api/2.0, as MLflow declares it in service.proto). */
+  @Get('get-history-bulk-interval')
+  @Policy(Actions.onExperiment('READ'))
+  async bulkInterval(@Req() req: Request) {
+    const r = new MlflowRequest(req);
+    const runIds = r.stringList('run_ids');
+    if (runIds.length === 0) throw TrackingError.invalidParameter(`Missing value for required parameter 'run_ids'. See the API docs for more information about request parameters.`);
+    if (runIds.length > MAX_RUNS_PER_BULK_REQUEST) {
+      throw TrackingError.invalidParameter(`GetMetricHistoryBulkInterval request must specify at most ${MAX_RUNS_PER_BULK_REQUEST} run_ids. Received ${runIds.length} run_ids.`);
+    }
+    const key = r.string('metric_key');
+    const maxResults = r.optionalInt('max_results') ?? MAX_RESULTS_PER_RUN;
+    if (maxResults < 1 || maxResults > MAX_RESULTS_PER_RUN) throw TrackingError.invalidParameter(`max_results must be between 1 and ${MAX_RESULTS_PER_RUN}.`);
+    const start = r.optionalInt('start_step');
+    const end = r.optionalInt('end_step');
+    if ((start === undefined) !== (end === undefined)) throw TrackingError.invalidParameter('If either start step or end step are specified, both must be specified.');
+    if (start !== undefined && end !== undefined && start > end) {
+      throw TrackingError.invalidParameter(`end_step must be greater than start_step. Found start_step=${start} and end_step=${end}.`);
+    }
+    for (const runId of runIds) await this.access.require(runId, 'READ');
+    const steps = start !== undefined && end !== undefined ? { start, end } : null;
+    const metrics = [];
+    for (const runId of runIds) {
+      for (const m of await sampledMetricHistory(this.ds, runId, key, maxResults, steps)) metrics.push(metricJson(m, runId));
+    }
+    return { metrics };
+  }
+
+  /** The UI's unsampled multi-run history (MLflow serves it under ajax-api only; harmless on both). */
+  @Get('get-history-bulk')
+  @Policy(Actions.onExperiment('READ'))
+  async bulk(@Req() req: Request) {
+    const r = new MlflowRequest(req);
+    const runIds = r.stringList('run_id');
+    if (runIds.length === 0) throw TrackingError.invalidParameter('GetMetricHistoryBulk request must specify at least one run_id.');
+    if (runIds.length > MAX_RUNS_PER_BULK_REQUEST) {
+      throw TrackingError.invalidParameter(`GetMetricHistoryBulk request cannot specify more than ${MAX_RUNS_PER_BULK_REQUEST} run_ids. Received ${runIds.length} run_ids.`);
+    }
+    if (!r.has('metric_key')) throw TrackingError.invalidParameter('GetMetricHistoryBulk request must specify a metric_key.');
+    const key = r.string('metric_key');
+    const maxResults = Math.min(r.optionalInt('max_results') ?? GET_METRIC_HISTORY_MAX_RESULTS, GET_METRIC_HISTORY_MAX_RESULTS);
+    if (maxResults < 0) throw TrackingError.invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied.`);
+    for (const runId of runIds) await this.access.require(runId, 'READ');
+    const rows = await metricHistoryBulk(this.ds, runIds, key, maxResults);
+    return { metrics: rows.map((m) => metricJson(m, m.run_id)) };
+  }
+}

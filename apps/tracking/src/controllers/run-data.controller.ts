@@ -1,0 +1,176 @@
+import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Request } from 'express';
+import { DataSource } from 'typeorm';
+import { Actions } from '@custos/rbac';
+import { Policy } from '@custos/platform';
+import { MAX_TAG_VAL_LENGTH, TrackingError, validateBatchLogRequestSize } from '@custos/tracking-domain';
+import { LoggedModelAccess } from '../access/logged-model-access.service';
+import { RunAccess } from '../access/run-access.service';
+import { RunCommands } from '../commands/run-commands.service';
+import { MlflowRequest } from '../http/mlflow-request';
+import { asDouble, asInt, asList, asObject, boundedString, toDatasetInputs, toKeyValues, toMetric } from '../http/mlflow-values';
+
+const LOGGED_MODELS_TAG = 'mlflow.log-model.history';
+const MODEL_JSON_FIELDS = ['artifact_path', 'flavors', 'utc_time_created', 'run_id'];
+
+/**
+ * Everything written into a run: metrics, params, tags, inputs, outputs. Each request is one
+ * command and so at most one RunDataLogged event (a log-batch of 1000 metrics included); the run
+ * decider refuses writes to a deleted run and changed param values.
+ */
+@Controller(['api/2.0/mlflow/runs', 'ajax-api/2.0/mlflow/runs'])
+export class RunDataController {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly access: RunAccess,
+    private readonly models: LoggedModelAccess,
+    private readonly commands: RunCommands,
+  ) {}
+
+  @Post('log-metric')
+  @HttpCode(200)
+  @Policy(Actions.onExperiment('EDIT'))
+  async logMetric(@Req() req: Request) {
+    const r = new MlflowRequest(req);
+    const runId = r.runId();
+    const key = r.string('key');
+    if (!r.has('value')) throw missing('value');
+    if (!r.has('timestamp')) throw missing('timestamp');
+    const metric = { key, value: asDouble(r.raw('value'), 'value'), timestamp: r.int('timestamp'), step: r.optionalInt('step') ?? 0 };
+    await this.log(runId, { metrics: [metric] });
+    return {};
+  }
+
+  @Post('log-parameter')
+  @HttpCode(200)
+  @Policy(Actions.onExperiment('EDIT'))
+  async logParam(@Req() req: Request) {
+    const r = new MlflowRequest(req);
+    const runId = r.runId();
+    await this.log(runId, { params: [{ key: r.string('key'), value: r.optionalString('value') ?? '' }] });
+    return {};
+  }
+
+  @Post('set-tag')
+  @HttpCode(200)
+  @Policy(Actions.onExperiment('EDIT'))
+  async setTag(@Req() req: Request) {
+    const r = new MlflowRequest(req);
+    const runId = r.runId();
+    await this.log(runId, { tags: [{ key: r.string('key'), value: r.optionalString('value') ?? '' }] });
+    return {};
+  }
+
+  @Post('delete-tag')
+  @HttpCode(200)
+  @Policy(Actions.onExperiment('EDIT'))
+  async deleteTag(@Req() req: Request) {
+    const r = new MlflowRequest(req);
+    const runId = r.runId();
+    const key = r.string('key');
+    await this.access.require(runId, 'EDIT');
+    await this.commands.execute({ type: 'DeleteRunTag', runId, key });
+    return {};
+  }
+
+  @Post('log-batch')
+  @HttpCode(200)
+  @Policy(Actions.onExperiment('EDIT'))
+  async logBatch(@Req() req: Request) {
+    validateBatchLogRequestSize(Number(req.headers['content-length'] ?? 0));
+    const r = new MlflowRequest(req);
+    const runId = r.runId();
+    await this.log(runId, {
+      metrics: asList(r.raw('metrics'), 'metrics').map((m, i) => toMetric(m, `metrics[${i}]`)),
+      params: toKeyValues(r.raw('params'), 'params'),
+      tags: toKeyValues(r.raw('tags'), 'tags'),
+    });
+    return {};
+  }
+
+  @Post('log-inputs')
+  @HttpCode(200)
+  @Policy(Actions.onExperiment('EDIT'))
+  async logInputs(@Req() req: Request) {
+    const r = new MlflowRequest(req);
+    const runId = r.runId();
+    const datasets = toDatasetInputs(r.raw('datasets'));
+    const models = asList(r.raw('models'), 'models').map((m, i) => ({ modelId: boundedString(asObject(m, `models[${i}]`).model_id, `models[${i}].model_id`, 256) }));
+    await this.access.require(runId, 'EDIT');
+    await this.models.requireExisting(models.map((m) => m.modelId), 'EDIT');
+    await this.commands.execute({ type: 'LogRunInputs', runId, datasets, models });
+    return {};
+  }
+
+  /** MLflow 3's LogOutputs: which logged models a run produced, at which step. */
+  @Post('outputs')
+  @HttpCode(200)
+  @Policy(Actions.onExperiment('EDIT'))
+  async logOutputs(@Req() req: Request) {
+    const r = new MlflowRequest(req);
+    const runId = r.runId();
+    if (!r.has('models')) throw missing('models');
+    const models = asList(r.raw('models'), 'models').map((m, i) => {
+      const o = asObject(m, `models[${i}]`);
+      return { modelId: boundedString(o.model_id, `models[${i}].model_id`, 256), step: asInt(o.step, `models[${i}].step`, 0) };
+    });
+    await this.access.require(runId, 'EDIT');
+    await this.models.requireExisting(models.map((m) => m.modelId), 'EDIT');
+    await this.commands.execute({ type: 'LogRunOutputs', runId, models });
+    return {};
+  }
+
+  /**
+   * The pre-MLflow-3 model record: appends the model's metadata to the run's
+   * `mlflow.log-model.history` tag. The previous value is read outside the command, so two
+   * concurrent log-model calls on one run can lose an entry, as they can in MLflow.
+   */
+  @Post('log-model')
+  @HttpCode(200)
+  @Policy(Actions.onExperiment('EDIT'))
+  async logModel(@Req() req: Request) {
+    const r = new MlflowRequest(req);
+    const runId = r.runId();
+    const model = parseModelJson(r.string('model_json'));
+    await this.access.require(runId, 'EDIT');
+    const [previous] = (await this.ds.query(`SELECT value FROM run_tags WHERE run_id = $1 AND key = $2`, [runId, LOGGED_MODELS_TAG])) as { value: string }[];
+    const history = previous ? parseHistory(previous.value) : [];
+    const value = JSON.stringify([...history, model]);
+    if ([...value].length > MAX_TAG_VAL_LENGTH) {
+      throw TrackingError.invalidParameter(`'${LOGGED_MODELS_TAG}' exceeds the maximum length of ${MAX_TAG_VAL_LENGTH} characters`);
+    }
+    await this.commands.execute({ type: 'LogRunData', runId, metrics: [], params: [], tags: [{ key: LOGGED_MODELS_TAG, value }] });
+    return {};
+  }
+
+  private async log(runId: string, data: Partial<{ metrics: ReturnType<typeof toMetric>[]; params: { key: string; value: string }[]; tags: { key: string; value: string }[] }>) {
+    await this.access.require(runId, 'EDIT');
+    await this.commands.execute({ type: 'LogRunData', runId, metrics: data.metrics ?? [], params: data.params ?? [], tags: data.tags ?? [] });
+  }
+}
+
+function missing(name: string): TrackingError {
+  return TrackingError.invalidParameter(`Missing value for required parameter '${name}'. See the API docs for more information about request parameters.`);
+}
+
+function parseModelJson(text: string): Record<string, unknown> {
+  let model: unknown;
+  try {
+    model = JSON.parse(text);
+  } catch {
+    throw TrackingError.invalidParameter(`Malformed model info. \n ${text} \n is not a valid JSON.`);
+  }
+  if (typeof model !== 'object' || model === null || Array.isArray(model)) throw TrackingError.invalidParameter(`Malformed model info. \n ${text} \n is not a JSON object.`);
+  const lacking = MODEL_JSON_FIELDS.filter((f) => !Object.hasOwn(model as object, f));
+  if (lacking.length > 0) throw TrackingError.invalidParameter(`Model json is missing mandatory fields: {${lacking.map((f) => `'${f}'`).join(', ')}}`);
+  return model as Record<string, unknown>;
+}
+
+function parseHistory(value: string): unknown[] {
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return Array.isArray(parsed) ? parsed : [];
+  } catch {
+    return [];
+  }
+}

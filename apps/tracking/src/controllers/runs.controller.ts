@@ -1,0 +1,155 @@
+import { Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { Request } from 'express';
+import { DataSource } from 'typeorm';
+import { Actions } from '@custos/rbac';
+import { Policy } from '@custos/platform';
+import { RUN_STATUSES, RunStatus } from '@custos/events';
+import {
+  buildRunSearchQuery,
+  decodePageToken,
+  encodePageToken,
+  parseOrderByList,
+  parseRunsFilter,
+  SEARCH_MAX_RESULTS_DEFAULT,
+  SqlParams,
+  TrackingError,
+  validateSearchRunsMaxResults,
+} from '@custos/tracking-domain';
+import { ExperimentAccess } from '../access/experiment-access.service';
+import { RunAccess, RunRow } from '../access/run-access.service';
+import { RunCommands } from '../commands/run-commands.service';
+import { MlflowRequest } from '../http/mlflow-request';
+import { parseViewType } from '../http/mlflow-json';
+import { toKeyValues, withinLength } from '../http/mlflow-values';
+import { runInfoJson } from '../http/run-json';
+import { runsJson } from '../queries/run-details.query';
+
+const noExperiment = (id: string) => `No Experiment with id=${id} exists`;
+
+/** RunStatus arrives by name or by enum number (1..5). */
+function parseRunStatus(v: string | undefined): RunStatus | null {
+  if (v === undefined || v === '') return null;
+  const byNumber = /^\d+$/.test(v) ? RUN_STATUSES[Number(v) - 1] : undefined;
+  const status = byNumber ?? RUN_STATUSES.find((s) => s === v.toUpperCase());
+  if (!status) throw TrackingError.invalidParameter(`Invalid value ${JSON.stringify(v)} for parameter 'status' supplied: must be one of ${RUN_STATUSES.join(', ')}.`);
+  return status;
+}
+
+@Controller(['api/2.0/mlflow/runs', 'ajax-api/2.0/mlflow/runs'])
+export class RunsController {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly experiments: ExperimentAccess,
+    private readonly access: RunAccess,
+    private readonly commands: RunCommands,
+  ) {}
+
+  @Post('create')
+  @HttpCode(200)
+  @Policy(Actions.onExperiment('EDIT'))
+  async create(@Req() req: Request) {
+    const r = new MlflowRequest(req);
+    const experimentId = r.string('experiment_id');
+    const experiment = await this.experiments.require(experimentId, 'EDIT', noExperiment(experimentId));
+    const runId = await this.commands.create({
+      experiment,
+      userId: withinLength(r.optionalString('user_id') ?? this.experiments.principal().id, 'user_id', 256),
+      startTime: r.optionalInt('start_time') ?? Date.now(),
+      runName: r.optionalString('run_name') || null,
+      tags: toKeyValues(r.raw('tags'), 'tags'),
+    });
+    return { run: await this.runJson(runId) };
+  }
+
+  @Get('get')
+  @Policy(Actions.onExperiment('READ'))
+  async get(@Req() req: Request) {
+    const { run } = await this.access.require(new MlflowRequest(req).runId(), 'READ');
+    const [json] = await runsJson(this.ds, [run]);
+    return { run: json };
+  }
+
+  @Post('update')
+  @HttpCode(200)
+  @Policy(Actions.onExperiment('EDIT'))
+  async update(@Req() req: Request) {
+    const r = new MlflowRequest(req);
+    const runId = r.runId();
+    await this.access.require(runId, 'EDIT');
+    await this.commands.execute({
+      type: 'UpdateRun',
+      runId,
+      status: parseRunStatus(r.optionalString('status')),
+      endTime: r.optionalInt('end_time') ?? null,
+      runName: r.optionalString('run_name') || null,
+    });
+    const { run } = await this.access.require(runId, 'READ');
+    return { run_info: runInfoJson(run) };
+  }
+
+  @Post('delete')
+  @HttpCode(200)
+  @Policy(Actions.onExperiment('MANAGE'))
+  async delete(@Req() req: Request) {
+    const runId = new MlflowRequest(req).runId();
+    await this.access.require(runId, 'MANAGE');
+    await this.commands.execute({ type: 'DeleteRun', runId });
+    return {};
+  }
+
+  @Post('restore')
+  @HttpCode(200)
+  @Policy(Actions.onExperiment('MANAGE'))
+  async restore(@Req() req: Request) {
+    const runId = new MlflowRequest(req).runId();
+    await this.access.require(runId, 'MANAGE');
+    await this.commands.execute({ type: 'RestoreRun', runId });
+    return {};
+  }
+
+  // Searches are open to any caller; the experiments searched are cut down to the readable ones.
+  @Get('search')
+  @Policy(Actions.authenticated())
+  searchGet(@Req() req: Request) {
+    return this.search(req);
+  }
+
+  @Post('search')
+  @HttpCode(200)
+  @Policy(Actions.authenticated())
+  async search(@Req() req: Request) {
+    const r = new MlflowRequest(req);
+    const maxResults = r.optionalInt('max_results') ?? SEARCH_MAX_RESULTS_DEFAULT;
+    validateSearchRunsMaxResults(maxResults);
+    if (maxResults < 1) {
+      throw TrackingError.invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive integer`);
+    }
+    const viewType = parseViewType(r.optionalString('run_view_type'));
+    const filter = parseRunsFilter(r.optionalString('filter'));
+    const orderBy = parseOrderByList(r.stringList('order_by'), 'runs');
+    const offset = decodePageToken(r.optionalString('page_token'));
+    const experimentIds = await this.readableExperiments(r.stringList('experiment_ids'));
+    if (experimentIds.length === 0) return { runs: [] };
+    const q = buildRunSearchQuery({ experimentIds, viewType, filter, orderBy, offset, limit: maxResults + 1 });
+    const rows = (await this.ds.query(q.text, q.values)) as RunRow[];
+    const runs = await runsJson(this.ds, rows.slice(0, maxResults));
+    return rows.length > maxResults ? { runs, next_page_token: encodePageToken(offset + maxResults) } : { runs };
+  }
+
+  private async readableExperiments(requested: string[]): Promise<string[]> {
+    if (requested.length === 0) return [];
+    const p = new SqlParams();
+    const ids = p.bind(requested);
+    const readable = this.experiments.readableCondition(p);
+    const rows = (await this.ds.query(`SELECT e.experiment_id FROM experiments e WHERE e.experiment_id = ANY(${ids}::text[]) AND ${readable}`, p.values)) as {
+      experiment_id: string;
+    }[];
+    return rows.map((row) => row.experiment_id);
+  }
+
+  private async runJson(runId: string) {
+    const { run } = await this.access.require(runId, 'READ');
+    const [json] = await runsJson(this.ds, [run]);
+    return json;
+  }
+}

@@ -1,0 +1,38 @@
+import { EntityManager } from 'typeorm';
+import { EventData, RunDataLogged } from '@custos/events';
+
+type LoggedMetric = EventData<typeof RunDataLogged>['metrics'][number];
+
+/*
+ * Metric points arrive as one batch per event (a log-batch of 1000 points is one event), so each
+ * table takes one statement per batch over unnested arrays. Values travel as text ("NaN",
+ * "Infinity", "-Infinity" or a JavaScript number's shortest form) and are cast to double precision,
+ * which holds all of them.
+ *
+ * MLflow's "latest" rule: the point with the greatest (step, timestamp, value) wins, where a NaN
+ * compares as 0 (MLflow stores NaN as 0 with is_nan set) and, among equal points, the one logged
+ * first stays. WITH ORDINALITY keeps that tie-break deterministic within a batch, so a replay picks
+ * the same row.
+ */
+const COMPARABLE = (t: string) => `CASE WHEN ${t}.is_nan THEN 0 ELSE ${t}.value END`;
+
+export async function projectMetrics(tx: EntityManager, runId: string, metrics: readonly LoggedMetric[]): Promise<void> {
+  if (metrics.length === 0) return;
+  const params = [runId, metrics.map((m) => m.key), metrics.map((m) => String(m.value)), metrics.map((m) => m.timestamp), metrics.map((m) => m.step)];
+  const points = `SELECT k AS key, v::float8 AS value, ts AS timestamp, st AS step, v::float8 = 'NaN'::float8 AS is_nan, ord
+                  FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[]) WITH ORDINALITY AS u(k, v, ts, st, ord)`;
+  await tx.query(
+    `INSERT INTO run_metrics (run_id, key, step, timestamp, value, is_nan)
+     SELECT $1, p.key, p.step, p.timestamp, p.value, p.is_nan FROM (${points}) p
+     ON CONFLICT DO NOTHING`,
+    params,
+  );
+  await tx.query(
+    `INSERT INTO run_latest_metrics AS l (run_id, key, value, timestamp, step, is_nan)
+     SELECT DISTINCT ON (p.key) $1, p.key, p.value, p.timestamp, p.step, p.is_nan FROM (${points}) p
+     ORDER BY p.key, p.step DESC, p.timestamp DESC, ${COMPARABLE('p')} DESC, p.ord ASC
+     ON CONFLICT (run_id, key) DO UPDATE SET value = EXCLUDED.value, timestamp = EXCLUDED.timestamp, step = EXCLUDED.step, is_nan = EXCLUDED.is_nan
+     WHERE (EXCLUDED.step, EXCLUDED.timestamp, ${COMPARABLE('EXCLUDED')}) > (l.step, l.timestamp, ${COMPARABLE('l')})`,
+    params,
+  );
+}

@@ -1,0 +1,82 @@
+import { Request } from 'express';
+import { eventCatalog } from '@custos/events';
+import { CommandExecutor, EventStore } from '@custos/eventing';
+import { requestContext } from '@custos/platform';
+import { Principal } from '@custos/rbac';
+import { createTestDatabase, TestDatabase } from '@custos/testing';
+import { ExperimentAccess } from '../access/experiment-access.service';
+import { LoggedModelAccess } from '../access/logged-model-access.service';
+import { RunAccess } from '../access/run-access.service';
+import { ExperimentCommands } from '../commands/experiment-commands.service';
+import { ExperimentLifecycle } from '../commands/experiment-lifecycle.service';
+import { LoggedModelCommands } from '../commands/logged-model-commands.service';
+import { RunCommands } from '../commands/run-commands.service';
+import { LoggedModelsController } from '../controllers/logged-models.controller';
+import { MetricsController } from '../controllers/metrics.controller';
+import { RunDataController } from '../controllers/run-data.controller';
+import { RunsController } from '../controllers/runs.controller';
+import { TrackingReadModels1732000000400 } from '../migrations/1732000000400-tracking-read-models';
+import { RunsAndLoggedModels1732000000500 } from '../migrations/1732000000500-runs-and-logged-models';
+import { TrackingProjection } from '../projections/tracking.projection';
+
+export const admin: Principal = { id: 'admin', kind: 'user', roles: ['admin'], groups: [] };
+export const alice: Principal = { id: 'alice', kind: 'user', roles: [], groups: [] };
+export const bob: Principal = { id: 'bob', kind: 'user', roles: [], groups: [] };
+
+/** A request as Express hands it to a controller: GET fields in the query, others in the body. */
+export function post(body: Record<string, unknown>, bytes?: number): Request {
+  return { method: 'POST', body, query: {}, headers: bytes === undefined ? {} : { 'content-length': String(bytes) } } as unknown as Request;
+}
+
+export function get(query: Record<string, unknown>): Request {
+  return { method: 'GET', body: undefined, query, headers: {} } as unknown as Request;
+}
+
+/**
+ * Tracking's write and read side on a fresh database of the real test cluster: the real executor,
+ * projection, access checks and controllers, wired as Nest wires them. Callers act as a principal
+ * through `as`, like a request that passed the guard (no grants: owners, admins, default none).
+ */
+export async function createTrackingFixture(prefix: string) {
+  const db: TestDatabase = await createTestDatabase(prefix, [TrackingReadModels1732000000400, RunsAndLoggedModels1732000000500]);
+  const ds = db.dataSource;
+  const store = new EventStore('tracking', eventCatalog);
+  const executor = new CommandExecutor(ds, store);
+  const projection = new TrackingProjection();
+  const experimentAccess = new ExperimentAccess(ds);
+  const runAccess = new RunAccess(ds, experimentAccess);
+  const modelAccess = new LoggedModelAccess(ds, experimentAccess);
+  const experimentCommands = new ExperimentCommands(ds, executor, projection);
+  const runCommands = new RunCommands(executor, projection);
+  const modelCommands = new LoggedModelCommands(executor, projection);
+  const lifecycle = new ExperimentLifecycle(ds, experimentCommands, runCommands);
+  return {
+    db,
+    ds,
+    store,
+    projection,
+    experimentCommands,
+    runCommands,
+    lifecycle,
+    runs: new RunsController(ds, experimentAccess, runAccess, runCommands),
+    runData: new RunDataController(ds, runAccess, modelAccess, runCommands),
+    metrics: new MetricsController(ds, runAccess),
+    models: new LoggedModelsController(ds, experimentAccess, runAccess, modelAccess, modelCommands),
+    as<T>(principal: Principal, fn: () => Promise<T>): Promise<T> {
+      return requestContext.run({ correlationId: `test-${principal.id}`, principal, policy: { grants: [], defaultPermission: 'NO_PERMISSIONS' } }, fn);
+    },
+  };
+}
+
+export type TrackingFixture = Awaited<ReturnType<typeof createTrackingFixture>>;
+
+/** The error a call fails with, for asserting MLflow's code, status and message. */
+export async function failure(p: Promise<unknown>): Promise<{ code: string; httpStatus: number; message: string }> {
+  try {
+    await p;
+  } catch (e) {
+    const err = e as { code?: string; errorCode?: string; httpStatus: number; message: string };
+    return { code: err.errorCode ?? err.code ?? 'UNKNOWN', httpStatus: err.httpStatus, message: err.message };
+  }
+  throw new Error('expected the call to fail');
+}
