@@ -70,10 +70,14 @@ export const ApiKeyRevoked = defineEvent('authz.ApiKeyRevoked', {
   schema: z.object({ keyId: z.string(), ownerId: z.string() }),
 });
 
-/** A named set of grants, assignable to principals and groups. */
+/**
+ * A named set of grants, assignable to principals and groups. Emitted again, whole, on every change
+ * (rename, description, grant added/updated/removed): the latest one is the role.
+ * `description` is optional and additive (MLflow 3's roles carry one); v1 events without it stay valid.
+ */
 export const RoleDefined = defineEvent('authz.RoleDefined', {
   version: 1,
-  schema: z.object({ roleId: z.string(), name: z.string().min(1).max(128), grants: z.array(grantSpec) }),
+  schema: z.object({ roleId: z.string(), name: z.string().min(1).max(128), description: z.string().max(1000).optional(), grants: z.array(grantSpec) }),
 });
 
 export const RoleDeleted = defineEvent('authz.RoleDeleted', {

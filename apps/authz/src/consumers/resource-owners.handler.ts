@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { EventData, EventEnvelope, ExperimentCreated, RegisteredModelCreated } from '@custos/events';
+import { EventHandlerService } from '@custos/platform';
+
+/**
+ * Who created each experiment and registered model, from tracking's and registry's events (the
+ * actor of the creating event). Creators hold MANAGE on what they create, so they may change its
+ * permissions here without an explicit grant. Eventually consistent: right after creating an
+ * experiment, its creator may briefly be refused until the event arrives.
+ */
+@Injectable()
+export class ResourceOwnersHandler implements EventHandlerService {
+  async handle(event: EventEnvelope, tx: EntityManager): Promise<void> {
+    if (event.type === ExperimentCreated.type) {
+      const d = event.data as EventData<typeof ExperimentCreated>;
+      await this.record(tx, 'experiment', d.experimentId, event.metadata.actor.id);
+    } else if (event.type === RegisteredModelCreated.type) {
+      const d = event.data as EventData<typeof RegisteredModelCreated>;
+      await this.record(tx, 'registered_model', d.name, event.metadata.actor.id);
+    }
+  }
+
+  private async record(tx: EntityManager, type: string, id: string, ownerId: string): Promise<void> {
+    // The first creation wins: a redelivered or replayed event never changes the owner.
+    await tx.query(`INSERT INTO resource_owners (resource_type, resource_id, owner_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [type, id, ownerId]);
+  }
+}

@@ -1,0 +1,161 @@
+import { Controller, Delete, Get, HttpCode, Patch, Post, Req } from '@nestjs/common';
+import { Request } from 'express';
+import { Actions, ResourceType } from '@custos/rbac';
+import { Policy } from '@custos/platform';
+import { AuthzError, isAuthzError, parsePermission, validateResourcePattern } from '@custos/authz-domain';
+import { AuthzAccess } from '../access/authz-access.service';
+import { AccessCommands } from '../commands/access-commands.service';
+import { MlflowRequest } from '../http/mlflow-request';
+import { AccessQueries } from '../queries/access.queries';
+import { UserQueries, UserRow } from '../queries/users.queries';
+
+/** How MLflow names and words each resource's permission routes. */
+interface Flavor {
+  type: ResourceType;
+  /** The request field naming the resource. */
+  idField: 'experiment_id' | 'name';
+  /** The response key. */
+  key: 'experiment_permission' | 'registered_model_permission';
+  exists(id: string, username: string): string;
+  missing(id: string, username: string): string;
+}
+
+const EXPERIMENT: Flavor = {
+  type: 'experiment',
+  idField: 'experiment_id',
+  key: 'experiment_permission',
+  exists: (id, u) => `Experiment permission (experiment_id=${id}, username=${u}) already exists.`,
+  missing: (id, u) => `Experiment permission with experiment_id=${id} and username=${u} not found`,
+};
+
+const REGISTERED_MODEL: Flavor = {
+  type: 'registered_model',
+  idField: 'name',
+  key: 'registered_model_permission',
+  exists: (id, u) => `Registered model permission with workspace=default, name=${id} and username=${u} already exists.`,
+  missing: (id, u) => `Registered model permission with workspace=default, name=${id} and username=${u} not found`,
+};
+
+/**
+ * MLflow's per-resource permission routes (`/api/2.0/mlflow/{experiments,registered-models}/permissions/*`).
+ * Authz does not own experiments or models, so, as MLflow's client documents, the resource need not
+ * exist. Changing or reading a resource's permissions needs MANAGE on it (admins always).
+ */
+@Controller(['api/2.0/mlflow', 'ajax-api/2.0/mlflow'])
+export class MlflowPermissionsController {
+  constructor(
+    private readonly commands: AccessCommands,
+    private readonly queries: AccessQueries,
+    private readonly users: UserQueries,
+    private readonly access: AuthzAccess,
+  ) {}
+
+  @Post('experiments/permissions/create')
+  @HttpCode(200)
+  @Policy(Actions.onExperiment('MANAGE'))
+  createExperiment(@Req() req: Request) {
+    return this.create(EXPERIMENT, req);
+  }
+
+  @Get('experiments/permissions/get')
+  @Policy(Actions.onExperiment('MANAGE'))
+  getExperiment(@Req() req: Request) {
+    return this.get(EXPERIMENT, req);
+  }
+
+  @Patch('experiments/permissions/update')
+  @HttpCode(200)
+  @Policy(Actions.onExperiment('MANAGE'))
+  updateExperiment(@Req() req: Request) {
+    return this.update(EXPERIMENT, req);
+  }
+
+  @Delete('experiments/permissions/delete')
+  @HttpCode(200)
+  @Policy(Actions.onExperiment('MANAGE'))
+  deleteExperiment(@Req() req: Request) {
+    return this.remove(EXPERIMENT, req);
+  }
+
+  @Post('registered-models/permissions/create')
+  @HttpCode(200)
+  @Policy(Actions.onRegisteredModel('MANAGE'))
+  createModel(@Req() req: Request) {
+    return this.create(REGISTERED_MODEL, req);
+  }
+
+  @Get('registered-models/permissions/get')
+  @Policy(Actions.onRegisteredModel('MANAGE'))
+  getModel(@Req() req: Request) {
+    return this.get(REGISTERED_MODEL, req);
+  }
+
+  @Patch('registered-models/permissions/update')
+  @HttpCode(200)
+  @Policy(Actions.onRegisteredModel('MANAGE'))
+  updateModel(@Req() req: Request) {
+    return this.update(REGISTERED_MODEL, req);
+  }
+
+  @Delete('registered-models/permissions/delete')
+  @HttpCode(200)
+  @Policy(Actions.onRegisteredModel('MANAGE'))
+  deleteModel(@Req() req: Request) {
+    return this.remove(REGISTERED_MODEL, req);
+  }
+
+  private async create(f: Flavor, req: Request) {
+    const { id, user, r } = await this.target(f, req);
+    const permission = parsePermission(r.string('permission'));
+    await this.run(f, id, user, () => this.commands.grant({ type: 'CreateGrant', subject: subjectOf(user), resourceType: f.type, resourcePattern: id, permission }));
+    return { [f.key]: this.json(f, id, user, permission) };
+  }
+
+  private async get(f: Flavor, req: Request) {
+    const { id, user } = await this.target(f, req);
+    const grant = await this.queries.grant(subjectOf(user), f.type, id);
+    if (!grant) throw AuthzError.notFound(f.missing(id, user.username));
+    return { [f.key]: this.json(f, id, user, grant.permission) };
+  }
+
+  private async update(f: Flavor, req: Request) {
+    const { id, user, r } = await this.target(f, req);
+    const permission = parsePermission(r.string('permission'));
+    await this.run(f, id, user, () => this.commands.grant({ type: 'UpdateGrant', subject: subjectOf(user), resourceType: f.type, resourcePattern: id, permission }));
+    return {};
+  }
+
+  private async remove(f: Flavor, req: Request) {
+    const { id, user } = await this.target(f, req);
+    await this.run(f, id, user, () => this.commands.grant({ type: 'RevokeGrant', subject: subjectOf(user), resourceType: f.type, resourcePattern: id }));
+    return {};
+  }
+
+  /** Authorization first (MLflow's validators run before its handlers), then the user lookup. */
+  private async target(f: Flavor, req: Request): Promise<{ id: string; user: UserRow; r: MlflowRequest }> {
+    const r = new MlflowRequest(req);
+    const id = r.string(f.idField);
+    validateResourcePattern(id);
+    await this.access.requireManage(f.type, id);
+    return { id, user: await this.users.byUsername(r.string('username')), r };
+  }
+
+  /** The grant decider's errors, worded as MLflow words them for this resource. */
+  private async run(f: Flavor, id: string, user: UserRow, fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (e) {
+      if (isAuthzError(e, 'RESOURCE_ALREADY_EXISTS')) throw AuthzError.alreadyExists(f.exists(id, user.username));
+      if (isAuthzError(e, 'RESOURCE_DOES_NOT_EXIST')) throw AuthzError.notFound(f.missing(id, user.username));
+      throw e;
+    }
+  }
+
+  private json(f: Flavor, id: string, user: UserRow, permission: string) {
+    return { [f.idField]: id, user_id: user.user_id, permission };
+  }
+}
+
+export function subjectOf(user: Pick<UserRow, 'user_id'>) {
+  return { kind: 'principal' as const, id: user.user_id };
+}

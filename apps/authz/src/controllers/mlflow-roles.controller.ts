@@ -1,0 +1,141 @@
+import { Controller, Delete, Get, HttpCode, Patch, Post, Req } from '@nestjs/common';
+import { Request } from 'express';
+import { Actions } from '@custos/rbac';
+import { Policy } from '@custos/platform';
+import { AuthzError, parsePermission, parseResourceType } from '@custos/authz-domain';
+import { RoleCommands } from '../commands/role-commands.service';
+import { MlflowRequest } from '../http/mlflow-request';
+import { mlflowAssignmentJson, mlflowRoleJson, mlflowRolePermissionJson, RoleQueries, WORKSPACE } from '../queries/roles.queries';
+import { UserQueries } from '../queries/users.queries';
+
+const resourceTypeOf = (raw: string) => parseResourceType(raw === 'gateway_endpoint' ? 'gateway_route' : raw);
+
+/**
+ * MLflow 3's roles API (`/api/3.0/mlflow/roles/...`) over Custos roles. Custos has one workspace,
+ * `default`; MLflow's workspace admins do not exist here, so role management is for admins.
+ * Role ids are integers as MLflow's client expects; role-permission and assignment ids are derived
+ * from their content, so they are stable.
+ */
+@Controller(['api/3.0/mlflow/roles', 'ajax-api/3.0/mlflow/roles'])
+@Policy(Actions.admin())
+export class MlflowRolesController {
+  constructor(
+    private readonly commands: RoleCommands,
+    private readonly roles: RoleQueries,
+    private readonly users: UserQueries,
+  ) {}
+
+  @Post('create')
+  @HttpCode(200)
+  async create(@Req() req: Request) {
+    const r = new MlflowRequest(req);
+    const name = r.optionalString('name') ?? '';
+    if (!name.trim()) throw AuthzError.invalid('Role name cannot be empty.');
+    const workspace = r.optionalString('workspace') ?? '';
+    if (!workspace.trim()) throw AuthzError.invalid('Workspace cannot be empty.');
+    requireDefaultWorkspace(workspace);
+    const roleId = await this.commands.create(name, r.optionalString('description'), []);
+    return { role: mlflowRoleJson(await this.roles.role(roleId)) };
+  }
+
+  @Get('get')
+  async get(@Req() req: Request) {
+    return { role: mlflowRoleJson(await this.roles.role(new MlflowRequest(req).integerId('role_id'))) };
+  }
+
+  @Get('list')
+  async list(@Req() req: Request) {
+    const workspaces = new MlflowRequest(req).stringList('workspace');
+    if (workspaces.some((w) => !w.trim())) throw AuthzError.invalid("Parameter 'workspace' must be a non-empty string when provided.");
+    if (workspaces.length > 0 && !workspaces.includes(WORKSPACE)) return { roles: [] };
+    return { roles: (await this.roles.list()).map(mlflowRoleJson) };
+  }
+
+  @Patch('update')
+  @HttpCode(200)
+  async update(@Req() req: Request) {
+    const r = new MlflowRequest(req);
+    const roleId = r.integerId('role_id');
+    const name = r.optionalString('name');
+    const description = r.optionalString('description');
+    if (name === undefined && description === undefined) throw AuthzError.invalid("At least one of 'name' or 'description' must be provided to update a role.");
+    await this.commands.execute({ type: 'UpdateRole', roleId, name, description }, name);
+    return { role: mlflowRoleJson(await this.roles.role(roleId)) };
+  }
+
+  @Delete('delete')
+  @HttpCode(200)
+  async delete(@Req() req: Request) {
+    await this.commands.execute({ type: 'DeleteRole', roleId: new MlflowRequest(req).integerId('role_id') });
+    return {};
+  }
+
+  @Post('permissions/add')
+  @HttpCode(200)
+  async addPermission(@Req() req: Request) {
+    const r = new MlflowRequest(req);
+    const roleId = r.integerId('role_id');
+    const grant = { resourceType: resourceTypeOf(r.string('resource_type')), resourcePattern: r.string('resource_pattern'), permission: parsePermission(r.string('permission')) };
+    await this.commands.execute({ type: 'AddRoleGrant', roleId, grant });
+    const added = (await this.roles.permissions([roleId])).find((p) => p.resource_type === grant.resourceType && p.resource_pattern === grant.resourcePattern);
+    if (!added) throw AuthzError.notFound(`Role with id=${roleId} not found`);
+    return { role_permission: mlflowRolePermissionJson(added) };
+  }
+
+  @Delete('permissions/remove')
+  @HttpCode(200)
+  async removePermission(@Req() req: Request) {
+    const p = await this.roles.permissionById(new MlflowRequest(req).integerId('role_permission_id'));
+    await this.commands.execute({ type: 'RemoveRoleGrant', roleId: p.role_id, resourceType: resourceTypeOf(p.resource_type), resourcePattern: p.resource_pattern });
+    return {};
+  }
+
+  @Get('permissions/list')
+  async listPermissions(@Req() req: Request) {
+    const role = await this.roles.role(new MlflowRequest(req).integerId('role_id'));
+    return { role_permissions: role.permissions.map(mlflowRolePermissionJson) };
+  }
+
+  @Patch('permissions/update')
+  @HttpCode(200)
+  async updatePermission(@Req() req: Request) {
+    const r = new MlflowRequest(req);
+    const p = await this.roles.permissionById(r.integerId('role_permission_id'));
+    const permission = parsePermission(r.string('permission'));
+    await this.commands.execute({ type: 'UpdateRoleGrant', roleId: p.role_id, resourceType: resourceTypeOf(p.resource_type), resourcePattern: p.resource_pattern, permission });
+    return { role_permission: mlflowRolePermissionJson(await this.roles.permissionById(p.id)) };
+  }
+
+  @Post('assign')
+  @HttpCode(200)
+  async assign(@Req() req: Request) {
+    const r = new MlflowRequest(req);
+    const user = await this.users.byUsername(r.string('username'));
+    const roleId = r.integerId('role_id');
+    await this.commands.execute({ type: 'AssignRole', roleId, subject: { kind: 'principal', id: user.user_id } });
+    const assignment = (await this.roles.assignments(roleId)).find((a) => a.subject_kind === 'principal' && a.subject_id === user.user_id);
+    if (!assignment) throw AuthzError.notFound(`Role with id=${roleId} not found`);
+    return { assignment: mlflowAssignmentJson(assignment) };
+  }
+
+  @Delete('unassign')
+  @HttpCode(200)
+  async unassign(@Req() req: Request) {
+    const r = new MlflowRequest(req);
+    const user = await this.users.byUsername(r.string('username'));
+    await this.commands.execute({ type: 'UnassignRole', roleId: r.integerId('role_id'), subject: { kind: 'principal', id: user.user_id } });
+    return {};
+  }
+
+  @Get('users/list')
+  async roleUsers(@Req() req: Request) {
+    const roleId = new MlflowRequest(req).integerId('role_id');
+    await this.roles.role(roleId);
+    const assignments = (await this.roles.assignments(roleId)).filter((a) => a.subject_kind === 'principal');
+    return { assignments: assignments.map(mlflowAssignmentJson) };
+  }
+}
+
+function requireDefaultWorkspace(workspace: string): void {
+  if (workspace !== WORKSPACE) throw AuthzError.invalid(`Custos has a single workspace, '${WORKSPACE}'; got '${workspace}'.`);
+}

@@ -1,0 +1,145 @@
+import { Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { Request } from 'express';
+import { Actions, atLeast, PLATFORM_ROLES, PlatformRole, Principal, ResourceType } from '@custos/rbac';
+import { Policy } from '@custos/platform';
+import { AuthzError, parsePermission, parseResourceType, validateResourcePattern } from '@custos/authz-domain';
+import { AuthzAccess } from '../access/authz-access.service';
+import { AccessCommands } from '../commands/access-commands.service';
+import { MlflowRequest } from '../http/mlflow-request';
+import { AccessQueries } from '../queries/access.queries';
+import { mlflowRoleJson, RoleQueries, WORKSPACE } from '../queries/roles.queries';
+import { UserQueries, UserRow } from '../queries/users.queries';
+import { subjectOf } from './mlflow-permissions.controller';
+
+interface PermissionRow {
+  role_id: number | null;
+  role_name: string;
+  workspace: string;
+  resource_type: string;
+  resource_pattern: string;
+  permission: string;
+}
+
+/** MLflow 3 calls gateway routes `gateway_endpoint`; Custos calls them `gateway_route`. */
+function resourceTypeOf(raw: string): ResourceType {
+  return parseResourceType(raw === 'gateway_endpoint' ? 'gateway_route' : raw);
+}
+
+export function principalOf(u: UserRow): Principal {
+  const roles = u.platform_roles.filter((r): r is PlatformRole => (PLATFORM_ROLES as readonly string[]).includes(r));
+  return { id: u.user_id, kind: u.kind, roles: u.is_admin && !roles.includes('admin') ? [...roles, 'admin'] : roles, groups: u.groups };
+}
+
+/**
+ * MLflow 3's per-user permission API (`/api/3.0/mlflow/users/...`): grant, revoke and check one
+ * user's permission on one resource, list a user's permissions, and list a user's roles.
+ * Grant and revoke need MANAGE on the resource (a `*` grant needs admin); reads are for the user
+ * itself or an admin. Each route decides its resource check in the handler, as the resource type
+ * arrives in the request.
+ */
+@Controller(['api/3.0/mlflow/users', 'ajax-api/3.0/mlflow/users'])
+export class MlflowUserPermissionsController {
+  constructor(
+    private readonly commands: AccessCommands,
+    private readonly queries: AccessQueries,
+    private readonly users: UserQueries,
+    private readonly roles: RoleQueries,
+    private readonly access: AuthzAccess,
+  ) {}
+
+  @Post('permissions/grant')
+  @HttpCode(200)
+  @Policy(Actions.authenticated())
+  async grant(@Req() req: Request) {
+    const { r, type, id, user } = await this.manageTarget(req);
+    const permission = parsePermission(r.string('permission'));
+    await this.commands.grant({ type: 'CreateGrant', subject: subjectOf(user), resourceType: type, resourcePattern: id, permission });
+    return {};
+  }
+
+  @Post('permissions/revoke')
+  @HttpCode(200)
+  @Policy(Actions.authenticated())
+  async revoke(@Req() req: Request) {
+    const { type, id, user } = await this.manageTarget(req);
+    await this.commands.grant({ type: 'RevokeGrant', subject: subjectOf(user), resourceType: type, resourcePattern: id });
+    return {};
+  }
+
+  /** The effective permission, resolved as every service resolves it; `allowed` is MLflow's `can_use`. */
+  @Get('permissions/get')
+  @Policy(Actions.authenticated())
+  async get(@Req() req: Request) {
+    const r = new MlflowRequest(req);
+    const type = resourceTypeOf(r.string('resource_type'));
+    const id = r.string('resource_id');
+    const user = await this.selfOrAdmin(r.string('username'));
+    const { permission } = await this.access.effective(principalOf(user), type, id);
+    return { allowed: atLeast(permission, 'USE'), permission };
+  }
+
+  @Get('permissions/list')
+  @Policy(Actions.authenticated())
+  async list(@Req() req: Request) {
+    const user = await this.selfOrAdmin(new MlflowRequest(req).string('username'));
+    return this.permissionsOf(user);
+  }
+
+  @Get('current/permissions')
+  @Policy(Actions.authenticated())
+  async current() {
+    const p = this.access.principal();
+    const user = await this.users.findById(p.id);
+    if (!user) return { is_admin: this.access.isAdmin(p), permissions: [] };
+    return this.permissionsOf(user);
+  }
+
+  @Get('roles/list')
+  @Policy(Actions.authenticated())
+  async userRoles(@Req() req: Request) {
+    const user = await this.selfOrAdmin(new MlflowRequest(req).string('username'));
+    return { roles: (await this.roles.rolesOf(user.user_id, user.groups)).map(mlflowRoleJson) };
+  }
+
+  /**
+   * Rows as MLflow's `_UserRolePermissionRow`: direct grants appear under the synthetic role name
+   * MLflow uses for them (`__user_<id>__`, role_id null), role grants under their role.
+   */
+  private async permissionsOf(user: UserRow) {
+    const direct = await this.queries.grants({ subjectKind: 'principal', subjectId: user.user_id });
+    const rows: PermissionRow[] = direct.map((g) => ({
+      role_id: null,
+      role_name: `__user_${user.user_id}__`,
+      workspace: WORKSPACE,
+      resource_type: g.resource_type,
+      resource_pattern: g.resource_pattern,
+      permission: g.permission,
+    }));
+    for (const role of await this.roles.rolesOf(user.user_id, user.groups)) {
+      for (const p of role.permissions) {
+        rows.push({ role_id: Number(role.role_id), role_name: role.name, workspace: WORKSPACE, resource_type: p.resource_type, resource_pattern: p.resource_pattern, permission: p.permission });
+      }
+    }
+    return { is_admin: user.is_admin, permissions: rows };
+  }
+
+  private async manageTarget(req: Request) {
+    const r = new MlflowRequest(req);
+    const type = resourceTypeOf(r.string('resource_type'));
+    const id = r.string('resource_id');
+    validateResourcePattern(id);
+    // A wildcard is attached to no resource, so there is no resource MANAGE to check: admins only.
+    if (id.endsWith('*')) this.access.requireAdmin();
+    else await this.access.requireManage(type, id);
+    return { r, type, id, user: await this.users.byUsername(r.string('username')) };
+  }
+
+  private async selfOrAdmin(username: string): Promise<UserRow> {
+    const p = this.access.principal();
+    if (!this.access.isAdmin(p)) {
+      const caller = await this.users.findById(p.id);
+      if (caller?.username !== username) throw AuthzError.denied('Permission denied');
+    }
+    return this.users.byUsername(username);
+  }
+}

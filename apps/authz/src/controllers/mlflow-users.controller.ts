@@ -1,0 +1,119 @@
+import { Controller, Delete, Get, HttpCode, Patch, Post, Req } from '@nestjs/common';
+import { Request } from 'express';
+import { Actions } from '@custos/rbac';
+import { Policy } from '@custos/platform';
+import { AuthzError } from '@custos/authz-domain';
+import { AuthzAccess } from '../access/authz-access.service';
+import { UserCommands } from '../commands/user-commands.service';
+import { MlflowRequest } from '../http/mlflow-request';
+import { mlflowRoleJson, RoleQueries } from '../queries/roles.queries';
+import { mlflowUserJson, UserQueries, UserRow } from '../queries/users.queries';
+
+/**
+ * MLflow's user API (`mlflow.server.auth`), as AuthServiceClient calls it. Every route answers
+ * 200 with MLflow's JSON; errors are `{error_code, message}` with MLflow's statuses. Admins manage
+ * users; a user may read itself and change its own password (proving the current one).
+ */
+@Controller(['api/2.0/mlflow/users', 'ajax-api/2.0/mlflow/users'])
+export class MlflowUsersController {
+  constructor(
+    private readonly users: UserCommands,
+    private readonly queries: UserQueries,
+    private readonly roles: RoleQueries,
+    private readonly access: AuthzAccess,
+  ) {}
+
+  @Post('create')
+  @HttpCode(200)
+  @Policy(Actions.admin())
+  async create(@Req() req: Request) {
+    const r = new MlflowRequest(req);
+    const username = r.optionalString('username') ?? '';
+    const password = r.optionalString('password') ?? '';
+    if (!username || !password) throw AuthzError.invalid('Username and password cannot be empty.');
+    const userId = await this.users.create({ username, password, kind: 'user' });
+    return { user: mlflowUserJson(await this.queries.byId(userId)) };
+  }
+
+  @Get('get')
+  @Policy(Actions.authenticated())
+  async get(@Req() req: Request) {
+    const username = new MlflowRequest(req).string('username');
+    await this.requireSelfOrAdmin(username);
+    return { user: mlflowUserJson(await this.queries.byUsername(username)) };
+  }
+
+  /** Who the caller is. Principals authz has no account for (the bootstrap key, IdP users) are described from the token. */
+  @Get('current')
+  @Policy(Actions.authenticated())
+  async current() {
+    const p = this.access.principal();
+    const row = await this.queries.findById(p.id);
+    const isAdmin = this.access.isAdmin(p);
+    return { user: row ? { ...mlflowUserJson(row), is_admin: isAdmin } : { id: p.id, username: p.id, is_admin: isAdmin }, is_basic_auth: true };
+  }
+
+  /** Any signed-in user may list accounts (MLflow: reviewer assignment needs the roster); roles are shown to admins and for oneself. */
+  @Get('list')
+  @Policy(Actions.authenticated())
+  async list() {
+    const p = this.access.principal();
+    const admin = this.access.isAdmin(p);
+    const rows = await this.queries.list();
+    const roles = await this.roles.rolesOfAll(rows.filter((u) => admin || u.user_id === p.id));
+    return { users: rows.map((u) => ({ ...mlflowUserJson(u), roles: (roles.get(u.user_id) ?? []).map(mlflowRoleJson) })) };
+  }
+
+  /** Admins set anyone's password; a user changing its own must give `current_password` (MLflow 3). */
+  @Patch('update-password')
+  @HttpCode(200)
+  @Policy(Actions.authenticated())
+  async updatePassword(@Req() req: Request) {
+    const r = new MlflowRequest(req);
+    const username = r.string('username');
+    const password = r.optionalString('password') ?? '';
+    const caller = await this.requireSelfOrAdmin(username);
+    const target = await this.queries.byUsername(username);
+    if (caller?.user_id === target.user_id) {
+      const current = r.optionalString('current_password');
+      if (!current) throw AuthzError.invalid('Current password is required when changing your own password.');
+      if (!(await this.users.checkPassword(target.user_id, current))) throw AuthzError.invalid('Current password does not match.');
+      if (password === current) throw AuthzError.invalid('New password must differ from the current password.');
+    }
+    await this.users.changePassword(target.user_id, password);
+    return {};
+  }
+
+  @Patch('update-admin')
+  @HttpCode(200)
+  @Policy(Actions.admin())
+  async updateAdmin(@Req() req: Request) {
+    const r = new MlflowRequest(req);
+    const target = await this.queries.byUsername(r.string('username'));
+    await this.users.execute({ type: 'SetAdmin', userId: target.user_id, isAdmin: r.boolean('is_admin') });
+    return {};
+  }
+
+  @Delete('delete')
+  @HttpCode(200)
+  @Policy(Actions.admin())
+  async delete(@Req() req: Request) {
+    const target = await this.queries.byUsername(new MlflowRequest(req).string('username'));
+    if (target.user_id === this.access.principal().id) {
+      throw new AuthzError('BAD_REQUEST', 'Users cannot delete their own account. Ask another admin to delete this user instead.');
+    }
+    await this.users.delete(target.user_id);
+    return {};
+  }
+
+  /**
+   * MLflow's `username_is_sender` or admin. Refused before the lookup, so a non-admin cannot learn
+   * which usernames exist. Returns the caller's own account when it has one.
+   */
+  private async requireSelfOrAdmin(username: string): Promise<UserRow | undefined> {
+    const p = this.access.principal();
+    const caller = await this.queries.findById(p.id);
+    if (this.access.isAdmin(p) || caller?.username === username) return caller;
+    throw AuthzError.denied('Permission denied');
+  }
+}

@@ -1,0 +1,33 @@
+import { ArrayMaxSize, IsArray, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+
+/**
+ * Body of `POST /api/authz/api-keys`. Without an owner the key is the caller's own; naming another
+ * owner (by id or username) is for admins, e.g. to give a service account its key.
+ */
+export class IssueApiKeyDto {
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  name?: string;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(32)
+  @IsString({ each: true })
+  scopes?: string[];
+
+  /** ISO 8601 date-time with offset; omitted or null: the key does not expire. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  expiresAt?: string | null;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(64)
+  ownerId?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  ownerUsername?: string;
+}

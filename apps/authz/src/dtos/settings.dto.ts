@@ -1,0 +1,34 @@
+import { IsBoolean, IsIn, IsObject, IsOptional } from 'class-validator';
+import { PERMISSION_LEVELS } from '@custos/rbac';
+
+/** Body of `PUT /api/authz/settings/default-permission`. */
+export class DefaultPermissionDto {
+  @IsIn(PERMISSION_LEVELS)
+  permission!: (typeof PERMISSION_LEVELS)[number];
+}
+
+/**
+ * Body of `PUT /api/authz/identity-providers/:providerId`. The nested settings are checked against
+ * the event schema and the domain's rules (TLS, no secrets: an LDAP bind password is given by the
+ * name of the secret that holds it, `ldap.bindPasswordSecretName`).
+ */
+export class IdentityProviderDto {
+  @IsIn(['oidc', 'ldap'])
+  kind!: 'oidc' | 'ldap';
+
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @IsOptional()
+  @IsObject()
+  oidc?: Record<string, unknown>;
+
+  @IsOptional()
+  @IsObject()
+  ldap?: Record<string, unknown>;
+
+  @IsOptional()
+  @IsObject()
+  groupRoleMap?: Record<string, string[]>;
+}

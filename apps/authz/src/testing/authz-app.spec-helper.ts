@@ -1,0 +1,70 @@
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { eventCatalog, EventEnvelope } from '@custos/events';
+import { EventStore } from '@custos/eventing';
+import { createLogger, installBodyParsers, loadPrivateKey, parseConfig, runtimeMode, signInternalToken } from '@custos/platform';
+import { Principal } from '@custos/rbac';
+import { createTestDatabase, offlineServiceEnv, TestDatabase } from '@custos/testing';
+import { AuthzModule, authzService } from '../app.module';
+import { authzEnv, AuthzConfig } from '../authz.config';
+
+export const admin: Principal = { id: 'root-admin', kind: 'user', roles: ['admin'], groups: [] };
+
+/**
+ * The whole authz service on a fresh database of the real test cluster, served in-process: the
+ * real guard (gateway-signed internal tokens), policies, validation pipes, error filter,
+ * controllers, command executor and projection. Kafka is not touched (passive runtime).
+ */
+export async function createAuthzApp(prefix: string, extraEnv: Record<string, string> = {}) {
+  const db: TestDatabase = await createTestDatabase(prefix, authzService.migrations);
+  const env = offlineServiceEnv({ DATABASE_URL: db.url, AUTHZ_PASSWORD_HASH_LN: '12', ...extraEnv });
+  const config = parseConfig(authzEnv, env) as AuthzConfig;
+  const signingKey = loadPrivateKey(env.INTERNAL_TOKEN_PRIVATE_KEY!);
+  runtimeMode.passive = true;
+  const app = await NestFactory.create<NestExpressApplication>(AuthzModule.forRoot(config, createLogger('authz', 'silent')), { logger: false, bodyParser: false });
+  installBodyParsers(app, authzService);
+  await app.get(DataSource).initialize();
+  await app.init();
+  const server = app.getHttpServer();
+  const store = new EventStore('authz', eventCatalog);
+
+  const call = (principal: Principal | null, method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: string, body?: unknown) => {
+    let req = request(server)[method](path);
+    if (principal) req = req.set('x-custos-internal-token', signInternalToken(signingKey, principal, `test-${randomUUID()}`, '127.0.0.1'));
+    if (method === 'get' && body !== undefined) return req.query(body as Record<string, string>);
+    return body === undefined ? req : req.send(body as object);
+  };
+
+  return {
+    db,
+    app,
+    config,
+    ds: db.dataSource,
+    call,
+    /** Every event of a stream, as the store hands them back. */
+    async stream(streamId: string): Promise<EventEnvelope[]> {
+      return store.readStream(db.dataSource, streamId);
+    },
+    async eventsOfType(type: string): Promise<EventEnvelope[]> {
+      const rows = (await db.dataSource.query(`SELECT stream_id FROM events WHERE type = $1 ORDER BY global_position`, [type])) as { stream_id: string }[];
+      const out: EventEnvelope[] = [];
+      for (const id of [...new Set(rows.map((r) => r.stream_id))]) out.push(...(await store.readStream(db.dataSource, id)).filter((e) => e.type === type));
+      return out;
+    },
+    store,
+    async close(): Promise<void> {
+      await app.close();
+      await db.drop();
+    },
+  };
+}
+
+export type AuthzApp = Awaited<ReturnType<typeof createAuthzApp>>;
+
+/** A principal for an account created through the API (principal ids are user ids). */
+export function principalFor(userId: string, extra: Partial<Principal> = {}): Principal {
+  return { id: userId, kind: 'user', roles: [], groups: [], ...extra };
+}
