@@ -17,23 +17,43 @@ log() { printf '[stack] %s\n' "$*" >&2; }
 
 ensure_secrets() {
   local f="$DATA/secrets.env"
-  [ -s "$f" ] && return
   mkdir -p "$DATA"
-  umask 077
-  node -e '
+  [ -e "$f" ] || (umask 077 && touch "$f")
+  # Generates whichever secrets the file lacks (all of them for a new data folder), so folders made
+  # by an older version gain new secrets on the next start and keep the ones they have.
+  local added
+  added="$(node -e '
     const c = require("node:crypto");
-    const { publicKey, privateKey } = c.generateKeyPairSync("ed25519");
+    const fs = require("node:fs");
+    const file = process.argv[1];
+    const text = fs.readFileSync(file, "utf8");
+    const have = new Set(text.split("\n").map((l) => /^(?:export\s+)?([A-Z0-9_]+)=/.exec(l.trim())?.[1]).filter(Boolean));
     const b64 = (k, type) => k.export({ format: "der", type }).toString("base64");
-    const lines = [
-      `INTERNAL_TOKEN_PUBLIC_KEY=${b64(publicKey, "spki")}`,
-      `INTERNAL_TOKEN_PRIVATE_KEY=${b64(privateKey, "pkcs8")}`,
-      `BOOTSTRAP_ADMIN_API_KEY=cus_admin_${c.randomBytes(24).toString("base64url")}`,
-      `ARTIFACT_MASTER_KEYS=k1:${c.randomBytes(32).toString("base64")}`,
-      `ARTIFACT_ACTIVE_KEY_ID=k1`,
+    const ed25519 = () => c.generateKeyPairSync("ed25519");
+    // Secrets that only make sense together are generated together, or not at all.
+    const groups = [
+      [["INTERNAL_TOKEN_PUBLIC_KEY", "INTERNAL_TOKEN_PRIVATE_KEY"], () => {
+        const { publicKey, privateKey } = ed25519();
+        return [b64(publicKey, "spki"), b64(privateKey, "pkcs8")];
+      }],
+      [["BOOTSTRAP_ADMIN_API_KEY"], () => [`cus_admin_${c.randomBytes(24).toString("base64url")}`]],
+      [["ARTIFACT_MASTER_KEYS", "ARTIFACT_ACTIVE_KEY_ID"], () => [`k1:${c.randomBytes(32).toString("base64")}`, "k1"]],
+      [["AUDIT_SIGNING_KEY"], () => [b64(ed25519().privateKey, "pkcs8")]],
     ];
-    process.stdout.write(lines.join("\n") + "\n");
-  ' > "$f"
-  log "generated secrets in $f"
+    const lines = [];
+    for (const [names, make] of groups) {
+      const present = names.filter((n) => have.has(n));
+      if (present.length === names.length) continue;
+      if (present.length) {
+        process.stderr.write(`${file} has ${present.join(", ")} but not ${names.filter((n) => !have.has(n)).join(", ")}; add them by hand\n`);
+        process.exit(1);
+      }
+      make().forEach((v, i) => lines.push(`${names[i]}=${v}`));
+    }
+    if (lines.length) fs.appendFileSync(file, (text && !text.endsWith("\n") ? "\n" : "") + lines.join("\n") + "\n");
+    process.stdout.write(lines.map((l) => l.split("=")[0]).join(" "));
+  ' "$f")"
+  [ -z "$added" ] || log "generated $added in $f"
 }
 
 load_env() {

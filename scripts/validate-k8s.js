@@ -31,10 +31,10 @@ const SERVICES = {
     'ARTIFACT_MASTER_KEYS', 'ARTIFACT_ACTIVE_KEY_ID'], s3: true },
   registry: { port: 8082, env: [] },
   authz: { port: 8083, env: [] },
-  audit: { port: 8084, env: ['S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'AUDIT_CHECKPOINT_BUCKET'], s3: true },
+  audit: { port: 8084, env: ['S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'AUDIT_CHECKPOINT_BUCKET', 'AUDIT_SIGNING_KEY'], s3: true },
 };
 const SECRET_ENV = new Set(['DATABASE_URL', 'INTERNAL_TOKEN_PRIVATE_KEY', 'BOOTSTRAP_ADMIN_API_KEY',
-  'S3_SECRET_KEY', 'ARTIFACT_MASTER_KEYS']);
+  'S3_SECRET_KEY', 'ARTIFACT_MASTER_KEYS', 'AUDIT_SIGNING_KEY']);
 const BACKENDS = Object.keys(SERVICES).filter((s) => s !== 'gateway');
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition',
   'PriorityClass', 'StorageClass', 'PersistentVolume', 'IngressClass', 'ValidatingWebhookConfiguration',

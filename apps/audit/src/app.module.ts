@@ -4,13 +4,19 @@ import { ALL_EVENT_TOPICS } from '@custos/events';
 import { PlatformModule, ServiceDefinition } from '@custos/platform';
 import { auditEnv, AuditConfig } from './audit.config';
 import { AuditLog1732000000100 } from './migrations/1732000000100-audit-log';
+import { AuditMerkleCheckpoints1732000000200 } from './migrations/1732000000200-audit-merkle-checkpoints';
 import { AuditLogHandler } from './consumers/audit-log.handler';
 import { AuditController } from './controllers/audit.controller';
+import { CheckpointsController } from './controllers/checkpoints.controller';
+import { AuditMerkleTree } from './checkpoints/audit-merkle-tree';
+import { AuditSigner } from './checkpoints/audit-signer';
+import { CheckpointObjectStore } from './checkpoints/checkpoint-object.store';
+import { AuditCheckpointer } from './checkpoints/audit-checkpointer';
 
 export const auditService: ServiceDefinition = {
   service: 'audit',
   configSchema: auditEnv,
-  migrations: [AuditLog1732000000100],
+  migrations: [AuditLog1732000000100, AuditMerkleCheckpoints1732000000200],
   consumers: [{ name: 'audit-log', topics: ALL_EVENT_TOPICS, handler: AuditLogHandler }],
 };
 
@@ -20,8 +26,8 @@ export class AuditModule {
     return {
       module: AuditModule,
       imports: [PlatformModule.forRoot(auditService, config, logger)],
-      controllers: [AuditController],
-      providers: [AuditLogHandler],
+      controllers: [AuditController, CheckpointsController],
+      providers: [AuditLogHandler, AuditSigner, AuditMerkleTree, CheckpointObjectStore, AuditCheckpointer],
     };
   }
 }

@@ -1,0 +1,133 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Client } from 'minio';
+import { Logger } from 'pino';
+import { LOGGER, Readiness, runtimeMode, SERVICE_CONFIG } from '@custos/platform';
+import { AuditConfig } from '../audit.config';
+
+const PING_EVERY_MS = 5000;
+const DAY_MS = 86_400_000;
+
+type S3Settings = Pick<
+  AuditConfig,
+  'S3_ENDPOINT' | 'S3_ACCESS_KEY' | 'S3_SECRET_KEY' | 'S3_REGION' | 'AUDIT_CHECKPOINT_BUCKET' | 'AUDIT_CHECKPOINT_RETENTION_DAYS' | 'AUDIT_CHECKPOINT_RETENTION_MODE'
+>;
+
+export function minioClient(config: Pick<AuditConfig, 'S3_ENDPOINT' | 'S3_ACCESS_KEY' | 'S3_SECRET_KEY' | 'S3_REGION'>): Client {
+  const url = new URL(config.S3_ENDPOINT);
+  const useSSL = url.protocol === 'https:';
+  return new Client({
+    endPoint: url.hostname,
+    port: url.port ? Number(url.port) : useSSL ? 443 : 80,
+    useSSL,
+    accessKey: config.S3_ACCESS_KEY,
+    secretKey: config.S3_SECRET_KEY,
+    region: config.S3_REGION,
+    pathStyle: true,
+  });
+}
+
+export interface StoredObject {
+  bucket: string;
+  key: string;
+  versionId: string | null;
+  retainUntil: string;
+}
+
+export class ObjectLockError extends Error {}
+
+/**
+ * The checkpoint bucket: created with S3 Object Lock (which also turns versioning on), with a
+ * default retention of AUDIT_CHECKPOINT_RETENTION_DAYS in AUDIT_CHECKPOINT_RETENTION_MODE, so every
+ * version written is immutable until then; a put also confirms (or sets) its object's retention.
+ * A bucket that exists without Object Lock is refused: checkpoints are never written where they
+ * could be deleted.
+ */
+@Injectable()
+export class CheckpointObjectStore implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly client: Client;
+  readonly bucket: string;
+  private reachable = false;
+  private bucketReady = false;
+  private pinger?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: S3Settings,
+    readiness: Readiness,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.client = minioClient(config as AuditConfig);
+    this.bucket = config.AUDIT_CHECKPOINT_BUCKET;
+    readiness.register('s3', () => this.reachable && this.bucketReady);
+  }
+
+  onApplicationBootstrap(): void {
+    if (runtimeMode.passive) return;
+    void this.ping();
+    this.pinger = setInterval(() => void this.ping(), PING_EVERY_MS);
+    this.pinger.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.pinger) clearInterval(this.pinger);
+  }
+
+  isReady(): boolean {
+    return this.reachable && this.bucketReady;
+  }
+
+  /** Creates the bucket with Object Lock if missing (replicas may race; both win) and sets its default retention. */
+  async ensureBucket(): Promise<void> {
+    if (!(await this.client.bucketExists(this.bucket))) {
+      try {
+        await this.client.makeBucket(this.bucket, this.config.S3_REGION, { ObjectLocking: true });
+        this.logger.info({ bucket: this.bucket }, 'audit checkpoint bucket created with object lock');
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (code !== 'BucketAlreadyOwnedByYou' && code !== 'BucketAlreadyExists') throw e;
+      }
+    }
+    let lock: { objectLockEnabled?: string; mode?: string; unit?: string; validity?: number };
+    try {
+      lock = (await (this.client.getObjectLockConfig(this.bucket) as unknown as Promise<typeof lock>)) ?? {};
+    } catch (e) {
+      throw new ObjectLockError(`bucket ${this.bucket} has no object lock (${(e as Error).message}); create it with object lock enabled`);
+    }
+    if (lock?.objectLockEnabled !== 'Enabled') throw new ObjectLockError(`bucket ${this.bucket} exists without object lock; create it with object lock enabled`);
+    const mode = this.config.AUDIT_CHECKPOINT_RETENTION_MODE;
+    const days = this.config.AUDIT_CHECKPOINT_RETENTION_DAYS;
+    if (lock.mode !== mode || lock.unit !== 'Days' || Number(lock.validity) !== days) {
+      await this.client.setObjectLockConfig(this.bucket, { mode, unit: 'Days', validity: days });
+      this.logger.info({ bucket: this.bucket, mode, days }, 'audit checkpoint bucket default retention set');
+    }
+    this.bucketReady = true;
+    this.reachable = true;
+  }
+
+  private async ping(): Promise<void> {
+    try {
+      if (this.bucketReady) this.reachable = await this.client.bucketExists(this.bucket);
+      else await this.ensureBucket();
+    } catch (e) {
+      if (this.reachable || e instanceof ObjectLockError) this.logger.warn({ bucket: this.bucket, err: (e as Error).message }, 'audit checkpoint bucket unavailable');
+      this.reachable = false;
+    }
+  }
+
+  /** Writes one immutable version and returns it with its retention date. */
+  async put(key: string, body: string, contentType = 'application/json'): Promise<StoredObject> {
+    if (!this.bucketReady) await this.ensureBucket();
+    const data = Buffer.from(body, 'utf8');
+    const put = await this.client.putObject(this.bucket, key, data, data.length, { 'Content-Type': contentType });
+    const versionId = put.versionId ?? null;
+    const opts = versionId ? { versionId } : undefined;
+    let retention = await this.client.getObjectRetention(this.bucket, key, opts).catch(() => null);
+    if (!retention?.retainUntilDate) {
+      // The bucket default should have applied; set it explicitly rather than leave the version unlocked.
+      const retainUntilDate = new Date(Date.now() + this.config.AUDIT_CHECKPOINT_RETENTION_DAYS * DAY_MS).toISOString();
+      await this.client.putObjectRetention(this.bucket, key, { versionId: versionId ?? '', mode: this.config.AUDIT_CHECKPOINT_RETENTION_MODE, retainUntilDate });
+      retention = await this.client.getObjectRetention(this.bucket, key, opts);
+    }
+    if (!retention?.retainUntilDate) throw new ObjectLockError(`checkpoint ${key} has no retention`);
+    return { bucket: this.bucket, key, versionId, retainUntil: new Date(retention.retainUntilDate).toISOString() };
+  }
+}
