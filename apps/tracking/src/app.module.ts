@@ -20,13 +20,17 @@ import { RunsController } from './controllers/runs.controller';
 import { RunDataController } from './controllers/run-data.controller';
 import { MetricsController } from './controllers/metrics.controller';
 import { LoggedModelsController } from './controllers/logged-models.controller';
+import { Artifacts1732000000600 } from './migrations/1732000000600-artifacts';
+import { ARTIFACT_STREAMED_BODY_PATHS, ArtifactBucketTask, artifactControllers, artifactProviders, RotateArtifactKeysCommand } from './artifacts/artifacts.providers';
 
 export const trackingService: ServiceDefinition = {
   service: 'tracking',
   configSchema: trackingEnv,
-  migrations: [TrackingReadModels1732000000400, AccessGrants1732000001000, RunsAndLoggedModels1732000000500],
+  migrations: [TrackingReadModels1732000000400, AccessGrants1732000001000, RunsAndLoggedModels1732000000500, Artifacts1732000000600],
   projections: [TrackingProjection],
-  startupTasks: [DefaultExperimentTask],
+  startupTasks: [DefaultExperimentTask, ArtifactBucketTask],
+  commands: { 'rotate-artifact-keys': RotateArtifactKeysCommand },
+  streamedBodyPaths: ARTIFACT_STREAMED_BODY_PATHS,
   consumers: [{ name: 'access', topics: [topicFor('authz')], handler: AccessProjectionHandler }],
   policyContextLoader: GrantsPolicyLoader,
 };
@@ -37,8 +41,8 @@ export class TrackingModule {
     return {
       module: TrackingModule,
       imports: [PlatformModule.forRoot(trackingService, config, logger)],
-      controllers: [ExperimentsController, RunsController, RunDataController, MetricsController, LoggedModelsController],
-      providers: [TrackingProjection, ExperimentAccess, ExperimentCommands, DefaultExperimentTask, AccessProjectionHandler, RunAccess, LoggedModelAccess, RunCommands, LoggedModelCommands, ExperimentLifecycle],
+      controllers: [ExperimentsController, RunsController, RunDataController, MetricsController, LoggedModelsController, ...artifactControllers],
+      providers: [TrackingProjection, ExperimentAccess, ExperimentCommands, DefaultExperimentTask, AccessProjectionHandler, RunAccess, LoggedModelAccess, RunCommands, LoggedModelCommands, ExperimentLifecycle, ...artifactProviders(config)],
     };
   }
 }

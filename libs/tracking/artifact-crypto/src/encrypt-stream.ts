@@ -55,7 +55,7 @@ export class EncryptStream extends Transform {
       this.sendHeader();
       this.plaintextBytes += chunk.length;
       this.pending.push(chunk);
-      while (this.pending.length >= this.chunkSize) this.push(this.seal(this.pending.take(this.chunkSize), false));
+      while (this.pending.length >= this.chunkSize) this.seal(this.pending.take(this.chunkSize), false);
       done();
     } catch (e) {
       done(e as Error);
@@ -67,7 +67,7 @@ export class EncryptStream extends Transform {
       this.sendHeader();
       // The remainder (possibly empty) is the final chunk: a reader that never sees it knows the
       // object was cut short.
-      this.push(this.seal(this.pending.take(this.pending.length), true));
+      this.seal(this.pending.take(this.pending.length), true);
       this.key.fill(0);
       done();
     } catch (e) {
@@ -86,19 +86,20 @@ export class EncryptStream extends Transform {
     this.push(this.header);
   }
 
-  private seal(plain: Buffer, final: boolean): Buffer {
+  /** Pushes one frame as its three parts, so the ciphertext is never copied into a frame buffer. */
+  private seal(plain: Buffer, final: boolean): void {
     if (this.index > MAX_CHUNKS) throw new RangeError('object too large for one nonce prefix');
     const cipher = createCipheriv('aes-256-gcm', this.key, chunkNonce(this.noncePrefix, this.index), { authTagLength: TAG_BYTES });
     cipher.setAAD(chunkAad(this.digest, final));
-    const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + plain.length + TAG_BYTES);
-    frame.writeUInt8(final ? 1 : 0, 0);
-    frame.writeUInt32BE(plain.length, 1);
+    const frameHeader = Buffer.allocUnsafe(FRAME_HEADER_BYTES);
+    frameHeader.writeUInt8(final ? 1 : 0, 0);
+    frameHeader.writeUInt32BE(plain.length, 1);
     const body = cipher.update(plain);
     const tail = cipher.final();
-    body.copy(frame, FRAME_HEADER_BYTES);
-    tail.copy(frame, FRAME_HEADER_BYTES + body.length);
-    cipher.getAuthTag().copy(frame, FRAME_HEADER_BYTES + plain.length);
+    this.push(frameHeader);
+    if (body.length > 0) this.push(body);
+    if (tail.length > 0) this.push(tail);
+    this.push(cipher.getAuthTag());
     this.index++;
-    return frame;
   }
 }

@@ -1,0 +1,126 @@
+import { Controller, Delete, Get, Inject, Post, Put, Req, Res } from '@nestjs/common';
+import { Request, Response } from 'express';
+import { Logger } from 'pino';
+import { Actions } from '@custos/rbac';
+import { LOGGER, Policy } from '@custos/platform';
+import { TrackingError } from '@custos/tracking-domain';
+import { ArtifactAccess } from './artifact-access.service';
+import { MULTIPART_DOWNLOAD_UNSUPPORTED, MULTIPART_UPLOAD_UNSUPPORTED } from './artifact-errors';
+import { artifactPathFromQuery, artifactPathFromUrl, ArtifactLocation, ParseOptions } from './artifact-path';
+import { ArtifactService } from './artifact.service';
+import { ChildEntry } from './artifact-records';
+import { sendArtifact } from './download-response';
+
+/** Request bodies on these paths are artifact bytes: never parsed, streamed to the handler. */
+export const ARTIFACT_STREAMED_BODY_PATHS = [/^\/(ajax-)?api\/2\.0\/mlflow-artifacts\/artifacts\//];
+
+const ROUTE_PREFIX = /^\/(?:ajax-)?api\/2\.0\/mlflow-artifacts\/(?:artifacts|presigned|mpu\/(?:create|complete|abort))\//;
+
+/**
+ * The artifact path exactly as the client encoded it. Express decodes route parameters, which
+ * would turn `%2F` into a separator and `%2e%2e` into `..` before anyone could refuse them, so the
+ * path is taken from the raw URL and decoded once, segment by segment, by the validator.
+ */
+function locationFromUrl(req: Request, opts: ParseOptions): ArtifactLocation {
+  const raw = req.originalUrl.split('?')[0];
+  const prefix = ROUTE_PREFIX.exec(raw);
+  if (!prefix) throw TrackingError.invalidParameter('Invalid artifact path');
+  return artifactPathFromUrl(raw.slice(prefix[0].length), opts);
+}
+
+function contentLength(req: Request): number | undefined {
+  const v = req.headers['content-length'];
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
+}
+
+export function fileInfo(c: ChildEntry, path = c.name) {
+  return c.is_dir ? { path, is_dir: true } : { path, is_dir: false, file_size: Number(c.size) };
+}
+
+/**
+ * MLflow's artifact proxy (`mlflow_artifacts.proto`). The client reaches it for every
+ * `mlflow-artifacts:` URI; bytes are encrypted here before object storage sees them.
+ */
+@Controller(['api/2.0/mlflow-artifacts', 'ajax-api/2.0/mlflow-artifacts'])
+export class MlflowArtifactsController {
+  constructor(
+    private readonly access: ArtifactAccess,
+    private readonly artifacts: ArtifactService,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  @Put('artifacts/*path')
+  @Policy(Actions.onExperiment('EDIT'))
+  async upload(@Req() req: Request) {
+    const loc = locationFromUrl(req, { allowRoot: false });
+    await this.access.require(loc, 'EDIT');
+    await this.artifacts.upload(loc, req, contentLength(req));
+    return {};
+  }
+
+  @Get('artifacts/*path')
+  @Policy(Actions.onExperiment('READ'))
+  async download(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const loc = locationFromUrl(req, { allowRoot: false });
+    await this.access.require(loc, 'READ');
+    const { record, plaintext } = await this.artifacts.openDownload(loc);
+    await sendArtifact(res, loc, record, plaintext, this.logger);
+  }
+
+  @Get('artifacts')
+  @Policy(Actions.onExperiment('READ'))
+  async list(@Req() req: Request) {
+    const loc = artifactPathFromQuery(req.query.path, { allowRoot: true });
+    await this.access.require(loc, 'READ');
+    const files = (await this.artifacts.list(loc)).map((c) => fileInfo(c));
+    // MLflow omits an empty repeated field.
+    return files.length > 0 ? { files } : {};
+  }
+
+  @Delete('artifacts/*path')
+  @Policy(Actions.onExperiment('MANAGE'))
+  async delete(@Req() req: Request) {
+    const loc = locationFromUrl(req, { allowRoot: true });
+    await this.access.require(loc, 'MANAGE');
+    await this.artifacts.delete(loc);
+    return {};
+  }
+
+  /*
+   * Multipart uploads and presigned downloads hand the client URLs straight into object storage,
+   * which would bypass encryption. They answer MLflow's own "not supported" error, on which the
+   * client falls back to the proxied PUT / GET (and it only tries them when told to).
+   */
+
+  @Post('mpu/create/*path')
+  @Policy(Actions.onExperiment('EDIT'))
+  createMultipart(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.unsupported(req, res, 'EDIT', MULTIPART_UPLOAD_UNSUPPORTED);
+  }
+
+  @Post('mpu/complete/*path')
+  @Policy(Actions.onExperiment('EDIT'))
+  completeMultipart(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.unsupported(req, res, 'EDIT', MULTIPART_UPLOAD_UNSUPPORTED);
+  }
+
+  @Post('mpu/abort/*path')
+  @Policy(Actions.onExperiment('EDIT'))
+  abortMultipart(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.unsupported(req, res, 'EDIT', MULTIPART_UPLOAD_UNSUPPORTED);
+  }
+
+  @Get('presigned/*path')
+  @Policy(Actions.onExperiment('READ'))
+  presigned(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    return this.unsupported(req, res, 'READ', MULTIPART_DOWNLOAD_UNSUPPORTED);
+  }
+
+  /** Answered, not thrown: an expected 501 is not a server fault worth an error log. */
+  private async unsupported(req: Request, res: Response, permission: 'READ' | 'EDIT', message: string) {
+    const loc = locationFromUrl(req, { allowRoot: true });
+    await this.access.require(loc, permission);
+    res.status(501);
+    return { error_code: 'NOT_IMPLEMENTED', message: `${message}: artifacts are encrypted by the tracking server, so bytes cannot go to object storage directly` };
+  }
+}

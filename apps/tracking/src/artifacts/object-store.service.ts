@@ -1,0 +1,168 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Client } from 'minio';
+import { Readable } from 'node:stream';
+import { Logger } from 'pino';
+import { LOGGER, Readiness, runtimeMode, SERVICE_CONFIG } from '@custos/platform';
+import { TrackingConfig } from '../tracking.config';
+
+/**
+ * S3 parts are 5 MiB..5 GiB and at most 10,000 per upload. Parts start at 8 MiB and double every
+ * 2,000 parts, so everyday artifacts use 8 MiB of memory per buffer while one object can still
+ * reach ~484 GiB (2,000 parts each of 8, 16, 32, 64 and 128 MiB).
+ */
+export function partSizeFor(partNumber: number): number {
+  return (8 * 1024 * 1024) << Math.min(4, Math.floor((partNumber - 1) / 2000));
+}
+export const MAX_PARTS = 10_000;
+const PING_EVERY_MS = 5000;
+
+export function minioClient(config: Pick<TrackingConfig, 'S3_ENDPOINT' | 'S3_ACCESS_KEY' | 'S3_SECRET_KEY' | 'S3_REGION'>): Client {
+  const url = new URL(config.S3_ENDPOINT);
+  const useSSL = url.protocol === 'https:';
+  return new Client({
+    endPoint: url.hostname,
+    port: url.port ? Number(url.port) : useSSL ? 443 : 80,
+    useSSL,
+    accessKey: config.S3_ACCESS_KEY,
+    secretKey: config.S3_SECRET_KEY,
+    region: config.S3_REGION,
+    pathStyle: true,
+  });
+}
+
+/**
+ * The artifact bucket, holding only ciphertext. Uploads are streamed into S3 multipart uploads
+ * part by part (one part filling while the previous one is sent), so memory stays at a few parts
+ * whatever the object's size; a failed upload is aborted, never left half-written.
+ */
+@Injectable()
+export class ArtifactObjectStore implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly client: Client;
+  readonly bucket: string;
+  private reachable = false;
+  private bucketReady = false;
+  private pinger?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(SERVICE_CONFIG) config: TrackingConfig,
+    readiness: Readiness,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.client = minioClient(config);
+    this.bucket = config.ARTIFACTS_BUCKET;
+    readiness.register('s3', () => this.reachable && this.bucketReady);
+  }
+
+  onApplicationBootstrap(): void {
+    if (runtimeMode.passive) return;
+    this.pinger = setInterval(() => void this.ping(), PING_EVERY_MS);
+    this.pinger.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.pinger) clearInterval(this.pinger);
+  }
+
+  /** Creates the bucket if it is missing; concurrent replicas may race, and both win. */
+  async ensureBucket(): Promise<void> {
+    if (!(await this.client.bucketExists(this.bucket))) {
+      try {
+        await this.client.makeBucket(this.bucket);
+        this.logger.info({ bucket: this.bucket }, 'artifact bucket created');
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (code !== 'BucketAlreadyOwnedByYou' && code !== 'BucketAlreadyExists') throw e;
+      }
+    }
+    this.bucketReady = true;
+    this.reachable = true;
+  }
+
+  private async ping(): Promise<void> {
+    try {
+      if (this.bucketReady) this.reachable = await this.client.bucketExists(this.bucket);
+      else await this.ensureBucket();
+    } catch (e) {
+      if (this.reachable) this.logger.warn({ err: (e as Error).message }, 'object storage unreachable');
+      this.reachable = false;
+    }
+  }
+
+  /**
+   * Stores a stream; returns the bytes stored. The stream's own errors abort the upload. Two part
+   * buffers are reused throughout (one filling while the other is sent), so memory does not grow
+   * with the object and no per-part garbage piles up.
+   */
+  async put(key: string, body: AsyncIterable<Buffer>): Promise<number> {
+    const headers = { 'Content-Type': 'application/octet-stream' };
+    const spare: Buffer[] = [];
+    const acquire = (size: number) => {
+      const i = spare.findIndex((b) => b.length === size);
+      return i >= 0 ? spare.splice(i, 1)[0] : Buffer.allocUnsafe(size);
+    };
+    let part = 1;
+    let current = acquire(partSizeFor(part));
+    let filled = 0;
+    let total = 0;
+    let uploadId: string | undefined;
+    const etags: { part: number; etag: string }[] = [];
+    let inflight: Promise<void> = Promise.resolve();
+    let partError: unknown;
+
+    const send = (id: string) => {
+      const number = part++;
+      const buffer = current;
+      const length = filled;
+      // Never rejects: a failure is kept and rethrown by the loop, so it is never unhandled.
+      inflight = this.client
+        .uploadPart({ bucketName: this.bucket, objectName: key, uploadID: id, partNumber: number, headers: {} }, buffer.subarray(0, length))
+        .then((r) => void etags.push({ part: number, etag: r.etag }))
+        .catch((e: unknown) => void (partError ??= e))
+        .finally(() => spare.push(buffer));
+      current = acquire(partSizeFor(part));
+      filled = 0;
+    };
+
+    try {
+      for await (const chunk of body) {
+        total += chunk.length;
+        for (let off = 0; off < chunk.length; ) {
+          const n = chunk.copy(current, filled, off);
+          filled += n;
+          off += n;
+          if (filled < current.length) continue;
+          if (part > MAX_PARTS) throw new RangeError('artifact too large for one object');
+          uploadId ??= await this.client.initiateNewMultipartUpload(this.bucket, key, headers);
+          await inflight;
+          if (partError) throw partError;
+          send(uploadId);
+        }
+      }
+      if (!uploadId) {
+        await this.client.putObject(this.bucket, key, current.subarray(0, filled), filled, headers);
+        return total;
+      }
+      await inflight;
+      if (partError) throw partError;
+      if (filled > 0) send(uploadId);
+      await inflight;
+      if (partError) throw partError;
+      await this.client.completeMultipartUpload(this.bucket, key, uploadId, etags.sort((a, b) => a.part - b.part));
+      return total;
+    } catch (e) {
+      await inflight;
+      if (uploadId) {
+        await this.client.abortMultipartUpload(this.bucket, key, uploadId).catch((err: Error) => this.logger.warn({ key, err: err.message }, 'could not abort multipart upload'));
+      }
+      throw e;
+    }
+  }
+
+  get(key: string): Promise<Readable> {
+    return this.client.getObject(this.bucket, key);
+  }
+
+  async remove(key: string): Promise<void> {
+    await this.client.removeObject(this.bucket, key);
+  }
+}
