@@ -19,7 +19,8 @@ import {
 } from './merkle';
 
 // RFC 6962 test vectors from transparency-dev/merkle, shared read-only with the project (not copied).
-const VECTORS = resolve(__dirname, '../../../../../shared/testdata/merkle');
+// RFC 6962 vectors from transparency-dev/merkle (Apache-2.0, see testdata/merkle/LICENSE), vendored so a clean clone has them.
+const VECTORS = resolve(__dirname, '../testdata/merkle');
 
 function jsonFiles(dir: string): string[] {
   return readdirSync(dir)
