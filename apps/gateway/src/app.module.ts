@@ -1,15 +1,26 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Logger } from 'pino';
+import { topicFor } from '@custos/events';
 import { PlatformModule, ServiceDefinition } from '@custos/platform';
 import { gatewayEnv, GatewayConfig } from './gateway.config';
-import { Authenticator } from './auth/authenticator';
+import { GatewayIdentity1732000000700 } from './migrations/1732000000700-gateway-identity';
+import { GatewayIpRules1732000000710 } from './migrations/1732000000710-gateway-ip-rules';
+import { IdentityProjectionHandler } from './identity/identity-projection.handler';
+import { CredentialsModule } from './auth/credentials.module';
+import { IpRulesProjection } from './ip-rules/ip-rules.projection';
+import { IpRules } from './ip-rules/ip-rule-set.service';
+import { IpRuleCommands } from './ip-rules/ip-rule-commands.service';
+import { IpRulesController } from './ip-rules/ip-rules.controller';
 import { DenialRecorder } from './proxy/denials';
 import { ProxyService } from './proxy/proxy.service';
 
 export const gatewayService: ServiceDefinition = {
   service: 'gateway',
   configSchema: gatewayEnv,
-  migrations: [],
+  migrations: [GatewayIdentity1732000000700, GatewayIpRules1732000000710],
+  // One group for all replicas (they share the database); each replica's caches follow `gw_versions`.
+  consumers: [{ name: 'identity', topics: [topicFor('authz')], handler: IdentityProjectionHandler }],
+  projections: [IpRulesProjection],
 };
 
 @Module({})
@@ -17,8 +28,9 @@ export class GatewayModule {
   static forRoot(config: GatewayConfig, logger: Logger): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [PlatformModule.forRoot(gatewayService, config, logger)],
-      providers: [Authenticator, DenialRecorder, ProxyService],
+      imports: [PlatformModule.forRoot(gatewayService, config, logger), CredentialsModule],
+      controllers: [IpRulesController],
+      providers: [IdentityProjectionHandler, IpRulesProjection, IpRules, IpRuleCommands, DenialRecorder, ProxyService],
     };
   }
 }

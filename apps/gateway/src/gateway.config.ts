@@ -1,7 +1,34 @@
 import { z } from 'zod';
 import { baseServiceEnv, envSchemas } from '@custos/platform';
+import { parseCidrList } from './domain/cidr';
 
 const url = z.string().url();
+const ms = (min: number, max: number, def: number) => z.coerce.number().int().min(min).max(max).default(def);
+const count = (min: number, max: number, def: number) => z.coerce.number().int().min(min).max(max).default(def);
+const cidrList = z
+  .string()
+  .default('')
+  .superRefine((v, ctx) => {
+    try {
+      parseCidrList(v);
+    } catch (e) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: (e as Error).message });
+    }
+  });
+/** `{"secret-name": "value"}`: secrets that identity-provider settings refer to by name (an LDAP bind password). */
+const namedSecrets = z
+  .string()
+  .default('{}')
+  .transform((v, ctx) => {
+    try {
+      const parsed = z.record(z.string()).safeParse(JSON.parse(v));
+      if (parsed.success) return parsed.data;
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a JSON object of secret name to string value' });
+    return z.NEVER;
+  });
 
 export const gatewayEnv = baseServiceEnv.extend({
   HTTP_PORT: baseServiceEnv.shape.HTTP_PORT.default(8080),
@@ -13,7 +40,27 @@ export const gatewayEnv = baseServiceEnv.extend({
   AUTHZ_URL: url,
   AUDIT_URL: url,
   /** CIDRs of reverse proxies whose X-Forwarded-For is believed. Empty: the socket peer is the client. */
-  TRUSTED_PROXIES: z.string().default(''),
+  TRUSTED_PROXIES: cidrList,
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(300_000),
+  /** How often each replica reads the identity and IP-rule versions (the local part of the revocation lag). */
+  IDENTITY_POLL_MS: ms(20, 5_000, 200),
+  /** Verified credentials are reused this long at most (and never past a key's or token's expiry). */
+  AUTH_CACHE_TTL_MS: ms(0, 600_000, 60_000),
+  AUTH_CACHE_MAX_ENTRIES: count(0, 1_000_000, 10_000),
+  /** Cached verifications are not trusted when the version poll has not succeeded for this long. */
+  AUTH_CACHE_MAX_STALENESS_MS: ms(100, 60_000, 2_000),
+  /** Failed-authentication budgets (token buckets), per client address and per claimed account. */
+  AUTH_FAILURES_PER_ADDRESS_BURST: count(1, 100_000, 50),
+  AUTH_FAILURES_PER_ADDRESS_PER_MINUTE: count(1, 100_000, 30),
+  AUTH_FAILURES_PER_ACCOUNT_BURST: count(1, 100_000, 10),
+  AUTH_FAILURES_PER_ACCOUNT_PER_MINUTE: count(1, 100_000, 5),
+  /** Client networks without a per-address failure budget (e.g. an internal health prober). */
+  AUTH_FAILURE_LIMIT_EXEMPT: cidrList,
+  /** OIDC key sets: refetched after this age, and at most this often when a token names an unknown key. */
+  OIDC_JWKS_MAX_AGE_MS: ms(1_000, 86_400_000, 600_000),
+  OIDC_JWKS_REFRESH_COOLDOWN_MS: ms(0, 3_600_000, 30_000),
+  OIDC_JWKS_TIMEOUT_MS: ms(100, 60_000, 5_000),
+  LDAP_TIMEOUT_MS: ms(100, 60_000, 5_000),
+  IDP_SECRETS: namedSecrets,
 });
 export type GatewayConfig = z.infer<typeof gatewayEnv>;

@@ -1,44 +1,127 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import passport from 'passport';
 import { Principal } from '@custos/rbac';
 import { SERVICE_CONFIG } from '@custos/platform';
 import { GatewayConfig } from '../gateway.config';
-import { PresentedCredential } from '../domain/credentials';
+import { classifyBearer, credentialKindOf, parseAuthorization, PresentedCredential } from '../domain/credentials';
+import { VersionWatch } from '../identity/version-watch.service';
+import { CredentialCache } from './credential-cache';
+import { FailureLimiter } from './failure-limiter';
+import { IdentityProviders } from './identity-providers.service';
+import { forget, present } from './presented-credential';
+import { STRATEGY, StrategyName } from './strategies/strategy-result';
+import { Verification } from './verification';
 
-export type AuthResult = { ok: true; principal: Principal } | { ok: false; reason: 'unauthenticated' | 'invalid_credentials'; claimedAccount?: string };
+export type CredentialKind = 'none' | 'api_key' | 'basic' | 'bearer' | undefined;
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest();
+export type AuthResult =
+  | { ok: true; principal: Principal; credentialKind: CredentialKind }
+  | {
+      ok: false;
+      reason: 'unauthenticated' | 'invalid_credentials';
+      credentialKind: CredentialKind;
+      claimedAccount?: string;
+      detail?: string;
+      bearer?: { error: string; description: string };
+    }
+  | { ok: false; reason: 'rate_limited'; credentialKind: CredentialKind; claimedAccount?: string; detail: string; retryAfterSeconds: number }
+  | { ok: false; reason: 'unavailable'; credentialKind: CredentialKind; detail: string };
 
 /**
- * Checks a presented credential. Holds only a hash of the bootstrap key, compared in constant time.
- * Users, API keys and OIDC arrive with the identity issue as further checkers behind this one door.
+ * The one door. Parses the Authorization header once, answers from the verified-credential cache
+ * when it may, applies the failed-attempt budgets, and otherwise runs the one passport strategy the
+ * credential calls for (basic, API key, OIDC JWT). Every outcome comes back as data; the proxy turns
+ * it into a response and a `gateway.RequestDenied` event.
  */
 @Injectable()
 export class Authenticator {
-  private readonly bootstrapKeyHash: Buffer;
+  private readonly cache: CredentialCache;
 
-  constructor(@Inject(SERVICE_CONFIG) config: GatewayConfig) {
-    this.bootstrapKeyHash = sha256(config.BOOTSTRAP_ADMIN_API_KEY);
+  constructor(
+    @Inject(SERVICE_CONFIG) config: GatewayConfig,
+    private readonly watch: VersionWatch,
+    private readonly limiter: FailureLimiter,
+    providers: IdentityProviders,
+  ) {
+    this.cache = new CredentialCache(config.AUTH_CACHE_TTL_MS, config.AUTH_CACHE_MAX_ENTRIES);
+    watch.onChange('identity', async () => this.cache.clear());
+    providers.onKeysChanged(() => this.cache.clear());
   }
 
-  authenticate(cred: PresentedCredential): AuthResult {
-    switch (cred.kind) {
-      case 'none':
-        return { ok: false, reason: 'unauthenticated' };
-      case 'malformed':
-        return { ok: false, reason: 'invalid_credentials' };
-      case 'bearer':
-        return this.checkKey(cred.token, undefined);
-      case 'basic':
-        // The mlflow client sends MLFLOW_TRACKING_USERNAME/PASSWORD as basic auth; a key works as the password.
-        return this.checkKey(cred.password, cred.username);
+  async authenticate(req: IncomingMessage, res: ServerResponse, clientIp: string, nowMs = Date.now()): Promise<AuthResult> {
+    const credential = parseAuthorization(headerValue(req, 'authorization'));
+    const credentialKind = credentialKindOf(credential);
+    if (credential.kind === 'none') return { ok: false, reason: 'unauthenticated', credentialKind };
+    const claimedAccount = credential.kind === 'basic' ? credential.username.slice(0, 256) : undefined;
+    const strategy = strategyFor(credential);
+    if (!strategy) {
+      const detail = credential.kind === 'malformed' ? credential.detail : 'empty user name or password';
+      return this.failed(clientIp, claimedAccount, credentialKind, detail, nowMs);
     }
+    const cacheKey = CredentialCache.keyOf(strategy, claimedAccount ?? '', secretOf(credential));
+    // A cache that may have missed a revocation (the version poll is failing) is not consulted.
+    if (this.watch.isFresh(nowMs)) {
+      const principal = this.cache.get(cacheKey, nowMs);
+      if (principal) return { ok: true, principal, credentialKind };
+    }
+    const wait = this.limiter.retryAfter(clientIp, claimedAccount, nowMs);
+    if (wait.ms > 0) {
+      return {
+        ok: false,
+        reason: 'rate_limited',
+        credentialKind,
+        claimedAccount,
+        detail: `too many failed attempts for this ${wait.budget === 'account' ? 'account' : 'client address'}`,
+        retryAfterSeconds: Math.max(1, Math.ceil(wait.ms / 1000)),
+      };
+    }
+    const generation = this.cache.generation;
+    let verification: Verification;
+    try {
+      verification = await this.run(strategy, req, res, credential);
+    } catch (e) {
+      return { ok: false, reason: 'unavailable', credentialKind, detail: (e as Error).message };
+    }
+    if (!verification.ok) return this.failed(clientIp, claimedAccount, credentialKind, verification.detail, nowMs, verification.bearer);
+    this.cache.set(cacheKey, verification.principal, verification.validUntilMs, generation, Date.now());
+    return { ok: true, principal: verification.principal, credentialKind };
   }
 
-  private checkKey(secret: string, claimedAccount: string | undefined): AuthResult {
-    if (timingSafeEqual(sha256(secret), this.bootstrapKeyHash)) {
-      return { ok: true, principal: { id: 'bootstrap-admin', kind: 'user', roles: ['admin'], groups: [] } };
-    }
-    return { ok: false, reason: 'invalid_credentials', claimedAccount };
+  private failed(clientIp: string, claimedAccount: string | undefined, credentialKind: CredentialKind, detail: string, nowMs: number, bearer?: { error: string; description: string }): AuthResult {
+    this.limiter.recordFailure(clientIp, claimedAccount, nowMs);
+    return { ok: false, reason: 'invalid_credentials', credentialKind, claimedAccount, detail, ...(bearer ? { bearer } : {}) };
   }
+
+  /** Runs a named passport strategy on this request and returns its verification. */
+  private run(strategy: StrategyName, req: IncomingMessage, res: ServerResponse, credential: PresentedCredential): Promise<Verification> {
+    present(req, credential);
+    return new Promise<Verification>((resolve, reject) => {
+      const middleware = passport.authenticate(strategy, { session: false }, (err: unknown, user: Verification | false, info: Verification | undefined) => {
+        if (err) return reject(err instanceof Error ? err : new Error(String(err)));
+        resolve(user || info || { ok: false, detail: `strategy ${strategy} refused without a reason` });
+      }) as (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
+      middleware(req, res, (err) => reject(err instanceof Error ? err : new Error(`strategy ${strategy} passed the request on`)));
+    }).finally(() => forget(req));
+  }
+}
+
+function strategyFor(c: PresentedCredential): StrategyName | undefined {
+  switch (c.kind) {
+    case 'basic':
+      return c.username && c.password ? STRATEGY.basic : undefined;
+    case 'bearer':
+      return classifyBearer(c.token) === 'jwt' ? STRATEGY.oidc : STRATEGY.apiKey;
+    default:
+      return undefined;
+  }
+}
+
+function secretOf(c: PresentedCredential): string {
+  return c.kind === 'basic' ? c.password : c.kind === 'bearer' ? c.token : '';
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(',') : v;
 }

@@ -1,9 +1,12 @@
-import { isIP } from 'node:net';
+import { formatIp, parseIp, unmapIp } from './ip-address';
 
-/** `::ffff:10.0.0.1` is the IPv4 client 10.0.0.1; rules and logs see one form. */
+/**
+ * One spelling per client: `::ffff:10.0.0.1` is the IPv4 client 10.0.0.1, `2001:DB8::1` is
+ * `2001:db8::1`. Rules, logs and events all see that form. Unparseable input comes back unchanged.
+ */
 export function unmapIpv4(addr: string): string {
-  const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(addr);
-  return m ? m[1] : addr;
+  const a = parseIp(addr);
+  return a ? formatIp(unmapIp(a)) : addr;
 }
 
 /**
@@ -14,10 +17,11 @@ export function unmapIpv4(addr: string): string {
 export function clientAddress(peer: string, forwardedFor: string | undefined, isTrusted: (ip: string) => boolean): string {
   let client = unmapIpv4(peer);
   if (!forwardedFor || !isTrusted(client)) return client;
-  const hops = forwardedFor.split(',').map((h) => unmapIpv4(h.trim()));
+  const hops = forwardedFor.split(',').map((h) => h.trim());
   for (let i = hops.length - 1; i >= 0; i--) {
-    if (isIP(hops[i]) === 0) return client;
-    client = hops[i];
+    const hop = parseIp(hops[i]);
+    if (!hop) return client;
+    client = formatIp(unmapIp(hop));
     if (!isTrusted(client)) return client;
   }
   return client;

@@ -1,8 +1,8 @@
 import { clientAddress, unmapIpv4 } from './client-address';
-import { contains, parseCidrList } from './cidr';
+import { parseCidrList } from './cidr';
 
 const trusted = parseCidrList('10.0.0.0/8, fd00::/8');
-const isTrusted = (ip: string) => contains(trusted, ip);
+const isTrusted = (ip: string) => trusted.contains(ip);
 
 describe('clientAddress', () => {
   it('uses the socket peer when it is not a trusted proxy, ignoring a spoofed header', () => {

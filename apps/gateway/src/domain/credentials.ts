@@ -19,3 +19,28 @@ export function parseAuthorization(header: string | undefined): PresentedCredent
   }
   return { kind: 'malformed', detail: `unsupported authorization scheme` };
 }
+
+/** API keys carry a visible `cus_` prefix; a JWT is three base64url parts. */
+export type BearerKind = 'api_key' | 'jwt' | 'unknown';
+
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+export function classifyBearer(token: string): BearerKind {
+  if (token.startsWith('cus_')) return 'api_key';
+  if (JWT_SHAPE.test(token)) return 'jwt';
+  return 'unknown';
+}
+
+/** What a credential is, for events (never the secret). */
+export function credentialKindOf(c: PresentedCredential): 'none' | 'api_key' | 'basic' | 'bearer' | undefined {
+  switch (c.kind) {
+    case 'none':
+      return 'none';
+    case 'basic':
+      return 'basic';
+    case 'bearer':
+      return classifyBearer(c.token) === 'api_key' ? 'api_key' : 'bearer';
+    case 'malformed':
+      return undefined;
+  }
+}

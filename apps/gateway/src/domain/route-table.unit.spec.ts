@@ -12,8 +12,11 @@ describe('routeFor', () => {
     ['/api/2.0/mlflow/registered-models/permissions/get', 'authz'],
     ['/api/2.0/mlflow/users/current', 'authz'],
     ['/api/3.0/mlflow/roles/list', 'authz'],
+    ['/api/3.0/mlflow/users/permissions/list', 'authz'],
+    ['/api/authz/api-keys', 'authz'],
     ['/api/audit/events', 'audit'],
+    ['/api/gateway/ip-rules', 'gateway'],
   ])('%s → %s', (path, upstream) => expect(routeFor(path)).toBe(upstream));
 
-  it.each(['/api/2.0/other', '/api/auditx', '/', '/api/2.0/mlflowx/experiments'])('%s has no owner', (path) => expect(routeFor(path)).toBeUndefined());
+  it.each(['/api/2.0/other', '/api/auditx', '/', '/api/2.0/mlflowx/experiments', '/api/gatewayx/ip-rules'])('%s has no owner', (path) => expect(routeFor(path)).toBeUndefined());
 });

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Logger } from 'pino';
-import { EventData, RequestDenied } from '@custos/events';
+import { Actor, EventData, RequestDenied } from '@custos/events';
 import { EventStore, NO_STREAM } from '@custos/eventing';
 import { LOGGER } from '@custos/platform';
 
@@ -14,12 +14,13 @@ export class DenialRecorder {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async record(correlationId: string, clientIp: string, data: EventData<typeof RequestDenied>): Promise<void> {
+  /** `actor` when the caller is known (an authenticated principal refused by policy); anonymous otherwise. */
+  async record(correlationId: string, clientIp: string, data: EventData<typeof RequestDenied>, actor?: Actor): Promise<void> {
     try {
       await this.store.append(this.ds, `request-${correlationId}`, NO_STREAM, [{ type: RequestDenied.type, data }], {
         correlationId,
-        actor: { type: 'anonymous', id: data.claimedAccount ?? 'anonymous' },
-        clientIp,
+        actor: actor ?? { type: 'anonymous', id: data.claimedAccount ?? 'anonymous' },
+        ...(clientIp ? { clientIp } : {}),
       });
     } catch (e) {
       // The caller still gets its 401/403; the failure to record is loud in the logs and metrics.

@@ -1,35 +1,40 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID, KeyObject } from 'node:crypto';
 import http, { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { BlockList } from 'node:net';
 import { Logger } from 'pino';
 import { INTERNAL_TOKEN_HEADER, isMlflowPath, loadPrivateKey, LOGGER, requestContext, SERVICE_CONFIG, signInternalToken } from '@custos/platform';
 import { GatewayConfig } from '../gateway.config';
 import { routeFor, Upstream } from '../domain/route-table';
-import { parseAuthorization } from '../domain/credentials';
 import { clientAddress } from '../domain/client-address';
-import { contains, parseCidrList } from '../domain/cidr';
-import { Authenticator } from '../auth/authenticator';
+import { CidrList, parseCidrList } from '../domain/cidr';
+import { Authenticator, AuthResult } from '../auth/authenticator';
+import { IpRules } from '../ip-rules/ip-rule-set.service';
 import { DenialRecorder } from './denials';
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'upgrade', 'host', 'authorization', 'cookie', INTERNAL_TOKEN_HEADER];
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+type Next = (err?: unknown) => void;
+type Denied = Exclude<AuthResult, { ok: true }>;
+
 /**
- * The request path: client address → authentication → owning service → forward with a signed
- * internal token. Bodies stream both ways (artifacts are never buffered here).
+ * The request path: correlation id → client address → IP rules → authentication → owning service,
+ * forwarded with a signed internal token. Bodies stream both ways (artifacts are never buffered
+ * here). The gateway's own admin API (`/api/gateway/*`) takes the same path and is then handed to
+ * Nest in-process, carrying the same internal token, so one guard decides its policies too.
  */
 @Injectable()
 export class ProxyService implements OnModuleDestroy {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 512, keepAliveMsecs: 10_000 });
   private readonly upstreams: Record<Upstream, URL>;
   private readonly signingKey: KeyObject;
-  private readonly trustedProxies: BlockList;
+  private readonly trustedProxies: CidrList;
 
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: GatewayConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly authenticator: Authenticator,
+    private readonly ipRules: IpRules,
     private readonly denials: DenialRecorder,
   ) {
     this.upstreams = { tracking: new URL(config.TRACKING_URL), registry: new URL(config.REGISTRY_URL), authz: new URL(config.AUTHZ_URL), audit: new URL(config.AUDIT_URL) };
@@ -41,33 +46,67 @@ export class ProxyService implements OnModuleDestroy {
     this.agent.destroy();
   }
 
-  handle = (req: IncomingMessage, res: ServerResponse): void => {
+  handle = (req: IncomingMessage, res: ServerResponse, next: Next): void => {
     const given = req.headers['x-correlation-id'];
     const correlationId = typeof given === 'string' && SAFE_ID.test(given) ? given : randomUUID();
     res.setHeader('x-correlation-id', correlationId);
-    const ip = clientAddress(req.socket.remoteAddress ?? '', headerValue(req.headers, 'x-forwarded-for'), (a) => contains(this.trustedProxies, a));
-    requestContext.run({ correlationId, clientIp: ip }, () => void this.route(req, res, correlationId, ip));
+    const ip = clientAddress(req.socket.remoteAddress ?? '', headerValue(req.headers, 'x-forwarded-for'), (a) => this.trustedProxies.contains(a));
+    requestContext.run({ correlationId, clientIp: ip }, () => {
+      this.route(req, res, next, correlationId, ip).catch((e: unknown) => {
+        this.logger.error({ err: (e as Error).message, correlationId }, 'gateway request failed');
+        if (!res.headersSent) reply(res, req.url ?? '/', 500, 'INTERNAL_ERROR', 'internal error');
+        else res.destroy();
+      });
+    });
   };
 
-  private async route(req: IncomingMessage, res: ServerResponse, correlationId: string, ip: string): Promise<void> {
+  private async route(req: IncomingMessage, res: ServerResponse, next: Next, correlationId: string, ip: string): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
-    const upstream = routeFor(path);
-    if (!upstream) return reply(res, path, 404, 'ENDPOINT_NOT_FOUND', `no route for ${req.method} ${path}`);
-    const credential = parseAuthorization(headerValue(req.headers, 'authorization'));
-    const auth = this.authenticator.authenticate(credential);
-    if (!auth.ok) {
-      await this.denials.record(correlationId, ip, {
-        reason: auth.reason,
-        method: req.method ?? 'GET',
-        path: path.slice(0, 2048),
-        status: 401,
-        credentialKind: credential.kind === 'malformed' ? undefined : credential.kind === 'none' ? 'none' : credential.kind === 'bearer' ? 'bearer' : 'basic',
-        ...(auth.claimedAccount ? { claimedAccount: auth.claimedAccount.slice(0, 256) } : {}),
-      });
-      res.setHeader('WWW-Authenticate', 'Basic realm="custos", Bearer realm="custos"');
-      return reply(res, path, 401, 'UNAUTHENTICATED', auth.reason === 'unauthenticated' ? 'authentication required' : 'invalid credentials');
+    const method = req.method ?? 'GET';
+    const denial = { method, path: path.slice(0, 2048) };
+    if (!this.ipRules.isLoaded()) return reply(res, path, 503, 'TEMPORARILY_UNAVAILABLE', 'the gateway is starting; retry shortly');
+    const ipDecision = this.ipRules.evaluate(ip, path);
+    if (!ipDecision.allowed) {
+      await this.denials.record(correlationId, ip, { reason: 'ip_blocked', ...denial, status: 403, detail: ipDecision.detail });
+      const why = ipDecision.reason === 'denied' ? 'is denied by an IP rule' : 'is not in the allow list';
+      return reply(res, path, 403, 'PERMISSION_DENIED', `request blocked: client address ${ip} ${why}${ipDecision.rule?.routePrefix ? ` for ${ipDecision.rule.routePrefix}` : ''}`);
     }
-    this.forward(req, res, this.upstreams[upstream], signInternalToken(this.signingKey, auth.principal, correlationId, ip), correlationId, ip);
+    const auth = await this.authenticator.authenticate(req, res, ip);
+    if (!auth.ok) return this.refuse(res, auth, correlationId, ip, denial);
+    const owner = routeFor(path);
+    if (!owner) return reply(res, path, 404, 'ENDPOINT_NOT_FOUND', `no route for ${method} ${path}`);
+    const token = signInternalToken(this.signingKey, auth.principal, correlationId, ip);
+    if (owner === 'gateway') {
+      // Served by this process's controllers: the platform guard verifies this token like any service.
+      req.headers[INTERNAL_TOKEN_HEADER] = token;
+      req.headers['x-correlation-id'] = correlationId;
+      delete req.headers.authorization;
+      return next();
+    }
+    this.forward(req, res, this.upstreams[owner], token, correlationId, ip);
+  }
+
+  private async refuse(res: ServerResponse, auth: Denied, correlationId: string, ip: string, denial: { method: string; path: string }): Promise<void> {
+    if (auth.reason === 'unavailable') {
+      this.logger.warn({ err: auth.detail, correlationId }, 'authentication could not complete');
+      return reply(res, denial.path, 503, 'TEMPORARILY_UNAVAILABLE', 'authentication is temporarily unavailable; retry shortly');
+    }
+    const status = auth.reason === 'rate_limited' ? 429 : 401;
+    await this.denials.record(correlationId, ip, {
+      reason: auth.reason,
+      ...denial,
+      status,
+      ...(auth.credentialKind ? { credentialKind: auth.credentialKind } : {}),
+      ...(auth.claimedAccount ? { claimedAccount: auth.claimedAccount } : {}),
+      ...(auth.reason !== 'unauthenticated' && auth.detail ? { detail: auth.detail.slice(0, 512) } : {}),
+    });
+    if (auth.reason === 'rate_limited') {
+      res.setHeader('Retry-After', String(auth.retryAfterSeconds));
+      return reply(res, denial.path, 429, 'REQUEST_LIMIT_EXCEEDED', 'too many failed authentication attempts; retry later');
+    }
+    const bearer = auth.bearer ? `Bearer realm="custos", error="${auth.bearer.error}", error_description="${auth.bearer.description}"` : 'Bearer realm="custos"';
+    res.setHeader('WWW-Authenticate', ['Basic realm="custos", charset="UTF-8"', bearer]);
+    return reply(res, denial.path, 401, 'UNAUTHENTICATED', auth.reason === 'unauthenticated' ? 'authentication required' : 'invalid credentials');
   }
 
   private forward(req: IncomingMessage, res: ServerResponse, target: URL, token: string, correlationId: string, ip: string): void {

@@ -1,0 +1,69 @@
+import { IpRule, IpRuleSet, normalizeRequestPath, validateRoutePrefix } from './ip-rules';
+
+let n = 0;
+const rule = (action: 'allow' | 'deny', cidr: string, routePrefix: string | null = null): IpRule => ({ ruleId: `r${++n}`, action, cidr, routePrefix, description: '' });
+const allowed = (rules: IpRule[], ip: string, path = '/api/2.0/mlflow/experiments/get') => new IpRuleSet(rules).evaluate(ip, path).allowed;
+
+describe('IP rule evaluation', () => {
+  it.each<[string, IpRule[], string, string, boolean]>([
+    ['no rules: everyone', [], '203.0.113.9', '/api/x', true],
+    ['global deny matches', [rule('deny', '203.0.113.0/24')], '203.0.113.9', '/api/x', false],
+    ['global deny misses', [rule('deny', '203.0.113.0/24')], '198.51.100.1', '/api/x', true],
+    ['global allow matches', [rule('allow', '10.0.0.0/8')], '10.1.2.3', '/api/x', true],
+    ['global allow misses: blocked', [rule('allow', '10.0.0.0/8')], '11.0.0.1', '/api/x', false],
+    ['deny wins over an overlapping allow', [rule('allow', '10.0.0.0/8'), rule('deny', '10.1.0.0/16')], '10.1.2.3', '/api/x', false],
+    ['allow outside the deny still passes', [rule('allow', '10.0.0.0/8'), rule('deny', '10.1.0.0/16')], '10.2.0.1', '/api/x', true],
+    ['several allows: any one suffices', [rule('allow', '10.0.0.0/8'), rule('allow', '192.168.0.0/16')], '192.168.4.4', '/api/x', true],
+    ['route allow applies under its prefix', [rule('allow', '10.0.0.0/8', '/api/audit/')], '11.0.0.1', '/api/audit/events', false],
+    ['route allow does not apply elsewhere', [rule('allow', '10.0.0.0/8', '/api/audit/')], '11.0.0.1', '/api/2.0/mlflow/runs/get', true],
+    ['route deny under its prefix', [rule('deny', '11.0.0.0/8', '/api/audit/')], '11.0.0.1', '/api/audit/verify', false],
+    ['route deny not elsewhere', [rule('deny', '11.0.0.0/8', '/api/audit/')], '11.0.0.1', '/api/authz/x', true],
+    ['global deny beats a route allow', [rule('allow', '11.0.0.0/8', '/api/audit/'), rule('deny', '11.0.0.1/32')], '11.0.0.1', '/api/audit/events', false],
+    ['route deny beats a global allow', [rule('allow', '11.0.0.0/8'), rule('deny', '11.0.0.0/8', '/api/audit/')], '11.0.0.1', '/api/audit/events', false],
+    ['global allow gate and route allow gate: both must pass', [rule('allow', '10.0.0.0/8'), rule('allow', '10.9.0.0/16', '/api/audit/')], '10.1.0.1', '/api/audit/events', false],
+    ['both gates pass', [rule('allow', '10.0.0.0/8'), rule('allow', '10.9.0.0/16', '/api/audit/')], '10.9.0.1', '/api/audit/events', true],
+    ['route gate cannot widen the global gate', [rule('allow', '10.0.0.0/8'), rule('allow', '11.0.0.0/8', '/api/audit/')], '11.0.0.1', '/api/audit/events', false],
+    ['IPv6 allow matches', [rule('allow', '2001:db8::/32')], '2001:db8:1::5', '/api/x', true],
+    ['IPv6 allow misses', [rule('allow', '2001:db8::/32')], '2001:db9::5', '/api/x', false],
+    ['IPv6 deny', [rule('deny', '2001:db8:bad::/48')], '2001:db8:bad:1::1', '/api/x', false],
+    ['IPv4 rules do not match IPv6 clients', [rule('allow', '0.0.0.0/0')], '2001:db8::1', '/api/x', false],
+    ['IPv6 rules do not match IPv4 clients', [rule('deny', '::/0')], '10.0.0.1', '/api/x', true],
+    ['IPv4-mapped client is unwrapped (deny)', [rule('deny', '10.0.0.0/8')], '::ffff:10.0.0.1', '/api/x', false],
+    ['IPv4-mapped client is unwrapped (allow)', [rule('allow', '10.0.0.0/8')], '::ffff:10.0.0.1', '/api/x', true],
+    ['IPv4-mapped hex spelling is unwrapped', [rule('allow', '10.0.0.0/8')], '::ffff:a00:1', '/api/x', true],
+    ['host rule /32', [rule('deny', '127.0.0.7/32')], '127.0.0.7', '/api/x', false],
+    ['host rule /32 misses the neighbour', [rule('deny', '127.0.0.7/32')], '127.0.0.8', '/api/x', true],
+    ['unparseable client passes no allow gate', [rule('allow', '0.0.0.0/0')], 'not-an-ip', '/api/x', false],
+    ['unparseable client with only deny rules', [rule('deny', '10.0.0.0/8')], 'not-an-ip', '/api/x', true],
+    ['prefix matching ignores case', [rule('deny', '11.0.0.0/8', '/api/audit/')], '11.0.0.1', '/API/Audit/events', false],
+    ['prefix matching sees through percent-encoding', [rule('deny', '11.0.0.0/8', '/api/audit/')], '11.0.0.1', '/api/%61udit/events', false],
+    ['prefix matching collapses repeated slashes', [rule('deny', '11.0.0.0/8', '/api/audit/')], '11.0.0.1', '/api//audit/events', false],
+    ['an undecodable path is matched by every route rule', [rule('deny', '11.0.0.0/8', '/api/audit/')], '11.0.0.1', '/api/%zz', false],
+  ])('%s', (_name, rules, ip, path, expected) => {
+    expect(allowed(rules, ip, path)).toBe(expected);
+  });
+
+  it('names the rule that blocked, for the audit record', () => {
+    const deny = rule('deny', '203.0.113.0/24', '/api/audit/');
+    const d = new IpRuleSet([rule('allow', '0.0.0.0/0'), deny]).evaluate('203.0.113.5', '/api/audit/events');
+    expect(d).toMatchObject({ allowed: false, reason: 'denied', rule: deny });
+    expect(d.allowed === false && d.detail).toContain(deny.ruleId);
+    const gate = new IpRuleSet([rule('allow', '10.0.0.0/8')]).evaluate('11.1.1.1', '/api/x');
+    expect(gate).toMatchObject({ allowed: false, reason: 'not_allowed' });
+    expect(gate.allowed === false && gate.detail).toMatch(/11\.1\.1\.1 is in no allow rule of all routes \(r\d+: 10\.0\.0\.0\/8\)/);
+  });
+});
+
+describe('route prefixes', () => {
+  it('lower-cases and accepts path characters', () => {
+    expect(validateRoutePrefix('/api/audit/')).toBe('/api/audit/');
+    expect(validateRoutePrefix('/API/2.0/mlflow/')).toBe('/api/2.0/mlflow/');
+  });
+  it.each(['api/audit', '/api/%61udit', '/api//audit', '/api/../audit', '/api/./x', '/api/x?y', '/api/x#y', '/api/a b', '/api/..'])('refuses %s', (bad) => {
+    expect(() => validateRoutePrefix(bad)).toThrow();
+  });
+  it('normalises request paths for matching', () => {
+    expect(normalizeRequestPath('/API//Audit/%65vents')).toBe('/api/audit/events');
+    expect(normalizeRequestPath('/api/%E0%A4%A')).toBeUndefined();
+  });
+});
