@@ -35,6 +35,12 @@ cleanup() {
 trap cleanup EXIT
 
 bash scripts/deps.sh || { echo "dependency install failed"; exit 1; }
+# The LDAP integration test binds against a real slapd that it starts itself.
+if ! command -v slapd >/dev/null 2>&1 && [ ! -x /usr/sbin/slapd ]; then
+  echo "[test] installing slapd for the LDAP tests"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends slapd ldap-utils) >/dev/null ||
+    { echo "could not install slapd"; exit 1; }
+fi
 cleanup
 rm -rf "$CUSTOS_DATA_DIR"; mkdir -p "$RESULTS"
 
