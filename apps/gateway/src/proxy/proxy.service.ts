@@ -121,6 +121,15 @@ export class ProxyService implements OnModuleDestroy {
       for (const [k, v] of Object.entries(r.headers)) if (v !== undefined && !['connection', 'keep-alive'].includes(k)) out[k] = v;
       res.writeHead(r.statusCode ?? 502, out);
       r.pipe(res);
+      // An upstream that answered early (404, 401, 413) may stop reading the body. A client that
+      // sends the whole body before reading (python requests does) would then stall on a full
+      // socket: drain the rest of its body so it gets the answer.
+      r.on('end', () => {
+        if (!req.complete) {
+          req.unpipe(up);
+          req.resume();
+        }
+      });
     });
     up.on('timeout', () => up.destroy(new Error('upstream timeout')));
     up.on('error', (e) => {
