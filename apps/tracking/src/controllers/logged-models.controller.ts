@@ -60,26 +60,35 @@ export class LoggedModelsController {
     if (maxResults < 1 || maxResults > SEARCH_MAX_RESULTS_THRESHOLD) {
       throw TrackingError.invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be between 1 and ${SEARCH_MAX_RESULTS_THRESHOLD}.`);
     }
-    const datasets = asList(r.raw('datasets'), 'datasets');
-    if (datasets.some((d, i) => !asString(asObject(d, `datasets[${i}]`).dataset_name, `datasets[${i}].dataset_name`))) {
-      throw TrackingError.invalidParameter('`dataset_name` in the `datasets` clause must be specified.');
-    }
+    const datasets = asList(r.raw('datasets'), 'datasets').map((d, i) => {
+      const o = asObject(d, `datasets[${i}]`);
+      const name = asString(o.dataset_name, `datasets[${i}].dataset_name`);
+      if (!name) throw TrackingError.invalidParameter('`dataset_name` in the `datasets` clause must be specified.');
+      const digest = o.dataset_digest === undefined || o.dataset_digest === null ? '' : asString(o.dataset_digest, `datasets[${i}].dataset_digest`);
+      return digest ? { name, digest } : { name };
+    });
     const order = asList(r.raw('order_by'), 'order_by').map((o, i) => {
       const ob = asObject(o, `order_by[${i}]`);
       const ascending = ob.ascending === undefined || ob.ascending === null ? true : ob.ascending === true || ob.ascending === 'true';
-      return { fieldName: asString(ob.field_name, `order_by[${i}].field_name`), ascending };
+      const datasetName = ob.dataset_name === undefined || ob.dataset_name === null ? '' : asString(ob.dataset_name, `order_by[${i}].dataset_name`);
+      const datasetDigest = ob.dataset_digest === undefined || ob.dataset_digest === null ? '' : asString(ob.dataset_digest, `order_by[${i}].dataset_digest`);
+      return {
+        fieldName: asString(ob.field_name, `order_by[${i}].field_name`),
+        ascending,
+        ...(datasetName ? { datasetName } : {}),
+        ...(datasetDigest ? { datasetDigest } : {}),
+      };
     });
     const offset = decodePageToken(r.optionalString('page_token'));
     const p = new SqlParams();
     const ids = p.bind(requested);
     const readable = this.experiments.readableCondition(p);
-    const filter = loggedModelFilterSql(r.optionalString('filter'), p);
-    // Logged-model metrics are not recorded, so a dataset restriction matches no model.
-    const datasetScope = datasets.length > 0 ? 'FALSE' : 'TRUE';
+    const filter = loggedModelFilterSql(r.optionalString('filter'), p, datasets);
+    const orderBy = loggedModelOrderSql(order, p);
     const rows = (await this.ds.query(
       `SELECT lm.* FROM logged_models lm JOIN experiments e ON e.experiment_id = lm.experiment_id
-       WHERE lm.experiment_id = ANY(${ids}::text[]) AND lm.lifecycle_stage <> 'deleted' AND ${readable} AND ${filter} AND ${datasetScope}
-       ORDER BY ${loggedModelOrderSql(order)} LIMIT ${p.bind(maxResults + 1)} OFFSET ${p.bind(offset)}`,
+       WHERE lm.experiment_id = ANY(${ids}::text[]) AND lm.lifecycle_stage <> 'deleted' AND ${readable} AND ${filter}
+       ORDER BY ${orderBy} LIMIT ${p.bind(maxResults + 1)} OFFSET ${p.bind(offset)}`,
       p.values,
     )) as LoggedModelRow[];
     const models = await loggedModelsJson(this.ds, rows.slice(0, maxResults));

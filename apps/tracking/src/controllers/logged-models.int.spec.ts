@@ -54,6 +54,23 @@ describe('logged models on real PostgreSQL', () => {
     expect((await failure(t.as(bob, () => t.models.get(id, withQuery({ allow_deleted: 'true' }))))).httpStatus).toBe(404);
   });
 
+  it('links metrics logged with a model_id to the model, for reading, filtering and ordering', async () => {
+    const a = await create({ name: 'metric-a' });
+    const b = await create({ name: 'metric-b' });
+    await t.as(alice, () => t.runData.logMetric(post({ run_id: runId, key: 'acc', value: 0.3, timestamp: 5, step: 1, model_id: a.info.model_id })));
+    await t.as(alice, () =>
+      t.runData.logBatch(post({ run_id: runId, metrics: [{ key: 'acc', value: 0.9, timestamp: 6, step: 2, model_id: b.info.model_id, dataset_name: 'iris', dataset_digest: 'd1' }] })),
+    );
+    const got = ((await t.as(alice, () => t.models.get(b.info.model_id, withQuery({})))) as { model: Model & { data: { metrics: unknown[] } } }).model;
+    expect(got.data.metrics).toEqual([{ key: 'acc', value: 0.9, timestamp: 6, step: 2, run_id: runId, model_id: b.info.model_id, dataset_name: 'iris', dataset_digest: 'd1' }]);
+    const search = async (body: Record<string, unknown>) =>
+      ((await t.as(alice, () => t.models.search(post({ experiment_ids: [exp], ...body })))) as { models: Model[] }).models.map((m) => m.info.name).filter((n) => n.startsWith('metric-'));
+    expect(await search({ filter: 'metrics.acc > 0.5' })).toEqual(['metric-b']);
+    expect(await search({ filter: 'metrics.acc > 0.1', datasets: [{ dataset_name: 'iris' }] })).toEqual(['metric-b']);
+    expect(await search({ order_by: [{ field_name: 'metrics.acc', ascending: true }] })).toEqual(['metric-a', 'metric-b']);
+    expect(await search({ order_by: [{ field_name: 'metrics.acc', ascending: false }] })).toEqual(['metric-b', 'metric-a']);
+  });
+
   it('searches with filters, ordering and pages, within readable experiments only', async () => {
     const e2 = await t.as(alice, () => t.experimentCommands.create('models-search', undefined, []));
     const make = (name: string, type: string) =>

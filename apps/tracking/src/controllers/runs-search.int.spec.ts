@@ -53,6 +53,16 @@ describe('search runs on real PostgreSQL', () => {
     expect((await failure(search({ filter: 'metrics.acc >' }))).code).toBe('INVALID_PARAMETER_VALUE');
   });
 
+  it('filters by dataset name, digest and context', async () => {
+    const dataset = { name: 'iris', digest: 'd1', source_type: 'local', source: '{}' };
+    await t.as(alice, () => t.runData.logInputs(post({ run_id: names.r2, datasets: [{ dataset, tags: [{ key: 'mlflow.data.context', value: 'training' }] }] })));
+    expect(runNames(await search({ filter: "datasets.name = 'iris'" }))).toEqual(['r2']);
+    expect(runNames(await search({ filter: "datasets.name = 'iris' AND datasets.digest = 'd1' AND datasets.context = 'training'" }))).toEqual(['r2']);
+    expect(runNames(await search({ filter: "datasets.context IN ('training', 'eval') AND datasets.name LIKE 'ir%'" }))).toEqual(['r2']);
+    expect(runNames(await search({ filter: "datasets.context = 'evaluation'" }))).toEqual([]);
+    expect(runNames(await search({ filter: "datasets.digest != 'd1'" }))).toEqual([]);
+  });
+
   it('orders by metrics with NaN and missing values last, by params and attributes', async () => {
     expect(runNames(await search({ order_by: ['metrics.acc DESC'] }))).toEqual(['r1', 'r2', 'r3', 'r4']);
     expect(runNames(await search({ order_by: ['metrics.acc ASC'] }))).toEqual(['r2', 'r1', 'r3', 'r4']);

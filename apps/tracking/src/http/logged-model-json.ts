@@ -5,7 +5,24 @@ import { LoggedModelRow } from '../access/logged-model-access.service';
 const WIRE_STATUS = { PENDING: 'LOGGED_MODEL_PENDING', READY: 'LOGGED_MODEL_READY', FAILED: 'LOGGED_MODEL_UPLOAD_FAILED' } as const;
 
 /** MLflow's LoggedModel message: tags live in `info`, params in `data`; int64 as numbers, status by name. */
-export function loggedModelJson(row: LoggedModelRow, tags: { key: string; value: string }[], params: { key: string; value: string }[]) {
+/** One point of MLflow's Metric message as a logged model carries it. */
+export interface LoggedModelMetricJson {
+  key: string;
+  value: number | string;
+  timestamp: number;
+  step: number;
+  run_id: string;
+  model_id: string;
+  dataset_name?: string;
+  dataset_digest?: string;
+}
+
+export function loggedModelJson(
+  row: LoggedModelRow,
+  tags: { key: string; value: string }[],
+  params: { key: string; value: string }[],
+  metrics: LoggedModelMetricJson[] = [],
+) {
   return {
     info: {
       model_id: row.model_id,
@@ -19,7 +36,7 @@ export function loggedModelJson(row: LoggedModelRow, tags: { key: string; value:
       ...(row.source_run_id !== null ? { source_run_id: row.source_run_id } : {}),
       tags,
     },
-    data: { params, metrics: [] },
+    data: { params, metrics },
   };
 }
 

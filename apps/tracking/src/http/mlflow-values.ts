@@ -81,7 +81,18 @@ export function toMetric(v: unknown, path: string): MetricInput {
     value: absent(o.value) ? 0 : asDouble(o.value, `${path}.value`),
     timestamp: asInt(o.timestamp, `${path}.timestamp`, 0),
     step: asInt(o.step, `${path}.step`, 0),
+    ...metricLinks(o, path),
   };
+}
+
+/** MLflow 3's optional metric links (`model_id`, `dataset_name`, `dataset_digest`); unset or empty is none. */
+export function metricLinks(o: Record<string, unknown>, path: string): Pick<MetricInput, 'modelId' | 'datasetName' | 'datasetDigest'> {
+  const at = (name: string) => (path ? `${path}.${name}` : name);
+  const opt = (name: string, max: number) => (absent(o[name]) || o[name] === '' ? undefined : withinLength(asString(o[name], at(name)), at(name), max));
+  const modelId = opt('model_id', 64);
+  const datasetName = opt('dataset_name', 500);
+  const datasetDigest = opt('dataset_digest', 36);
+  return { ...(modelId ? { modelId } : {}), ...(datasetName ? { datasetName } : {}), ...(datasetDigest ? { datasetDigest } : {}) };
 }
 
 export function toDatasetInputs(v: unknown): DatasetInputData[] {

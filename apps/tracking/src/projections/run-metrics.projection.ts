@@ -16,6 +16,28 @@ type LoggedMetric = EventData<typeof RunDataLogged>['metrics'][number];
  */
 const COMPARABLE = (t: string) => `CASE WHEN ${t}.is_nan THEN 0 ELSE ${t}.value END`;
 
+/** Points that name a logged model are that model's metrics too (MLflow 3). */
+export async function projectLoggedModelMetrics(tx: EntityManager, runId: string, metrics: readonly LoggedMetric[]): Promise<void> {
+  const linked = metrics.filter((m): m is LoggedMetric & { modelId: string } => typeof m.modelId === 'string' && m.modelId !== '');
+  if (linked.length === 0) return;
+  await tx.query(
+    `INSERT INTO logged_model_metrics (model_id, key, step, timestamp, value, is_nan, run_id, dataset_name, dataset_digest)
+     SELECT mid, k, st, ts, v::float8, v::float8 = 'NaN'::float8, $1, dn, dd
+     FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::text[], $8::text[]) AS u(mid, k, v, ts, st, dn, dd)
+     ON CONFLICT DO NOTHING`,
+    [
+      runId,
+      linked.map((m) => m.modelId),
+      linked.map((m) => m.key),
+      linked.map((m) => String(m.value)),
+      linked.map((m) => m.timestamp),
+      linked.map((m) => m.step),
+      linked.map((m) => m.datasetName ?? ''),
+      linked.map((m) => m.datasetDigest ?? ''),
+    ],
+  );
+}
+
 export async function projectMetrics(tx: EntityManager, runId: string, metrics: readonly LoggedMetric[]): Promise<void> {
   if (metrics.length === 0) return;
   const params = [runId, metrics.map((m) => m.key), metrics.map((m) => String(m.value)), metrics.map((m) => m.timestamp), metrics.map((m) => m.step)];

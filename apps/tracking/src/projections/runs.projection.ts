@@ -11,7 +11,7 @@ import {
   RunTagDeleted,
   RunUpdated,
 } from '@custos/events';
-import { projectMetrics } from './run-metrics.projection';
+import { projectLoggedModelMetrics, projectMetrics } from './run-metrics.projection';
 
 const RUN_NAME_TAG = 'mlflow.runName';
 
@@ -69,6 +69,7 @@ export async function applyRunEvent(tx: EntityManager, e: EventEnvelope): Promis
       }
       await upsertTags(tx, d.runId, d.tags);
       await projectMetrics(tx, d.runId, d.metrics);
+      await projectLoggedModelMetrics(tx, d.runId, d.metrics);
       return;
     }
     case RunTagDeleted.type: {

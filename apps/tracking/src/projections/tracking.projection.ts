@@ -27,6 +27,7 @@ export class TrackingProjection implements Projection {
     'logged_models',
     'logged_model_tags',
     'logged_model_params',
+    'logged_model_metrics',
   ];
 
   async apply(tx: EntityManager, event: EventEnvelope): Promise<void> {

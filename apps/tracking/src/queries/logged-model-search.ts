@@ -8,9 +8,25 @@ import { storedStatus } from '../http/logged-model-json';
  * `params.<key>`, `tags.<key>` and `metrics.<key>`. Values are always bound; columns come only from
  * the fixed map below.
  *
- * Logged-model metrics are not recorded here (the RunDataLogged event carries no model id), so a
- * metric comparison matches no model and a metric ordering orders nothing.
+ * Metrics come from `logged_model_metrics` (points logged with a `model_id`): a comparison holds
+ * when any point of that key satisfies it (NaN only `!=`), and an ordering uses the model's latest
+ * point (greatest step, then timestamp). The request's `datasets` restrict both to points computed
+ * on those datasets.
  */
+
+/** A `datasets` entry of SearchLoggedModels: a name and optionally a digest. */
+export interface LoggedModelDataset {
+  name: string;
+  digest?: string;
+}
+
+function datasetCondition(datasets: readonly LoggedModelDataset[], p: SqlParams, alias: string): string {
+  if (datasets.length === 0) return '';
+  const alternatives = datasets.map((d) =>
+    d.digest ? `(${alias}.dataset_name = ${p.bind(d.name)} AND ${alias}.dataset_digest = ${p.bind(d.digest)})` : `${alias}.dataset_name = ${p.bind(d.name)}`,
+  );
+  return ` AND (${alternatives.join(' OR ')})`;
+}
 
 interface Column {
   sql: string;
@@ -96,7 +112,7 @@ function parseStringList(s: TokenStream): string[] {
   return values;
 }
 
-function comparisonSql(s: TokenStream, p: SqlParams): string {
+function comparisonSql(s: TokenStream, p: SqlParams, datasets: readonly LoggedModelDataset[]): string {
   const at = s.peek();
   const entity = parseEntity(s);
   const op = parseOperator(s);
@@ -105,7 +121,12 @@ function comparisonSql(s: TokenStream, p: SqlParams): string {
   if (numeric) {
     const t = s.next();
     if (t.kind !== 'number') throw s.error(t, 'expected a number');
-    if (entity.kind === 'metrics') return 'FALSE';
+    if (entity.kind === 'metrics') {
+      const key = p.bind(entity.key);
+      const value = `${p.bind(Number(t.text))}::float8`;
+      const test = op === '!=' ? `(mm.is_nan OR mm.value <> ${value})` : `NOT mm.is_nan AND mm.value ${SQL_OP[op]} ${value}`;
+      return `EXISTS (SELECT 1 FROM logged_model_metrics mm WHERE mm.model_id = lm.model_id AND mm.key = ${key} AND ${test}${datasetCondition(datasets, p, 'mm')})`;
+    }
     // Bound as a double: `creation_timestamp > 1.5` must compare, not fail a bigint cast.
     return `${(entity as { column: Column }).column.sql} ${SQL_OP[op]} ${p.bind(Number(t.text))}::float8`;
   }
@@ -119,13 +140,13 @@ function comparisonSql(s: TokenStream, p: SqlParams): string {
 }
 
 /** A boolean SQL expression over `logged_models lm`; `TRUE` for an empty filter. */
-export function loggedModelFilterSql(filter: string | undefined, p: SqlParams): string {
+export function loggedModelFilterSql(filter: string | undefined, p: SqlParams, datasets: readonly LoggedModelDataset[] = []): string {
   if (!filter || filter.trim() === '') return 'TRUE';
   const s = TokenStream.of(filter);
-  const parts = [comparisonSql(s, p)];
+  const parts = [comparisonSql(s, p, datasets)];
   while (s.peek().kind !== 'eof') {
     if (!s.acceptKeyword('AND')) throw s.error(s.peek(), "expected AND (comparisons are joined by AND, e.g. 'metrics.loss > 0.1 AND params.lr = 0.01')");
-    parts.push(comparisonSql(s, p));
+    parts.push(comparisonSql(s, p, datasets));
   }
   return parts.join(' AND ');
 }
@@ -133,15 +154,26 @@ export function loggedModelFilterSql(filter: string | undefined, p: SqlParams): 
 export interface LoggedModelOrder {
   fieldName: string;
   ascending: boolean;
+  /** For `metrics.<key>`: only points computed on this dataset. */
+  datasetName?: string;
+  datasetDigest?: string;
 }
 
 /** ORDER BY for logged models: nulls last, then MLflow's tiebreakers (newest first, then model id). */
-export function loggedModelOrderSql(order: readonly LoggedModelOrder[]): string {
+export function loggedModelOrderSql(order: readonly LoggedModelOrder[], p: SqlParams = new SqlParams()): string {
   const clauses: string[] = [];
   let creation = false;
   let modelId = false;
   for (const o of order) {
-    if (o.fieldName.startsWith('metrics.')) continue;
+    if (o.fieldName.startsWith('metrics.')) {
+      const key = o.fieldName.slice('metrics.'.length).replace(/^`(.*)`$/, '$1');
+      if (key === '') throw TrackingError.invalidParameter(`Invalid order by field name: ${o.fieldName}`);
+      const keyParam = p.bind(key);
+      const scope = o.datasetName ? datasetCondition([{ name: o.datasetName, digest: o.datasetDigest }], p, 'mm') : '';
+      const latest = `SELECT mm.value FROM logged_model_metrics mm WHERE mm.model_id = lm.model_id AND mm.key = ${keyParam} AND NOT mm.is_nan${scope} ORDER BY mm.step DESC, mm.timestamp DESC LIMIT 1`;
+      clauses.push(`(${latest}) ${o.ascending ? 'ASC' : 'DESC'} NULLS LAST`);
+      continue;
+    }
     const column = !o.fieldName.includes('.') && Object.hasOwn(ATTRIBUTES, o.fieldName) ? ATTRIBUTES[o.fieldName] : undefined;
     if (!column) throw TrackingError.invalidParameter(`Invalid order by field name: ${o.fieldName}`);
     creation ||= column.sql === 'lm.creation_timestamp_ms';

@@ -11,8 +11,15 @@ describe('logged model search translation', () => {
     expect(p.values).toEqual(['clf%', 5, 'a b', 'x', ['READY', 'FAILED']]);
   });
 
-  it('matches nothing on metrics (not recorded for logged models) and refuses bad filters', () => {
-    expect(loggedModelFilterSql('metrics.acc > 0.5', new SqlParams())).toBe('FALSE');
+  it('compares metrics through logged_model_metrics, restricted to the datasets, and refuses bad filters', () => {
+    const p = new SqlParams();
+    expect(loggedModelFilterSql('metrics.acc > 0.5 AND metrics.loss != 1', p, [{ name: 'iris', digest: 'abc' }, { name: 'wine' }])).toBe(
+      [
+        'EXISTS (SELECT 1 FROM logged_model_metrics mm WHERE mm.model_id = lm.model_id AND mm.key = $1 AND NOT mm.is_nan AND mm.value > $2::float8 AND ((mm.dataset_name = $3 AND mm.dataset_digest = $4) OR mm.dataset_name = $5))',
+        'EXISTS (SELECT 1 FROM logged_model_metrics mm WHERE mm.model_id = lm.model_id AND mm.key = $6 AND (mm.is_nan OR mm.value <> $7::float8) AND ((mm.dataset_name = $8 AND mm.dataset_digest = $9) OR mm.dataset_name = $10))',
+      ].join(' AND '),
+    );
+    expect(p.values).toEqual(['acc', 0.5, 'iris', 'abc', 'wine', 'loss', 1, 'iris', 'abc', 'wine']);
     for (const bad of ['name > 1', 'creation_timestamp LIKE 5', 'nope = 1', "name = 'a' OR name = 'b'", 'tags.x =']) {
       expect(() => loggedModelFilterSql(bad, new SqlParams())).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER_VALUE' }));
     }
@@ -21,6 +28,11 @@ describe('logged model search translation', () => {
   it('orders with nulls last and MLflow’s tiebreakers', () => {
     expect(loggedModelOrderSql([])).toBe('lm.creation_timestamp_ms DESC, lm.model_id ASC');
     expect(loggedModelOrderSql([{ fieldName: 'name', ascending: true }])).toBe('lm.name ASC NULLS LAST, lm.creation_timestamp_ms DESC, lm.model_id ASC');
+    const p = new SqlParams();
+    expect(loggedModelOrderSql([{ fieldName: 'metrics.acc', ascending: false, datasetName: 'iris' }], p)).toBe(
+      '(SELECT mm.value FROM logged_model_metrics mm WHERE mm.model_id = lm.model_id AND mm.key = $1 AND NOT mm.is_nan AND (mm.dataset_name = $2) ORDER BY mm.step DESC, mm.timestamp DESC LIMIT 1) DESC NULLS LAST, lm.creation_timestamp_ms DESC, lm.model_id ASC',
+    );
+    expect(p.values).toEqual(['acc', 'iris']);
     expect(() => loggedModelOrderSql([{ fieldName: 'params.x', ascending: true }])).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER_VALUE' }));
   });
 });

@@ -189,8 +189,16 @@ function logData(c: Command<'LogRunData'>, state: RunState, options: ValueLimitO
   // Identical points in one request are one point (MLflow drops them before insert).
   const metrics = new Map<string, EventData<typeof RunDataLogged>['metrics'][number]>();
   for (const m of c.metrics) {
-    const point = { key: m.key, value: encodeMetricValue(m.value), timestamp: m.timestamp, step: m.step };
-    const id = JSON.stringify([point.key, point.value, point.timestamp, point.step]);
+    const point = {
+      key: m.key,
+      value: encodeMetricValue(m.value),
+      timestamp: m.timestamp,
+      step: m.step,
+      ...(m.modelId ? { modelId: m.modelId } : {}),
+      ...(m.datasetName ? { datasetName: m.datasetName } : {}),
+      ...(m.datasetDigest ? { datasetDigest: m.datasetDigest } : {}),
+    };
+    const id = JSON.stringify([point.key, point.value, point.timestamp, point.step, m.modelId ?? null, m.datasetName ?? null, m.datasetDigest ?? null]);
     if (!metrics.has(id)) metrics.set(id, point);
   }
 

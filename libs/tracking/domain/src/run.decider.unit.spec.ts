@@ -144,6 +144,14 @@ describe('run decider', () => {
         ]);
     });
 
+    it('passes a metric\'s logged-model and dataset links through, keeping differently linked points apart', () => {
+      const linked = { key: 'acc', value: 0.9, timestamp: 10, step: 1, modelId: 'm-1', datasetName: 'iris', datasetDigest: 'abc' };
+      spec
+        .given(created)
+        .when(logData({ metrics: [linked, { ...linked, modelId: 'm-2', datasetName: undefined, datasetDigest: undefined }, linked] }))
+        .then([logged({ metrics: [linked, { key: 'acc', value: 0.9, timestamp: 10, step: 1, modelId: 'm-2' }] })]);
+    });
+
     it('treats params as write-once: the same value again is a no-op, a new value is refused', () => {
       const withLr = [created, logged({ params: [{ key: 'lr', value: '0.1' }] })];
       spec.given(...withLr).when(logData({ params: [{ key: 'lr', value: '0.1' }] })).thenNothing();

@@ -3,6 +3,8 @@ import {
   AttributeSpec,
   Comparator,
   comparatorsFor,
+  DATASET_KEYS,
+  DatasetKey,
   EntityKind,
   ListComparator,
   NullComparator,
@@ -25,7 +27,9 @@ export type FilterPredicate =
   | { kind: 'param' | 'tag'; key: string; comparator: NullComparator }
   | { kind: 'stringAttribute'; key: string; comparator: StringComparator; value: string }
   | { kind: 'stringAttribute'; key: string; comparator: ListComparator; values: string[] }
-  | { kind: 'numericAttribute'; key: string; comparator: NumericComparator; value: number };
+  | { kind: 'numericAttribute'; key: string; comparator: NumericComparator; value: number }
+  | { kind: 'dataset'; key: DatasetKey; comparator: StringComparator; value: string }
+  | { kind: 'dataset'; key: DatasetKey; comparator: ListComparator; values: string[] };
 
 /** A resolved identifier: `metrics.acc` → metric `acc`; `created` → attribute `start_time`. */
 export interface SearchIdentifier {
@@ -76,6 +80,9 @@ export function parseIdentifier(s: TokenStream, target: SearchTarget, use: 'filt
   if (segments.length > 1 && segments.some((t) => t.kind !== 'word')) throw s.error(keyStart, 'a quoted key must be the whole key');
   const key = segments.map((t) => t.text).join('.');
   if (key === '') throw s.error(keyStart, 'a key name must be provided');
+  if (kind === 'dataset' && !(DATASET_KEYS as readonly string[]).includes(key)) {
+    throw s.error(keyStart, `invalid dataset key '${key}', valid keys are ${DATASET_KEYS.map((k) => `'${k}'`).join(', ')}`);
+  }
   return kind === 'attribute' ? resolveAttribute(key, keyStart) : { kind, key };
 }
 
@@ -146,6 +153,11 @@ function parseComparison(s: TokenStream, target: SearchTarget): FilterPredicate 
     case 'tag':
       if (comparator === 'IS NULL' || comparator === 'IS NOT NULL') return { kind: id.kind, key: id.key, comparator };
       return { kind: id.kind, key: id.key, comparator: comparator as StringComparator, value: parseString(s, id.kind) };
+    case 'dataset': {
+      const key = id.key as DatasetKey;
+      if (comparator === 'IN' || comparator === 'NOT IN') return { kind: 'dataset', key, comparator, values: parseStringList(s) };
+      return { kind: 'dataset', key, comparator: comparator as StringComparator, value: parseString(s, `dataset ${key}`) };
+    }
     case 'attribute':
       if (id.attribute?.type === 'number') {
         return { kind: 'numericAttribute', key: id.key, comparator: comparator as NumericComparator, value: parseNumber(s, `numeric attribute ${id.key}`, true) };

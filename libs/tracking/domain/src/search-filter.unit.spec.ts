@@ -141,6 +141,21 @@ describe('search filter parser', () => {
     });
   });
 
+  describe('datasets', () => {
+    it('parses name, digest and context comparisons, including lists', () => {
+      expect(parseRunsFilter("datasets.name = 'iris' AND dataset.digest != 'abc' AND datasets.context IN ('training', 'eval') AND datasets.name LIKE 'ir%'")).toEqual([
+        { kind: 'dataset', key: 'name', comparator: '=', value: 'iris' },
+        { kind: 'dataset', key: 'digest', comparator: '!=', value: 'abc' },
+        { kind: 'dataset', key: 'context', comparator: 'IN', values: ['training', 'eval'] },
+        { kind: 'dataset', key: 'name', comparator: 'LIKE', value: 'ir%' },
+      ]);
+    });
+
+    it('is not an experiment entity and cannot be sorted on', () => {
+      expect(syntaxErrorOf(() => parseExperimentsFilter("datasets.name = 'd'")).reason).toMatch(/invalid entity type 'datasets'/);
+    });
+  });
+
   describe('malformed input reports where it failed', () => {
     it.each([
       ["metrics.a > 1 OR params.b = 'c'", 14, "'OR'", 'OR is not supported, MLflow filters are comparisons joined by AND'],
@@ -151,9 +166,10 @@ describe('search filter parser', () => {
       ['metrics.a <> 1', 10, "'<>'", "unsupported comparator '<>'"],
       ['metrics.a == 1', 10, "'=='", "unsupported comparator '=='"],
       ["params.p = 'open", 11, "''open'", 'unterminated string'],
-      ['foo.bar = 1', 0, "'foo'", "invalid entity type 'foo', valid entity types are 'metric', 'parameter', 'tag', 'attribute'"],
+      ['foo.bar = 1', 0, "'foo'", "invalid entity type 'foo', valid entity types are 'metric', 'parameter', 'tag', 'attribute', 'dataset'"],
       ["colour = 'red'", 0, "'colour'", /^invalid attribute key 'colour', valid keys are 'run_id', 'run_name'/],
-      ["datasets.name = 'd'", 0, "'datasets'", 'filtering runs by dataset is not supported'],
+      ["datasets.size = 'd'", 9, "'size'", "invalid dataset key 'size', valid keys are 'name', 'digest', 'context'"],
+      ['datasets.name > 1', 14, "'>'", "invalid comparator '>' for dataset 'name', expected one of =, !=, LIKE, ILIKE, IN, NOT IN"],
       ['metrics.a > 1 metrics.b > 2', 14, "'metrics'", 'expected AND or the end of the filter'],
       ['metrics.a > 1abc', 12, "'1a'", 'malformed number'],
       ['metrics.a > 1 ; DROP TABLE runs', 14, "';'", 'unexpected character'],

@@ -16,6 +16,8 @@ import { OrderByTerm } from './search-order-by';
  *   experiments(experiment_id text PRIMARY KEY, name text UNIQUE NOT NULL, artifact_location text,
  *        lifecycle_stage text NOT NULL, creation_time bigint, last_update_time bigint)
  *   experiment_tags(experiment_id text, key text, value text, PRIMARY KEY (experiment_id, key))
+ *   run_inputs(run_id text, dataset_name text, dataset_digest text, dataset jsonb, tags jsonb)
+ *        (`tags` is the input's `[{key, value}]`; the dataset's context is its `mlflow.data.context`)
  *
  * - `runs.name` mirrors the `mlflow.runName` tag (the run decider keeps them in sync), so run_name
  *   filters read the column rather than the tag as MLflow must for pre-1.29 runs.
@@ -155,7 +157,26 @@ function predicateSql(f: FilterPredicate, p: SqlParams, columns: Readonly<Record
     }
     case 'numericAttribute':
       return `${column(columns, f.key).sql} ${SQL_OPERATORS[f.comparator]} ${p.bind(f.value)}`;
+    case 'dataset':
+      if (columns !== RUN_COLUMNS) throw TrackingError.invalidParameter('Only runs can be searched by dataset');
+      return datasetSql(f, p);
   }
+}
+
+/** The run logged a dataset input whose name / digest / context satisfies the comparison. */
+function datasetSql(f: Extract<FilterPredicate, { kind: 'dataset' }>, p: SqlParams): string {
+  const test = (col: string): string => {
+    if ('values' in f) return f.comparator === 'IN' ? `${col} = ANY(${p.bind(f.values)}::text[])` : `${col} <> ALL(${p.bind(f.values)}::text[])`;
+    return `${col} ${SQL_OPERATORS[f.comparator]} ${p.bind(f.value)}`;
+  };
+  if (f.key === 'context') {
+    return (
+      `EXISTS (SELECT 1 FROM run_inputs di, jsonb_array_elements(di.tags) dt WHERE di.run_id = r.run_id` +
+      ` AND dt->>'key' = ${p.bind('mlflow.data.context')} AND ${test("dt->>'value'")})`
+    );
+  }
+  const col = f.key === 'name' ? 'di.dataset_name' : 'di.dataset_digest';
+  return `EXISTS (SELECT 1 FROM run_inputs di WHERE di.run_id = r.run_id AND ${test(col)})`;
 }
 
 function attributeOrder(col: Column, ascending: boolean): string {
@@ -173,6 +194,7 @@ export function translateRunSearch(filter: readonly FilterPredicate[], orderBy: 
       order.push(attributeOrder(column(RUN_COLUMNS, term.key), term.ascending));
       return;
     }
+    if (term.kind === 'dataset') throw TrackingError.invalidParameter('Invalid order_by entity: dataset');
     const { table } = RUN_TABLES[term.kind];
     const a = `o${i + 1}`;
     joins.push(`LEFT JOIN ${table} ${a} ON ${a}.run_id = r.run_id AND ${a}.key = ${params.bind(term.key)}`);

@@ -28,6 +28,20 @@ describe('search SQL translation', () => {
     expect(s.joins).toBe('');
   });
 
+  it('filters on dataset name, digest and context through run_inputs', () => {
+    const s = runs("datasets.name = 'iris' AND datasets.digest IN ('a', 'b') AND datasets.context = 'training' AND datasets.context NOT IN ('x')");
+    expect(s.where).toBe(
+      [
+        'EXISTS (SELECT 1 FROM run_inputs di WHERE di.run_id = r.run_id AND di.dataset_name = $1)',
+        'EXISTS (SELECT 1 FROM run_inputs di WHERE di.run_id = r.run_id AND di.dataset_digest = ANY($2::text[]))',
+        "EXISTS (SELECT 1 FROM run_inputs di, jsonb_array_elements(di.tags) dt WHERE di.run_id = r.run_id AND dt->>'key' = $3 AND dt->>'value' = $4)",
+        "EXISTS (SELECT 1 FROM run_inputs di, jsonb_array_elements(di.tags) dt WHERE di.run_id = r.run_id AND dt->>'key' = $5 AND dt->>'value' <> ALL($6::text[]))",
+      ].join(' AND '),
+    );
+    expect(s.params).toEqual(['iris', ['a', 'b'], 'mlflow.data.context', 'training', 'mlflow.data.context', ['x']]);
+    expect(() => parseOrderByList(['datasets.name'], 'runs')).toThrow(/invalid order_by entity/);
+  });
+
   it('lets NaN satisfy only != and maps the string comparators', () => {
     expect(runs('metrics.m != 1').where).toBe('EXISTS (SELECT 1 FROM run_latest_metrics m WHERE m.run_id = r.run_id AND m.key = $1 AND (m.is_nan OR m.value <> $2))');
     expect(runs('metrics.m <= 1').where).toContain('AND NOT m.is_nan AND m.value <= $2)');

@@ -5,7 +5,11 @@
  */
 
 export type SearchTarget = 'runs' | 'experiments';
-export type EntityKind = 'metric' | 'param' | 'tag' | 'attribute';
+export type EntityKind = 'metric' | 'param' | 'tag' | 'attribute' | 'dataset';
+
+/** The dataset fields search_runs filters on (`datasets.name`, `datasets.digest`, `datasets.context`). */
+export const DATASET_KEYS = ['name', 'digest', 'context'] as const;
+export type DatasetKey = (typeof DATASET_KEYS)[number];
 
 export const NUMERIC_COMPARATORS = ['=', '!=', '<', '<=', '>', '>='] as const;
 export const STRING_COMPARATORS = ['=', '!=', 'LIKE', 'ILIKE'] as const;
@@ -74,8 +78,10 @@ export const VOCABULARY: Readonly<Record<SearchTarget, TargetVocabulary>> = {
       attributes: 'attribute',
       attr: 'attribute',
       run: 'attribute',
+      dataset: 'dataset',
+      datasets: 'dataset',
     },
-    unsupportedEntities: { dataset: 'filtering runs by dataset is not supported', datasets: 'filtering runs by dataset is not supported' },
+    unsupportedEntities: {},
     filterAttributes: runAttributes,
     orderAttributes: runAttributes,
     orderEntities: ['metric', 'param', 'tag', 'attribute'],
@@ -98,6 +104,8 @@ export function comparatorsFor(kind: EntityKind, attribute: AttributeSpec | unde
     case 'param':
     case 'tag':
       return VOCABULARY[target].keyValueComparators;
+    case 'dataset':
+      return [...STRING_COMPARATORS, ...LIST_COMPARATORS];
     case 'attribute':
       if (attribute?.type === 'number') return NUMERIC_COMPARATORS;
       return attribute?.list ? [...STRING_COMPARATORS, ...LIST_COMPARATORS] : STRING_COMPARATORS;

@@ -39,6 +39,10 @@ export interface MetricInput {
   value: number;
   timestamp: number;
   step: number;
+  /** MLflow 3: the logged model the metric is about, and the dataset it was computed on. */
+  modelId?: string;
+  datasetName?: string;
+  datasetDigest?: string;
 }
 
 export interface KeyValue {

@@ -121,15 +121,38 @@ export const RunRestored = defineEvent('tracking.RunRestored', { version: 1, sch
  * One event for log-metric, log-param, set-tag and log-batch. Params hold only keys new to the run
  * (re-logging an identical param is not a new fact); metrics append; tags overwrite.
  */
-export const RunDataLogged = defineEvent('tracking.RunDataLogged', {
-  version: 1,
-  schema: z.object({
-    runId,
-    metrics: z.array(metric).max(1000),
-    params: z.array(param).max(100),
-    tags: z.array(tag).max(100),
-  }),
+/**
+ * v2 added the optional per-metric `modelId`, `datasetName` and `datasetDigest` (MLflow 3 links a
+ * metric to a logged model and the dataset it was computed on); v1 metrics simply lack them.
+ */
+const metricV2 = metric.extend({
+  modelId: z.string().min(1).max(64).optional(),
+  datasetName: z.string().min(1).max(500).optional(),
+  datasetDigest: z.string().min(1).max(36).optional(),
 });
+type RunDataLoggedV1 = { runId: string; metrics: z.infer<typeof metric>[]; params: z.infer<typeof param>[]; tags: z.infer<typeof tag>[] };
+export const RunDataLogged = defineEvent(
+  'tracking.RunDataLogged',
+  {
+    version: 1,
+    schema: z.object({
+      runId,
+      metrics: z.array(metric).max(1000),
+      params: z.array(param).max(100),
+      tags: z.array(tag).max(100),
+    }),
+    upcast: (d: RunDataLoggedV1) => d,
+  },
+  {
+    version: 2,
+    schema: z.object({
+      runId,
+      metrics: z.array(metricV2).max(1000),
+      params: z.array(param).max(100),
+      tags: z.array(tag).max(100),
+    }),
+  },
+);
 
 export const RunTagDeleted = defineEvent('tracking.RunTagDeleted', { version: 1, schema: z.object({ runId, key }) });
 
