@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Client } from 'minio';
 import { Logger } from 'pino';
-import { LOGGER, Readiness, runtimeMode, SERVICE_CONFIG } from '@custos/platform';
+import { LOGGER, Readiness, runtimeMode, s3Client, SERVICE_CONFIG } from '@custos/platform';
 import { AuditConfig } from '../audit.config';
 
 const PING_EVERY_MS = 5000;
@@ -11,20 +11,6 @@ type S3Settings = Pick<
   AuditConfig,
   'S3_ENDPOINT' | 'S3_ACCESS_KEY' | 'S3_SECRET_KEY' | 'S3_REGION' | 'AUDIT_CHECKPOINT_BUCKET' | 'AUDIT_CHECKPOINT_RETENTION_DAYS' | 'AUDIT_CHECKPOINT_RETENTION_MODE'
 >;
-
-export function minioClient(config: Pick<AuditConfig, 'S3_ENDPOINT' | 'S3_ACCESS_KEY' | 'S3_SECRET_KEY' | 'S3_REGION'>): Client {
-  const url = new URL(config.S3_ENDPOINT);
-  const useSSL = url.protocol === 'https:';
-  return new Client({
-    endPoint: url.hostname,
-    port: url.port ? Number(url.port) : useSSL ? 443 : 80,
-    useSSL,
-    accessKey: config.S3_ACCESS_KEY,
-    secretKey: config.S3_SECRET_KEY,
-    region: config.S3_REGION,
-    pathStyle: true,
-  });
-}
 
 export interface StoredObject {
   bucket: string;
@@ -55,7 +41,7 @@ export class CheckpointObjectStore implements OnApplicationBootstrap, OnApplicat
     readiness: Readiness,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.client = minioClient(config as AuditConfig);
+    this.client = s3Client(config as AuditConfig);
     this.bucket = config.AUDIT_CHECKPOINT_BUCKET;
     readiness.register('s3', () => this.reachable && this.bucketReady);
   }

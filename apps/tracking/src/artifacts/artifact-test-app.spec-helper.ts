@@ -6,13 +6,13 @@ import { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { Client } from 'minio';
 import { DataSource } from 'typeorm';
-import { createLogger, installBodyParsers, parseConfig, runtimeMode, signInternalToken } from '@custos/platform';
+import { createLogger, installBodyParsers, parseConfig, runtimeMode, s3Client, signInternalToken } from '@custos/platform';
 import { Principal } from '@custos/rbac';
 import { createTestDatabase, infraEnv, TestDatabase } from '@custos/testing';
 import { FIXED_HEADER_BYTES, FRAME_HEADER_BYTES, TAG_BYTES } from '@custos/artifact-crypto';
 import { TrackingModule, trackingService } from '../app.module';
 import { TrackingConfig, trackingEnv } from '../tracking.config';
-import { ArtifactObjectStore, minioClient } from './object-store.service';
+import { ArtifactObjectStore } from './object-store.service';
 
 export const alice: Principal = { id: 'alice', kind: 'user', roles: [], groups: [] };
 export const bob: Principal = { id: 'bob', kind: 'user', roles: [], groups: [] };
@@ -111,7 +111,7 @@ export function json(r: Reply): Record<string, unknown> {
 
 export function rawS3(): Client {
   const env = infraEnv();
-  return minioClient({ S3_ENDPOINT: env.s3Endpoint, S3_ACCESS_KEY: env.s3AccessKey, S3_SECRET_KEY: env.s3SecretKey, S3_REGION: 'us-east-1' });
+  return s3Client({ S3_ENDPOINT: env.s3Endpoint, S3_ACCESS_KEY: env.s3AccessKey, S3_SECRET_KEY: env.s3SecretKey, S3_REGION: 'us-east-1' });
 }
 
 export async function readObject(s3: Client, bucket: string, key: string): Promise<Buffer> {

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { Client } from 'minio';
 import { Readable } from 'node:stream';
 import { Logger } from 'pino';
-import { LOGGER, Readiness, runtimeMode, SERVICE_CONFIG } from '@custos/platform';
+import { LOGGER, Readiness, runtimeMode, s3Client, SERVICE_CONFIG } from '@custos/platform';
 import { TrackingConfig } from '../tracking.config';
 
 /**
@@ -15,20 +15,6 @@ export function partSizeFor(partNumber: number): number {
 }
 export const MAX_PARTS = 10_000;
 const PING_EVERY_MS = 5000;
-
-export function minioClient(config: Pick<TrackingConfig, 'S3_ENDPOINT' | 'S3_ACCESS_KEY' | 'S3_SECRET_KEY' | 'S3_REGION'>): Client {
-  const url = new URL(config.S3_ENDPOINT);
-  const useSSL = url.protocol === 'https:';
-  return new Client({
-    endPoint: url.hostname,
-    port: url.port ? Number(url.port) : useSSL ? 443 : 80,
-    useSSL,
-    accessKey: config.S3_ACCESS_KEY,
-    secretKey: config.S3_SECRET_KEY,
-    region: config.S3_REGION,
-    pathStyle: true,
-  });
-}
 
 /**
  * The artifact bucket, holding only ciphertext. Uploads are streamed into S3 multipart uploads
@@ -48,7 +34,7 @@ export class ArtifactObjectStore implements OnApplicationBootstrap, OnApplicatio
     readiness: Readiness,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.client = minioClient(config);
+    this.client = s3Client(config);
     this.bucket = config.ARTIFACTS_BUCKET;
     readiness.register('s3', () => this.reachable && this.bucketReady);
   }

@@ -13,3 +13,4 @@ export * from './service-definition';
 export * from './service-runtime';
 export * from './platform.module';
 export * from './bootstrap';
+export * from './s3-client';
