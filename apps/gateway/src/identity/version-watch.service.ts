@@ -21,7 +21,7 @@ export class VersionWatch implements OnApplicationBootstrap, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private lastSuccessMs = 0;
-  private polling?: Promise<void>;
+  private chain: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly ds: DataSource,
@@ -51,10 +51,15 @@ export class VersionWatch implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.timer) clearTimeout(this.timer);
   }
 
-  /** One poll now (tests, and a caller that needs the newest state before answering). */
+  /**
+   * One poll now (tests, and a caller that needs the newest state before answering). Polls are
+   * serialised and this one always reads afresh: joining a poll already under way could return
+   * versions read before the caller's change committed.
+   */
   pollNow(): Promise<void> {
-    this.polling ??= this.poll().finally(() => (this.polling = undefined));
-    return this.polling;
+    const next = this.chain.then(() => this.poll());
+    this.chain = next.catch(() => undefined);
+    return next;
   }
 
   private schedule(delay: number): void {
