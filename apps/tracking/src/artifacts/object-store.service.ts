@@ -34,7 +34,7 @@ export class ArtifactObjectStore implements OnApplicationBootstrap, OnApplicatio
     readiness: Readiness,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.client = s3Client(config);
+    this.client = s3Client(config, { unsignedPayload: true });
     this.bucket = config.ARTIFACTS_BUCKET;
     readiness.register('s3', () => this.reachable && this.bucketReady);
   }
