@@ -21,7 +21,8 @@ import { ArtifactIntegrityError } from './errors';
 
 export const MAGIC = Buffer.from('CART', 'ascii');
 export const FORMAT_VERSION = 1;
-export const DEFAULT_CHUNK_SIZE = 64 * 1024;
+/** 256 KiB: Node pays a fixed cost per GCM context, so 64 KiB chunks ran at half the speed of 256 KiB ones. */
+export const DEFAULT_CHUNK_SIZE = 256 * 1024;
 /** Bounds what a decryptor buffers per frame, whatever a (forged) header claims. */
 export const MIN_CHUNK_SIZE = 16;
 export const MAX_CHUNK_SIZE = 1024 * 1024;
