@@ -100,11 +100,7 @@ export class ArtifactService {
    * plaintext and fails with an ArtifactIntegrityError on any tampering.
    */
   async openDownload(loc: ArtifactLocation, attempt = 1): Promise<{ record: ArtifactRecord; plaintext: DecryptStream }> {
-    const record = await findArtifact(this.ds, loc.path);
-    if (!record) {
-      if (await hasDescendants(this.ds, loc.path)) throw TrackingError.invalidParameter(`Artifact path refers to a directory, not a file: '${loc.relative}'`);
-      throw TrackingError.notFound(notFoundMessage(loc));
-    }
+    const record = await this.stat(loc);
     const identity = objectIdentity(record);
     const dataKey = this.keys.unwrap({ keyId: record.key_id, wrapped: record.wrapped_key }, identity);
     const plaintext = new DecryptStream({ dataKey, identity });
@@ -133,6 +129,14 @@ export class ArtifactService {
     }
     pipeline(ciphertext, plaintext, () => undefined);
     return { record, plaintext };
+  }
+
+  /** A file's record, without reading its bytes (nor recording a read: no content leaves). */
+  async stat(loc: ArtifactLocation): Promise<ArtifactRecord> {
+    const record = await findArtifact(this.ds, loc.path);
+    if (record) return record;
+    if (await hasDescendants(this.ds, loc.path)) throw TrackingError.invalidParameter(`Artifact path refers to a directory, not a file: '${loc.relative}'`);
+    throw TrackingError.notFound(notFoundMessage(loc));
   }
 
   /** The immediate children of a directory; nothing for a file or a missing path (as S3 answers). */

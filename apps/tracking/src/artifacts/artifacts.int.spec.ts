@@ -123,6 +123,22 @@ describe('MLflow artifact proxy on real PostgreSQL and MinIO', () => {
     expect(await s.db.dataSource.query(`SELECT 1 FROM events WHERE stream_id = $1`, [`run-${RUN}`])).toHaveLength(0);
   });
 
+  it('answers HEAD with the download headers, reading no bytes and recording no read', async () => {
+    const path = `${ROOT}/head/model.bin`;
+    const body = randomBytes(300_000);
+    expect((await s.put(path, body, {})).status).toBe(200);
+    const reads = async () => Number((await s.db.dataSource.query(`SELECT count(*) AS n FROM events WHERE type = 'tracking.ArtifactDownloaded' AND data->>'path' = $1`, [path]))[0].n);
+    const head = await s.app.request(alice, 'HEAD', `${API}/${path}`);
+    expect(head.status).toBe(200);
+    expect(head.body.length).toBe(0);
+    expect(head.headers).toMatchObject({ 'content-length': String(body.length), 'content-disposition': 'attachment; filename="model.bin"', 'x-content-type-options': 'nosniff' });
+    expect(await reads()).toBe(0);
+    expect((await s.app.request(alice, 'HEAD', `${API}/${ROOT}/head/missing.bin`)).status).toBe(404);
+    expect((await s.app.request(bob, 'HEAD', `${API}/${path}`)).status).toBe(404);
+    expect((await s.download(path)).status).toBe(200);
+    expect(await reads()).toBe(1);
+  });
+
   it('a caller without READ gets exactly the 404 of a missing artifact', async () => {
     const missing = await s.download(`${ROOT}/nope.txt`);
     expect(missing.status).toBe(404);

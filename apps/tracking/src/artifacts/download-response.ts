@@ -8,6 +8,17 @@ import { integrityFailure } from './artifact-errors';
 import { ArtifactRecord } from './artifact-records';
 import { baseName, contentDisposition, guessContentType } from './content-type';
 
+/** What a download (and a HEAD of it) answers with: the file's type and size, never rendered inline. */
+export function artifactHeaders(loc: ArtifactLocation, record: ArtifactRecord): Record<string, string> {
+  return {
+    'Content-Type': guessContentType(loc.path),
+    'Content-Length': record.size,
+    'Content-Disposition': contentDisposition(baseName(loc.path)),
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'no-store',
+  };
+}
+
 /**
  * Sends verified plaintext. The first chunk is verified before the status line goes out, so a
  * small artifact (one chunk) that fails answers a proper DATA_LOSS error. Past that point the
@@ -27,13 +38,7 @@ export async function sendArtifact(res: Response, loc: ArtifactLocation, record:
     }
     throw e;
   }
-  res.status(200).set({
-    'Content-Type': guessContentType(loc.path),
-    'Content-Length': record.size,
-    'Content-Disposition': contentDisposition(baseName(loc.path)),
-    'X-Content-Type-Options': 'nosniff',
-    'Cache-Control': 'no-store',
-  });
+  res.status(200).set(artifactHeaders(loc, record));
   async function* rest(): AsyncGenerator<Buffer> {
     if (first.done) return;
     yield first.value;

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, Inject, Post, Put, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Get, Head, Inject, Post, Put, Req, Res } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { Logger } from 'pino';
 import { Actions } from '@custos/rbac';
@@ -9,7 +9,7 @@ import { MULTIPART_DOWNLOAD_UNSUPPORTED, MULTIPART_UPLOAD_UNSUPPORTED } from './
 import { artifactPathFromQuery, artifactPathFromUrl, ArtifactLocation, ParseOptions } from './artifact-path';
 import { ArtifactService } from './artifact.service';
 import { ChildEntry } from './artifact-records';
-import { sendArtifact } from './download-response';
+import { artifactHeaders, sendArtifact } from './download-response';
 
 /** Request bodies on these paths are artifact bytes: never parsed, streamed to the handler. */
 export const ARTIFACT_STREAMED_BODY_PATHS = [/^\/(ajax-)?api\/2\.0\/mlflow-artifacts\/artifacts\//];
@@ -56,6 +56,15 @@ export class MlflowArtifactsController {
     await this.access.require(loc, 'EDIT');
     await this.artifacts.upload(loc, req, contentLength(req));
     return {};
+  }
+
+  /** Declared before GET, which Express would otherwise run for HEAD: decrypting and auditing a read no byte of which is sent. */
+  @Head('artifacts/*path')
+  @Policy(Actions.onExperiment('READ'))
+  async head(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const loc = locationFromUrl(req, { allowRoot: false });
+    await this.access.require(loc, 'READ');
+    res.status(200).set(artifactHeaders(loc, await this.artifacts.stat(loc))).end();
   }
 
   @Get('artifacts/*path')

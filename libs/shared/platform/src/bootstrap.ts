@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { IncomingMessage } from 'node:http';
+import { IncomingMessage, Server } from 'node:http';
 import { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { Logger } from 'pino';
@@ -56,12 +56,23 @@ export async function bootstrapService<C extends BaseServiceConfig>(
   configure?.(app);
   installBodyParsers(app, def);
   const server = await app.listen(config.HTTP_PORT, config.HTTP_HOST);
-  server.keepAliveTimeout = 65_000;
+  applyServerTimeouts(server, config);
   logger.info({ host: config.HTTP_HOST, port: config.HTTP_PORT }, `${def.service} listening`);
   // A hung dependency must not keep a stopping pod alive forever.
   for (const sig of ['SIGTERM', 'SIGINT'] as const) {
     process.once(sig, () => setTimeout(() => process.exit(0), config.SHUTDOWN_TIMEOUT_MS).unref());
   }
+}
+
+/**
+ * Artifact bodies stream through: Node's default 300 s deadline on a whole request would cut off a
+ * multi-GB upload on an ordinary link. Sockets that stall are closed by the idle timeout instead,
+ * and headersTimeout (60 s) still bounds a client that trickles its headers.
+ */
+export function applyServerTimeouts(server: Server, config: Pick<BaseServiceConfig, 'HTTP_IDLE_TIMEOUT_MS'>): void {
+  server.keepAliveTimeout = 65_000;
+  server.requestTimeout = 0;
+  server.setTimeout(config.HTTP_IDLE_TIMEOUT_MS);
 }
 
 const JSON_TYPES = ['application/json', 'application/*+json'];

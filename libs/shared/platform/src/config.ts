@@ -31,6 +31,8 @@ export const baseServiceEnv = z.object({
   INTERNAL_TOKEN_PUBLIC_KEY: base64Key,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  /** A connection that moves no byte for this long is closed (in place of a whole-request deadline). */
+  HTTP_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
 });
 export type BaseServiceConfig = z.infer<typeof baseServiceEnv>;
 
