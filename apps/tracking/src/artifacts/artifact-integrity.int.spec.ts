@@ -105,8 +105,18 @@ describe('artifact integrity and key rotation on real PostgreSQL and MinIO', () 
       await rotating.close();
 
       const after = await Promise.all(paths.map((p) => s.record(p)));
-      const [{ n }] = (await s.db.dataSource.query(`SELECT count(*)::int AS n FROM artifacts WHERE key_id <> 'k2'`)) as { n: number }[];
+      const [{ n, total }] = (await s.db.dataSource.query(`SELECT count(*) FILTER (WHERE key_id <> 'k2')::int AS n, count(*)::int AS total FROM artifacts`)) as { n: number; total: number }[];
       expect(n).toBe(0);
+      // The re-wrap reached the event stream (and so audit), with counts and key ids only.
+      const events = (await s.db.dataSource.query(`SELECT data, metadata FROM events WHERE type = 'tracking.ArtifactKeysRewrapped' ORDER BY global_position`)) as {
+        data: { toKeyId: string; from: { keyId: string; count: number }[]; count: number };
+        metadata: { actor: { type: string; id: string } };
+      }[];
+      expect(events.map((e) => e.data.toKeyId)).toEqual(events.map(() => 'k2'));
+      expect(events.reduce((sum, e) => sum + e.data.count, 0)).toBe(total);
+      expect(events[0].data.from).toEqual([{ keyId: 'k1', count: events[0].data.count }]);
+      expect(events[0].metadata.actor).toEqual({ type: 'system', id: 'rotate-artifact-keys' });
+      expect(JSON.stringify(events)).not.toContain(K2);
       for (let i = 0; i < paths.length; i++) {
         expect(after[i].key_id).toBe('k2');
         expect(after[i].object_key).toBe(before[i].object_key);

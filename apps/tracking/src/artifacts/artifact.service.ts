@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Readable, pipeline } from 'node:stream';
 import { Logger } from 'pino';
 import { ArtifactDeleted, ArtifactDownloaded, ArtifactUploaded, EventData, NewEvent, uuidv7 } from '@custos/events';
-import { EventStore, rows } from '@custos/eventing';
+import { EventStore } from '@custos/eventing';
 import { DecryptStream, EncryptStream, KeyRing, newDataKey } from '@custos/artifact-crypto';
 import { currentContext, eventMetadata, LOGGER } from '@custos/platform';
 import { TrackingError } from '@custos/tracking-domain';
@@ -197,10 +197,7 @@ export class ArtifactService {
   }
 
   private async append(tx: EntityManager, loc: ArtifactLocation, events: NewEvent[]): Promise<void> {
-    const streamId = artifactStreamId(loc);
-    await this.lockStream(tx, loc);
-    const [{ version }] = await rows<{ version: number }>(tx, `SELECT COALESCE(max(stream_position), -1)::int AS version FROM events WHERE stream_id = $1`, [streamId]);
-    await this.store.append(tx, streamId, version, events, eventMetadata());
+    await this.store.appendFacts(tx, artifactStreamId(loc), events, eventMetadata());
   }
 }
 

@@ -81,6 +81,17 @@ export class EventStore {
     return envelopes;
   }
 
+  /**
+   * Appends at the stream's current end, for streams of facts that no decision depends on
+   * (artifact reads, key re-wraps). Writers are serialised per stream by a transaction-scoped
+   * advisory lock instead of optimistic concurrency, so concurrent facts never conflict.
+   */
+  async appendFacts(tx: Sql, streamId: string, events: NewEvent[], metadata: EventMetadata): Promise<EventEnvelope[]> {
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [streamId]);
+    const [{ version }] = await rows<{ version: number }>(tx, `SELECT COALESCE(max(stream_position), -1)::int AS version FROM events WHERE stream_id = $1`, [streamId]);
+    return this.append(tx, streamId, version, events, metadata);
+  }
+
   async readStream(sql: Sql, streamId: string, afterPosition = -1): Promise<EventEnvelope[]> {
     const found = await rows<EventRow>(
       sql,

@@ -245,6 +245,19 @@ export const ArtifactDeleted = defineEvent('tracking.ArtifactDeleted', {
   schema: z.object({ ...artifactFact, size: z.number().int().nonnegative().nullable() }),
 });
 
+/**
+ * One committed batch of `rotate-artifact-keys`: data keys re-wrapped under the active master key,
+ * in the same transaction as the re-wrap. Key ids and counts only; key material never travels.
+ */
+export const ArtifactKeysRewrapped = defineEvent('tracking.ArtifactKeysRewrapped', {
+  version: 1,
+  schema: z.object({
+    toKeyId: z.string().min(1).max(64),
+    from: z.array(z.object({ keyId: z.string().min(1).max(64), count: z.number().int().positive() })).min(1),
+    count: z.number().int().positive(),
+  }),
+});
+
 export const trackingEvents = [
   ExperimentCreated,
   ExperimentRenamed,
@@ -269,4 +282,5 @@ export const trackingEvents = [
   ArtifactUploaded,
   ArtifactDownloaded,
   ArtifactDeleted,
+  ArtifactKeysRewrapped,
 ];
