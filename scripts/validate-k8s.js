@@ -452,7 +452,8 @@ function checkImageFiles() {
   has(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m, 'build from node:20-bookworm-slim');
   has(/^FROM \$\{NODE_IMAGE\} AS build$/m, 'needs a build stage');
   has(/^FROM \$\{NODE_IMAGE\} AS runtime$/m, 'needs a runtime stage');
-  has(/npm ci\b/, 'install with npm ci');
+  has(/^COPY package\.json package-lock\.json \.\/$/m, 'copy the lock file before installing');
+  has(/npm install --no-audit/, 'install from the lock file');
   has(/npm run build\b/, 'run npm run build');
   has(/npm prune --omit=dev/, 'prune dev dependencies');
   has(/^ARG SERVICE$/m, 'declare ARG SERVICE');
