@@ -1,10 +1,8 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Client } from 'minio';
+import { Inject, Injectable } from '@nestjs/common';
 import { Logger } from 'pino';
-import { LOGGER, Readiness, runtimeMode, s3Client, SERVICE_CONFIG } from '@custos/platform';
+import { LOGGER, Readiness, s3Client, SERVICE_CONFIG, WatchedBucket } from '@custos/platform';
 import { AuditConfig } from '../audit.config';
 
-const PING_EVERY_MS = 5000;
 const DAY_MS = 86_400_000;
 
 type S3Settings = Pick<
@@ -29,36 +27,14 @@ export class ObjectLockError extends Error {}
  * could be deleted.
  */
 @Injectable()
-export class CheckpointObjectStore implements OnApplicationBootstrap, OnApplicationShutdown {
-  readonly client: Client;
-  readonly bucket: string;
-  private reachable = false;
-  private bucketReady = false;
-  private pinger?: NodeJS.Timeout;
-
-  constructor(
-    @Inject(SERVICE_CONFIG) private readonly config: S3Settings,
-    readiness: Readiness,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {
-    this.client = s3Client(config as AuditConfig);
-    this.bucket = config.AUDIT_CHECKPOINT_BUCKET;
-    readiness.register('s3', () => this.reachable && this.bucketReady);
+export class CheckpointObjectStore extends WatchedBucket {
+  constructor(@Inject(SERVICE_CONFIG) private readonly config: S3Settings, readiness: Readiness, @Inject(LOGGER) logger: Logger) {
+    super(s3Client(config as AuditConfig), config.AUDIT_CHECKPOINT_BUCKET, readiness, logger);
   }
 
-  onApplicationBootstrap(): void {
-    if (runtimeMode.passive) return;
-    void this.ping();
-    this.pinger = setInterval(() => void this.ping(), PING_EVERY_MS);
-    this.pinger.unref();
-  }
-
-  onApplicationShutdown(): void {
-    if (this.pinger) clearInterval(this.pinger);
-  }
-
-  isReady(): boolean {
-    return this.reachable && this.bucketReady;
+  /** A bucket without Object Lock never heals by itself: say so on every attempt. */
+  protected override alwaysWarn(e: unknown): boolean {
+    return e instanceof ObjectLockError;
   }
 
   /** Creates the bucket with Object Lock if missing (replicas may race; both win) and sets its default retention. */
@@ -87,16 +63,6 @@ export class CheckpointObjectStore implements OnApplicationBootstrap, OnApplicat
     }
     this.bucketReady = true;
     this.reachable = true;
-  }
-
-  private async ping(): Promise<void> {
-    try {
-      if (this.bucketReady) this.reachable = await this.client.bucketExists(this.bucket);
-      else await this.ensureBucket();
-    } catch (e) {
-      if (this.reachable || e instanceof ObjectLockError) this.logger.warn({ bucket: this.bucket, err: (e as Error).message }, 'audit checkpoint bucket unavailable');
-      this.reachable = false;
-    }
   }
 
   /** Writes one immutable version and returns it with its retention date. */

@@ -1,8 +1,7 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Client } from 'minio';
+import { Inject, Injectable } from '@nestjs/common';
 import { Readable } from 'node:stream';
 import { Logger } from 'pino';
-import { LOGGER, Readiness, runtimeMode, s3Client, SERVICE_CONFIG } from '@custos/platform';
+import { LOGGER, Readiness, s3Client, SERVICE_CONFIG, WatchedBucket } from '@custos/platform';
 import { TrackingConfig } from '../tracking.config';
 
 /**
@@ -14,7 +13,6 @@ export function partSizeFor(partNumber: number): number {
   return (8 * 1024 * 1024) << Math.min(4, Math.floor((partNumber - 1) / 2000));
 }
 export const MAX_PARTS = 10_000;
-const PING_EVERY_MS = 5000;
 
 /**
  * The artifact bucket, holding only ciphertext. Uploads are streamed into S3 multipart uploads
@@ -22,31 +20,9 @@ const PING_EVERY_MS = 5000;
  * whatever the object's size; a failed upload is aborted, never left half-written.
  */
 @Injectable()
-export class ArtifactObjectStore implements OnApplicationBootstrap, OnApplicationShutdown {
-  readonly client: Client;
-  readonly bucket: string;
-  private reachable = false;
-  private bucketReady = false;
-  private pinger?: NodeJS.Timeout;
-
-  constructor(
-    @Inject(SERVICE_CONFIG) config: TrackingConfig,
-    readiness: Readiness,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {
-    this.client = s3Client(config, { unsignedPayload: true });
-    this.bucket = config.ARTIFACTS_BUCKET;
-    readiness.register('s3', () => this.reachable && this.bucketReady);
-  }
-
-  onApplicationBootstrap(): void {
-    if (runtimeMode.passive) return;
-    this.pinger = setInterval(() => void this.ping(), PING_EVERY_MS);
-    this.pinger.unref();
-  }
-
-  onApplicationShutdown(): void {
-    if (this.pinger) clearInterval(this.pinger);
+export class ArtifactObjectStore extends WatchedBucket {
+  constructor(@Inject(SERVICE_CONFIG) config: TrackingConfig, readiness: Readiness, @Inject(LOGGER) logger: Logger) {
+    super(s3Client(config, { unsignedPayload: true }), config.ARTIFACTS_BUCKET, readiness, logger);
   }
 
   /** Creates the bucket if it is missing; concurrent replicas may race, and both win. */
@@ -62,16 +38,6 @@ export class ArtifactObjectStore implements OnApplicationBootstrap, OnApplicatio
     }
     this.bucketReady = true;
     this.reachable = true;
-  }
-
-  private async ping(): Promise<void> {
-    try {
-      if (this.bucketReady) this.reachable = await this.client.bucketExists(this.bucket);
-      else await this.ensureBucket();
-    } catch (e) {
-      if (this.reachable) this.logger.warn({ err: (e as Error).message }, 'object storage unreachable');
-      this.reachable = false;
-    }
   }
 
   /**

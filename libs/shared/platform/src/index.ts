@@ -14,3 +14,4 @@ export * from './service-runtime';
 export * from './platform.module';
 export * from './bootstrap';
 export * from './s3-client';
+export * from './watched-bucket';
