@@ -39,10 +39,13 @@ export class LoggedModelAccess {
     return model;
   }
 
-  /** Models that exist must be writable; ids no model has are left to the store, as in MLflow. */
-  async requireExisting(modelIds: readonly string[], permission: Permission): Promise<void> {
-    if (modelIds.length === 0) return;
-    const rows = (await this.ds.query(`SELECT model_id FROM logged_models WHERE model_id = ANY($1::text[])`, [[...new Set(modelIds)]])) as { model_id: string }[];
-    for (const r of rows) await this.require(r.model_id, permission);
+  /**
+   * Every logged model a run's data links to (inputs, outputs, metrics' `model_id`) must exist and
+   * allow `permission`, as MLflow's auth plugin requires: otherwise a caller could attach data to a
+   * model of an experiment it may not touch. A model the caller may not read answers exactly as
+   * one that does not exist, so model ids cannot be probed from one's own run.
+   */
+  async requireAll(modelIds: readonly string[], permission: Permission): Promise<void> {
+    for (const modelId of new Set(modelIds)) await this.require(modelId, permission);
   }
 }

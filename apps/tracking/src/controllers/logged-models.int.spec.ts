@@ -71,6 +71,30 @@ describe('logged models on real PostgreSQL', () => {
     expect(await search({ order_by: [{ field_name: 'metrics.acc', ascending: false }] })).toEqual(['metric-b', 'metric-a']);
   });
 
+  it('links a run’s data only to models the caller may write; another’s model looks missing', async () => {
+    const model = (await create({ name: 'alice-private' })).info.model_id;
+    const bobExp = await t.as(bob, () => t.experimentCommands.create('bob-own', undefined, []));
+    const bobRun = await t.as(bob, async () => ((await t.runs.create(post({ experiment_id: bobExp }))) as { run: { info: { run_id: string } } }).run.info.run_id);
+    const links = (modelId: string) => [
+      () => t.runData.logMetric(post({ run_id: bobRun, key: 'acc', value: 1, timestamp: 1, model_id: modelId })),
+      () => t.runData.logBatch(post({ run_id: bobRun, metrics: [{ key: 'acc', value: 1, timestamp: 1, model_id: modelId }] })),
+      () => t.runData.logInputs(post({ run_id: bobRun, models: [{ model_id: modelId }] })),
+      () => t.runData.logOutputs(post({ run_id: bobRun, models: [{ model_id: modelId, step: 0 }] })),
+    ];
+    const grant = (permission: 'READ' | 'EDIT') => [{ subject: { kind: 'principal' as const, id: bob.id }, resourceType: 'experiment' as const, resourcePattern: exp, permission }];
+    const absent = `m-${'0'.repeat(32)}`;
+    for (const [i, link] of links(model).entries()) {
+      const hidden = await failure(t.as(bob, link));
+      const missing = await failure(t.as(bob, links(absent)[i]));
+      expect(hidden).toEqual({ ...missing, message: missing.message.replace(absent, model) });
+      expect(hidden).toMatchObject({ httpStatus: 404, code: 'RESOURCE_DOES_NOT_EXIST' });
+      expect(await failure(t.as(bob, link, grant('READ')))).toMatchObject({ httpStatus: 403, code: 'PERMISSION_DENIED' });
+      await t.as(bob, link, grant('EDIT'));
+    }
+    const got = ((await t.as(alice, () => t.models.get(model, withQuery({})))) as { model: Model & { data: { metrics: { run_id: string }[] } } }).model;
+    expect(got.data.metrics.map((m) => m.run_id)).toEqual([bobRun]);
+  });
+
   it('searches with filters, ordering and pages, within readable experiments only', async () => {
     const e2 = await t.as(alice, () => t.experimentCommands.create('models-search', undefined, []));
     const make = (name: string, type: string) =>

@@ -158,14 +158,19 @@ describe('runs and run data on real PostgreSQL', () => {
   it('records dataset inputs, model inputs and outputs, and the log-model history tag', async () => {
     const runId = await createRun();
     const dataset = { name: 'iris', digest: 'abc123', source_type: 'local', source: '{"uri": "/tmp/iris"}', schema: '{}' };
-    await t.as(alice, () => t.runData.logInputs(post({ run_id: runId, datasets: [{ tags: [{ key: 'mlflow.data.context', value: 'train' }], dataset }], models: [{ model_id: 'm-1' }] })));
-    await t.as(alice, () => t.runData.logOutputs(post({ run_id: runId, models: [{ model_id: 'm-2', step: 3 }] })));
+    const [m1, m2] = await t.as(alice, async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 2; i++) ids.push(((await t.models.create(post({ experiment_id: experimentId }))) as { model: { info: { model_id: string } } }).model.info.model_id);
+      return ids;
+    });
+    await t.as(alice, () => t.runData.logInputs(post({ run_id: runId, datasets: [{ tags: [{ key: 'mlflow.data.context', value: 'train' }], dataset }], models: [{ model_id: m1 }] })));
+    await t.as(alice, () => t.runData.logOutputs(post({ run_id: runId, models: [{ model_id: m2, step: 3 }] })));
     const model = { artifact_path: 'model', flavors: {}, utc_time_created: 'now', run_id: runId };
     await t.as(alice, () => t.runData.logModel(post({ run_id: runId, model_json: JSON.stringify(model) })));
     await t.as(alice, () => t.runData.logModel(post({ run_id: runId, model_json: JSON.stringify({ ...model, artifact_path: 'm2' }) })));
     const run = (await t.as(alice, () => t.runs.get(get({ run_id: runId })))).run as unknown as { inputs: Json; outputs: Json; data: { tags: { key: string; value: string }[] } };
-    expect(run.inputs).toEqual({ dataset_inputs: [{ tags: [{ key: 'mlflow.data.context', value: 'train' }], dataset }], model_inputs: [{ model_id: 'm-1' }] });
-    expect(run.outputs).toEqual({ model_outputs: [{ model_id: 'm-2', step: 3 }] });
+    expect(run.inputs).toEqual({ dataset_inputs: [{ tags: [{ key: 'mlflow.data.context', value: 'train' }], dataset }], model_inputs: [{ model_id: m1 }] });
+    expect(run.outputs).toEqual({ model_outputs: [{ model_id: m2, step: 3 }] });
     const history = JSON.parse(run.data.tags.find((x) => x.key === 'mlflow.log-model.history')!.value) as { artifact_path: string }[];
     expect(history.map((h) => h.artifact_path)).toEqual(['model', 'm2']);
     expect((await failure(t.as(alice, () => t.runData.logModel(post({ run_id: runId, model_json: '{"a": 1}' }))))).httpStatus).toBe(400);

@@ -35,13 +35,13 @@ describe('tracking projection rebuild', () => {
       await t.runs.update(post({ run_id: b, status: 'FAILED', end_time: 1234 }));
       await t.runData.setTag(post({ run_id: c, key: 'gone', value: 'x' }));
       await t.runData.deleteTag(post({ run_id: c, key: 'gone' }));
-      await t.runData.logInputs(post({ run_id: c, datasets: [{ tags: [], dataset: { name: 'd', digest: '1', source_type: 'local', source: 's' } }], models: [{ model_id: 'm-x' }] }));
-      await t.runData.logOutputs(post({ run_id: c, models: [{ model_id: 'm-x', step: 2 }] }));
-      await t.runs.delete(post({ run_id: c }));
       const model = (await t.models.create(post({ experiment_id: exp, name: 'm', tags: [{ key: 't', value: '1' }], params: [{ key: 'p', value: '1' }] }))) as {
         model: { info: { model_id: string } };
       };
       const id = model.model.info.model_id;
+      await t.runData.logInputs(post({ run_id: c, datasets: [{ tags: [], dataset: { name: 'd', digest: '1', source_type: 'local', source: 's' } }], models: [{ model_id: id }] }));
+      await t.runData.logOutputs(post({ run_id: c, models: [{ model_id: id, step: 2 }] }));
+      await t.runs.delete(post({ run_id: c }));
       await t.models.finalize(id, post({ status: 'LOGGED_MODEL_READY' }));
       await t.models.setTags(id, post({ tags: [{ key: 'u', value: '2' }] }));
       await t.models.deleteTag(id, 't');

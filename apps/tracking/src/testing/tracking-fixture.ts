@@ -2,7 +2,7 @@ import { Request } from 'express';
 import { eventCatalog } from '@custos/events';
 import { CommandExecutor, EventStore } from '@custos/eventing';
 import { requestContext } from '@custos/platform';
-import { Principal } from '@custos/rbac';
+import { Grant, Principal } from '@custos/rbac';
 import { createTestDatabase, TestDatabase } from '@custos/testing';
 import { ExperimentAccess } from '../access/experiment-access.service';
 import { LoggedModelAccess } from '../access/logged-model-access.service';
@@ -36,7 +36,7 @@ export function get(query: Record<string, unknown>): Request {
 /**
  * Tracking's write and read side on a fresh database of the real test cluster: the real executor,
  * projection, access checks and controllers, wired as Nest wires them. Callers act as a principal
- * through `as`, like a request that passed the guard (no grants: owners, admins, default none).
+ * through `as`, like a request that passed the guard (owners, admins, the given grants, default none).
  */
 export async function createTrackingFixture(prefix: string) {
   const db: TestDatabase = await createTestDatabase(prefix, [TrackingReadModels1732000000400, RunsAndLoggedModels1732000000500, LoggedModelMetrics1732000000700]);
@@ -63,8 +63,8 @@ export async function createTrackingFixture(prefix: string) {
     runData: new RunDataController(ds, runAccess, modelAccess, runCommands),
     metrics: new MetricsController(ds, runAccess),
     models: new LoggedModelsController(ds, experimentAccess, runAccess, modelAccess, modelCommands),
-    as<T>(principal: Principal, fn: () => Promise<T>): Promise<T> {
-      return requestContext.run({ correlationId: `test-${principal.id}`, principal, policy: { grants: [], defaultPermission: 'NO_PERMISSIONS' } }, fn);
+    as<T>(principal: Principal, fn: () => Promise<T>, grants: Grant[] = []): Promise<T> {
+      return requestContext.run({ correlationId: `test-${principal.id}`, principal, policy: { grants, defaultPermission: 'NO_PERMISSIONS' } }, fn);
     },
   };
 }
