@@ -87,6 +87,16 @@ export function authorize(principal: Principal, action: Action, resource: Resour
   }
 }
 
+/**
+ * The key-scope half of `authorize` alone: it needs no resource, so a service may check it before
+ * loading one, and a refusal says nothing about whether the resource exists.
+ */
+export function authorizeScope(principal: Principal, action: Action): Decision {
+  const need = scopeNeedOf(action);
+  const refusal = need && scopeRefusal(principal.scopes, need);
+  return refusal ? deny(refusal) : allow('within key scope');
+}
+
 /** Platform administration as this credential may exercise it: the admin role, and `admin:manage` if the key is scoped. */
 export function actsAsAdmin(principal: Principal): boolean {
   return authorize(principal, { kind: 'admin' }, undefined, { grants: [], defaultPermission: 'NO_PERMISSIONS' }).allowed;
