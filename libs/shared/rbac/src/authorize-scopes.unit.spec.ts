@@ -1,5 +1,5 @@
 import { Action, Actions } from './actions';
-import { actsAsAdmin, authorize, Decision, Grant, Principal, PolicyContext, Resource } from './authorize';
+import { actsAsAdmin, authorize, authorizeScope, Decision, Grant, Principal, PolicyContext, Resource } from './authorize';
 import { Permission, PERMISSION_LEVELS, PLATFORM_ROLES, rank, RESOURCE_TYPES } from './permissions';
 import { seededRandom } from './seeded-random.spec-helper';
 import { canonicalScopes, SCOPE_AREA_OF, scopeCap, SCOPE_LEVELS, VALID_SCOPES } from './scopes';
@@ -74,6 +74,14 @@ describe('authorize with a scoped key: min(owner, scope)', () => {
     expect(authorize(user({ scopes: ['experiments:read'] }), createExperiment, undefined, ctx())).toEqual({ allowed: false, reason: 'key scope caps experiments at read (needs experiments:edit)' });
     expect(authorize(user({ scopes: ['audit:read'] }), Actions.authenticated(), undefined, ctx()).allowed).toBe(true);
     expect(authorize(user(), createExperiment, undefined, ctx()).allowed).toBe(true);
+  });
+
+  it('checks the scope half alone, without a resource (what the guard does before a handler loads one)', () => {
+    const key = user({ scopes: ['experiments:read'] });
+    expect(authorizeScope(key, Actions.onExperiment('READ'))).toEqual({ allowed: true, reason: 'within key scope' });
+    expect(authorizeScope(key, Actions.onExperiment('EDIT'))).toEqual({ allowed: false, reason: 'key scope caps experiments at read (needs experiments:edit)' });
+    expect(authorizeScope(key, Actions.onGatewayRoute('USE')).reason).toBe('key scope does not include gateway_routes (needs gateway_routes:use)');
+    expect(authorizeScope(user(), Actions.admin()).allowed).toBe(true);
   });
 
   it('fails closed on an empty or unknown scope list (only unscoped credentials carry no list)', () => {
