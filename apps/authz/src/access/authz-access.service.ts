@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { authorize, Grant, isPermission, Permission, PolicyContext, Principal, ResourceType } from '@custos/rbac';
+import { actsAsAdmin, authorize, Grant, isPermission, Permission, PolicyContext, Principal, ResourceType } from '@custos/rbac';
 import { ApiError, currentContext, SERVICE_CONFIG } from '@custos/platform';
 import { AuthzError } from '@custos/authz-domain';
 import { AuthzConfig } from '../authz.config';
@@ -32,8 +32,9 @@ export class AuthzAccess {
     return p;
   }
 
+  /** Admin as this credential may act: the admin role, and `admin:manage` when it is a scoped key. */
   isAdmin(p: Principal = this.principal()): boolean {
-    return p.roles.includes('admin');
+    return actsAsAdmin(p);
   }
 
   requireAdmin(): Principal {
@@ -79,9 +80,8 @@ export class AuthzAccess {
 
   /** MLflow's `validate_can_manage_*`: changing who may access a resource needs MANAGE on it. */
   async requireManage(type: ResourceType, id: string): Promise<void> {
-    const p = this.principal();
-    if (this.isAdmin(p)) return;
-    const { allowed, reason } = await this.effective(p, type, id);
+    // No admin shortcut: `authorize` gives admins MANAGE, capped like anyone's by a scoped key.
+    const { allowed, reason } = await this.effective(this.principal(), type, id);
     if (!allowed) throw AuthzError.denied(`Permission denied: ${reason}`);
   }
 }

@@ -28,7 +28,7 @@ export class AccountsController {
   }
 
   @Get('users/:userId')
-  @Policy(Actions.authenticated())
+  @Policy(Actions.authenticated({ area: 'account', level: 'READ' }))
   async get(@Param('userId') userId: string) {
     const p = this.access.principal();
     if (!this.access.isAdmin(p) && p.id !== userId) throw AuthzError.notFound(`User with id=${userId} not found`);

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, ValidationPipe } from '@nestjs/common';
-import { Actions } from '@custos/rbac';
+import { Actions, scopesBeyond } from '@custos/rbac';
 import { Policy } from '@custos/platform';
-import { AuthzError } from '@custos/authz-domain';
+import { AuthzError, normalizeScopes } from '@custos/authz-domain';
 import { AuthzAccess } from '../access/authz-access.service';
 import { ApiKeyCommands } from '../commands/api-key-commands.service';
 import { IssueApiKeyDto } from '../dtos/api-keys.dto';
@@ -12,11 +12,12 @@ const body = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true })
 
 /**
  * API keys, self-service: anyone with an account issues, lists and revokes its own keys; admins do
- * so for any account. The key itself is in the create response only; lists show the prefix.
+ * so for any account. A scoped key needs `account:read` to read keys and `account:manage` to issue
+ * or revoke them, and issues only keys within its own scopes. The key itself is in the create response only; lists show the prefix.
  * Someone else's key answers "not found" to a non-admin, whether or not it exists.
  */
 @Controller('api/authz/api-keys')
-@Policy(Actions.authenticated())
+@Policy(Actions.authenticated({ area: 'account', level: 'READ' }))
 export class ApiKeysController {
   constructor(
     private readonly keys: ApiKeyCommands,
@@ -27,9 +28,12 @@ export class ApiKeysController {
 
   @Post()
   @HttpCode(201)
+  @Policy(Actions.authenticated({ area: 'account', level: 'MANAGE' }))
   async issue(@Body(body) dto: IssueApiKeyDto) {
+    const scopes = normalizeScopes(dto.scopes ?? []);
+    this.requireWithinCallerScopes(scopes);
     const ownerId = await this.ownerFor(dto);
-    const issued = await this.keys.issue({ ownerId, name: dto.name ?? '', scopes: dto.scopes ?? [], expiresAt: dto.expiresAt ?? null });
+    const issued = await this.keys.issue({ ownerId, name: dto.name ?? '', scopes, expiresAt: dto.expiresAt ?? null });
     const row = await this.queries.apiKey(issued.keyId);
     // The one and only time the key is shown.
     return { apiKey: apiKeyJson(row!), key: issued.key };
@@ -49,6 +53,7 @@ export class ApiKeysController {
 
   /** Revocation is immediate for the gateway once the event reaches it; revoking twice is harmless. */
   @Delete(':keyId')
+  @Policy(Actions.authenticated({ area: 'account', level: 'MANAGE' }))
   async revoke(@Param('keyId') keyId: string) {
     await this.visible(keyId);
     await this.keys.revoke(keyId);
@@ -60,6 +65,14 @@ export class ApiKeysController {
     const row = keyId.length <= 64 ? await this.queries.apiKey(keyId) : undefined;
     if (!row || (!this.access.isAdmin(p) && row.owner_id !== p.id)) throw AuthzError.notFound(`API key ${keyId} not found`);
     return row;
+  }
+
+  /** A scoped key may mint only keys no broader than itself, or scopes would be a formality. */
+  private requireWithinCallerScopes(requested: string[]): void {
+    const held = this.access.principal().scopes;
+    const beyond = scopesBeyond(held, requested);
+    if (beyond === 'unscoped') throw AuthzError.denied(`Permission denied: a key scoped ${held!.join(' ')} cannot issue an unscoped key; name scopes within its own.`);
+    if (beyond.length > 0) throw AuthzError.denied(`Permission denied: scopes ${beyond.join(', ')} exceed the calling key's scopes (${held!.join(' ')}).`);
   }
 
   private async ownerFor(dto: IssueApiKeyDto): Promise<string> {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ApiKeyIssued, EventData } from '@custos/events';
+import { VALID_SCOPES } from '@custos/rbac';
 import { admin, AuthzApp, createAuthzApp, principalFor } from '../testing/authz-app.spec-helper';
 
 const KEYS = '/api/authz/api-keys';
@@ -17,11 +18,11 @@ describe('API keys and service accounts on real PostgreSQL', () => {
   afterAll(() => t.close());
 
   it('issues a key for oneself: shown once, stored as SHA-256 of the whole key, prefix visible', async () => {
-    const r = await t.call(principalFor(carol), 'post', KEYS, { name: 'laptop', scopes: ['mlflow:read'], expiresAt: '2099-01-01T00:00:00Z' });
+    const r = await t.call(principalFor(carol), 'post', KEYS, { name: 'laptop', scopes: ['experiments:read'], expiresAt: '2099-01-01T00:00:00Z' });
     expect(r.status).toBe(201);
     const { key, apiKey } = r.body as { key: string; apiKey: Record<string, unknown> };
     expect(key).toMatch(/^cus_[a-z0-9]{8}_[A-Za-z0-9_-]{43}$/);
-    expect(apiKey).toMatchObject({ prefix: key.slice(0, 12), ownerId: carol, ownerUsername: 'carol', name: 'laptop', scopes: ['mlflow:read'], expiresAt: '2099-01-01T00:00:00.000Z', status: 'active' });
+    expect(apiKey).toMatchObject({ prefix: key.slice(0, 12), ownerId: carol, ownerUsername: 'carol', name: 'laptop', scopes: ['experiments:read'], expiresAt: '2099-01-01T00:00:00.000Z', status: 'active' });
     expect(apiKey.keyId).toMatch(/^[0-9a-f-]{36}$/);
 
     const [event] = await t.stream(`apikey-${apiKey.keyId as string}`);
@@ -96,5 +97,50 @@ describe('API keys and service accounts on real PostgreSQL', () => {
     const keys = (await t.call(admin, 'get', KEYS, { ownerId: sa.userId })).body.apiKeys as { status: string }[];
     expect(keys.map((k) => k.status)).toEqual(['revoked', 'revoked']);
     expect((await t.call(admin, 'delete', `/api/authz/service-accounts/${carol}`)).status).toBe(404);
+  });
+
+  it('rejects unknown scopes with 400 naming the valid ones, and stores scopes canonical', async () => {
+    const bad = await t.call(principalFor(carol), 'post', KEYS, { scopes: ['experiments:read', 'mlflow:write'] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.detail).toBe(`Invalid scope 'mlflow:write'. Valid scopes are: ${VALID_SCOPES.join(', ')}`);
+    const ok = await t.call(principalFor(carol), 'post', KEYS, { scopes: ['experiments:read', 'audit:read', 'experiments:edit'] });
+    expect(ok.body.apiKey.scopes).toEqual(['audit:read', 'experiments:edit']);
+  });
+
+  it("lets a scoped key manage keys only with the account scope, and mint none broader than itself", async () => {
+    const scoped = (...scopes: string[]) => principalFor(carol, { scopes });
+    // experiments:read alone: no key reads or changes, and no password change.
+    for (const [method, path, body] of [['get', KEYS], ['post', KEYS, { scopes: ['experiments:read'] }], ['get', '/api/2.0/mlflow/users/list']] as const) {
+      const r = await t.call(scoped('experiments:read'), method, path, body);
+      expect({ path, status: r.status }).toEqual({ path, status: 403 });
+    }
+    const pw = await t.call(scoped('experiments:read'), 'patch', '/api/2.0/mlflow/users/update-password', { username: 'carol', password: 'carol-password-2', current_password: 'carol-password-1' });
+    expect([pw.status, pw.body.error_code]).toEqual([403, 'PERMISSION_DENIED']);
+    expect(pw.body.message).toContain('key scope does not include account (needs account:manage)');
+    // Any key may ask who it is.
+    expect((await t.call(scoped('experiments:read'), 'get', '/api/2.0/mlflow/users/current')).body.user.username).toBe('carol');
+    // account:read reads, but does not issue.
+    expect((await t.call(scoped('account:read'), 'get', KEYS)).status).toBe(200);
+    expect((await t.call(scoped('account:read'), 'post', KEYS, { scopes: ['account:read'] })).status).toBe(403);
+    // account:manage issues within its own scopes only.
+    const holder = scoped('account:manage', 'experiments:edit');
+    const within = await t.call(holder, 'post', KEYS, { scopes: ['experiments:read'] });
+    expect(within.status).toBe(201);
+    const unscoped = await t.call(holder, 'post', KEYS, {});
+    expect(unscoped.status).toBe(403);
+    expect(unscoped.body.detail).toContain('cannot issue an unscoped key');
+    const broader = await t.call(holder, 'post', KEYS, { scopes: ['experiments:manage', 'audit:read'] });
+    expect(broader.status).toBe(403);
+    expect(broader.body.detail).toContain('scopes audit:read, experiments:manage exceed');
+  });
+
+  it("caps an admin's key: without admin:manage it is a plain user in authz", async () => {
+    const adminKey = (...scopes: string[]) => ({ ...admin, scopes });
+    expect((await t.call(adminKey('experiments:read'), 'post', '/api/2.0/mlflow/users/create', { username: 'erin', password: 'erin-password-1' })).status).toBe(403);
+    expect((await t.call(adminKey('account:read'), 'get', KEYS, { ownerId: dave })).body.apiKeys).toEqual([]);
+    expect((await t.call(adminKey('account:read'), 'get', '/api/2.0/mlflow/users/get', { username: 'dave' })).status).toBe(403);
+    expect((await t.call(adminKey('experiments:read'), 'get', '/api/2.0/mlflow/users/current')).body.user.is_admin).toBe(false);
+    expect((await t.call(adminKey('admin:manage'), 'post', '/api/2.0/mlflow/users/create', { username: 'erin', password: 'erin-password-1' })).status).toBe(200);
+    expect((await t.call(adminKey('admin:manage', 'account:read'), 'get', KEYS, { ownerId: dave })).body.apiKeys.length).toBeGreaterThan(0);
   });
 });

@@ -68,7 +68,7 @@ export class MlflowUserPermissionsController {
 
   /** The effective permission, resolved as every service resolves it; `allowed` is MLflow's `can_use`. */
   @Get('permissions/get')
-  @Policy(Actions.authenticated())
+  @Policy(Actions.authenticated({ area: 'account', level: 'READ' }))
   async get(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const type = resourceTypeOf(r.string('resource_type'));
@@ -79,14 +79,14 @@ export class MlflowUserPermissionsController {
   }
 
   @Get('permissions/list')
-  @Policy(Actions.authenticated())
+  @Policy(Actions.authenticated({ area: 'account', level: 'READ' }))
   async list(@Req() req: Request) {
     const user = await this.selfOrAdmin(new MlflowRequest(req).string('username'));
     return this.permissionsOf(user);
   }
 
   @Get('current/permissions')
-  @Policy(Actions.authenticated())
+  @Policy(Actions.authenticated({ area: 'account', level: 'READ' }))
   async current() {
     const p = this.access.principal();
     const user = await this.users.findById(p.id);
@@ -95,7 +95,7 @@ export class MlflowUserPermissionsController {
   }
 
   @Get('roles/list')
-  @Policy(Actions.authenticated())
+  @Policy(Actions.authenticated({ area: 'account', level: 'READ' }))
   async userRoles(@Req() req: Request) {
     const user = await this.selfOrAdmin(new MlflowRequest(req).string('username'));
     return { roles: (await this.roles.rolesOf(user.user_id, user.groups)).map(mlflowRoleJson) };

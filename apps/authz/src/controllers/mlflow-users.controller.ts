@@ -36,14 +36,18 @@ export class MlflowUsersController {
   }
 
   @Get('get')
-  @Policy(Actions.authenticated())
+  @Policy(Actions.authenticated({ area: 'account', level: 'READ' }))
   async get(@Req() req: Request) {
     const username = new MlflowRequest(req).string('username');
     await this.requireSelfOrAdmin(username);
     return { user: mlflowUserJson(await this.queries.byUsername(username)) };
   }
 
-  /** Who the caller is. Principals authz has no account for (the bootstrap key, IdP users) are described from the token. */
+  /**
+   * Who the caller is; any key may ask (no scope needed). Principals authz has no account for (the
+   * bootstrap key, IdP users) are described from the token. `is_admin` is what this credential may
+   * do: an admin's key without `admin:manage` answers false.
+   */
   @Get('current')
   @Policy(Actions.authenticated())
   async current() {
@@ -55,7 +59,7 @@ export class MlflowUsersController {
 
   /** Any signed-in user may list accounts (MLflow: reviewer assignment needs the roster); roles are shown to admins and for oneself. */
   @Get('list')
-  @Policy(Actions.authenticated())
+  @Policy(Actions.authenticated({ area: 'account', level: 'READ' }))
   async list() {
     const p = this.access.principal();
     const admin = this.access.isAdmin(p);
@@ -67,7 +71,7 @@ export class MlflowUsersController {
   /** Admins set anyone's password; a user changing its own must give `current_password` (MLflow 3). */
   @Patch('update-password')
   @HttpCode(200)
-  @Policy(Actions.authenticated())
+  @Policy(Actions.authenticated({ area: 'account', level: 'MANAGE' }))
   async updatePassword(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const username = r.string('username');

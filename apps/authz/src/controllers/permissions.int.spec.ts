@@ -44,6 +44,25 @@ describe('grants, roles and settings on real PostgreSQL', () => {
     expect(await t.ds.query(`SELECT * FROM grants WHERE resource_pattern = '7'`)).toEqual([]);
   });
 
+  it("caps permission changes by the calling key's scope, admins included", async () => {
+    const adminKey = (...scopes: string[]) => ({ ...admin, scopes });
+    const v2 = { experiment_id: '31', username: 'frank', permission: 'READ' };
+    const v3 = { resource_type: 'experiment', resource_id: '32', username: 'frank', permission: 'READ' };
+    // Scoped to administration only: no experiment is within reach, by either API.
+    const viaV2 = await t.call(adminKey('admin:manage'), 'post', `${EXP}/create`, v2);
+    expect(viaV2.body).toEqual({ error_code: 'PERMISSION_DENIED', message: 'Permission denied: key scope does not include experiments (needs experiments:manage)' });
+    const viaV3 = await t.call(adminKey('admin:manage'), 'post', `${V3}/grant`, v3);
+    expect(viaV3.status).toBe(403);
+    expect(viaV3.body.message).toContain('key scope does not include experiments');
+    // experiments:edit is below MANAGE; experiments:manage reaches it.
+    expect((await t.call(adminKey('experiments:edit'), 'post', `${V3}/grant`, v3)).body.message).toContain('key scope caps experiments at edit');
+    expect((await t.call(adminKey('experiments:manage'), 'post', `${V3}/grant`, v3)).status).toBe(200);
+    expect((await t.call(adminKey('experiments:manage'), 'post', `${EXP}/create`, v2)).status).toBe(200);
+    // A wildcard grant is administration: experiments:manage alone is not enough.
+    expect((await t.call(adminKey('experiments:manage'), 'post', `${V3}/grant`, { ...v3, resource_id: 'team-*' })).status).toBe(403);
+    expect(await t.ds.query(`SELECT resource_pattern FROM grants WHERE resource_pattern IN ('31', '32', 'team-*') ORDER BY 1`)).toEqual([{ resource_pattern: '31' }, { resource_pattern: '32' }]);
+  });
+
   it('lets a non-admin change permissions only with MANAGE on the resource: a grant, a role, or being its creator', async () => {
     const asErin = principalFor(erin);
     const body = { experiment_id: '8', username: 'frank', permission: 'READ' };

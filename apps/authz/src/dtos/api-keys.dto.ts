@@ -10,6 +10,12 @@ export class IssueApiKeyDto {
   @MaxLength(256)
   name?: string;
 
+  /**
+   * `<area>:<level>` scopes that cap what the key may do (see @custos/rbac `VALID_SCOPES`): areas
+   * experiments, registered_models, gateway_routes (read|use|edit|manage), account (read|manage),
+   * audit (read), admin (manage). Omitted or empty: the owner's full rights. Stored canonical (one
+   * per area, the strongest); an unknown scope is a 400 listing the valid ones.
+   */
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(32)

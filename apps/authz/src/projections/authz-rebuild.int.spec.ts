@@ -28,7 +28,7 @@ describe('authz read models rebuild by replay', () => {
     await t.call(admin, 'patch', '/api/2.0/mlflow/users/update-admin', { username: 'hank', is_admin: true });
     await t.call(admin, 'put', `/api/authz/users/${gina}/groups`, { groups: ['ml'] });
     await t.call(admin, 'patch', '/api/2.0/mlflow/users/update-password', { username: 'gina', password: 'gina-password-2' });
-    const k1 = (await t.call(principalFor(gina), 'post', '/api/authz/api-keys', { name: 'a', scopes: ['mlflow:read'] })).body.apiKey.keyId;
+    const k1 = (await t.call(principalFor(gina), 'post', '/api/authz/api-keys', { name: 'a', scopes: ['experiments:read'] })).body.apiKey.keyId;
     await t.call(principalFor(gina), 'post', '/api/authz/api-keys', { name: 'b', expiresAt: '2099-01-01T00:00:00Z' });
     await t.call(principalFor(gina), 'delete', `/api/authz/api-keys/${k1}`);
     await t.call(admin, 'post', '/api/2.0/mlflow/experiments/permissions/create', { experiment_id: '1', username: 'gina', permission: 'EDIT' });

@@ -4,7 +4,7 @@ import { SERVICE_CONFIG } from '@custos/platform';
 import { GatewayConfig } from '../gateway.config';
 import { IdentityStore, UserRecord } from '../identity/identity.store';
 import { hashScryptPhc, PhcFormatError, verifyScryptPhc } from '../domain/scrypt-phc';
-import { BOOTSTRAP_PRINCIPAL, userPrincipal } from './principals';
+import { BOOTSTRAP_PRINCIPAL, keyPrincipal, userPrincipal } from './principals';
 import { refused, Verification } from './verification';
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
@@ -41,7 +41,7 @@ export class LocalCredentials {
     const owner = key.ownerId ? await this.store.activeUser(key.ownerId) : undefined;
     if (!owner) return deny('its owner does not exist or was deleted');
     if (claimedUsername !== undefined && claimedUsername !== owner.username) return deny('presented with another username');
-    return { ok: true, principal: userPrincipal(owner), validUntilMs: key.expiresAt?.getTime(), known: true };
+    return { ok: true, principal: keyPrincipal(owner, key.scopes), validUntilMs: key.expiresAt?.getTime(), known: true };
   }
 
   /** The local account's password, when it has one; `undefined` when there is no such local account. */

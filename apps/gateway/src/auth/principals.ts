@@ -17,6 +17,16 @@ export function userPrincipal(u: UserRecord): Principal {
 }
 
 /**
+ * The owner of an API key, signed in with that key (bearer, or as the basic-auth password). The
+ * key's scopes travel with the principal and cap it in every service; a key without scopes carries
+ * none, which means the owner's full rights (keys issued before scopes existed included).
+ */
+export function keyPrincipal(owner: UserRecord, keyScopes: readonly string[]): Principal {
+  const p = userPrincipal(owner);
+  return keyScopes.length === 0 ? p : { ...p, scopes: [...keyScopes] };
+}
+
+/**
  * An identity-provider user. The provider's groups become the principal's groups (grants and authz
  * roles assigned to those groups apply); a group mapped to the platform roles admin or auditor
  * grants them. Other role names in the map are authz roles, which authz assigns to the group.

@@ -1,5 +1,5 @@
 import { UserRecord } from '../identity/identity.store';
-import { providerPrincipal, userPrincipal } from './principals';
+import { keyPrincipal, providerPrincipal, userPrincipal } from './principals';
 
 const user = (over: Partial<UserRecord> = {}): UserRecord => ({
   userId: 'u1',
@@ -15,6 +15,13 @@ const user = (over: Partial<UserRecord> = {}): UserRecord => ({
 describe('principals', () => {
   it('maps isAdmin and platform roles into roles', () => {
     expect(userPrincipal(user({ isAdmin: true, platformRoles: ['auditor', 'admin'] }))).toEqual({ id: 'u1', kind: 'user', roles: ['admin', 'auditor'], groups: ['ml'] });
+  });
+
+  it("carries a key's scopes; an unscoped key carries none (the owner's full rights)", () => {
+    expect(keyPrincipal(user({ isAdmin: true }), ['experiments:read'])).toEqual({ id: 'u1', kind: 'user', roles: ['admin'], groups: ['ml'], scopes: ['experiments:read'] });
+    const unscoped = keyPrincipal(user(), []);
+    expect(unscoped).toEqual(userPrincipal(user()));
+    expect('scopes' in unscoped).toBe(false);
   });
 
   it('maps provider groups: platform roles into roles, group names into groups', () => {

@@ -33,9 +33,10 @@ export class ExperimentsController {
     private readonly lifecycle: ExperimentLifecycle,
   ) {}
 
+  // Creating makes the caller the creator (MANAGE); a key must at least be allowed to write experiments.
   @Post('create')
   @HttpCode(200)
-  @Policy(Actions.authenticated())
+  @Policy(Actions.authenticated({ area: 'experiments', level: 'EDIT' }))
   async create(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const tags = r.list('tags').map(toKeyValue);
@@ -64,14 +65,14 @@ export class ExperimentsController {
 
   // Lists are open to any caller and filtered to what the caller may read.
   @Get('search')
-  @Policy(Actions.authenticated())
+  @Policy(Actions.authenticated({ area: 'experiments', level: 'READ' }))
   searchGet(@Req() req: Request) {
     return this.search(req);
   }
 
   @Post('search')
   @HttpCode(200)
-  @Policy(Actions.authenticated())
+  @Policy(Actions.authenticated({ area: 'experiments', level: 'READ' }))
   async search(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const maxResults = r.optionalInt('max_results') ?? SEARCH_MAX_RESULTS_DEFAULT;

@@ -51,7 +51,7 @@ export class LoggedModelsController {
 
   @Post('search')
   @HttpCode(200)
-  @Policy(Actions.authenticated())
+  @Policy(Actions.authenticated({ area: 'experiments', level: 'READ' }))
   async search(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const requested = r.stringList('experiment_ids');

@@ -109,14 +109,14 @@ export class RunsController {
 
   // Searches are open to any caller; the experiments searched are cut down to the readable ones.
   @Get('search')
-  @Policy(Actions.authenticated())
+  @Policy(Actions.authenticated({ area: 'experiments', level: 'READ' }))
   searchGet(@Req() req: Request) {
     return this.search(req);
   }
 
   @Post('search')
   @HttpCode(200)
-  @Policy(Actions.authenticated())
+  @Policy(Actions.authenticated({ area: 'experiments', level: 'READ' }))
   async search(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const maxResults = r.optionalInt('max_results') ?? SEARCH_MAX_RESULTS_DEFAULT;

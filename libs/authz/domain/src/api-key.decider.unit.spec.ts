@@ -31,8 +31,8 @@ describe('API key decider', () => {
   it('normalizes scopes and the expiry', () => {
     spec
       .given()
-      .when(issue({ scopes: ['mlflow:read', 'gateway:invoke', 'mlflow:read'], expiresAt: '2027-01-01T00:00:00+01:00' }))
-      .then([{ type: 'authz.ApiKeyIssued', data: { ...issued.data, scopes: ['gateway:invoke', 'mlflow:read'], expiresAt: '2026-12-31T23:00:00.000Z' } }]);
+      .when(issue({ scopes: ['experiments:read', 'gateway_routes:use', 'experiments:edit', 'experiments:read'], expiresAt: '2027-01-01T00:00:00+01:00' }))
+      .then([{ type: 'authz.ApiKeyIssued', data: { ...issued.data, scopes: ['experiments:edit', 'gateway_routes:use'], expiresAt: '2026-12-31T23:00:00.000Z' } }]);
   });
 
   it.each([
@@ -40,7 +40,8 @@ describe('API key decider', () => {
     ['a malformed expiry', { expiresAt: 'next tuesday' }, "Invalid expiry 'next tuesday'"],
     ['a bad prefix', { prefix: 'cus_ABCDEFGH' }, /prefix/],
     ['a hash that is not SHA-256 hex', { keyHash: 'secret' }, /SHA-256/],
-    ['a bad scope', { scopes: ['has space'] }, "Invalid scope 'has space'"],
+    ['a bad scope', { scopes: ['has space'] }, "Invalid scope 'has space'. Valid scopes are: experiments:read,"],
+    ['a scope outside the vocabulary', { scopes: ['mlflow:read'] }, "Invalid scope 'mlflow:read'"],
     ['a name with control characters', { name: 'x\u001b[31m' }, /control characters/],
     ['no owner', { ownerId: '' }, /owner/],
   ])('refuses %s', (_label, over, message) => {

@@ -1,4 +1,4 @@
-import { isPermission, Permission, PLATFORM_ROLES, PlatformRole, RESOURCE_TYPES, ResourceType } from '@custos/rbac';
+import { canonicalScopes, invalidScopes, isPermission, Permission, PLATFORM_ROLES, PlatformRole, RESOURCE_TYPES, ResourceType, VALID_SCOPES } from '@custos/rbac';
 import { AuthzError } from './errors';
 
 /** C0 and C1 control characters and DEL: invisible in logs and UIs, and a log-injection vector. */
@@ -149,14 +149,19 @@ export function subjectKey(s: Subject): string {
   return `${s.kind}:${s.id}`;
 }
 
-/** Scopes name what a key may be used for (`mlflow:read`, `gateway:invoke`); empty means the owner's full access. */
+/**
+ * An API key's scopes (`<area>:<level>`, the vocabulary of @custos/rbac): empty means the owner's
+ * full rights; otherwise they cap what the key may do. Stored canonical: one scope per area (the
+ * strongest given), sorted, so equal sets compare equal.
+ */
 export function normalizeScopes(scopes: readonly string[]): string[] {
-  for (const s of scopes) {
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.:/*-]{0,127}$/.test(s)) throw AuthzError.invalid(`Invalid scope '${s}': 1-128 characters of letters, digits and _ . : / * -`);
+  if (scopes.length > MAX_KEY_SCOPES) throw AuthzError.invalid(`An API key may carry at most ${MAX_KEY_SCOPES} scopes.`);
+  const invalid = invalidScopes(scopes);
+  if (invalid.length > 0) {
+    const shown = invalid.slice(0, 5).map((s) => `'${s.length > 64 ? `${s.slice(0, 64)}...` : s}'`).join(', ');
+    throw AuthzError.invalid(`Invalid scope${invalid.length > 1 ? 's' : ''} ${shown}. Valid scopes are: ${VALID_SCOPES.join(', ')}`);
   }
-  const out = [...new Set(scopes)].sort();
-  if (out.length > MAX_KEY_SCOPES) throw AuthzError.invalid(`An API key may carry at most ${MAX_KEY_SCOPES} scopes.`);
-  return out;
+  return canonicalScopes(scopes);
 }
 
 export function validateKeyName(name: string): void {

@@ -1,4 +1,4 @@
-import { Grant, Permission, PERMISSION_LEVELS, PolicyContext, Principal, rank, ResourceType } from '@custos/rbac';
+import { Grant, Permission, PERMISSION_LEVELS, PolicyContext, Principal, rank, ResourceType, SCOPE_AREA_OF, scopeCap } from '@custos/rbac';
 
 export interface SqlBinder {
   bind(value: unknown): string;
@@ -8,10 +8,19 @@ export interface SqlBinder {
  * The policy's effective-permission rule as a SQL expression over a column, so searches and lists
  * are filtered in the database (pages stay correct, nothing leaks): creator first, then grants from
  * the most specific pattern down (exact, longer prefix, shorter prefix), strongest first among
- * equals, else the default. Must agree with `effectivePermission` in @custos/rbac (tested).
+ * equals, else the default; then capped by the caller's key scopes (LEAST), as `authorize` caps
+ * it. Must agree with the `effective` permission of `authorize` in @custos/rbac (tested).
  */
 export function permissionRankSql(principal: Principal, ctx: PolicyContext, type: ResourceType, idColumn: string, ownerColumn: string | undefined, p: SqlBinder): string {
-  if (principal.roles.includes('admin')) return String(rank('MANAGE'));
+  const cap = rank(scopeCap(principal.scopes, SCOPE_AREA_OF[type]));
+  // Admins hold MANAGE everywhere, so min(MANAGE, cap) is the cap; a key that allows nothing here needs no CASE.
+  if (principal.roles.includes('admin') || cap === rank('NO_PERMISSIONS')) return String(cap);
+  const owned = ownerRankSql(principal, ctx, type, idColumn, ownerColumn, p);
+  return cap < rank('MANAGE') ? `LEAST(${owned}, ${cap})` : owned;
+}
+
+/** What a non-admin owner of the credential holds, before any key scope. */
+function ownerRankSql(principal: Principal, ctx: PolicyContext, type: ResourceType, idColumn: string, ownerColumn: string | undefined, p: SqlBinder): string {
   const applicable = ctx.grants
     .filter((g) => g.resourceType === type && (g.subject.kind === 'principal' ? g.subject.id === principal.id : principal.groups.includes(g.subject.id)))
     .sort((a, b) => specificity(b) - specificity(a) || rank(b.permission) - rank(a.permission));

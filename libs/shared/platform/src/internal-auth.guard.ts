@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@ne
 import { Reflector } from '@nestjs/core';
 import { KeyObject } from 'node:crypto';
 import { Request } from 'express';
-import { Action, authorize, PolicyContext, Principal } from '@custos/rbac';
+import { Action, authorize, authorizeScope, PolicyContext, Principal } from '@custos/rbac';
 import { ApiError } from './errors';
 import { INTERNAL_TOKEN_HEADER, principalFromClaims, verifyInternalToken } from './internal-token';
 import { POLICY_KEY, PUBLIC_KEY } from './policy';
@@ -19,7 +19,7 @@ export interface PolicyContextLoader {
 /**
  * Global guard of every service: the caller must present the gateway's internal token, and the
  * route must declare a policy. Platform-level actions (admin, audit) are decided here; resource
- * actions are decided by the handler once the resource is known.
+ * actions are decided by the handler once the resource is known (an API key's scope here already).
  */
 @Injectable()
 export class InternalAuthGuard implements CanActivate {
@@ -51,10 +51,10 @@ export class InternalAuthGuard implements CanActivate {
     const action = this.reflector.getAllAndOverride<Action | undefined>(POLICY_KEY, targets);
     if (!action) throw new ApiError(403, 'PERMISSION_DENIED', 'route declares no policy');
     if (ctx && this.policyLoader) ctx.policy = await this.policyLoader.load(principal);
-    if (action.kind !== 'resource') {
-      const decision = authorize(principal, action, undefined, { grants: [], defaultPermission: 'NO_PERMISSIONS' });
-      if (!decision.allowed) throw new ApiError(403, 'PERMISSION_DENIED', `Permission denied: ${decision.reason}`);
-    }
+    // Resource actions: only the key's scope here (it needs no resource); the handler decides the rest.
+    const decision =
+      action.kind === 'resource' ? authorizeScope(principal, action) : authorize(principal, action, undefined, { grants: [], defaultPermission: 'NO_PERMISSIONS' });
+    if (!decision.allowed) throw new ApiError(403, 'PERMISSION_DENIED', `Permission denied: ${decision.reason}`);
     return true;
   }
 }

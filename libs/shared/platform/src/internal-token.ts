@@ -15,6 +15,8 @@ export interface InternalClaims {
   kind: Principal['kind'];
   roles: PlatformRole[];
   groups: string[];
+  /** The API key's scopes when the caller used a scoped key; absent means not restricted by a key. */
+  scp?: string[];
   cid: string;
   ip?: string;
   iat: number;
@@ -39,6 +41,7 @@ export function signInternalToken(key: KeyObject, principal: Principal, correlat
     kind: principal.kind,
     roles: [...principal.roles],
     groups: [...principal.groups],
+    ...(principal.scopes === undefined ? {} : { scp: [...principal.scopes] }),
     cid: correlationId,
     ip: clientIp,
     iat,
@@ -62,9 +65,11 @@ export function verifyInternalToken(key: KeyObject, token: string, nowMs = Date.
   if (claims.v !== 1 || typeof claims.sub !== 'string' || typeof claims.exp !== 'number') throw new InternalTokenError('malformed internal token');
   if (claims.exp + SKEW_SECONDS < now || claims.iat - SKEW_SECONDS > now) throw new InternalTokenError('internal token expired');
   if (!claims.roles.every((r) => (PLATFORM_ROLES as readonly string[]).includes(r))) throw new InternalTokenError('unknown role in internal token');
+  // Scopes only ever narrow; a malformed list must not be read as "no scopes" (full rights).
+  if (claims.scp !== undefined && !(Array.isArray(claims.scp) && claims.scp.every((s) => typeof s === 'string'))) throw new InternalTokenError('malformed scopes in internal token');
   return claims;
 }
 
 export function principalFromClaims(c: InternalClaims): Principal {
-  return { id: c.sub, kind: c.kind, roles: c.roles, groups: c.groups };
+  return { id: c.sub, kind: c.kind, roles: c.roles, groups: c.groups, ...(c.scp === undefined ? {} : { scopes: c.scp }) };
 }

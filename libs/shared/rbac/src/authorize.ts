@@ -1,11 +1,17 @@
-import { Action } from './actions';
+import { Action, scopeNeedOf } from './actions';
 import { atLeast, Permission, PlatformRole, rank, ResourceType } from './permissions';
+import { describeCap, minPermission, SCOPE_AREA_OF, scopeCap, scopeRefusal } from './scopes';
 
 export interface Principal {
   id: string;
   kind: 'user' | 'service_account' | 'system' | 'anonymous';
   roles: readonly PlatformRole[];
   groups: readonly string[];
+  /**
+   * The API key's scopes when the caller signed in with a scoped key: they cap what it may do
+   * (`scopes.ts`). Absent for passwords, identity-provider logins and unscoped keys: full rights.
+   */
+  scopes?: readonly string[];
 }
 
 export interface Resource {
@@ -27,7 +33,7 @@ export interface Grant {
 export interface Decision {
   allowed: boolean;
   reason: string;
-  /** The permission the principal holds on the resource, when a resource was asked about. */
+  /** The permission the principal holds on the resource (capped by its key's scopes), when a resource was asked about. */
   effective?: Permission;
 }
 
@@ -36,27 +42,42 @@ export interface PolicyContext {
   defaultPermission: Permission;
 }
 
-/** Pure and deterministic: same inputs, same decision, with a reason fit for an audit record. */
+/**
+ * Pure and deterministic: same inputs, same decision, with a reason fit for an audit record. What
+ * the owner may do is decided first; a scoped key then only narrows it (min of the two).
+ */
 export function authorize(principal: Principal, action: Action, resource: Resource | undefined, ctx: PolicyContext): Decision {
   if (principal.kind === 'anonymous') return deny('not authenticated');
   const isAdmin = principal.roles.includes('admin');
+  const need = scopeNeedOf(action);
+  const refusal = need && scopeRefusal(principal.scopes, need);
   switch (action.kind) {
     case 'admin':
-      return isAdmin ? allow('admin') : deny('requires admin');
+      if (!isAdmin) return deny('requires admin');
+      return refusal ? deny(refusal) : allow('admin');
     case 'audit':
-      return isAdmin || principal.roles.includes('auditor') ? allow(isAdmin ? 'admin' : 'auditor role') : deny('requires auditor role');
+      if (!isAdmin && !principal.roles.includes('auditor')) return deny('requires auditor role');
+      return refusal ? deny(refusal) : allow(isAdmin ? 'admin' : 'auditor role');
     case 'authenticated':
-      return allow('authenticated');
+      return refusal ? deny(refusal) : allow('authenticated');
     case 'resource': {
-      if (isAdmin) return { allowed: true, reason: 'admin', effective: 'MANAGE' };
+      const area = SCOPE_AREA_OF[action.resourceType];
+      const cap = scopeCap(principal.scopes, area);
+      const capNote = rank(cap) < rank('MANAGE') ? `; ${describeCap(area, cap)}` : '';
+      if (isAdmin) {
+        const effective = minPermission('MANAGE', cap);
+        const allowed = atLeast(effective, action.permission);
+        return { allowed, effective, reason: `admin${capNote}` };
+      }
       if (!resource) return deny('resource required');
       if (resource.type !== action.resourceType) return deny(`action is on ${action.resourceType}, resource is ${resource.type}`);
       const { permission, source } = effectivePermission(principal, resource, ctx);
-      const allowed = atLeast(permission, action.permission);
+      const effective = minPermission(permission, cap);
+      const allowed = atLeast(effective, action.permission);
       return {
         allowed,
-        effective: permission,
-        reason: `${allowed ? 'holds' : 'lacks'} ${action.permission} on ${resource.type} ${resource.id} (has ${permission} from ${source})`,
+        effective,
+        reason: `${allowed ? 'holds' : 'lacks'} ${action.permission} on ${resource.type} ${resource.id} (has ${permission} from ${source}${capNote})`,
       };
     }
     default: {
@@ -64,6 +85,21 @@ export function authorize(principal: Principal, action: Action, resource: Resour
       return exhaustive;
     }
   }
+}
+
+/**
+ * The key-scope half of `authorize` alone: it needs no resource, so a service may check it before
+ * loading one, and a refusal says nothing about whether the resource exists.
+ */
+export function authorizeScope(principal: Principal, action: Action): Decision {
+  const need = scopeNeedOf(action);
+  const refusal = need && scopeRefusal(principal.scopes, need);
+  return refusal ? deny(refusal) : allow('within key scope');
+}
+
+/** Platform administration as this credential may exercise it: the admin role, and `admin:manage` if the key is scoped. */
+export function actsAsAdmin(principal: Principal): boolean {
+  return authorize(principal, { kind: 'admin' }, undefined, { grants: [], defaultPermission: 'NO_PERMISSIONS' }).allowed;
 }
 
 /**

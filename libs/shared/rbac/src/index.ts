@@ -1,3 +1,4 @@
 export * from './permissions';
+export * from './scopes';
 export * from './actions';
 export * from './authorize';

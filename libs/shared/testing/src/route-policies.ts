@@ -3,10 +3,13 @@ import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
 import { generateKeyPairSync } from 'node:crypto';
 import { POLICY_KEY, PUBLIC_KEY, runtimeMode } from '@custos/platform';
+import { Action } from '@custos/rbac';
 
 export interface RouteInfo {
   route: string;
   policy: 'public' | 'declared' | 'missing';
+  /** The declared action, when there is one. */
+  action?: Action;
 }
 
 /** Environment good enough to construct a service's module without connecting to anything. */
@@ -57,7 +60,8 @@ export async function listRoutePolicies(module: DynamicModule | Type<unknown>): 
           const declared = Reflect.getMetadata(POLICY_KEY, handler) ?? Reflect.getMetadata(POLICY_KEY, cls);
           for (const prefix of prefixes) {
             for (const path of ([] as string[]).concat(paths)) {
-              routes.push({ route: `${method} /${[prefix, path].filter(Boolean).join('/')}`.replace(/\/+/g, '/'), policy: isPublic ? 'public' : declared ? 'declared' : 'missing' });
+              const route = `${method} /${[prefix, path].filter(Boolean).join('/')}`.replace(/\/+/g, '/');
+              routes.push({ route, policy: isPublic ? 'public' : declared ? 'declared' : 'missing', ...(declared && !isPublic ? { action: declared as Action } : {}) });
             }
           }
         }
