@@ -1,6 +1,7 @@
 import { Actions } from './actions';
 import { authorize, Grant, patternSpecificity, Principal, PolicyContext } from './authorize';
 import { Permission, PERMISSION_LEVELS, RESOURCE_TYPES, ResourceType } from './permissions';
+import { seededRandom } from './seeded-random.spec-helper';
 
 const user = (id: string, extra: Partial<Principal> = {}): Principal => ({ id, kind: 'user', roles: [], groups: [], ...extra });
 const ctx = (grants: Grant[] = [], defaultPermission: Permission = 'NO_PERMISSIONS'): PolicyContext => ({ grants, defaultPermission });
@@ -79,8 +80,7 @@ describe('authorize', () => {
 
   it('is deterministic whatever the order of grants (property over shuffles)', () => {
     const levels = PERMISSION_LEVELS;
-    let seed = 42;
-    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const rnd = seededRandom(42);
     for (let trial = 0; trial < 200; trial++) {
       const grants: Grant[] = Array.from({ length: 1 + rnd(6) }, () =>
         grant(['bob', 'g1', 'carol'][rnd(3)], 'experiment', ['*', '1', '1*', '12', '2*'][rnd(5)], levels[rnd(levels.length)], rnd(2) ? 'principal' : 'group'));
