@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { baseServiceEnv, envSchemas } from '@custos/platform';
 import { parseCidrList } from './domain/cidr';
+import { benchModeField, refuseBenchModeUnlessLoopback } from './bench-mode/bench-mode.config';
 
 const url = z.string().url();
 const ms = (min: number, max: number, def: number) => z.coerce.number().int().min(min).max(max).default(def);
@@ -62,5 +63,7 @@ export const gatewayEnv = baseServiceEnv.extend({
   OIDC_JWKS_TIMEOUT_MS: ms(100, 60_000, 5_000),
   LDAP_TIMEOUT_MS: ms(100, 60_000, 5_000),
   IDP_SECRETS: namedSecrets,
-});
+  /** Bench only: see bench-mode/bench-mode.config.ts. Unset in every real deployment. */
+  GATEWAY_BENCH_UNAUTHENTICATED: benchModeField,
+}).superRefine(refuseBenchModeUnlessLoopback);
 export type GatewayConfig = z.infer<typeof gatewayEnv>;
