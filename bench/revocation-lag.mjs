@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // Revocation lag on the live stack: the time from the moment authz's answer to a revocation
-// arrives to the answer of the first request that is refused, probing every ~10 ms with a
-// credential whose verification is cached (the worst case: the gateway must drop it).
+// arrives to the first request that is refused (when it was sent: every request from then on is
+// refused), probing every ~10 ms with a credential whose verification is cached (the worst case:
+// the gateway must drop it). Also shown: when that refusal's answer arrived (a refusal can itself
+// take time: an unknown user's basic-auth refusal spends a dummy scrypt check on purpose), when the
+// last accepted answer arrived, and when the consuming service took the revocation's event.
 //   (a) key revoked     DELETE /api/authz/api-keys/{id}             → the key as bearer gets 401
 //   (b) user deleted    DELETE /api/2.0/mlflow/users/delete         → basic user:password gets 401
 //   (c) grant removed   DELETE .../experiments/permissions/delete   → experiments/get answers 404,
@@ -13,7 +16,7 @@
 //   node bench/revocation-lag.mjs [--trials 30] [--runs 3] [--interval-ms 10] [--timeout-ms 10000]
 // Uses the stack described by $CUSTOS_DATA_DIR (default .data): stack.env, secrets.env, infra.env.
 import { execFileSync } from 'node:child_process';
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { args as parseArgs, basicAuth, httpClient, loadStack, median, must, pct, pgClient, randomLoopback, repoRoot, sleep, waitUntil } from './lib/stack.mjs';
@@ -21,7 +24,7 @@ import { createExperiment, createUser, grantExperiment, issueKey, uniqueName, wa
 
 const args = parseArgs();
 if (args.help) {
-  console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(1, 14).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+  console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(1, 17).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
   process.exit(0);
 }
 const TRIALS = Number(args.trials ?? 30);
@@ -77,19 +80,22 @@ function trialOf(caseId, i, f) {
       return {
         probe: ['GET', '/api/2.0/mlflow/experiments/search?max_results=1', `Bearer ${f.keys[i].key}`],
         refused: (r) => r.status === 401,
-        revoke: () => must(admin, 'DELETE', `/api/authz/api-keys/${f.keys[i].keyId}`, { auth: adminAuth }),
+        consumer: ['custos_gateway', 'identity'],
+        revoke: (headers) => must(admin, 'DELETE', `/api/authz/api-keys/${f.keys[i].keyId}`, { auth: adminAuth, headers }),
       };
     case 'user_deleted':
       return {
         probe: ['GET', '/api/2.0/mlflow/experiments/search?max_results=1', basicAuth(f.doomed[i].username, f.doomed[i].password)],
         refused: (r) => r.status === 401,
-        revoke: () => must(admin, 'DELETE', '/api/2.0/mlflow/users/delete', { auth: adminAuth, body: { username: f.doomed[i].username } }),
+        consumer: ['custos_gateway', 'identity'],
+        revoke: (headers) => must(admin, 'DELETE', '/api/2.0/mlflow/users/delete', { auth: adminAuth, body: { username: f.doomed[i].username }, headers }),
       };
     case 'grant_removed':
       return {
         probe: ['GET', `/api/2.0/mlflow/experiments/get?experiment_id=${f.experiments[i]}`, `Bearer ${f.readerKey.key}`],
         refused: (r) => r.status === 404 && JSON.parse(r.text).error_code === 'RESOURCE_DOES_NOT_EXIST',
-        revoke: () => must(admin, 'DELETE', '/api/2.0/mlflow/experiments/permissions/delete', { auth: adminAuth, body: { experiment_id: f.experiments[i], username: f.reader.username } }),
+        consumer: ['custos_tracking', 'access'],
+        revoke: (headers) => must(admin, 'DELETE', '/api/2.0/mlflow/experiments/permissions/delete', { auth: adminAuth, body: { experiment_id: f.experiments[i], username: f.reader.username }, headers }),
       };
   }
 }
@@ -105,9 +111,12 @@ async function trial(caseId, i, f) {
       const r = await probe();
       if (r.status !== 200) throw new Error(`${caseId} #${i}: not accepted before the revocation (${r.status}: ${r.text.slice(0, 200)})`);
     }
-    await t.revoke();
+    const correlationId = `bench-rl-${randomUUID()}`;
+    await t.revoke({ 'x-correlation-id': correlationId });
     const t0 = performance.now();
+    const base = { correlationId, t0Wall: performance.timeOrigin + t0, consumer: t.consumer };
     let accepted = 0;
+    let lastAcceptedMs = 0;
     for (;;) {
       const sent = performance.now();
       const r = await probe();
@@ -115,15 +124,43 @@ async function trial(caseId, i, f) {
       if (t.refused(r)) {
         let flaps = 0;
         for (let k = 0; k < 3; k++) if (!t.refused(await probe())) flaps++;
-        return { lagMs: now - t0, acceptedAfter: accepted, flaps };
+        return { ...base, lagMs: sent - t0, refusedAnswerMs: now - t0, lastAcceptedMs, acceptedAfter: accepted, flaps };
       }
       if (r.status !== 200) throw new Error(`${caseId} #${i}: unexpected ${r.status} while waiting: ${r.text.slice(0, 200)}`);
       accepted++;
-      if (now - t0 > TIMEOUT_MS) return { lagMs: Number.POSITIVE_INFINITY, acceptedAfter: accepted, flaps: 0 };
+      lastAcceptedMs = now - t0;
+      if (now - t0 > TIMEOUT_MS) return { ...base, lagMs: Number.POSITIVE_INFINITY, refusedAnswerMs: Number.POSITIVE_INFINITY, lastAcceptedMs, acceptedAfter: accepted, flaps: 0 };
       await sleep(Math.max(0, sent + INTERVAL_MS - performance.now()));
     }
   } finally {
     client.close();
+  }
+}
+
+/**
+ * Where the lag went: `deliveredMs` is when the consuming service's projection transaction began
+ * (processed_events.processed_at) for the revocation's last event, relative to authz's answer.
+ * Before it: authz's outbox relay and Kafka; after it: the consumer's commit and, at the gateway,
+ * the version watch that drops cached verifications.
+ */
+async function attachDelivery(trials) {
+  const authz = await pgClient(pgUrl('custos_authz'));
+  const consumers = {};
+  try {
+    const { rows } = await authz.query(`SELECT metadata->>'correlationId' AS cid, event_id FROM events WHERE metadata->>'correlationId' = ANY($1)`, [trials.map((t) => t.correlationId)]);
+    const byCid = new Map();
+    for (const r of rows) byCid.set(r.cid, [...(byCid.get(r.cid) ?? []), r.event_id]);
+    for (const t of trials) {
+      const [db, name] = t.consumer;
+      consumers[db] ??= await pgClient(pgUrl(db));
+      const ids = byCid.get(t.correlationId) ?? [];
+      const { rows: done } = await consumers[db].query(`SELECT extract(epoch FROM max(processed_at)) * 1000 AS at, count(*)::int AS n FROM processed_events WHERE consumer = $1 AND event_id = ANY($2::uuid[])`, [name, ids]);
+      t.events = ids.length;
+      t.deliveredMs = done[0].n === ids.length && ids.length > 0 ? Number(done[0].at) - t.t0Wall : null;
+    }
+  } finally {
+    await authz.end();
+    for (const c of Object.values(consumers)) await c.end();
   }
 }
 
@@ -153,6 +190,7 @@ async function once(run) {
   } finally {
     await f.cleanUp().catch((e) => console.error(`clean-up failed: ${e.message}`));
   }
+  await attachDelivery(Object.values(out).flat());
   const stats = Object.fromEntries(CASES.map((c) => [c.id, summarize(out[c.id].map((t) => t.lagMs))]));
   console.log(`run ${run}: ${CASES.map((c) => `${c.id} p50 ${stats[c.id].p50.toFixed(0)} / p99 ${stats[c.id].p99.toFixed(0)} / max ${stats[c.id].max.toFixed(0)} ms`).join('; ')}`);
   return { trials: out, stats };
@@ -162,7 +200,7 @@ async function main() {
   console.log(`revocation lag on ${gateway}: ${TRIALS} trials per case per run, ${RUNS} runs, probing every ${INTERVAL_MS} ms\n`);
   const runs = [];
   for (let r = 1; r <= RUNS; r++) runs.push(await once(r));
-  console.log(`\nrevocation lag: authz answer → first refused answer (ms); target p99 < ${TARGET_P99_MS} ms`);
+  console.log(`\nrevocation lag: authz answer → first refused request (ms); target p99 < ${TARGET_P99_MS} ms`);
   console.log(`${'case'.padEnd(30)}${'p50'.padStart(8)}${'p95'.padStart(8)}${'p99'.padStart(8)}${'max'.padStart(8)}   ${'median-of-runs p50/p99'.padEnd(24)}${'flaps'.padStart(6)}  target`);
   const pooled = {};
   for (const c of CASES) {
@@ -171,6 +209,18 @@ async function main() {
     pooled[c.id] = { ...s, flaps: all.reduce((a, t) => a + t.flaps, 0) };
     const mr = `${median(runs.map((r) => r.stats[c.id].p50)).toFixed(0)} / ${median(runs.map((r) => r.stats[c.id].p99)).toFixed(0)}`;
     console.log(`${c.label.padEnd(30)}${ms(s.p50)}${ms(s.p95)}${ms(s.p99)}${ms(s.max)}   ${mr.padEnd(24)}${String(pooled[c.id].flaps).padStart(6)}  ${s.p99 < TARGET_P99_MS ? 'met' : 'NOT MET'}`);
+  }
+  console.log(`\nwhere it went (ms after authz's answer; p50 / p99 / max):`);
+  for (const c of CASES) {
+    const all = runs.flatMap((r) => r.trials[c.id]);
+    const part = (xs) => {
+      const s = summarize(xs.filter((x) => x !== null && Number.isFinite(x)));
+      return `${s.p50.toFixed(0)} / ${s.p99.toFixed(0)} / ${s.max.toFixed(0)}`;
+    };
+    pooled[c.id].delivered = summarize(all.map((t) => t.deliveredMs).filter((x) => x !== null));
+    pooled[c.id].lastAccepted = summarize(all.map((t) => t.lastAcceptedMs));
+    pooled[c.id].refusedAnswer = summarize(all.map((t) => t.refusedAnswerMs));
+    console.log(`  ${c.label.padEnd(28)} event consumed by ${(c.id === 'grant_removed' ? 'tracking' : 'the gateway').padEnd(11)} ${part(all.map((t) => t.deliveredMs)).padEnd(16)} last accepted answer ${part(all.map((t) => t.lastAcceptedMs)).padEnd(16)} first refusal answered ${part(all.map((t) => t.refusedAnswerMs))}`);
   }
   console.log(`\npercentiles over all ${RUNS * TRIALS} trials per case (nearest rank); a flap is a probe accepted again after the first refusal.`);
   let commit = 'unknown';
