@@ -6,26 +6,17 @@
 //
 //   node bench/event-path.mjs [--rate 200] [--seconds 60] [--runs 3]
 // Uses the stack described by $CUSTOS_DATA_DIR (default .data): stack.env, secrets.env, infra.env.
-import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { createRequire } from 'node:module';
-const require = createRequire(import.meta.url);
-const { Client } = require('pg');
+import { args as parseArgs, loadStack, median, pgClient } from './lib/stack.mjs';
 
-const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
+const args = parseArgs();
 const RATE = Number(args.rate ?? 200);
 const SECONDS = Number(args.seconds ?? 60);
 const RUNS = Number(args.runs ?? 3);
-const dataDir = process.env.CUSTOS_DATA_DIR ?? new URL('../.data', import.meta.url).pathname;
-const env = (f) => Object.fromEntries(readFileSync(`${dataDir}/${f}`, 'utf8').split('\n').map((l) => /^(?:export\s+)?([A-Z0-9_]+)=(.*)$/.exec(l.trim())).filter(Boolean).map((m) => [m[1], m[2].replace(/^["']|["']$/g, '')]));
-const stack = env('stack.env');
-const secrets = env('secrets.env');
-const infra = env('infra.env');
-const gateway = stack.CUSTOS_GATEWAY_URL;
-const auth = `Bearer ${secrets.BOOTSTRAP_ADMIN_API_KEY}`;
+const { gateway, adminAuth: auth, pgUrl } = loadStack();
 
+// Index floor(p·n), as this script has always reported (lib/stack.mjs's pct is nearest-rank).
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function once(run) {
   const tag = `bench-${randomUUID().slice(0, 8)}`;
@@ -45,7 +36,8 @@ async function once(run) {
     })
       .then(async (r) => {
         await r.arrayBuffer();
-        r.ok ? ok++ : failed++;
+        if (r.ok) ok++;
+        else failed++;
       })
       .catch(() => failed++)
       .finally(() => inflight.delete(p));
@@ -53,8 +45,7 @@ async function once(run) {
   }
   await Promise.all(inflight);
   const offeredFor = (performance.now() - started) / 1000;
-  const db = new Client({ connectionString: `postgres://${infra.CUSTOS_PG_USER}:${infra.CUSTOS_PG_PASSWORD}@${infra.CUSTOS_PG_HOST}:${infra.CUSTOS_PG_PORT}/custos_audit` });
-  await db.connect();
+  const db = await pgClient(pgUrl('custos_audit'));
   const deadline = Date.now() + 60_000;
   let rows = [];
   while (Date.now() < deadline) {

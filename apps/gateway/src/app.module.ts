@@ -13,6 +13,7 @@ import { IpRuleCommands } from './ip-rules/ip-rule-commands.service';
 import { IpRulesController } from './ip-rules/ip-rules.controller';
 import { DenialRecorder } from './proxy/denials';
 import { ProxyService } from './proxy/proxy.service';
+import { benchModeProviders } from './bench-mode/bench-authenticator';
 
 export const gatewayService: ServiceDefinition = {
   service: 'gateway',
@@ -30,7 +31,7 @@ export class GatewayModule {
       module: GatewayModule,
       imports: [PlatformModule.forRoot(gatewayService, config, logger), CredentialsModule],
       controllers: [IpRulesController],
-      providers: [IdentityProjectionHandler, IpRulesProjection, IpRules, IpRuleCommands, DenialRecorder, ProxyService],
+      providers: [IdentityProjectionHandler, IpRulesProjection, IpRules, IpRuleCommands, DenialRecorder, ProxyService, ...benchModeProviders(config)],
     };
   }
 }

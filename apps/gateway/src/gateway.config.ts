@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { baseServiceEnv, envSchemas } from '@custos/platform';
 import { parseCidrList } from './domain/cidr';
+import { benchModeField, refuseBenchModeUnlessLoopback } from './bench-mode/bench-mode.config';
 
 const url = z.string().url();
 const ms = (min: number, max: number, def: number) => z.coerce.number().int().min(min).max(max).default(def);
@@ -42,7 +43,7 @@ export const gatewayEnv = baseServiceEnv.extend({
   /** CIDRs of reverse proxies whose X-Forwarded-For is believed. Empty: the socket peer is the client. */
   TRUSTED_PROXIES: cidrList,
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(300_000),
-  /** How often each replica reads the identity and IP-rule versions (the local part of the revocation lag). */
+  /** How often each replica also polls the identity and IP-rule versions (fallback to the NOTIFY wake-up; the freshness heartbeat). */
   IDENTITY_POLL_MS: ms(20, 5_000, 200),
   /** Verified credentials are reused this long at most (and never past a key's or token's expiry). */
   AUTH_CACHE_TTL_MS: ms(0, 600_000, 60_000),
@@ -62,5 +63,10 @@ export const gatewayEnv = baseServiceEnv.extend({
   OIDC_JWKS_TIMEOUT_MS: ms(100, 60_000, 5_000),
   LDAP_TIMEOUT_MS: ms(100, 60_000, 5_000),
   IDP_SECRETS: namedSecrets,
-});
+  /**
+   * BENCH ONLY (decision 013, bench/auth-latency.mjs): `i-understand-this-disables-auth` turns
+   * authentication off; refused unless HTTP_HOST is a loopback address. Never set in a deployment.
+   */
+  GATEWAY_BENCH_UNAUTHENTICATED: benchModeField,
+}).superRefine(refuseBenchModeUnlessLoopback);
 export type GatewayConfig = z.infer<typeof gatewayEnv>;

@@ -15,6 +15,7 @@ import {
   UserPlatformRolesChanged,
 } from '@custos/events';
 import { EventHandlerService } from '@custos/platform';
+import { bumpVersion } from './versions';
 
 /**
  * Applies authz's identity facts to the gateway's tables, inside the consumer's exactly-once
@@ -37,7 +38,7 @@ export class IdentityProjectionHandler implements EventHandlerService {
 }
 
 export async function bumpIdentityVersion(tx: EntityManager): Promise<void> {
-  await tx.query(`UPDATE gw_versions SET version = version + 1 WHERE name = 'identity'`);
+  await bumpVersion(tx, 'identity');
 }
 
 /** Returns whether the event changed anything the gateway authenticates with. */

@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { EventData, EventEnvelope, IpRuleAdded, IpRuleRemoved } from '@custos/events';
 import { Projection } from '@custos/eventing';
+import { bumpVersion } from '../identity/versions';
 
 /**
  * `gw_ip_rules` from the gateway's own events: inline in the append transaction (read-your-writes
  * for the admin) and by replay for a rebuild. Each change bumps `ip_rules` in `gw_versions`, which
- * every replica polls to reload its in-memory rule set.
+ * wakes every replica's version watch to reload its in-memory rule set.
  */
 @Injectable()
 export class IpRulesProjection implements Projection {
@@ -36,6 +37,6 @@ export class IpRulesProjection implements Projection {
       default:
         return;
     }
-    await tx.query(`UPDATE gw_versions SET version = version + 1 WHERE name = 'ip_rules'`);
+    await bumpVersion(tx, 'ip_rules');
   }
 }
