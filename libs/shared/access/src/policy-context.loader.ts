@@ -23,23 +23,29 @@ export class GrantsPolicyLoader implements PolicyContextLoader {
     @Inject(SERVICE_CONFIG) private readonly config: { DEFAULT_PERMISSION?: Permission },
   ) {}
 
+  /** One round trip on every request: the grants and the default permission together. */
   async load(p: Principal): Promise<PolicyContext> {
     const rows = (await this.ds.query(
-      `SELECT subject_kind, subject_id, resource_type, resource_pattern, permission FROM access_grants
-        WHERE (subject_kind = 'principal' AND subject_id = $1) OR (subject_kind = 'group' AND subject_id = ANY($2::text[]))
-       UNION ALL
-       SELECT a.subject_kind, a.subject_id, g->>'resourceType', g->>'resourcePattern', g->>'permission'
-         FROM access_role_assignments a JOIN access_roles r USING (role_id), jsonb_array_elements(r.grants) g
-        WHERE (a.subject_kind = 'principal' AND a.subject_id = $1) OR (a.subject_kind = 'group' AND a.subject_id = ANY($2::text[]))`,
+      `WITH g AS (
+         SELECT subject_kind, subject_id, resource_type, resource_pattern, permission FROM access_grants
+          WHERE (subject_kind = 'principal' AND subject_id = $1) OR (subject_kind = 'group' AND subject_id = ANY($2::text[]))
+         UNION ALL
+         SELECT a.subject_kind, a.subject_id, g->>'resourceType', g->>'resourcePattern', g->>'permission'
+           FROM access_role_assignments a JOIN access_roles r USING (role_id), jsonb_array_elements(r.grants) g
+          WHERE (a.subject_kind = 'principal' AND a.subject_id = $1) OR (a.subject_kind = 'group' AND a.subject_id = ANY($2::text[])))
+       SELECT s.default_permission, g.* FROM (SELECT (SELECT value FROM access_settings WHERE key = 'default_permission') AS default_permission) s
+         LEFT JOIN g ON true`,
       [p.id, [...p.groups]],
-    )) as GrantRow[];
-    const [setting] = (await this.ds.query(`SELECT value FROM access_settings WHERE key = 'default_permission'`)) as { value: string }[];
-    const grants: Grant[] = rows.map((r) => ({
-      subject: { kind: r.subject_kind, id: r.subject_id },
-      resourceType: r.resource_type,
-      resourcePattern: r.resource_pattern,
-      permission: r.permission,
-    }));
-    return { grants, defaultPermission: setting && isPermission(setting.value) ? setting.value : this.config.DEFAULT_PERMISSION ?? 'NO_PERMISSIONS' };
+    )) as (GrantRow & { default_permission: string | null })[];
+    const setting = rows[0]?.default_permission;
+    const grants: Grant[] = rows
+      .filter((r) => r.subject_kind !== null)
+      .map((r) => ({
+        subject: { kind: r.subject_kind, id: r.subject_id },
+        resourceType: r.resource_type,
+        resourcePattern: r.resource_pattern,
+        permission: r.permission,
+      }));
+    return { grants, defaultPermission: setting && isPermission(setting) ? setting : this.config.DEFAULT_PERMISSION ?? 'NO_PERMISSIONS' };
   }
 }
