@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts, stops and inspects the five Custos services as local processes (the infrastructure is
 # scripts/infra.sh). Secrets are generated once per data folder into secrets.env (mode 0600).
-#   bash scripts/stack.sh <up|down|status|logs|rebuild> [service]
+#   bash scripts/stack.sh <up|down|restart|status|logs|rebuild> [service]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 DATA="${CUSTOS_DATA_DIR:-$ROOT/.data}"
@@ -131,6 +131,10 @@ case "$cmd" in
   down)
     for s in "${targets[@]}"; do stop_one "$s"; done
     ;;
+  restart)
+    # `up` leaves running services alone; after a build, this picks up the new code.
+    "$0" down "${targets[@]}" && "$0" up "${targets[@]}"
+    ;;
   status)
     for s in "${targets[@]}"; do
       if running "$s"; then
@@ -152,5 +156,5 @@ case "$cmd" in
   logs)
     for s in "${targets[@]}"; do echo "== $s ($DATA/logs/$s.log)"; tail -n "${LINES:-50}" "$DATA/logs/$s.log" 2>/dev/null || true; done
     ;;
-  *) echo "usage: $0 <up|down|status|logs|rebuild> [service...]" >&2; exit 2 ;;
+  *) echo "usage: $0 <up|down|restart|status|logs|rebuild> [service...]" >&2; exit 2 ;;
 esac
