@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Logger } from 'pino';
 import { Actor, EventData, RequestDenied } from '@custos/events';
+import { Principal } from '@custos/rbac';
 import { EventStore, NO_STREAM } from '@custos/eventing';
 import { LOGGER } from '@custos/platform';
 
@@ -26,5 +27,20 @@ export class DenialRecorder {
       // The caller still gets its 401/403; the failure to record is loud in the logs and metrics.
       this.logger.error({ err: (e as Error).message, correlationId }, 'could not record denial');
     }
+  }
+}
+
+/** The audit actor for a principal the gateway authenticated. */
+export function actorOf(p: Principal): Actor {
+  return { type: p.kind === 'service_account' ? 'service_account' : 'user', id: p.id.slice(0, 256) };
+}
+
+/** A service's denial header (URI-encoded reason) as event detail; undefined if absent or garbled. */
+export function denialDetail(header: string | string[] | undefined): string | undefined {
+  if (typeof header !== 'string') return undefined;
+  try {
+    return decodeURIComponent(header).slice(0, 512);
+  } catch {
+    return header.slice(0, 512);
   }
 }

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, Injectable } from '@nestjs/common';
 import { Request } from 'express';
 import { currentContext, ErrorFilter, toCoded } from '@custos/platform';
-import { DenialRecorder } from './denials';
+import { actorOf, DenialRecorder } from './denials';
 
 /**
  * On the gateway's own admin routes, a caller refused by policy (authenticated, but not an admin)
@@ -20,8 +20,7 @@ export class ForbiddenAuditFilter extends ErrorFilter {
     const ctx = currentContext();
     if (coded.httpStatus !== 403 || !ctx) return super.catch(exception, host);
     const req = host.switchToHttp().getRequest<Request>();
-    const p = ctx.principal;
-    const actor = p ? { type: p.kind === 'service_account' ? ('service_account' as const) : ('user' as const), id: p.id.slice(0, 256) } : undefined;
+    const actor = ctx.principal ? actorOf(ctx.principal) : undefined;
     void this.denials
       .record(ctx.correlationId, ctx.clientIp ?? '', { reason: 'forbidden', method: req.method, path: req.path.slice(0, 2048), status: 403, detail: coded.message.slice(0, 512) }, actor)
       .finally(() => super.catch(exception, host));

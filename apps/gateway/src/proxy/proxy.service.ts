@@ -2,14 +2,14 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID, KeyObject } from 'node:crypto';
 import http, { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from 'pino';
-import { INTERNAL_TOKEN_HEADER, isMlflowPath, loadPrivateKey, LOGGER, requestContext, SERVICE_CONFIG, signInternalToken } from '@custos/platform';
+import { DENIAL_HEADER, INTERNAL_TOKEN_HEADER, isMlflowPath, loadPrivateKey, LOGGER, requestContext, SERVICE_CONFIG, signInternalToken } from '@custos/platform';
 import { GatewayConfig } from '../gateway.config';
 import { routeFor, Upstream } from '../domain/route-table';
 import { clientAddress } from '../domain/client-address';
 import { CidrList, parseCidrList } from '../domain/cidr';
 import { Authenticator, AuthResult } from '../auth/authenticator';
 import { IpRules } from '../ip-rules/ip-rule-set.service';
-import { DenialRecorder } from './denials';
+import { actorOf, DenialRecorder, denialDetail } from './denials';
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'upgrade', 'host', 'authorization', 'cookie', INTERNAL_TOKEN_HEADER];
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -83,7 +83,11 @@ export class ProxyService implements OnModuleDestroy {
       delete req.headers.authorization;
       return next();
     }
-    this.forward(req, res, this.upstreams[owner], token, correlationId, ip);
+    // A service's refusal (a 403, or a 404 that hides what the caller may not see) is recorded here,
+    // with the policy's reason from the service, so every denial reaches audit the same way.
+    const onDenied = (status: number, detail: string | undefined) =>
+      void this.denials.record(correlationId, ip, { reason: 'forbidden', ...denial, status, ...(detail ? { detail } : {}) }, actorOf(auth.principal));
+    this.forward(req, res, this.upstreams[owner], token, correlationId, ip, onDenied);
   }
 
   private async refuse(res: ServerResponse, auth: Denied, correlationId: string, ip: string, denial: { method: string; path: string }): Promise<void> {
@@ -109,7 +113,15 @@ export class ProxyService implements OnModuleDestroy {
     return reply(res, denial.path, 401, 'UNAUTHENTICATED', auth.reason === 'unauthenticated' ? 'authentication required' : 'invalid credentials');
   }
 
-  private forward(req: IncomingMessage, res: ServerResponse, target: URL, token: string, correlationId: string, ip: string): void {
+  private forward(
+    req: IncomingMessage,
+    res: ServerResponse,
+    target: URL,
+    token: string,
+    correlationId: string,
+    ip: string,
+    onDenied: (status: number, detail: string | undefined) => void,
+  ): void {
     const headers: IncomingHttpHeaders = { ...req.headers };
     for (const h of HOP_BY_HOP) delete headers[h];
     headers[INTERNAL_TOKEN_HEADER] = token;
@@ -118,7 +130,8 @@ export class ProxyService implements OnModuleDestroy {
     const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent: this.agent, timeout: this.config.UPSTREAM_TIMEOUT_MS });
     up.on('response', (r) => {
       const out: Record<string, string | string[]> = {};
-      for (const [k, v] of Object.entries(r.headers)) if (v !== undefined && !['connection', 'keep-alive'].includes(k)) out[k] = v;
+      for (const [k, v] of Object.entries(r.headers)) if (v !== undefined && !['connection', 'keep-alive', DENIAL_HEADER].includes(k)) out[k] = v;
+      if (r.headers[DENIAL_HEADER] !== undefined || r.statusCode === 403) onDenied(r.statusCode ?? 403, denialDetail(r.headers[DENIAL_HEADER]));
       res.writeHead(r.statusCode ?? 502, out);
       r.pipe(res);
       // An upstream that answered early (404, 401, 413) may stop reading the body. A client that

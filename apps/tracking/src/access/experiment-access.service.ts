@@ -37,7 +37,7 @@ export class ExperimentAccess {
     if (!row) throw new ApiError(404, 'RESOURCE_DOES_NOT_EXIST', notFoundMessage);
     const decision = authorize(this.principal(), Actions.onExperiment(permission), { type: 'experiment', id: experimentId, ownerId: row.owner_id }, this.policy());
     if (decision.allowed) return row;
-    if (!decision.effective || !atLeast(decision.effective, 'READ')) throw new ApiError(404, 'RESOURCE_DOES_NOT_EXIST', notFoundMessage);
+    if (!decision.effective || !atLeast(decision.effective, 'READ')) throw new ApiError(404, 'RESOURCE_DOES_NOT_EXIST', notFoundMessage, decision.reason);
     throw new ApiError(403, 'PERMISSION_DENIED', `Permission denied: ${decision.reason}`);
   }
 

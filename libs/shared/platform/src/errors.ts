@@ -10,9 +10,25 @@ export class ApiError extends Error {
     readonly httpStatus: number,
     readonly errorCode: string,
     message: string,
+    /** Set when this answer refuses access (even one dressed as "not found"): why, for audit. */
+    readonly denial?: string,
   ) {
     super(message);
   }
+}
+
+/**
+ * How a service tells the gateway that an answer was an access denial, with the policy's reason:
+ * the gateway records it as `gateway.RequestDenied` and strips the header before the client sees
+ * it, so a refusal disguised as a 404 stays disguised while audit still sees it.
+ */
+export const DENIAL_HEADER = 'x-custos-denial';
+
+/** The denial reason an error carries: its own, or any 403's message. */
+export function denialOf(e: unknown, coded: { httpStatus: number; message: string }): string | undefined {
+  const own = (e as { denial?: unknown } | null)?.denial;
+  if (typeof own === 'string') return own;
+  return coded.httpStatus === 403 ? coded.message : undefined;
 }
 
 interface CodedError {
@@ -80,6 +96,8 @@ export class ErrorFilter implements ExceptionFilter {
       res.destroy();
       return;
     }
+    const denial = denialOf(exception, coded);
+    if (denial !== undefined) res.setHeader(DENIAL_HEADER, encodeURIComponent(denial.slice(0, 512)));
     if (isMlflowPath(req.path)) {
       res.status(coded.httpStatus).json({ error_code: coded.errorCode, message: coded.message });
     } else {
