@@ -11,6 +11,8 @@ import { actorOf, DenialRecorder } from './denials';
 @Injectable()
 @Catch()
 export class ForbiddenAuditFilter extends ErrorFilter {
+  protected override readonly markDenials = false;
+
   constructor(private readonly denials: DenialRecorder) {
     super();
   }

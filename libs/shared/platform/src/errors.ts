@@ -85,6 +85,8 @@ export function toCoded(e: unknown): CodedError {
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('ErrorFilter');
+  /** Services mark denials for the gateway to record; the gateway's own routes record them directly. */
+  protected readonly markDenials: boolean = true;
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
@@ -97,7 +99,7 @@ export class ErrorFilter implements ExceptionFilter {
       return;
     }
     const denial = denialOf(exception, coded);
-    if (denial !== undefined) res.setHeader(DENIAL_HEADER, encodeURIComponent(denial.slice(0, 512)));
+    if (denial !== undefined && this.markDenials) res.setHeader(DENIAL_HEADER, encodeURIComponent(denial.slice(0, 512)));
     if (isMlflowPath(req.path)) {
       res.status(coded.httpStatus).json({ error_code: coded.errorCode, message: coded.message });
     } else {
