@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Logger } from 'pino';
-import { topicFor } from '@custos/events';
+import { ExperimentCreated, RegisteredModelCreated, topicFor } from '@custos/events';
 import { PlatformModule, ServiceDefinition } from '@custos/platform';
 import { authzEnv, AuthzConfig } from './authz.config';
 import { AuthFailures1732000000300 } from './migrations/1732000000300-auth-failures';
@@ -34,7 +34,12 @@ export const authzService: ServiceDefinition = {
   startupTasks: [BootstrapAdminTask],
   consumers: [
     { name: 'auth-failures', topics: [topicFor('gateway')], handler: AuthFailuresHandler },
-    { name: 'resource-owners', topics: [topicFor('tracking'), topicFor('registry')], handler: ResourceOwnersHandler },
+    {
+      name: 'resource-owners',
+      topics: [topicFor('tracking'), topicFor('registry')],
+      handler: ResourceOwnersHandler,
+      eventTypes: [ExperimentCreated.type, RegisteredModelCreated.type],
+    },
   ],
 };
 

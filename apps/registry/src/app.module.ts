@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Logger } from 'pino';
-import { topicFor } from '@custos/events';
+import { ExperimentCreated, topicFor } from '@custos/events';
 import { PlatformModule, ServiceDefinition } from '@custos/platform';
 import { AccessGrants1732000001000, AccessProjectionHandler, GrantsPolicyLoader } from '@custos/access';
 import { registryEnv, RegistryConfig } from './registry.config';
@@ -12,7 +12,7 @@ export const registryService: ServiceDefinition = {
   configSchema: registryEnv,
   migrations: [Lineage1732000000200, AccessGrants1732000001000],
   consumers: [
-    { name: 'lineage', topics: [topicFor('tracking')], handler: LineageHandler },
+    { name: 'lineage', topics: [topicFor('tracking')], handler: LineageHandler, eventTypes: [ExperimentCreated.type] },
     { name: 'access', topics: [topicFor('authz')], handler: AccessProjectionHandler },
   ],
   policyContextLoader: GrantsPolicyLoader,

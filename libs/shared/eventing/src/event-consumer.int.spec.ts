@@ -90,3 +90,63 @@ describe('event consumer on real Kafka and PostgreSQL', () => {
     expect((await effects()).map((r) => r.name)).toEqual(['after', 'first', 'second']);
   });
 });
+
+describe('a consumer that names its event types', () => {
+  let db: TestDatabase;
+  let kafka: Kafka;
+  let producer: Producer;
+  let consumer: EventConsumer;
+  const name = uniqueName('typed-consumer');
+  const topic = uniqueName('typed-topic');
+  const handled: string[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase('typedconsumer');
+    kafka = testKafka();
+    await ensureTopics(kafka, 1, [DEAD_LETTER_TOPIC]);
+    await createTopic(kafka, topic, 1);
+    producer = createIdempotentProducer(kafka);
+    await producer.connect();
+    consumer = new EventConsumer(kafka, db.dataSource, eventCatalog, producer, {
+      name,
+      groupId: name,
+      topics: [topic],
+      eventTypes: [ExperimentCreated.type],
+      handle: async (e) => void handled.push((e.data as { name: string }).name),
+    });
+    await consumer.start();
+  });
+
+  afterAll(async () => {
+    await consumer.stop();
+    await producer.disconnect();
+    await db.drop();
+  });
+
+  it('skips other types unread (no decoding, no dead letter, no bookkeeping) and applies its own', async () => {
+    const typed = (type: string, value: string) => ({ key: 'k', value, headers: { 'custos-event-type': type } });
+    await producer.send({
+      topic,
+      messages: [
+        typed('tracking.RunDataLogged', 'not even json: a decoder would dead-letter this'),
+        typed(ExperimentCreated.type, JSON.stringify(envelope('wanted-1'))),
+        typed('tracking.RunDataLogged', 'also not json'),
+        typed(ExperimentCreated.type, JSON.stringify(envelope('wanted-2'))),
+      ],
+    });
+    await waitFor('both wanted events', async () => handled.includes('wanted-2'));
+    expect(handled).toEqual(['wanted-1', 'wanted-2']);
+    const [{ count }] = await db.dataSource.query(`SELECT count(*)::int AS count FROM processed_events WHERE consumer = $1`, [name]);
+    expect(count).toBe(2);
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await waitFor('all four offsets committed', async () => {
+        const [{ partitions }] = await admin.fetchOffsets({ groupId: name, topics: [topic] });
+        return partitions[0].offset === '4';
+      });
+    } finally {
+      await admin.disconnect();
+    }
+  });
+});

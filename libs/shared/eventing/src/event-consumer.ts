@@ -1,6 +1,7 @@
 import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { DataSource, EntityManager } from 'typeorm';
 import { DEAD_LETTER_TOPIC, EventEnvelope, EventSchemaRegistry, EventValidationError } from '@custos/events';
+import { headerString } from './kafka-codec';
 
 export type EventHandler = (event: EventEnvelope, tx: EntityManager) => Promise<void>;
 /** Optional set-at-a-time form for handlers that gain from it (audit chains a whole batch at once). */
@@ -13,6 +14,8 @@ export interface ConsumerOptions {
   topics: string[];
   handle: EventHandler;
   handleBatch?: BatchEventHandler;
+  /** When set, messages of other types (by their type header) are skipped without being decoded. */
+  eventTypes?: readonly string[];
   maxAttempts?: number;
   retryBaseMs?: number;
   partitionsConsumedConcurrently?: number;
@@ -35,6 +38,7 @@ export class EventConsumer {
   private connected = false;
   private readonly maxAttempts: number;
   private readonly retryBaseMs: number;
+  private readonly wanted?: ReadonlySet<string>;
 
   constructor(
     private readonly kafka: Kafka,
@@ -45,6 +49,14 @@ export class EventConsumer {
   ) {
     this.maxAttempts = opts.maxAttempts ?? 5;
     this.retryBaseMs = opts.retryBaseMs ?? 100;
+    if (opts.eventTypes) this.wanted = new Set(opts.eventTypes);
+  }
+
+  /** A message the handler would ignore: no effect, so no decoding and no bookkeeping. A message without a type header is decoded (and judged) as usual. */
+  private unwanted(message: KafkaMessage): boolean {
+    if (!this.wanted) return false;
+    const type = headerString(message.headers, 'custos-event-type');
+    return type !== undefined && !this.wanted.has(type);
   }
 
   isConnected(): boolean {
@@ -77,7 +89,13 @@ export class EventConsumer {
   }
 
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    const parsed: { message: KafkaMessage; event?: EventEnvelope; poison?: string }[] = batch.messages.map((message) => {
+    const messages = batch.messages.filter((m) => !this.unwanted(m));
+    if (messages.length === 0) {
+      for (const m of batch.messages) resolveOffset(m.offset);
+      await heartbeat();
+      return;
+    }
+    const parsed: { message: KafkaMessage; event?: EventEnvelope; poison?: string }[] = messages.map((message) => {
       try {
         return { message, event: this.decode(message) };
       } catch (e) {
@@ -88,7 +106,7 @@ export class EventConsumer {
     if (clean && parsed.length > 1) {
       try {
         await this.dataSource.transaction((tx) => this.applyAll(tx, parsed.map((p) => p.event as EventEnvelope)));
-        for (const p of parsed) resolveOffset(p.message.offset);
+        for (const m of batch.messages) resolveOffset(m.offset);
         this.opts.onProcessed?.(parsed.length);
         await heartbeat();
         return;
@@ -106,6 +124,8 @@ export class EventConsumer {
       resolveOffset(p.message.offset);
       await heartbeat();
     }
+    // Skipped messages after the last applied one.
+    for (const m of batch.messages) resolveOffset(m.offset);
   }
 
   private decode(message: KafkaMessage): EventEnvelope {

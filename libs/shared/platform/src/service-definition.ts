@@ -27,6 +27,11 @@ export interface ConsumerDefinition {
   name: string;
   topics: string[];
   handler: Type<EventHandlerService>;
+  /**
+   * The only event types the handler acts on. Others are skipped unread (by the type header),
+   * so a handler that wants experiment creations does not parse every 1000-metric log-batch.
+   */
+  eventTypes?: readonly string[];
 }
 
 export interface ServiceDefinition {

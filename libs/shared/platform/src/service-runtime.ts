@@ -90,6 +90,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
         name: c.name,
         groupId: `custos-${this.def.service}-${c.name}`,
         topics: c.topics,
+        ...(c.eventTypes ? { eventTypes: c.eventTypes } : {}),
         handle: (event, tx) => handler.handle(event, tx),
         handleBatch: handler.handleBatch ? (events, tx) => handler.handleBatch!(events, tx) : undefined,
         onProcessed: (n) => this.metrics.eventsConsumed.inc({ consumer: c.name }, n),
