@@ -1,7 +1,7 @@
 import { Kafka, Producer } from 'kafkajs';
 import { DEAD_LETTER_TOPIC, eventCatalog, EventEnvelope, ExperimentCreated, uuidv7 } from '@custos/events';
 import { collect, createTestDatabase, createTopic, TestDatabase, testKafka, uniqueName, waitFor } from '@custos/testing';
-import { EventConsumer } from './event-consumer';
+import { ConsumerOptions, EventConsumer } from './event-consumer';
 import { createIdempotentProducer, ensureTopics } from './kafka';
 import { headerString } from './kafka-codec';
 
@@ -19,44 +19,70 @@ function envelope(name: string): EventEnvelope {
   };
 }
 
+interface Harness {
+  db: TestDatabase;
+  kafka: Kafka;
+  producer: Producer;
+  consumer: EventConsumer;
+  stop(): Promise<void>;
+}
+
+/** A consumer on its own topic and test database, started; `setup` prepares the database first. */
+async function startConsumer(prefix: string, opts: Omit<ConsumerOptions, 'name' | 'groupId' | 'topics'>, setup?: (db: TestDatabase) => Promise<void>): Promise<Harness & { name: string; topic: string }> {
+  const name = uniqueName(prefix);
+  const topic = uniqueName(`${prefix}-topic`);
+  const db = await createTestDatabase(prefix.replace(/-/g, ''));
+  await setup?.(db);
+  const kafka = testKafka();
+  await ensureTopics(kafka, 1, [DEAD_LETTER_TOPIC]);
+  await createTopic(kafka, topic, 1);
+  const producer = createIdempotentProducer(kafka);
+  await producer.connect();
+  const consumer = new EventConsumer(kafka, db.dataSource, eventCatalog, producer, { name, groupId: name, topics: [topic], ...opts });
+  await consumer.start();
+  return {
+    name,
+    topic,
+    db,
+    kafka,
+    producer,
+    consumer,
+    async stop() {
+      await consumer.stop();
+      await producer.disconnect();
+      await db.drop();
+    },
+  };
+}
+
 describe('event consumer on real Kafka and PostgreSQL', () => {
+  let h: Harness & { name: string; topic: string };
   let db: TestDatabase;
   let kafka: Kafka;
   let producer: Producer;
-  let consumer: EventConsumer;
-  const name = uniqueName('consumer');
-  const topic = uniqueName('consumer-topic');
+  let name: string;
+  let topic: string;
   const handled: string[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase('consumer');
-    await db.dataSource.query(`CREATE TABLE effects (event_id uuid NOT NULL, name text NOT NULL)`);
-    kafka = testKafka();
-    await ensureTopics(kafka, 1, [DEAD_LETTER_TOPIC]);
-    await createTopic(kafka, topic, 1);
-    producer = createIdempotentProducer(kafka);
-    await producer.connect();
-    consumer = new EventConsumer(kafka, db.dataSource, eventCatalog, producer, {
-      name,
-      groupId: name,
-      topics: [topic],
-      maxAttempts: 3,
-      retryBaseMs: 10,
-      handle: async (e, tx) => {
-        const n = (e.data as { name: string }).name;
-        handled.push(n);
-        if (n === 'poison') throw new Error('boom: cannot apply');
-        await tx.query(`INSERT INTO effects (event_id, name) VALUES ($1, $2)`, [e.id, n]);
+    h = await startConsumer(
+      'consumer',
+      {
+        maxAttempts: 3,
+        retryBaseMs: 10,
+        handle: async (e, tx) => {
+          const n = (e.data as { name: string }).name;
+          handled.push(n);
+          if (n === 'poison') throw new Error('boom: cannot apply');
+          await tx.query(`INSERT INTO effects (event_id, name) VALUES ($1, $2)`, [e.id, n]);
+        },
       },
-    });
-    await consumer.start();
+      (d) => d.dataSource.query(`CREATE TABLE effects (event_id uuid NOT NULL, name text NOT NULL)`),
+    );
+    ({ db, kafka, producer, name, topic } = h);
   });
 
-  afterAll(async () => {
-    await consumer.stop();
-    await producer.disconnect();
-    await db.drop();
-  });
+  afterAll(() => h.stop());
 
   const effects = async () => (await db.dataSource.query(`SELECT name FROM effects ORDER BY name`)) as { name: string }[];
   const send = (...values: (string | EventEnvelope)[]) =>
@@ -92,41 +118,19 @@ describe('event consumer on real Kafka and PostgreSQL', () => {
 });
 
 describe('a consumer that names its event types', () => {
-  let db: TestDatabase;
-  let kafka: Kafka;
-  let producer: Producer;
-  let consumer: EventConsumer;
-  const name = uniqueName('typed-consumer');
-  const topic = uniqueName('typed-topic');
+  let h: Harness & { name: string; topic: string };
   const handled: string[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase('typedconsumer');
-    kafka = testKafka();
-    await ensureTopics(kafka, 1, [DEAD_LETTER_TOPIC]);
-    await createTopic(kafka, topic, 1);
-    producer = createIdempotentProducer(kafka);
-    await producer.connect();
-    consumer = new EventConsumer(kafka, db.dataSource, eventCatalog, producer, {
-      name,
-      groupId: name,
-      topics: [topic],
-      eventTypes: [ExperimentCreated.type],
-      handle: async (e) => void handled.push((e.data as { name: string }).name),
-    });
-    await consumer.start();
+    h = await startConsumer('typed-consumer', { eventTypes: [ExperimentCreated.type], handle: async (e) => void handled.push((e.data as { name: string }).name) });
   });
 
-  afterAll(async () => {
-    await consumer.stop();
-    await producer.disconnect();
-    await db.drop();
-  });
+  afterAll(() => h.stop());
 
   it('skips other types unread (no decoding, no dead letter, no bookkeeping) and applies its own', async () => {
     const typed = (type: string, value: string) => ({ key: 'k', value, headers: { 'custos-event-type': type } });
-    await producer.send({
-      topic,
+    await h.producer.send({
+      topic: h.topic,
       messages: [
         typed('tracking.RunDataLogged', 'not even json: a decoder would dead-letter this'),
         typed(ExperimentCreated.type, JSON.stringify(envelope('wanted-1'))),
@@ -136,13 +140,13 @@ describe('a consumer that names its event types', () => {
     });
     await waitFor('both wanted events', async () => handled.includes('wanted-2'));
     expect(handled).toEqual(['wanted-1', 'wanted-2']);
-    const [{ count }] = await db.dataSource.query(`SELECT count(*)::int AS count FROM processed_events WHERE consumer = $1`, [name]);
+    const [{ count }] = await h.db.dataSource.query(`SELECT count(*)::int AS count FROM processed_events WHERE consumer = $1`, [h.name]);
     expect(count).toBe(2);
-    const admin = kafka.admin();
+    const admin = h.kafka.admin();
     await admin.connect();
     try {
       await waitFor('all four offsets committed', async () => {
-        const [{ partitions }] = await admin.fetchOffsets({ groupId: name, topics: [topic] });
+        const [{ partitions }] = await admin.fetchOffsets({ groupId: h.name, topics: [h.topic] });
         return partitions[0].offset === '4';
       });
     } finally {
