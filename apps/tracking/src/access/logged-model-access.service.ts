@@ -43,9 +43,10 @@ export class LoggedModelAccess {
    * Every logged model a run's data links to (inputs, outputs, metrics' `model_id`) must exist and
    * allow `permission`, as MLflow's auth plugin requires: otherwise a caller could attach data to a
    * model of an experiment it may not touch. A model the caller may not read answers exactly as
-   * one that does not exist, so model ids cannot be probed from one's own run.
+   * one that does not exist, so model ids cannot be probed from one's own run. A deleted model
+   * takes no new data, as MLflow (which looks linked models up without `allow_deleted`).
    */
   async requireAll(modelIds: readonly string[], permission: Permission): Promise<void> {
-    for (const modelId of new Set(modelIds)) await this.require(modelId, permission);
+    for (const modelId of new Set(modelIds)) await this.require(modelId, permission, false);
   }
 }

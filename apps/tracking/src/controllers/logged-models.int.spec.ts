@@ -95,6 +95,18 @@ describe('logged models on real PostgreSQL', () => {
     expect(got.data.metrics.map((m) => m.run_id)).toEqual([bobRun]);
   });
 
+  it('links no new run data to a deleted model', async () => {
+    const model = (await create({ name: 'retired' })).info.model_id;
+    await t.as(alice, () => t.models.delete(model));
+    for (const link of [
+      () => t.runData.logMetric(post({ run_id: runId, key: 'acc', value: 1, timestamp: 1, model_id: model })),
+      () => t.runData.logInputs(post({ run_id: runId, models: [{ model_id: model }] })),
+      () => t.runData.logOutputs(post({ run_id: runId, models: [{ model_id: model, step: 0 }] })),
+    ]) {
+      expect(await failure(t.as(alice, link))).toMatchObject({ httpStatus: 404, code: 'RESOURCE_DOES_NOT_EXIST', message: `Logged model with ID '${model}' not found.` });
+    }
+  });
+
   it('searches with filters, ordering and pages, within readable experiments only', async () => {
     const e2 = await t.as(alice, () => t.experimentCommands.create('models-search', undefined, []));
     const make = (name: string, type: string) =>
