@@ -40,9 +40,12 @@ export async function projectLoggedModelMetrics(tx: EntityManager, runId: string
 
 export async function projectMetrics(tx: EntityManager, runId: string, metrics: readonly LoggedMetric[]): Promise<void> {
   if (metrics.length === 0) return;
-  const params = [runId, metrics.map((m) => m.key), metrics.map((m) => String(m.value)), metrics.map((m) => m.timestamp), metrics.map((m) => m.step)];
-  const points = `SELECT k AS key, v::float8 AS value, ts AS timestamp, st AS step, v::float8 = 'NaN'::float8 AS is_nan, ord
-                  FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[]) WITH ORDINALITY AS u(k, v, ts, st, ord)`;
+  // One JSON parameter ([key, value, timestamp, step] per point) rather than four arrays: the driver
+  // sends it as is, where array parameters are escaped element by element.
+  const params = [runId, JSON.stringify(metrics.map((m) => [m.key, String(m.value), m.timestamp, m.step]))];
+  const points = `SELECT p->>0 AS key, (p->>1)::float8 AS value, (p->>2)::bigint AS timestamp, (p->>3)::bigint AS step,
+                         (p->>1)::float8 = 'NaN'::float8 AS is_nan, ord
+                  FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS u(p, ord)`;
   await tx.query(
     `INSERT INTO run_metrics (run_id, key, step, timestamp, value, is_nan)
      SELECT $1, p.key, p.step, p.timestamp, p.value, p.is_nan FROM (${points}) p

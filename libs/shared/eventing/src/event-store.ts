@@ -55,21 +55,32 @@ export class EventStore {
       };
     });
     try {
-      // One statement for the whole batch: a log-batch of 1000 metrics is one event, many events one round trip.
-      await tx.query(
-        `INSERT INTO events (event_id, stream_id, stream_position, type, schema_version, data, metadata, occurred_at)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[], $8::timestamptz[])`,
-        [
-          envelopes.map((e) => e.id),
-          envelopes.map((e) => e.streamId),
-          envelopes.map((e) => e.streamPosition),
-          envelopes.map((e) => e.type),
-          envelopes.map((e) => e.schemaVersion),
-          envelopes.map((e) => JSON.stringify(e.data)),
-          envelopes.map((e) => JSON.stringify(e.metadata)),
-          envelopes.map((e) => e.occurredAt),
-        ],
-      );
+      // One statement for the whole batch: a log-batch of 1000 metrics is one event, many events one
+      // round trip. A single event (the common case) goes as plain parameters: an array parameter
+      // would have the driver escape its whole JSON text character by character.
+      if (envelopes.length === 1) {
+        const [e] = envelopes;
+        await tx.query(
+          `INSERT INTO events (event_id, stream_id, stream_position, type, schema_version, data, metadata, occurred_at)
+           VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8)`,
+          [e.id, e.streamId, e.streamPosition, e.type, e.schemaVersion, JSON.stringify(e.data), JSON.stringify(e.metadata), e.occurredAt],
+        );
+      } else {
+        await tx.query(
+          `INSERT INTO events (event_id, stream_id, stream_position, type, schema_version, data, metadata, occurred_at)
+           SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[], $8::timestamptz[])`,
+          [
+            envelopes.map((e) => e.id),
+            envelopes.map((e) => e.streamId),
+            envelopes.map((e) => e.streamPosition),
+            envelopes.map((e) => e.type),
+            envelopes.map((e) => e.schemaVersion),
+            envelopes.map((e) => JSON.stringify(e.data)),
+            envelopes.map((e) => JSON.stringify(e.metadata)),
+            envelopes.map((e) => e.occurredAt),
+          ],
+        );
+      }
     } catch (e) {
       if (pgCode(e) === PG.uniqueViolation && pgConstraint(e) === 'events_stream_position_unique') {
         throw new ConcurrencyError(streamId, expectedVersion);
