@@ -1,77 +1,16 @@
-import { Request } from 'express';
+import { MlflowRequestBase } from '@custos/platform';
 import { TrackingError } from '@custos/tracking-domain';
 
-/**
- * MLflow's wire convention: GET routes take fields as query parameters, every other method a JSON
- * body (DELETE included). Unknown fields are ignored. These accessors read either, with MLflow's
- * error for a missing or mistyped field.
- */
-export class MlflowRequest {
-  private readonly fields: Record<string, unknown>;
-
-  constructor(req: Request) {
-    const body = req.body as unknown;
-    if (req.method === 'GET') this.fields = req.query as Record<string, unknown>;
-    else if (body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body))) this.fields = (body ?? {}) as Record<string, unknown>;
-    else throw TrackingError.invalidParameter('Request body must be a JSON object');
-  }
-
-  has(name: string): boolean {
-    return this.fields[name] !== undefined && this.fields[name] !== null;
-  }
-
-  optionalString(name: string): string | undefined {
-    const v = this.fields[name];
-    if (v === undefined || v === null) return undefined;
-    if (typeof v === 'string') return v;
-    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-    throw TrackingError.invalidParameter(`Invalid value ${JSON.stringify(v)} for parameter '${name}' supplied. Hint: Value was of type '${Array.isArray(v) ? 'list' : typeof v}'. See the API docs for more information about request parameters.`);
-  }
-
-  string(name: string): string {
-    const v = this.optionalString(name);
-    if (v === undefined || v === '') throw TrackingError.invalidParameter(`Missing value for required parameter '${name}'. See the API docs for more information about request parameters.`);
-    return v;
+/** MLflow's request fields for the tracking API. */
+export class MlflowRequest extends MlflowRequestBase {
+  protected invalid(message: string): Error {
+    return TrackingError.invalidParameter(message);
   }
 
   /** The run id, which the client sends as both `run_id` and the legacy `run_uuid`. */
   runId(): string {
     const v = this.optionalString('run_id') || this.optionalString('run_uuid');
-    if (!v) throw TrackingError.invalidParameter(`Missing value for required parameter 'run_id'. See the API docs for more information about request parameters.`);
+    if (!v) throw this.missing('run_id');
     return v;
-  }
-
-  optionalInt(name: string): number | undefined {
-    const v = this.fields[name];
-    if (v === undefined || v === null || v === '') return undefined;
-    const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : NaN;
-    if (!Number.isSafeInteger(n)) throw TrackingError.invalidParameter(`Invalid value ${JSON.stringify(v)} for parameter '${name}' supplied: expected an integer.`);
-    return n;
-  }
-
-  int(name: string): number {
-    const v = this.optionalInt(name);
-    if (v === undefined) throw TrackingError.invalidParameter(`Missing value for required parameter '${name}'. See the API docs for more information about request parameters.`);
-    return v;
-  }
-
-  /** A repeated field: a JSON array in a body, or repeated query parameters on GET. */
-  list(name: string): unknown[] {
-    const v = this.fields[name];
-    if (v === undefined || v === null) return [];
-    if (Array.isArray(v)) return v;
-    if (typeof v === 'string') return [v];
-    throw TrackingError.invalidParameter(`Invalid value for parameter '${name}': expected a list.`);
-  }
-
-  stringList(name: string): string[] {
-    return this.list(name).map((x) => {
-      if (typeof x !== 'string' && typeof x !== 'number') throw TrackingError.invalidParameter(`Invalid value for parameter '${name}': expected a list of strings.`);
-      return String(x);
-    });
-  }
-
-  raw(name: string): unknown {
-    return this.fields[name];
   }
 }

@@ -15,3 +15,4 @@ export * from './platform.module';
 export * from './bootstrap';
 export * from './s3-client';
 export * from './watched-bucket';
+export * from './mlflow-request';
