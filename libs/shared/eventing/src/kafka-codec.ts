@@ -1,15 +1,42 @@
 import { IHeaders, Message } from 'kafkajs';
-import { EventEnvelope } from '@custos/events';
+import { Context, EventEnvelope } from '@custos/events';
 
-/** Keyed by stream id so one stream's events stay in one partition, in order. */
-export function encodeEnvelope(e: EventEnvelope): Message {
+/** An event row as stored, with its data and metadata still JSON text. */
+export interface StoredEventText {
+  event_id: string;
+  stream_id: string;
+  stream_position: number;
+  type: string;
+  schema_version: number;
+  data: string;
+  metadata: string;
+  correlation_id: string;
+  occurred_at: Date;
+}
+
+/**
+ * The envelope's JSON built around the stored JSON text of data and metadata, which were validated
+ * when appended; consumers validate and upcast on their side. Keyed by stream id so one stream's
+ * events stay in one partition, in order.
+ */
+export function encodeStoredEvent(r: StoredEventText, source: Context): Message {
+  const envelope: Omit<EventEnvelope, 'data' | 'metadata'> = {
+    id: r.event_id,
+    type: r.type,
+    schemaVersion: r.schema_version,
+    source,
+    streamId: r.stream_id,
+    streamPosition: r.stream_position,
+    occurredAt: new Date(r.occurred_at).toISOString(),
+  };
+  const head = JSON.stringify(envelope);
   return {
-    key: e.streamId,
-    value: JSON.stringify(e),
+    key: r.stream_id,
+    value: `${head.slice(0, -1)},"data":${r.data},"metadata":${r.metadata}}`,
     headers: {
-      'custos-event-type': e.type,
-      'custos-schema-version': String(e.schemaVersion),
-      'custos-correlation-id': e.metadata.correlationId,
+      'custos-event-type': r.type,
+      'custos-schema-version': String(r.schema_version),
+      'custos-correlation-id': r.correlation_id,
     },
   };
 }
