@@ -67,6 +67,13 @@ describe('runs and run data on real PostgreSQL', () => {
 
     const history = (await t.as(alice, () => t.metrics.history(get({ run_id: runId, metric_key: 'loss' })))) as { metrics: Json[] };
     expect(history.metrics).toHaveLength(601);
+
+    // A later batch that repeats a logged point keeps its new points and the old one once.
+    const again = [{ key: 'loss', value: 42, timestamp: 99999, step: 10 }, { key: 'loss', value: 7, timestamp: 99999, step: 11 }];
+    await t.as(alice, () => t.runData.logBatch(post({ run_id: runId, run_uuid: runId, metrics: again }, 200)));
+    const repeated = (await t.as(alice, () => t.metrics.history(get({ run_id: runId, metric_key: 'loss' })))) as { metrics: Json[] };
+    expect(repeated.metrics).toHaveLength(602);
+    expect(repeated.metrics.filter((m) => m.timestamp === 99999)).toEqual([{ key: 'loss', value: 42, timestamp: 99999, step: 10 }, { key: 'loss', value: 7, timestamp: 99999, step: 11 }]);
     const acc = (await t.as(alice, () => t.metrics.history(get({ run_id: runId, metric_key: 'acc' })))) as { metrics: Json[] };
     expect(acc.metrics.map((m) => m.value)).toEqual([0.1, 0.5, 'NaN']);
   });

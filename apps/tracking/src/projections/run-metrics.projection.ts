@@ -1,5 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { EventData, RunDataLogged } from '@custos/events';
+import { PG, pgCode } from '@custos/eventing';
 
 type LoggedMetric = EventData<typeof RunDataLogged>['metrics'][number];
 
@@ -38,26 +39,40 @@ export async function projectLoggedModelMetrics(tx: EntityManager, runId: string
   );
 }
 
+/**
+ * Both tables in one statement over one JSON parameter ([key, value, timestamp, step] per point):
+ * the driver sends it as is, where array parameters are escaped element by element.
+ */
+const metricsStatement = (skipDuplicates: boolean) => `
+  WITH p AS (
+    SELECT u.p->>0 AS key, (u.p->>1)::float8 AS value, (u.p->>2)::bigint AS timestamp, (u.p->>3)::bigint AS step,
+           (u.p->>1)::float8 = 'NaN'::float8 AS is_nan, u.ord
+    FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS u(p, ord)),
+  history AS (
+    INSERT INTO run_metrics (run_id, key, step, timestamp, value, is_nan)
+    SELECT $1, p.key, p.step, p.timestamp, p.value, p.is_nan FROM p${skipDuplicates ? ' ON CONFLICT DO NOTHING' : ''})
+  INSERT INTO run_latest_metrics AS l (run_id, key, value, timestamp, step, is_nan)
+  SELECT DISTINCT ON (p.key) $1, p.key, p.value, p.timestamp, p.step, p.is_nan FROM p
+  ORDER BY p.key, p.step DESC, p.timestamp DESC, ${COMPARABLE('p')} DESC, p.ord ASC
+  ON CONFLICT (run_id, key) DO UPDATE SET value = EXCLUDED.value, timestamp = EXCLUDED.timestamp, step = EXCLUDED.step, is_nan = EXCLUDED.is_nan
+  WHERE (EXCLUDED.step, EXCLUDED.timestamp, ${COMPARABLE('EXCLUDED')}) > (l.step, l.timestamp, ${COMPARABLE('l')})`;
+const PLAIN = metricsStatement(false);
+const SKIPPING_DUPLICATES = metricsStatement(true);
+
 export async function projectMetrics(tx: EntityManager, runId: string, metrics: readonly LoggedMetric[]): Promise<void> {
   if (metrics.length === 0) return;
-  // One JSON parameter ([key, value, timestamp, step] per point) rather than four arrays: the driver
-  // sends it as is, where array parameters are escaped element by element.
   const params = [runId, JSON.stringify(metrics.map((m) => [m.key, String(m.value), m.timestamp, m.step]))];
-  const points = `SELECT p->>0 AS key, (p->>1)::float8 AS value, (p->>2)::bigint AS timestamp, (p->>3)::bigint AS step,
-                         (p->>1)::float8 = 'NaN'::float8 AS is_nan, ord
-                  FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS u(p, ord)`;
-  await tx.query(
-    `INSERT INTO run_metrics (run_id, key, step, timestamp, value, is_nan)
-     SELECT $1, p.key, p.step, p.timestamp, p.value, p.is_nan FROM (${points}) p
-     ON CONFLICT DO NOTHING`,
-    params,
-  );
-  await tx.query(
-    `INSERT INTO run_latest_metrics AS l (run_id, key, value, timestamp, step, is_nan)
-     SELECT DISTINCT ON (p.key) $1, p.key, p.value, p.timestamp, p.step, p.is_nan FROM (${points}) p
-     ORDER BY p.key, p.step DESC, p.timestamp DESC, ${COMPARABLE('p')} DESC, p.ord ASC
-     ON CONFLICT (run_id, key) DO UPDATE SET value = EXCLUDED.value, timestamp = EXCLUDED.timestamp, step = EXCLUDED.step, is_nan = EXCLUDED.is_nan
-     WHERE (EXCLUDED.step, EXCLUDED.timestamp, ${COMPARABLE('EXCLUDED')}) > (l.step, l.timestamp, ${COMPARABLE('l')})`,
-    params,
-  );
+  // A point logged again (same key, step, timestamp and value) is kept once. Batches almost never
+  // repeat a point, so they are inserted plainly first: ON CONFLICT's speculative insertion doubles
+  // the cost of every row. Only a batch that does repeat one is rolled back and inserted skipping
+  // duplicates, as MLflow's store falls back when its bulk insert hits the key.
+  await tx.query('SAVEPOINT custos_metrics');
+  try {
+    await tx.query(PLAIN, params);
+    await tx.query('RELEASE SAVEPOINT custos_metrics');
+  } catch (e) {
+    if (pgCode(e) !== PG.uniqueViolation) throw e;
+    await tx.query('ROLLBACK TO SAVEPOINT custos_metrics');
+    await tx.query(SKIPPING_DUPLICATES, params);
+  }
 }
