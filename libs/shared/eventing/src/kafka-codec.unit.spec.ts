@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EventEnvelope, eventCatalog } from '@custos/events';
+import { Context, EventEnvelope, eventCatalog } from '@custos/events';
 import { encodeStoredEvent, headerString } from './kafka-codec';
 
 const fixture = (type: string, version: number): EventEnvelope =>
@@ -25,7 +25,7 @@ describe('encodeStoredEvent', () => {
         correlation_id: e.metadata.correlationId,
         occurred_at: new Date(e.occurredAt),
       },
-      e.source,
+      e.source as Context,
     );
     const published = JSON.parse(String(message.value)) as EventEnvelope;
     expect(published).toEqual(e);

@@ -1,5 +1,6 @@
 import { Kafka, logLevel, Producer, LogEntry } from 'kafkajs';
 import { ALL_EVENT_TOPICS, DEAD_LETTER_TOPIC } from '@custos/events';
+import { fixKafkaJsIdleTimer } from './kafkajs-idle-timer';
 
 export type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 
@@ -7,6 +8,7 @@ export type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 
 export function createKafka(clientId: string, brokers: string[], log?: Log): Kafka {
+  fixKafkaJsIdleTimer();
   return new Kafka({
     clientId,
     brokers,
