@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 
 /**
  * The one envelope every Custos event travels in, in the store, on Kafka and in audit.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { defineEvent, EventSchemaRegistry, EventValidationError } from './schema-registry';
 import { uuidv7 } from './uuidv7';
 

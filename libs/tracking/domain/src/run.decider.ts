@@ -160,7 +160,8 @@ function update(c: Command<'UpdateRun'>, state: RunState): RunEvent[] {
 
 function logData(c: Command<'LogRunData'>, state: RunState, options: ValueLimitOptions): RunEvent[] {
   validateBatchLogLimits({ metrics: c.metrics.length, params: c.params.length, tags: c.tags.length });
-  c.metrics.forEach((m, i) => validateMetric(m, `metrics[${i}]`));
+  const validKeys = new Set<string>();
+  c.metrics.forEach((m, i) => validateMetric(m, `metrics[${i}]`, validKeys));
   const params = c.params.map((p, i) => ({ key: p.key, value: validateParam(p, `params[${i}]`, options) }));
   // An empty run name is ignored by MLflow (`update_run_info` only renames on a non-empty name).
   const tags = lastWins(c.tags.map((t, i) => ({ key: t.key, value: validateTag(t, `tags[${i}]`, options) }))).filter(

@@ -138,8 +138,13 @@ function limitValue(path: string, limit: number, value: string, options: ValueLi
   throw TrackingError.invalidParameter(exceedsMaximumLength(path, limit));
 }
 
-export function validateMetric(metric: MetricInput, path = ''): void {
-  validateKeyName(metric.key, joinPath(path, 'name'));
+/**
+ * `validKeys` carries the names already accepted in this batch: a log-batch repeats the same few
+ * names hundreds of times, and each is checked once.
+ */
+export function validateMetric(metric: MetricInput, path = '', validKeys?: Set<string>): void {
+  const knownKey = validKeys?.has(metric.key) ?? false;
+  if (!knownKey) validateKeyName(metric.key, joinPath(path, 'name'));
   if (typeof metric.value !== 'number') {
     throw TrackingError.invalidParameter(
       invalidValueMessage(joinPath(path, 'value'), metric.value, `(timestamp=${metric.timestamp}). Please specify value as a valid double (64-bit floating point)`),
@@ -159,7 +164,9 @@ export function validateMetric(metric: MetricInput, path = ''): void {
       invalidValueMessage(joinPath(path, 'step'), metric.step, `metric '${metric.key}' (value=${metric.value}). Step must be a valid long (64-bit integer).`),
     );
   }
+  if (knownKey) return;
   validateLengthLimit('Metric name', MAX_ENTITY_KEY_LENGTH, metric.key);
+  validKeys?.add(metric.key);
 }
 
 /** Returns the value to store (truncated if MLflow would truncate it). */

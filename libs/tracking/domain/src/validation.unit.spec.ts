@@ -66,6 +66,18 @@ describe('validation', () => {
     expect(errorOf(() => validateMetric({ key: 'm'.repeat(251), value: 1, timestamp: 0, step: 0 })).message).toBe("'Metric name' exceeds the maximum length of 250 characters");
   });
 
+  it('checks each metric name of a batch once, and still every value, timestamp and step', () => {
+    const validKeys = new Set<string>();
+    validateMetric({ key: 'loss', value: 1, timestamp: 0, step: 0 }, 'metrics[0]', validKeys);
+    expect([...validKeys]).toEqual(['loss']);
+    expect(errorOf(() => validateMetric({ key: 'loss', value: 1, timestamp: -1, step: 0 }, 'metrics[1]', validKeys)).message).toMatch(/Timestamp must be/);
+    expect(errorOf(() => validateMetric({ key: 'loss', value: 1, timestamp: 0, step: 0.5 }, 'metrics[2]', validKeys)).message).toMatch(/Step must be/);
+    const long = 'm'.repeat(251);
+    for (const i of [3, 4]) expect(errorOf(() => validateMetric({ key: long, value: 1, timestamp: 0, step: 0 }, `metrics[${i}]`, validKeys)).message).toMatch(/exceeds the maximum length/);
+    for (const i of [5, 6]) expect(errorOf(() => validateMetric({ key: '../x', value: 1, timestamp: 0, step: 0 }, `metrics[${i}]`, validKeys)).message).toContain(`metrics[${i}].name`);
+    expect([...validKeys]).toEqual(['loss']);
+  });
+
   it('truncates long param and tag values by code points unless told not to', () => {
     const emoji = '😀'.repeat(6001);
     expect(codePointLength(validateParam({ key: 'p', value: emoji }))).toBe(6000);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { defineEvent } from '../schema-registry';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/);

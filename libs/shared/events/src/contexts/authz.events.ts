@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { defineEvent } from '../schema-registry';
 
 /**
@@ -141,7 +141,7 @@ export const IdentityProviderConfigured = defineEvent('authz.IdentityProviderCon
       })
       .optional(),
     /** IdP group name → Custos role names (authz roles or the platform roles admin/auditor). */
-    groupRoleMap: z.record(z.array(z.string().min(1).max(128))),
+    groupRoleMap: z.record(z.string(), z.array(z.string().min(1).max(128))),
   }),
 });
 

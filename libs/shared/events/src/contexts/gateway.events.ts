@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { defineEvent } from '../schema-registry';
 
 /** A denied request at the edge. Never carries the credential, only what kind it was. */

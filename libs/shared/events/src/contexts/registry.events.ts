@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { defineEvent } from '../schema-registry';
 
 export const RegisteredModelCreated = defineEvent('registry.RegisteredModelCreated', {

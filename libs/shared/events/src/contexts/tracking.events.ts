@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { defineEvent } from '../schema-registry';
 
 const tag = z.object({ key: z.string().min(1).max(250), value: z.string().max(8000) });
