@@ -62,13 +62,13 @@ export class EventStore {
         const [e] = envelopes;
         await tx.query(
           `INSERT INTO events (event_id, stream_id, stream_position, type, schema_version, data, metadata, occurred_at)
-           VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8)`,
+           VALUES ($1, $2, $3, $4, $5, $6::json, $7::jsonb, $8)`,
           [e.id, e.streamId, e.streamPosition, e.type, e.schemaVersion, JSON.stringify(e.data), JSON.stringify(e.metadata), e.occurredAt],
         );
       } else {
         await tx.query(
           `INSERT INTO events (event_id, stream_id, stream_position, type, schema_version, data, metadata, occurred_at)
-           SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[], $8::timestamptz[])`,
+           SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::json[], $7::jsonb[], $8::timestamptz[])`,
           [
             envelopes.map((e) => e.id),
             envelopes.map((e) => e.streamId),

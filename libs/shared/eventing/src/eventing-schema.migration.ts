@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { EventDataAsJson1732000010000 } from './event-data-json.migration';
 
 /**
  * The tables every service's database holds for the event backbone:
@@ -63,3 +64,6 @@ export class EventingSchema1732000000000 implements MigrationInterface {
     await q.query(`DROP FUNCTION custos_refuse_change`);
   }
 }
+
+/** The backbone's migrations, in order, for every service database (and test databases). */
+export const EVENTING_MIGRATIONS = [EventingSchema1732000000000, EventDataAsJson1732000010000];

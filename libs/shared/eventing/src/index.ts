@@ -7,3 +7,4 @@ export * from './kafka';
 export * from './kafka-codec';
 export * from './projection';
 export * from './eventing-schema.migration';
+export * from './event-data-json.migration';

@@ -83,6 +83,6 @@ describe('outbox relay on real PostgreSQL and Kafka', () => {
   it('validates events at append time', async () => {
     await expect(
       db.dataSource.transaction((tx) => store.append(tx, 'experiment-bad', NO_STREAM, [{ type: ExperimentCreated.type, data: { name: 5 } }], meta)),
-    ).rejects.toThrow(/invalid|Expected/);
+    ).rejects.toThrow(/name: Invalid input: expected string, received number/);
   });
 });

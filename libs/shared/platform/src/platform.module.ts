@@ -4,7 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Logger } from 'pino';
 import { eventCatalog } from '@custos/events';
-import { CommandExecutor, EventingSchema1732000000000, EventStore } from '@custos/eventing';
+import { CommandExecutor, EVENTING_MIGRATIONS, EventStore } from '@custos/eventing';
 import { BaseServiceConfig } from './config';
 import { ErrorFilter } from './errors';
 import { HealthController } from './health.controller';
@@ -32,7 +32,7 @@ export class PlatformModule implements NestModule {
           useFactory: () => ({
             type: 'postgres',
             url: config.DATABASE_URL,
-            migrations: [EventingSchema1732000000000, ...def.migrations],
+            migrations: [...EVENTING_MIGRATIONS, ...def.migrations],
             migrationsTableName: 'schema_migrations',
             entities: [],
             synchronize: false,
