@@ -1,19 +1,19 @@
 import { EntityManager } from 'typeorm';
 import { EventData, RunDataLogged } from '@custos/events';
 import { PG, pgCode } from '@custos/eventing';
+import { latestPerKey } from '@custos/tracking-domain';
 
 type LoggedMetric = EventData<typeof RunDataLogged>['metrics'][number];
 
 /*
  * Metric points arrive as one batch per event (a log-batch of 1000 points is one event), so each
- * table takes one statement per batch over unnested arrays. Values travel as text ("NaN",
- * "Infinity", "-Infinity" or a JavaScript number's shortest form) and are cast to double precision,
- * which holds all of them.
+ * table takes one statement per batch. Values travel as text ("NaN", "Infinity", "-Infinity" or a
+ * JavaScript number's shortest form) and are cast to double precision, which holds all of them.
  *
  * MLflow's "latest" rule: the point with the greatest (step, timestamp, value) wins, where a NaN
  * compares as 0 (MLflow stores NaN as 0 with is_nan set) and, among equal points, the one logged
- * first stays. WITH ORDINALITY keeps that tie-break deterministic within a batch, so a replay picks
- * the same row.
+ * first stays. Within a batch `latestPerKey` applies it (in order, so a replay picks the same
+ * point); against the stored row the statement below does.
  */
 const COMPARABLE = (t: string) => `CASE WHEN ${t}.is_nan THEN 0 ELSE ${t}.value END`;
 
@@ -40,20 +40,21 @@ export async function projectLoggedModelMetrics(tx: EntityManager, runId: string
 }
 
 /**
- * Both tables in one statement over one JSON parameter ([key, value, timestamp, step] per point):
- * the driver sends it as is, where array parameters are escaped element by element.
+ * Both tables in one statement over JSON parameters ([key, value, timestamp, step] per point): the
+ * driver sends them as is, where array parameters are escaped element by element. History takes
+ * every point; the latest-value table only each key's latest point of the batch ($3, reduced by
+ * `latestPerKey`), which it keeps if it beats the stored one.
  */
+const points = (param: string) => `
+  SELECT u.p->>0 AS key, (u.p->>1)::float8 AS value, (u.p->>2)::bigint AS timestamp, (u.p->>3)::bigint AS step,
+         (u.p->>1)::float8 = 'NaN'::float8 AS is_nan
+  FROM jsonb_array_elements(${param}::jsonb) AS u(p)`;
 const metricsStatement = (skipDuplicates: boolean) => `
-  WITH p AS (
-    SELECT u.p->>0 AS key, (u.p->>1)::float8 AS value, (u.p->>2)::bigint AS timestamp, (u.p->>3)::bigint AS step,
-           (u.p->>1)::float8 = 'NaN'::float8 AS is_nan, u.ord
-    FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS u(p, ord)),
-  history AS (
+  WITH history AS (
     INSERT INTO run_metrics (run_id, key, step, timestamp, value, is_nan)
-    SELECT $1, p.key, p.step, p.timestamp, p.value, p.is_nan FROM p${skipDuplicates ? ' ON CONFLICT DO NOTHING' : ''})
+    SELECT $1, p.key, p.step, p.timestamp, p.value, p.is_nan FROM (${points('$2')}) p${skipDuplicates ? ' ON CONFLICT DO NOTHING' : ''})
   INSERT INTO run_latest_metrics AS l (run_id, key, value, timestamp, step, is_nan)
-  SELECT DISTINCT ON (p.key) $1, p.key, p.value, p.timestamp, p.step, p.is_nan FROM p
-  ORDER BY p.key, p.step DESC, p.timestamp DESC, ${COMPARABLE('p')} DESC, p.ord ASC
+  SELECT $1, p.key, p.value, p.timestamp, p.step, p.is_nan FROM (${points('$3')}) p
   ON CONFLICT (run_id, key) DO UPDATE SET value = EXCLUDED.value, timestamp = EXCLUDED.timestamp, step = EXCLUDED.step, is_nan = EXCLUDED.is_nan
   WHERE (EXCLUDED.step, EXCLUDED.timestamp, ${COMPARABLE('EXCLUDED')}) > (l.step, l.timestamp, ${COMPARABLE('l')})`;
 const PLAIN = metricsStatement(false);
@@ -61,7 +62,8 @@ const SKIPPING_DUPLICATES = metricsStatement(true);
 
 export async function projectMetrics(tx: EntityManager, runId: string, metrics: readonly LoggedMetric[]): Promise<void> {
   if (metrics.length === 0) return;
-  const params = [runId, JSON.stringify(metrics.map((m) => [m.key, String(m.value), m.timestamp, m.step]))];
+  const row = (m: LoggedMetric) => [m.key, String(m.value), m.timestamp, m.step];
+  const params = [runId, JSON.stringify(metrics.map(row)), JSON.stringify(latestPerKey(metrics).map(row))];
   // A point logged again (same key, step, timestamp and value) is kept once. Batches almost never
   // repeat a point, so they are inserted plainly first: ON CONFLICT's speculative insertion doubles
   // the cost of every row. Only a batch that does repeat one is rolled back and inserted skipping

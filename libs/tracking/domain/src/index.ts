@@ -12,3 +12,4 @@ export * from './search-filter';
 export * from './search-order-by';
 export * from './page-token';
 export * from './search-sql';
+export * from './latest-metrics';

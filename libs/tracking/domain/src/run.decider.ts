@@ -187,19 +187,20 @@ function logData(c: Command<'LogRunData'>, state: RunState, options: ValueLimitO
   }
   const newParams = params.filter((p) => !hasKey(run.params, p.key));
 
-  // Identical points in one request are one point (MLflow drops them before insert).
+  // Identical points in one request are one point (MLflow drops them before insert). Names are
+  // validated to letters, digits and `/_.- :`, so a NUL-joined id is unambiguous; points linked to
+  // a model or dataset (free text) take a JSON id, which always starts with `[` and so never meets
+  // a plain one.
   const metrics = new Map<string, EventData<typeof RunDataLogged>['metrics'][number]>();
   for (const m of c.metrics) {
-    const point = {
-      key: m.key,
-      value: encodeMetricValue(m.value),
-      timestamp: m.timestamp,
-      step: m.step,
-      ...(m.modelId ? { modelId: m.modelId } : {}),
-      ...(m.datasetName ? { datasetName: m.datasetName } : {}),
-      ...(m.datasetDigest ? { datasetDigest: m.datasetDigest } : {}),
-    };
-    const id = JSON.stringify([point.key, point.value, point.timestamp, point.step, m.modelId ?? null, m.datasetName ?? null, m.datasetDigest ?? null]);
+    const point: EventData<typeof RunDataLogged>['metrics'][number] = { key: m.key, value: encodeMetricValue(m.value), timestamp: m.timestamp, step: m.step };
+    const linked = Boolean(m.modelId || m.datasetName || m.datasetDigest);
+    if (m.modelId) point.modelId = m.modelId;
+    if (m.datasetName) point.datasetName = m.datasetName;
+    if (m.datasetDigest) point.datasetDigest = m.datasetDigest;
+    const id = linked
+      ? JSON.stringify([point.key, point.value, point.timestamp, point.step, m.modelId ?? null, m.datasetName ?? null, m.datasetDigest ?? null])
+      : `${point.key}\u0000${point.value}\u0000${point.timestamp}\u0000${point.step}`;
     if (!metrics.has(id)) metrics.set(id, point);
   }
 

@@ -194,6 +194,36 @@ describe('run decider', () => {
         .then([logged({ metrics: [{ key: 'm', value: 1, timestamp: 1, step: 0 }], tags: [{ key: 't', value: '2' }, { key: 'u', value: 'x' }] })]);
     });
 
+    it('tells points apart by value (NaN and infinities included) and by their model and dataset links', () => {
+      const linked = { key: 'm', value: 1, timestamp: 1, step: 0, modelId: 'm-1', datasetName: 'eval', datasetDigest: 'd1' };
+      spec
+        .given(created)
+        .when(
+          logData({
+            metrics: [
+              { key: 'm', value: NaN, timestamp: 1, step: 0 },
+              { key: 'm', value: Infinity, timestamp: 1, step: 0 },
+              { key: 'm', value: NaN, timestamp: 1, step: 0 },
+              { key: 'm', value: 1, timestamp: 1, step: 0 },
+              linked,
+              { ...linked },
+              { ...linked, datasetName: 'train' },
+            ],
+          }),
+        )
+        .then([
+          logged({
+            metrics: [
+              { key: 'm', value: 'NaN', timestamp: 1, step: 0 },
+              { key: 'm', value: 'Infinity', timestamp: 1, step: 0 },
+              { key: 'm', value: 1, timestamp: 1, step: 0 },
+              linked,
+              { ...linked, datasetName: 'train' },
+            ],
+          }),
+        ]);
+    });
+
     it('keeps the run name in step with the mlflow.runName tag, ignoring an empty one', () => {
       spec
         .given(created)
