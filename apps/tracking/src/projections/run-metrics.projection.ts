@@ -1,6 +1,6 @@
 import { EntityManager } from 'typeorm';
 import { EventData, RunDataLogged } from '@custos/events';
-import { PG, pgCode } from '@custos/eventing';
+import { PG, pgCode, pgNumberArray, pgTextArray } from '@custos/eventing';
 import { latestPerKey } from '@custos/tracking-domain';
 
 type LoggedMetric = EventData<typeof RunDataLogged>['metrics'][number];
@@ -40,21 +40,19 @@ export async function projectLoggedModelMetrics(tx: EntityManager, runId: string
 }
 
 /**
- * Both tables in one statement over JSON parameters ([key, value, timestamp, step] per point): the
- * driver sends them as is, where array parameters are escaped element by element. History takes
- * every point; the latest-value table only each key's latest point of the batch ($3, reduced by
- * `latestPerKey`), which it keeps if it beats the stored one.
+ * Both tables in one statement. History takes every point ($2–$5); the latest-value table only
+ * each key's latest point of the batch ($6–$9, reduced by `latestPerKey`), which it keeps if it
+ * beats the stored one. Points go as four array literals each (key, value, timestamp, step).
  */
-const points = (param: string) => `
-  SELECT u.p->>0 AS key, (u.p->>1)::float8 AS value, (u.p->>2)::bigint AS timestamp, (u.p->>3)::bigint AS step,
-         (u.p->>1)::float8 = 'NaN'::float8 AS is_nan
-  FROM jsonb_array_elements(${param}::jsonb) AS u(p)`;
+const points = (first: number) => `
+  SELECT k AS key, v AS value, t AS timestamp, s AS step, v = 'NaN'::float8 AS is_nan
+  FROM unnest($${first}::text[], $${first + 1}::float8[], $${first + 2}::bigint[], $${first + 3}::bigint[]) AS u(k, v, t, s)`;
 const metricsStatement = (skipDuplicates: boolean) => `
   WITH history AS (
     INSERT INTO run_metrics (run_id, key, step, timestamp, value, is_nan)
-    SELECT $1, p.key, p.step, p.timestamp, p.value, p.is_nan FROM (${points('$2')}) p${skipDuplicates ? ' ON CONFLICT DO NOTHING' : ''})
+    SELECT $1, p.key, p.step, p.timestamp, p.value, p.is_nan FROM (${points(2)}) p${skipDuplicates ? ' ON CONFLICT DO NOTHING' : ''})
   INSERT INTO run_latest_metrics AS l (run_id, key, value, timestamp, step, is_nan)
-  SELECT $1, p.key, p.value, p.timestamp, p.step, p.is_nan FROM (${points('$3')}) p
+  SELECT $1, p.key, p.value, p.timestamp, p.step, p.is_nan FROM (${points(6)}) p
   ON CONFLICT (run_id, key) DO UPDATE SET value = EXCLUDED.value, timestamp = EXCLUDED.timestamp, step = EXCLUDED.step, is_nan = EXCLUDED.is_nan
   WHERE (EXCLUDED.step, EXCLUDED.timestamp, ${COMPARABLE('EXCLUDED')}) > (l.step, l.timestamp, ${COMPARABLE('l')})`;
 const PLAIN = metricsStatement(false);
@@ -62,8 +60,13 @@ const SKIPPING_DUPLICATES = metricsStatement(true);
 
 export async function projectMetrics(tx: EntityManager, runId: string, metrics: readonly LoggedMetric[]): Promise<void> {
   if (metrics.length === 0) return;
-  const row = (m: LoggedMetric) => [m.key, String(m.value), m.timestamp, m.step];
-  const params = [runId, JSON.stringify(metrics.map(row)), JSON.stringify(latestPerKey(metrics).map(row))];
+  const columns = (ms: readonly LoggedMetric[]) => [
+    pgTextArray(ms.map((m) => m.key)),
+    pgNumberArray(ms.map((m) => m.value)),
+    pgNumberArray(ms.map((m) => m.timestamp)),
+    pgNumberArray(ms.map((m) => m.step)),
+  ];
+  const params = [runId, ...columns(metrics), ...columns(latestPerKey(metrics))];
   // A point logged again (same key, step, timestamp and value) is kept once. Batches almost never
   // repeat a point, so they are inserted plainly first: ON CONFLICT's speculative insertion doubles
   // the cost of every row. Only a batch that does repeat one is rolled back and inserted skipping

@@ -25,3 +25,17 @@ export function pgConstraint(e: unknown): string | undefined {
   const c = err?.driverError?.constraint ?? err?.constraint;
   return typeof c === 'string' ? c : undefined;
 }
+
+/**
+ * PostgreSQL array literals built in one pass, for bulk statements over `unnest`: the driver
+ * escapes array parameters element by element, which costs more than the statement on a
+ * thousand-element batch. Texts are always quoted; numbers go as JavaScript prints them (`NaN`,
+ * `Infinity` and exponents included, all of which float8 reads).
+ */
+export function pgTextArray(values: readonly string[]): string {
+  return `{${values.map((v) => `"${/["\\]/.test(v) ? v.replace(/["\\]/g, '\\$&') : v}"`).join(',')}}`;
+}
+
+export function pgNumberArray(values: readonly (number | 'NaN' | 'Infinity' | '-Infinity')[]): string {
+  return `{${values.join(',')}}`;
+}

@@ -1,0 +1,26 @@
+import { createTestDatabase, TestDatabase } from '@custos/testing';
+import { pgNumberArray, pgTextArray } from './sql';
+
+describe('array literals on real PostgreSQL', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase('sql-arrays');
+  });
+  afterAll(() => db.drop());
+
+  it('reads back every text as written: spaces, separators, quotes, backslashes, braces, unicode, empty', async () => {
+    const texts = ['plain', 'with space', 'a,b', 'say "hi"', 'back\\slash', '{braces}', 'NULL', '', 'ünï ☃ 😀', ' lead/trail: '];
+    const [{ back }] = (await db.dataSource.query(`SELECT $1::text[] AS back`, [pgTextArray(texts)])) as { back: string[] }[];
+    expect(back).toEqual(texts);
+  });
+
+  it('reads back doubles exactly, NaN and the infinities included, and whole numbers as bigint', async () => {
+    const doubles = [0, -0.5, 1e-7, 5e-324, 1.7976931348623157e308, 0.1 + 0.2, -123456789.125, 'NaN', 'Infinity', '-Infinity'] as const;
+    const [{ d, b }] = (await db.dataSource.query(`SELECT $1::float8[] AS d, $2::bigint[]::text[] AS b`, [
+      pgNumberArray(doubles),
+      pgNumberArray([0, -3, 9007199254740991]),
+    ])) as { d: number[]; b: string[] }[];
+    expect(d).toEqual(doubles.map(Number));
+    expect(b).toEqual(['0', '-3', '9007199254740991']);
+  });
+});
