@@ -1,3 +1,4 @@
+import { seededRandom } from '@custos/rbac/testing';
 import { canonicalJson } from './canonical-json';
 import { ChainLink, GENESIS_HASH, linkHash, verifyChain } from './hash-chain';
 
@@ -18,6 +19,42 @@ describe('canonicalJson', () => {
   });
   it('refuses non-finite numbers', () => {
     expect(() => canonicalJson({ v: NaN })).toThrow(TypeError);
+    expect(() => canonicalJson([1, Infinity])).toThrow(TypeError);
+  });
+
+  it('orders keys by UTF-16 code units, integer-like keys included (objects list those first)', () => {
+    expect(canonicalJson({ b: 1, 10: 'ten', 9: 'nine', A: 0, é: 2, '': 3 })).toBe('{"":3,"10":"ten","9":"nine","A":0,"b":1,"é":2}');
+  });
+
+  it('matches the definition, is JSON of the same value and a fixed point (2000 random values)', () => {
+    const rnd = seededRandom(20261122);
+    const keys = ['a', 'b', 'key', 'step', 'timestamp', 'value', '10', '9', '0', 'Z', 'é', '😀', 'with space', '"q"', ''];
+    const leaf = (): unknown => [() => rnd(1e6) - 5e5, () => (rnd(1e6) - 5e5) / 7, () => -0, () => 1e-7 * rnd(9), () => 'x\n"\u0001ü😀'.slice(rnd(9)), () => rnd(2) === 1, () => null][rnd(7)]();
+    const value = (depth: number): unknown => {
+      if (depth === 0 || rnd(3) === 0) return leaf();
+      if (rnd(2) === 0) return Array.from({ length: rnd(5) }, () => value(depth - 1));
+      const o: Record<string, unknown> = {};
+      for (let i = rnd(6); i > 0; i--) o[keys[rnd(keys.length)]] = rnd(8) === 0 ? undefined : value(depth - 1);
+      return o;
+    };
+    // The definition, written plainly, as the oracle.
+    const oracle = (v: unknown): string =>
+      Array.isArray(v)
+        ? `[${v.map(oracle).join(',')}]`
+        : typeof v === 'object' && v !== null
+          ? `{${Object.entries(v)
+              .filter(([, x]) => x !== undefined)
+              .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+              .map(([k, x]) => `${JSON.stringify(k)}:${oracle(x)}`)
+              .join(',')}}`
+          : JSON.stringify(v);
+    for (let i = 0; i < 2000; i++) {
+      const v = value(4);
+      const c = canonicalJson(v);
+      expect(JSON.parse(c)).toEqual(JSON.parse(JSON.stringify(v)));
+      expect(canonicalJson(JSON.parse(c))).toBe(c);
+      expect(c).toBe(oracle(v));
+    }
   });
 });
 

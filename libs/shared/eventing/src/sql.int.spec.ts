@@ -8,8 +8,8 @@ describe('array literals on real PostgreSQL', () => {
   });
   afterAll(() => db.drop());
 
-  it('reads back every text as written: spaces, separators, quotes, backslashes, braces, unicode, empty', async () => {
-    const texts = ['plain', 'with space', 'a,b', 'say "hi"', 'back\\slash', '{braces}', 'NULL', '', 'ünï ☃ 😀', ' lead/trail: '];
+  it('reads back every text as written: spaces, separators, quotes, backslashes, braces, unicode, empty, and null', async () => {
+    const texts = ['plain', 'with space', 'a,b', 'say "hi"', 'back\\slash', '{braces}', 'NULL', null, '', 'ünï ☃ 😀', ' lead/trail: '];
     const [{ back }] = (await db.dataSource.query(`SELECT $1::text[] AS back`, [pgTextArray(texts)])) as { back: string[] }[];
     expect(back).toEqual(texts);
   });
