@@ -29,12 +29,13 @@ export class AuditLogHandler implements EventHandlerService {
       prev = hash;
       return row;
     });
-    // Array literals built in one pass: the driver escaped a log-batch's 80 KB canonical text
-    // character by character.
+    // Array literals built in one pass, and the canonical texts as one JSON array (escaped natively):
+    // the driver escaped a log-batch's 80 KB canonical text character by character.
     const text = (f: (r: (typeof rows)[number]) => string | null) => pgTextArray(rows.map(f));
     await tx.query(
       `INSERT INTO audit_entries (sequence, event_id, source, type, stream_id, actor_type, actor_id, correlation_id, client_ip, occurred_at, canonical, prev_hash, hash)
-       SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[], $11::text[], $12::text[], $13::text[])`,
+       SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[],
+         ARRAY(SELECT c FROM json_array_elements_text($11::json) WITH ORDINALITY AS u(c, i) ORDER BY i), $12::text[], $13::text[])`,
       [
         pgNumberArray(rows.map((r) => r.sequence)),
         text((r) => r.entry.eventId),
@@ -46,7 +47,7 @@ export class AuditLogHandler implements EventHandlerService {
         text((r) => r.entry.correlationId),
         text((r) => r.entry.clientIp ?? null),
         text((r) => r.entry.occurredAt),
-        text((r) => r.canonical),
+        JSON.stringify(rows.map((r) => r.canonical)),
         text((r) => r.prevHash),
         text((r) => r.hash),
       ],

@@ -13,7 +13,8 @@ export function canonicalJson(value: unknown): string {
       return value ? 'true' : 'false';
     case 'number':
       if (!Number.isFinite(value)) throw new TypeError('non-finite number in canonical JSON');
-      return JSON.stringify(value);
+      // For finite numbers String() and JSON.stringify() print the same text (-0 as 0 included).
+      return String(value);
     case 'object':
       if (value === null) return 'null';
       return Array.isArray(value) ? canonicalArray(value) : canonicalObject(value as Record<string, unknown>);
@@ -31,6 +32,19 @@ function canonicalArray(items: readonly unknown[]): string {
   return `${out}]`;
 }
 
+/** `"key":` per key: a batch repeats the same few keys thousands of times. */
+const keyPrefixes = new Map<string, string>();
+const MAX_CACHED_KEYS = 10_000;
+
+function keyPrefix(key: string): string {
+  let prefix = keyPrefixes.get(key);
+  if (prefix === undefined) {
+    prefix = `${JSON.stringify(key)}:`;
+    if (keyPrefixes.size < MAX_CACHED_KEYS) keyPrefixes.set(key, prefix);
+  }
+  return prefix;
+}
+
 function canonicalObject(object: Record<string, unknown>): string {
   const keys = Object.keys(object);
   // Without a comparator, sort orders strings by UTF-16 code units: the canonical order.
@@ -42,7 +56,7 @@ function canonicalObject(object: Record<string, unknown>): string {
     if (v === undefined) continue;
     if (!first) out += ',';
     first = false;
-    out += `${JSON.stringify(key)}:${canonicalJson(v)}`;
+    out += keyPrefix(key) + canonicalJson(v);
   }
   return `${out}}`;
 }
