@@ -128,6 +128,33 @@ def build_rows(a: argparse.Namespace, tag: str) -> list[Row]:
     return [make[name]() for name in ROWS if name in a.only]
 
 
+def cpu_busy_fraction(seconds: float = 1.0) -> float:
+    """Share of all cores busy over `seconds`, from /proc/stat (1.0 where it is unreadable)."""
+    def sample() -> tuple[int, int]:
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+        return sum(fields), idle
+    try:
+        total0, idle0 = sample()
+        time.sleep(seconds)
+        total1, idle1 = sample()
+    except OSError:
+        return 1.0
+    return 1.0 - (idle1 - idle0) / max(1, total1 - total0)
+
+
+def wait_until_quiet(below: float = 0.25, max_wait_s: float = 90.0) -> tuple[float, float]:
+    """Waits until the machine is mostly idle before timed reps: a setup (10,000 runs) or a freshly
+    started MLflow server leaves background work (workers warming, autovacuum, consumers catching
+    up) that would otherwise land on whichever side's rep comes first."""
+    t0 = time.perf_counter()
+    busy = cpu_busy_fraction()
+    while busy >= below and time.perf_counter() - t0 < max_wait_s:
+        busy = cpu_busy_fraction()
+    return time.perf_counter() - t0, busy
+
+
 def run_row(row: Row, sides: list[Side], reps: int, res: dict) -> None:
     """Setup on each side, then reps alternating which side goes first; a side's first error ends
     that side's row (a missing route would only fail the same way again). Fills `res` as it goes,
@@ -153,6 +180,8 @@ def run_row(row: Row, sides: list[Side], reps: int, res: dict) -> None:
             res[side.name]["setup"] = setup
             extra = f" ({setup['runs']} runs at {setup['runs_per_s']:.0f} runs/s)" if "runs_per_s" in setup else ""
             print(f"  {row.name:<12} {side.name:<6} setup done in {time.perf_counter() - t0:.1f}s{extra}", flush=True)
+    waited, busy = wait_until_quiet()
+    print(f"  {row.name:<12} machine quiet after {waited:.1f}s (CPU {busy:.0%} busy over the last second)", flush=True)
     for i in range(reps):
         order = sides if i % 2 == 0 else list(reversed(sides))
         for side in order:
