@@ -23,6 +23,9 @@ export interface StoredEvent extends EventEnvelope {
   globalPosition: bigint;
 }
 
+/** A data-modifying CTE runs to completion whatever the outer query reads: one NOTIFY per append. */
+const WAKE_RELAY = `SELECT pg_notify('custos_events', '') FROM (SELECT 1 FROM appended LIMIT 1) AS any_appended`;
+
 /** `expectedVersion` is the position of the stream's last event; -1 means "the stream must not exist". */
 export const NO_STREAM = -1;
 
@@ -56,19 +59,25 @@ export class EventStore {
     });
     try {
       // One statement for the whole batch: a log-batch of 1000 metrics is one event, many events one
-      // round trip. A single event (the common case) goes as plain parameters: an array parameter
-      // would have the driver escape its whole JSON text character by character.
+      // round trip, which also wakes the relay at commit (NOTIFY is delivered then; harmless if
+      // nobody listens). A single event (the common case) goes as plain parameters: an array
+      // parameter would have the driver escape its whole JSON text character by character.
       if (envelopes.length === 1) {
         const [e] = envelopes;
         await tx.query(
-          `INSERT INTO events (event_id, stream_id, stream_position, type, schema_version, data, metadata, occurred_at)
-           VALUES ($1, $2, $3, $4, $5, $6::json, $7::jsonb, $8)`,
+          `WITH appended AS (
+             INSERT INTO events (event_id, stream_id, stream_position, type, schema_version, data, metadata, occurred_at)
+             VALUES ($1, $2, $3, $4, $5, $6::json, $7::jsonb, $8) RETURNING 1)
+           ${WAKE_RELAY}`,
           [e.id, e.streamId, e.streamPosition, e.type, e.schemaVersion, JSON.stringify(e.data), JSON.stringify(e.metadata), e.occurredAt],
         );
       } else {
         await tx.query(
-          `INSERT INTO events (event_id, stream_id, stream_position, type, schema_version, data, metadata, occurred_at)
-           SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::json[], $7::jsonb[], $8::timestamptz[])`,
+          `WITH appended AS (
+             INSERT INTO events (event_id, stream_id, stream_position, type, schema_version, data, metadata, occurred_at)
+             SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::json[], $7::jsonb[], $8::timestamptz[])
+             RETURNING 1)
+           ${WAKE_RELAY}`,
           [
             envelopes.map((e) => e.id),
             envelopes.map((e) => e.streamId),
@@ -87,8 +96,6 @@ export class EventStore {
       }
       throw e;
     }
-    // Wakes the relay at commit; harmless if nobody listens.
-    await tx.query(`SELECT pg_notify('custos_events', '')`);
     return envelopes;
   }
 

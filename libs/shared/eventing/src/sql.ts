@@ -29,8 +29,8 @@ export function pgConstraint(e: unknown): string | undefined {
 /**
  * PostgreSQL array literals built in one pass, for bulk statements over `unnest`: the driver
  * escapes array parameters element by element, which costs more than the statement on a
- * thousand-element batch. Texts are always quoted (null is NULL); numbers go as JavaScript prints them (`NaN`,
- * `Infinity` and exponents included, all of which float8 reads).
+ * thousand-element batch. Texts are always quoted (null is NULL); numbers go as JavaScript prints
+ * them (`NaN`, `Infinity` and exponents included, all of which float8 reads).
  */
 export function pgTextArray(values: readonly (string | null)[]): string {
   return `{${values.map((v) => (v === null ? 'NULL' : `"${/["\\]/.test(v) ? v.replace(/["\\]/g, '\\$&') : v}"`)).join(',')}}`;
