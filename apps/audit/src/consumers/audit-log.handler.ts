@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { EventEnvelope } from '@custos/events';
-import { pgNumberArray, pgTextArray } from '@custos/eventing';
 import { EventHandlerService } from '@custos/platform';
 import { canonicalJson, linkHash, toAuditEntry } from '@custos/audit-domain';
 
@@ -29,27 +28,31 @@ export class AuditLogHandler implements EventHandlerService {
       prev = hash;
       return row;
     });
-    // Array literals built in one pass, and the canonical texts as one JSON array (escaped natively):
-    // the driver escaped a log-batch's 80 KB canonical text character by character.
-    const text = (f: (r: (typeof rows)[number]) => string | null) => pgTextArray(rows.map(f));
+    // One JSON parameter for the whole batch: strings (an 80 KB canonical text included) are
+    // escaped natively, where the driver escaped array parameters character by character.
     await tx.query(
       `INSERT INTO audit_entries (sequence, event_id, source, type, stream_id, actor_type, actor_id, correlation_id, client_ip, occurred_at, canonical, prev_hash, hash)
-       SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[],
-         ARRAY(SELECT c FROM json_array_elements_text($11::json) WITH ORDINALITY AS u(c, i) ORDER BY i), $12::text[], $13::text[])`,
+       SELECT sequence, event_id, source, type, stream_id, actor_type, actor_id, correlation_id, client_ip, occurred_at, canonical, prev_hash, hash
+       FROM json_to_recordset($1::json) AS r(sequence bigint, event_id uuid, source text, type text, stream_id text, actor_type text, actor_id text,
+                                             correlation_id text, client_ip text, occurred_at timestamptz, canonical text, prev_hash text, hash text)`,
       [
-        pgNumberArray(rows.map((r) => r.sequence)),
-        text((r) => r.entry.eventId),
-        text((r) => r.entry.source),
-        text((r) => r.entry.type),
-        text((r) => r.entry.streamId),
-        text((r) => r.entry.actorType),
-        text((r) => r.entry.actorId),
-        text((r) => r.entry.correlationId),
-        text((r) => r.entry.clientIp ?? null),
-        text((r) => r.entry.occurredAt),
-        JSON.stringify(rows.map((r) => r.canonical)),
-        text((r) => r.prevHash),
-        text((r) => r.hash),
+        JSON.stringify(
+          rows.map((r) => ({
+            sequence: r.sequence,
+            event_id: r.entry.eventId,
+            source: r.entry.source,
+            type: r.entry.type,
+            stream_id: r.entry.streamId,
+            actor_type: r.entry.actorType,
+            actor_id: r.entry.actorId,
+            correlation_id: r.entry.correlationId,
+            client_ip: r.entry.clientIp ?? null,
+            occurred_at: r.entry.occurredAt,
+            canonical: r.canonical,
+            prev_hash: r.prevHash,
+            hash: r.hash,
+          })),
+        ),
       ],
     );
     await tx.query(`UPDATE audit_chain_head SET sequence = $1, hash = $2`, [sequence, prev]);

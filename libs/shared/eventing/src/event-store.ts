@@ -58,38 +58,32 @@ export class EventStore {
       };
     });
     try {
-      // One statement for the whole batch: a log-batch of 1000 metrics is one event, many events one
-      // round trip, which also wakes the relay at commit (NOTIFY is delivered then; harmless if
-      // nobody listens). A single event (the common case) goes as plain parameters: an array
-      // parameter would have the driver escape its whole JSON text character by character.
-      if (envelopes.length === 1) {
-        const [e] = envelopes;
-        await tx.query(
-          `WITH appended AS (
-             INSERT INTO events (event_id, stream_id, stream_position, type, schema_version, data, metadata, occurred_at)
-             VALUES ($1, $2, $3, $4, $5, $6::json, $7::jsonb, $8) RETURNING 1)
-           ${WAKE_RELAY}`,
-          [e.id, e.streamId, e.streamPosition, e.type, e.schemaVersion, JSON.stringify(e.data), JSON.stringify(e.metadata), e.occurredAt],
-        );
-      } else {
-        await tx.query(
-          `WITH appended AS (
-             INSERT INTO events (event_id, stream_id, stream_position, type, schema_version, data, metadata, occurred_at)
-             SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::json[], $7::jsonb[], $8::timestamptz[])
-             RETURNING 1)
-           ${WAKE_RELAY}`,
-          [
-            envelopes.map((e) => e.id),
-            envelopes.map((e) => e.streamId),
-            envelopes.map((e) => e.streamPosition),
-            envelopes.map((e) => e.type),
-            envelopes.map((e) => e.schemaVersion),
-            envelopes.map((e) => JSON.stringify(e.data)),
-            envelopes.map((e) => JSON.stringify(e.metadata)),
-            envelopes.map((e) => e.occurredAt),
-          ],
-        );
-      }
+      // One statement for any number of events, over one JSON parameter: data and metadata travel
+      // nested (not as escaped strings) and the `json` column keeps the text as written. It also
+      // wakes the relay at commit (NOTIFY is delivered then; harmless if nobody listens).
+      await tx.query(
+        `WITH appended AS (
+           INSERT INTO events (event_id, stream_id, stream_position, type, schema_version, data, metadata, occurred_at)
+           SELECT event_id, stream_id, stream_position, type, schema_version, data, metadata, occurred_at
+           FROM json_to_recordset($1::json) AS e(event_id uuid, stream_id text, stream_position int, type text, schema_version int,
+                                                  data json, metadata jsonb, occurred_at timestamptz)
+           RETURNING 1)
+         ${WAKE_RELAY}`,
+        [
+          JSON.stringify(
+            envelopes.map((e) => ({
+              event_id: e.id,
+              stream_id: e.streamId,
+              stream_position: e.streamPosition,
+              type: e.type,
+              schema_version: e.schemaVersion,
+              data: e.data,
+              metadata: e.metadata,
+              occurred_at: e.occurredAt,
+            })),
+          ),
+        ],
+      );
     } catch (e) {
       if (pgCode(e) === PG.uniqueViolation && pgConstraint(e) === 'events_stream_position_unique') {
         throw new ConcurrencyError(streamId, expectedVersion);
