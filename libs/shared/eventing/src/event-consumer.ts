@@ -2,6 +2,7 @@ import { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafka
 import { DataSource, EntityManager } from 'typeorm';
 import { DEAD_LETTER_TOPIC, EventEnvelope, EventSchemaRegistry, EventValidationError } from '@custos/events';
 import { headerString } from './kafka-codec';
+import { MAX_BATCH_BYTES } from './produce-requests';
 
 export type EventHandler = (event: EventEnvelope, tx: EntityManager) => Promise<void>;
 /** Optional set-at-a-time form for handlers that gain from it (audit chains a whole batch at once). */
@@ -64,7 +65,16 @@ export class EventConsumer {
   }
 
   async start(): Promise<void> {
-    const consumer = this.kafka.consumer({ groupId: this.opts.groupId, allowAutoTopicCreation: false, sessionTimeout: 30_000, heartbeatInterval: 3_000 });
+    const consumer = this.kafka.consumer({
+      groupId: this.opts.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+      // Room for the largest event a topic accepts: a smaller per-partition limit can leave a consumer
+      // unable to fetch past a large event.
+      maxBytesPerPartition: MAX_BATCH_BYTES,
+      maxBytes: MAX_BATCH_BYTES,
+    });
     consumer.on(consumer.events.GROUP_JOIN, () => (this.connected = true));
     consumer.on(consumer.events.DISCONNECT, () => (this.connected = false));
     consumer.on(consumer.events.CRASH, (e) => {

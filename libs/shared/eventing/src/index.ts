@@ -8,3 +8,4 @@ export * from './kafka-codec';
 export * from './projection';
 export * from './eventing-schema.migration';
 export * from './event-data-json.migration';
+export * from './produce-requests';

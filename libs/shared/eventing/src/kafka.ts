@@ -1,6 +1,7 @@
 import { Kafka, logLevel, Producer, LogEntry } from 'kafkajs';
 import { ALL_EVENT_TOPICS, DEAD_LETTER_TOPIC } from '@custos/events';
 import { fixKafkaJsIdleTimer } from './kafkajs-idle-timer';
+import { MAX_BATCH_BYTES } from './produce-requests';
 
 export type Log = (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 
@@ -30,6 +31,9 @@ export function createIdempotentProducer(kafka: Kafka): Producer {
   return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
 }
 
+/** Set on the topics we create, so a cluster with Kafka's 1 MiB default still takes our largest events. */
+export const TOPIC_MAX_MESSAGE_BYTES = { name: 'max.message.bytes', value: String(MAX_BATCH_BYTES) };
+
 /**
  * Topics are created explicitly at start with configured partition counts; every service ensures
  * all event topics exist so that consumers can subscribe before the producing service first starts.
@@ -42,7 +46,7 @@ export async function ensureTopics(kafka: Kafka, partitions: number, topics: str
     const missing = topics.filter((t) => !existing.has(t));
     if (missing.length > 0) {
       await admin
-        .createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })) })
+        .createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1, configEntries: [TOPIC_MAX_MESSAGE_BYTES] })) })
         .catch((e: unknown) => {
           // Another service may have created it between list and create.
           if (!String(e).includes('already exists')) throw e;

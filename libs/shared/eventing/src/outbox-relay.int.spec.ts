@@ -3,7 +3,7 @@ import { eventCatalog, EventMetadata, ExperimentCreated } from '@custos/events';
 import { collect, createTestDatabase, createTopic, TestDatabase, testKafka, uniqueName } from '@custos/testing';
 import { ConcurrencyError, EventStore, NO_STREAM } from './event-store';
 import { OutboxRelay } from './outbox-relay';
-import { createIdempotentProducer } from './kafka';
+import { createIdempotentProducer, TOPIC_MAX_MESSAGE_BYTES } from './kafka';
 
 const meta: EventMetadata = { correlationId: 'relay-test', actor: { type: 'system', id: 'test' } };
 const created = (name: string) => ({ type: ExperimentCreated.type, data: { experimentId: name, name, artifactLocation: `mlflow-artifacts:/${name}`, tags: [] } });
@@ -66,6 +66,35 @@ describe('outbox relay on real PostgreSQL and Kafka', () => {
     expect(await relay.publishAvailable()).toBe(4);
     const msgs = await collect(kafka, topic, (m) => m.length >= 4);
     expect(msgs.map((m) => JSON.parse(m.value!.toString()).data.name)).toEqual(['early', 'late', 'a', 'b']);
+  });
+
+  it('publishes a backlog larger than one record batch may be, and an event larger than a request', async () => {
+    // A topic with Kafka's default 1 MiB batch limit: 30 events of ~100 KB on one stream (one
+    // partition) are refused as one request, and would stall the relay on every retry.
+    const small = uniqueName('relay-backlog');
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: small, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'max.message.bytes', value: String(1024 * 1024) }] }] });
+    const stream = uniqueName('experiment');
+    await db.dataSource.transaction((tx) =>
+      store.append(tx, stream, NO_STREAM, Array.from({ length: 30 }, (_, i) => ({ ...created(`big-${i}`), data: { ...created(`big-${i}`).data, artifactLocation: 'x'.repeat(100_000) } })), meta),
+    );
+    const [{ n }] = await db.dataSource.query(`SELECT count(*)::int AS n FROM events`);
+    const relay = new OutboxRelay(db.dataSource, store, producer, { name: small, topic: small, databaseUrl: db.url });
+    expect(await relay.publishAvailable()).toBe(n);
+    const msgs = await collect(kafka, small, (m) => m.length >= n);
+    expect(msgs.filter((m) => m.key!.toString() === stream)).toHaveLength(30);
+
+    // One 3 MB event on a topic made as the services make theirs: above the request budget, sent alone.
+    const large = uniqueName('relay-large');
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: large, numPartitions: 1, replicationFactor: 1, configEntries: [TOPIC_MAX_MESSAGE_BYTES] }] });
+    await admin.disconnect();
+    const one = uniqueName('experiment');
+    await db.dataSource.transaction((tx) => store.append(tx, one, NO_STREAM, [{ ...created('huge'), data: { ...created('huge').data, artifactLocation: 'y'.repeat(3_000_000) } }], meta));
+    const relay2 = new OutboxRelay(db.dataSource, store, producer, { name: large, topic: large, databaseUrl: db.url });
+    expect(await relay2.publishAvailable()).toBe(n + 1);
+    const got = await collect(kafka, large, (m) => m.some((x) => x.key!.toString() === one));
+    expect(JSON.parse(got.find((x) => x.key!.toString() === one)!.value!.toString()).data.artifactLocation).toHaveLength(3_000_000);
   });
 
   it('refuses an append at a stale expected version', async () => {

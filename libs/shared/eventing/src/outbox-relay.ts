@@ -4,12 +4,15 @@ import { DataSource } from 'typeorm';
 import { rows } from './sql';
 import { encodeStoredEvent, StoredEventText } from './kafka-codec';
 import { EventStore } from './event-store';
+import { PRODUCE_REQUEST_BYTES, produceRequests } from './produce-requests';
 
 export interface RelayOptions {
   name: string;
   topic: string;
   databaseUrl: string;
   batchSize?: number;
+  /** Bytes per produce request (a single larger event goes alone); see produce-requests.ts. */
+  requestBytes?: number;
   /** Fallback poll when no NOTIFY arrives (e.g. a notification lost while reconnecting). */
   pollMs?: number;
   onPublished?: (count: number) => void;
@@ -40,6 +43,7 @@ export class OutboxRelay {
   private loop?: Promise<void>;
   private readonly batchSize: number;
   private readonly pollMs: number;
+  private readonly requestBytes: number;
   /**
    * Where publishing resumes, held in memory while this relay leads (it is the only writer of its
    * checkpoint row then) and re-read whenever leadership is taken. Passing it as parameters keeps
@@ -55,6 +59,7 @@ export class OutboxRelay {
   ) {
     this.batchSize = opts.batchSize ?? 500;
     this.pollMs = opts.pollMs ?? 250;
+    this.requestBytes = opts.requestBytes ?? PRODUCE_REQUEST_BYTES;
   }
 
   isLeader(): boolean {
@@ -170,19 +175,25 @@ export class OutboxRelay {
       [from.transactionId, from.globalPosition, this.batchSize],
     );
     if (batch.length === 0) return 0;
-    await this.producer.send({
-      topic: this.opts.topic,
-      acks: -1,
-      messages: batch.map((r) => encodeStoredEvent(r, this.store.source)),
-    });
-    const last = batch[batch.length - 1];
+    // Requests go one after another, each followed by its checkpoint, so a failure part-way
+    // republishes only what was not acknowledged (consumers skip repeats by event id).
+    const messages = batch.map((r) => encodeStoredEvent(r, this.store.source));
+    let sent = 0;
+    for (const request of produceRequests(messages, this.requestBytes)) {
+      await this.producer.send({ topic: this.opts.topic, acks: -1, messages: request });
+      sent += request.length;
+      await this.saveCheckpoint(batch[sent - 1]);
+    }
+    this.opts.onPublished?.(batch.length);
+    return batch.length;
+  }
+
+  private async saveCheckpoint(last: OutboxRow): Promise<void> {
     await this.dataSource.query(
       `INSERT INTO outbox_checkpoints (relay, transaction_id, global_position) VALUES ($1, $2::xid8, $3)
        ON CONFLICT (relay) DO UPDATE SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position, updated_at = now()`,
       [this.opts.name, last.transaction_id, last.global_position],
     );
     this.checkpoint = { transactionId: last.transaction_id, globalPosition: last.global_position };
-    this.opts.onPublished?.(batch.length);
-    return batch.length;
   }
 }
