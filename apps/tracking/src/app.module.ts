@@ -22,12 +22,13 @@ import { MetricsController } from './controllers/metrics.controller';
 import { LoggedModelsController } from './controllers/logged-models.controller';
 import { Artifacts1732000000600 } from './migrations/1732000000600-artifacts';
 import { LoggedModelMetrics1732000000700 } from './migrations/1732000000700-logged-model-metrics';
+import { MetricHistoryBatches1732000000800 } from './migrations/1732000000800-metric-history-batches';
 import { ARTIFACT_STREAMED_BODY_PATHS, ArtifactBucketTask, artifactControllers, artifactProviders, RotateArtifactKeysCommand } from './artifacts/artifacts.providers';
 
 export const trackingService: ServiceDefinition = {
   service: 'tracking',
   configSchema: trackingEnv,
-  migrations: [TrackingReadModels1732000000400, AccessGrants1732000001000, RunsAndLoggedModels1732000000500, Artifacts1732000000600, LoggedModelMetrics1732000000700],
+  migrations: [TrackingReadModels1732000000400, AccessGrants1732000001000, RunsAndLoggedModels1732000000500, Artifacts1732000000600, LoggedModelMetrics1732000000700, MetricHistoryBatches1732000000800],
   projections: [TrackingProjection],
   startupTasks: [DefaultExperimentTask, ArtifactBucketTask],
   commands: { 'rotate-artifact-keys': RotateArtifactKeysCommand },

@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { EventData, RunDataLogged } from '@custos/events';
-import { PG, pgCode, pgNumberArray, pgTextArray } from '@custos/eventing';
-import { latestPerKey } from '@custos/tracking-domain';
+import { pgNumberArray, pgTextArray } from '@custos/eventing';
+import { latestPerKey, pointsByKey } from '@custos/tracking-domain';
 
 type LoggedMetric = EventData<typeof RunDataLogged>['metrics'][number];
 
@@ -40,44 +40,37 @@ export async function projectLoggedModelMetrics(tx: EntityManager, runId: string
 }
 
 /**
- * Both tables in one statement. History takes every point ($2–$5); the latest-value table only
- * each key's latest point of the batch ($6–$9, reduced by `latestPerKey`), which it keeps if it
- * beats the stored one. Points go as four array literals each (key, value, timestamp, step).
+ * Both tables in one statement. History takes one row per key of the batch ($3–$6: keys, and each
+ * key's steps, timestamps and values as array literals), keyed by the event's position in the run's
+ * stream; a point logged again is stored again and read once (see metric-history.query.ts). The
+ * latest-value table takes only each key's latest point of the batch ($7–$10, reduced by
+ * `latestPerKey`), which it keeps if it beats the stored one.
  */
-const points = (first: number) => `
-  SELECT k AS key, v AS value, t AS timestamp, s AS step, v = 'NaN'::float8 AS is_nan
-  FROM unnest($${first}::text[], $${first + 1}::float8[], $${first + 2}::bigint[], $${first + 3}::bigint[]) AS u(k, v, t, s)`;
-const metricsStatement = (skipDuplicates: boolean) => `
+const METRICS = `
   WITH history AS (
-    INSERT INTO run_metrics (run_id, key, step, timestamp, value, is_nan)
-    SELECT $1, p.key, p.step, p.timestamp, p.value, p.is_nan FROM (${points(2)}) p${skipDuplicates ? ' ON CONFLICT DO NOTHING' : ''})
+    INSERT INTO run_metric_batches (run_id, key, stream_position, steps, timestamps, vals)
+    SELECT $1, k, $2, s::bigint[], t::bigint[], v::float8[] FROM unnest($3::text[], $4::text[], $5::text[], $6::text[]) AS u(k, s, t, v)
+    ON CONFLICT DO NOTHING)
   INSERT INTO run_latest_metrics AS l (run_id, key, value, timestamp, step, is_nan)
-  SELECT $1, p.key, p.value, p.timestamp, p.step, p.is_nan FROM (${points(6)}) p
+  SELECT $1, k, v, t, s, v = 'NaN'::float8 FROM unnest($7::text[], $8::float8[], $9::bigint[], $10::bigint[]) AS u(k, v, t, s)
   ON CONFLICT (run_id, key) DO UPDATE SET value = EXCLUDED.value, timestamp = EXCLUDED.timestamp, step = EXCLUDED.step, is_nan = EXCLUDED.is_nan
   WHERE (EXCLUDED.step, EXCLUDED.timestamp, ${COMPARABLE('EXCLUDED')}) > (l.step, l.timestamp, ${COMPARABLE('l')})`;
-const PLAIN = metricsStatement(false);
-const SKIPPING_DUPLICATES = metricsStatement(true);
 
-export async function projectMetrics(tx: EntityManager, runId: string, metrics: readonly LoggedMetric[]): Promise<void> {
+/** Projects a batch's points; `streamPosition` is its event's position in the run's stream. */
+export async function projectMetrics(tx: EntityManager, runId: string, streamPosition: number, metrics: readonly LoggedMetric[]): Promise<void> {
   if (metrics.length === 0) return;
-  const columns = (ms: readonly LoggedMetric[]) => [
-    pgTextArray(ms.map((m) => m.key)),
-    pgNumberArray(ms.map((m) => m.value)),
-    pgNumberArray(ms.map((m) => m.timestamp)),
-    pgNumberArray(ms.map((m) => m.step)),
-  ];
-  const params = [runId, ...columns(metrics), ...columns(latestPerKey(metrics))];
-  // A point logged again (same key, step, timestamp and value) is kept once. Batches almost never
-  // repeat a point, so they are inserted plainly first: ON CONFLICT's speculative insertion doubles
-  // the cost of every row. Only a batch that does repeat one is rolled back and inserted skipping
-  // duplicates, as MLflow's store falls back when its bulk insert hits the key.
-  await tx.query('SAVEPOINT custos_metrics');
-  try {
-    await tx.query(PLAIN, params);
-    await tx.query('RELEASE SAVEPOINT custos_metrics');
-  } catch (e) {
-    if (pgCode(e) !== PG.uniqueViolation) throw e;
-    await tx.query('ROLLBACK TO SAVEPOINT custos_metrics');
-    await tx.query(SKIPPING_DUPLICATES, params);
-  }
+  const groups = pointsByKey(metrics);
+  const latest = latestPerKey(metrics);
+  await tx.query(METRICS, [
+    runId,
+    streamPosition,
+    pgTextArray(groups.map((g) => g.key)),
+    pgTextArray(groups.map((g) => pgNumberArray(g.steps))),
+    pgTextArray(groups.map((g) => pgNumberArray(g.timestamps))),
+    pgTextArray(groups.map((g) => pgNumberArray(g.values))),
+    pgTextArray(latest.map((m) => m.key)),
+    pgNumberArray(latest.map((m) => m.value)),
+    pgNumberArray(latest.map((m) => m.timestamp)),
+    pgNumberArray(latest.map((m) => m.step)),
+  ]);
 }

@@ -68,7 +68,7 @@ export async function applyRunEvent(tx: EntityManager, e: EventEnvelope): Promis
         ]);
       }
       await upsertTags(tx, d.runId, d.tags);
-      await projectMetrics(tx, d.runId, d.metrics);
+      await projectMetrics(tx, d.runId, e.streamPosition, d.metrics);
       await projectLoggedModelMetrics(tx, d.runId, d.metrics);
       return;
     }

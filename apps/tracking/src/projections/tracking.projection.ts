@@ -20,7 +20,7 @@ export class TrackingProjection implements Projection {
     'run_params',
     'run_tags',
     'run_latest_metrics',
-    'run_metrics',
+    'run_metric_batches',
     'run_inputs',
     'run_model_inputs',
     'run_model_outputs',

@@ -5,11 +5,21 @@ import { MetricRow } from '../http/run-json';
 const HISTORY_ORDER = `timestamp, step, CASE WHEN is_nan THEN 0 ELSE value END, is_nan`;
 const STEP_ORDER = `step, timestamp, CASE WHEN is_nan THEN 0 ELSE value END, is_nan`;
 
-/** One key's history: a range read on run_metrics' primary key, one page at a time. */
+/**
+ * The distinct points of the batches `where` selects (a range read on the primary key): history
+ * rows hold one key's points of one logged batch, and a point logged twice is one point, as in
+ * MLflow's store.
+ */
+const points = (where: string) => `(
+  SELECT DISTINCT b.run_id, b.key, u.step, u.timestamp, u.value, u.value = 'NaN'::float8 AS is_nan
+  FROM run_metric_batches b, unnest(b.steps, b.timestamps, b.vals) AS u(step, timestamp, value)
+  WHERE ${where}) p`;
+
+/** One key's history, one page at a time. */
 export async function metricHistory(sql: Sql, runId: string, key: string, offset: number, limit: number | null): Promise<MetricRow[]> {
   const page = limit === null ? '' : `LIMIT ${Number(limit)}`;
   return (await sql.query(
-    `SELECT key, value, timestamp, step, is_nan FROM run_metrics WHERE run_id = $1 AND key = $2 ORDER BY ${HISTORY_ORDER} ${page} OFFSET $3`,
+    `SELECT key, value, timestamp, step, is_nan FROM ${points('b.run_id = $1 AND b.key = $2')} ORDER BY ${HISTORY_ORDER} ${page} OFFSET $3`,
     [runId, key, offset],
   )) as MetricRow[];
 }
@@ -17,7 +27,7 @@ export async function metricHistory(sql: Sql, runId: string, key: string, offset
 /** Histories of several runs for the UI's charts, ordered by run, then as history is. */
 export async function metricHistoryBulk(sql: Sql, runIds: readonly string[], key: string, limit: number): Promise<(MetricRow & { run_id: string })[]> {
   return (await sql.query(
-    `SELECT run_id, key, value, timestamp, step, is_nan FROM run_metrics WHERE run_id = ANY($1::text[]) AND key = $2 ORDER BY run_id, ${HISTORY_ORDER} LIMIT $3`,
+    `SELECT run_id, key, value, timestamp, step, is_nan FROM ${points('b.run_id = ANY($1::text[]) AND b.key = $2')} ORDER BY run_id, ${HISTORY_ORDER} LIMIT $3`,
     [[...runIds], key, limit],
   )) as (MetricRow & { run_id: string })[];
 }
@@ -40,8 +50,8 @@ export async function sampledMetricHistory(
     `WITH b AS (
        SELECT key, value, timestamp, step, is_nan,
               ntile($3::int) OVER w AS bucket, row_number() OVER w AS pos, count(*) OVER () AS total
-       FROM run_metrics
-       WHERE run_id = $1 AND key = $2 AND ($4::bigint IS NULL OR step BETWEEN $4 AND $5)
+       FROM ${points('b.run_id = $1 AND b.key = $2')}
+       WHERE $4::bigint IS NULL OR step BETWEEN $4 AND $5
        WINDOW w AS (ORDER BY ${STEP_ORDER})
      ), r AS (SELECT b.*, row_number() OVER (PARTITION BY bucket ORDER BY pos) AS rn FROM b)
      SELECT key, value, timestamp, step, is_nan, rn = 1 AS first_of_bucket FROM r WHERE rn = 1 OR pos = total ORDER BY pos`,

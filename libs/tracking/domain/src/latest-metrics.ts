@@ -32,3 +32,27 @@ export function latestPerKey<P extends Point>(points: readonly P[]): P[] {
   }
   return [...best.values()];
 }
+
+/** One key's points of a batch, as parallel columns in the order they were logged. */
+export interface KeyedPoints {
+  key: string;
+  steps: number[];
+  timestamps: number[];
+  values: EncodedMetricValue[];
+}
+
+/**
+ * A batch's points grouped by key (keys in first-logged order, points in logged order): the metric
+ * history stores one row per key per batch, so a 1000-point log-batch over 100 keys is 100 rows.
+ */
+export function pointsByKey(points: readonly Point[]): KeyedPoints[] {
+  const byKey = new Map<string, KeyedPoints>();
+  for (const p of points) {
+    let g = byKey.get(p.key);
+    if (g === undefined) byKey.set(p.key, (g = { key: p.key, steps: [], timestamps: [], values: [] }));
+    g.steps.push(p.step);
+    g.timestamps.push(p.timestamp);
+    g.values.push(p.value);
+  }
+  return [...byKey.values()];
+}
