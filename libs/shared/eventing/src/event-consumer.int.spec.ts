@@ -117,6 +117,35 @@ describe('event consumer on real Kafka and PostgreSQL', () => {
   });
 });
 
+describe('offset commits', () => {
+  const committed = async (kafka: Kafka, groupId: string, topic: string) => {
+    const admin = kafka.admin();
+    await admin.connect();
+    const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    await admin.disconnect();
+    return Number(t.partitions[0].offset);
+  };
+
+  it('reach the end of an idle partition within the commit interval, and on stop', async () => {
+    const h = await startConsumer('commits', { handle: async () => undefined });
+    try {
+      const send = (n: number) => h.producer.send({ topic: h.topic, messages: Array.from({ length: n }, (_, i) => ({ key: 'k', value: JSON.stringify(envelope(`c${i}`)) })) });
+      await send(3);
+      // No later batch arrives to carry the commit: the consumer commits on its own once the interval passes.
+      await waitFor('offsets committed while idle', async () => (await committed(h.kafka, h.name, h.topic)) === 3, 10_000);
+      await send(2);
+      await waitFor('both applied', async () => {
+        const [{ n }] = await h.db.dataSource.query(`SELECT count(*)::int AS n FROM processed_events`);
+        return n === 5;
+      });
+      await h.consumer.stop();
+      expect(await committed(h.kafka, h.name, h.topic)).toBe(5);
+    } finally {
+      await h.stop();
+    }
+  });
+});
+
 describe('a consumer that names its event types', () => {
   let h: Harness & { name: string; topic: string };
   const handled: string[] = [];

@@ -29,6 +29,13 @@ export interface ConsumerOptions {
 class PoisonMessage extends Error {}
 
 /**
+ * Offsets are committed at most this often, and once more on stop. A commit after every batch
+ * cost Kafka more CPU than the event itself (an append to __consumer_offsets per event per group);
+ * what a crash leaves uncommitted is redelivered and skipped (processed_events).
+ */
+export const COMMIT_INTERVAL_MS = 1000;
+
+/**
  * At-least-once delivery, exactly-once effect: the handler's writes and the processed-event id
  * commit in one transaction, so a redelivered event is recognised and skipped. A batch is applied
  * in one transaction for throughput; if it fails, its messages are retried one by one so that a
@@ -40,6 +47,9 @@ export class EventConsumer {
   private readonly maxAttempts: number;
   private readonly retryBaseMs: number;
   private readonly wanted?: ReadonlySet<string>;
+  private stopping = false;
+  private commitTimer?: NodeJS.Timeout;
+  private pendingCommit?: () => Promise<void>;
 
   constructor(
     private readonly kafka: Kafka,
@@ -84,18 +94,48 @@ export class EventConsumer {
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topics: this.opts.topics, fromBeginning: this.opts.fromBeginning ?? true });
+    this.stopping = false;
     await consumer.run({
-      autoCommit: true,
+      autoCommit: false,
+      autoCommitInterval: COMMIT_INTERVAL_MS,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? 3,
-      eachBatch: (payload) => this.onBatch(payload),
+      eachBatch: async (payload) => {
+        await this.onBatch(payload);
+        await this.commitSoon(payload);
+      },
     });
   }
 
   async stop(): Promise<void> {
-    // kafkajs finishes the batch in hand and commits resolved offsets before disconnecting.
+    this.stopping = true;
+    clearTimeout(this.commitTimer);
+    this.commitTimer = undefined;
+    await this.flushCommits();
+    // kafkajs finishes the batch in hand (which commits, as we are stopping) before leaving.
     await this.consumer?.disconnect();
     this.connected = false;
+  }
+
+  /** Commits when the interval has passed; otherwise within it, so an idle consumer's lag reaches 0. */
+  private async commitSoon({ commitOffsetsIfNecessary, uncommittedOffsets }: EachBatchPayload): Promise<void> {
+    this.pendingCommit = async () => {
+      const offsets = uncommittedOffsets();
+      if (offsets.topics.length > 0) await commitOffsetsIfNecessary(offsets);
+    };
+    if (this.stopping) return this.flushCommits();
+    await commitOffsetsIfNecessary();
+    this.commitTimer ??= setTimeout(() => {
+      this.commitTimer = undefined;
+      void this.flushCommits();
+    }, COMMIT_INTERVAL_MS).unref();
+  }
+
+  private async flushCommits(): Promise<void> {
+    const commit = this.pendingCommit;
+    this.pendingCommit = undefined;
+    // A failed commit (a rebalance, a broker away) only means those events are delivered again.
+    await commit?.().catch((e: unknown) => this.opts.log?.('warn', 'offset commit failed; uncommitted events will be redelivered and skipped', { consumer: this.opts.name, err: String(e) }));
   }
 
   private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
