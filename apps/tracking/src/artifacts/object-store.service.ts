@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Readable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Client } from 'minio';
 import { Logger } from 'pino';
 import { LOGGER, Readiness, s3Client, SERVICE_CONFIG, WatchedBucket } from '@custos/platform';
 import { TrackingConfig } from '../tracking.config';
@@ -13,6 +15,7 @@ export function partSizeFor(partNumber: number): number {
   return (8 * 1024 * 1024) << Math.min(4, Math.floor((partNumber - 1) / 2000));
 }
 export const MAX_PARTS = 10_000;
+const HEADERS = { 'Content-Type': 'application/octet-stream' };
 
 /**
  * The artifact bucket, holding only ciphertext. Uploads are streamed into S3 multipart uploads
@@ -41,73 +44,14 @@ export class ArtifactObjectStore extends WatchedBucket {
   }
 
   /**
-   * Stores a stream; returns the bytes stored. The stream's own errors abort the upload. Two part
-   * buffers are reused throughout (one filling while the other is sent), so memory does not grow
-   * with the object and no per-part garbage piles up.
+   * Stores a stream; returns the bytes stored. The stream's own errors abort the upload. It is
+   * consumed as a pipe (each chunk as pushed), not iterated: async iteration concatenates whatever
+   * is buffered into a fresh copy first.
    */
-  async put(key: string, body: AsyncIterable<Buffer>): Promise<number> {
-    const headers = { 'Content-Type': 'application/octet-stream' };
-    const spare: Buffer[] = [];
-    const acquire = (size: number) => {
-      const i = spare.findIndex((b) => b.length === size);
-      return i >= 0 ? spare.splice(i, 1)[0] : Buffer.allocUnsafe(size);
-    };
-    let part = 1;
-    let current = acquire(partSizeFor(part));
-    let filled = 0;
-    let total = 0;
-    let uploadId: string | undefined;
-    const etags: { part: number; etag: string }[] = [];
-    let inflight: Promise<void> = Promise.resolve();
-    let partError: unknown;
-
-    const send = (id: string) => {
-      const number = part++;
-      const buffer = current;
-      const length = filled;
-      // Never rejects: a failure is kept and rethrown by the loop, so it is never unhandled.
-      inflight = this.client
-        .uploadPart({ bucketName: this.bucket, objectName: key, uploadID: id, partNumber: number, headers: {} }, buffer.subarray(0, length))
-        .then((r) => void etags.push({ part: number, etag: r.etag }))
-        .catch((e: unknown) => void (partError ??= e))
-        .finally(() => spare.push(buffer));
-      current = acquire(partSizeFor(part));
-      filled = 0;
-    };
-
-    try {
-      for await (const chunk of body) {
-        total += chunk.length;
-        for (let off = 0; off < chunk.length; ) {
-          const n = chunk.copy(current, filled, off);
-          filled += n;
-          off += n;
-          if (filled < current.length) continue;
-          if (part > MAX_PARTS) throw new RangeError('artifact too large for one object');
-          uploadId ??= await this.client.initiateNewMultipartUpload(this.bucket, key, headers);
-          await inflight;
-          if (partError) throw partError;
-          send(uploadId);
-        }
-      }
-      if (!uploadId) {
-        await this.client.putObject(this.bucket, key, current.subarray(0, filled), filled, headers);
-        return total;
-      }
-      await inflight;
-      if (partError) throw partError;
-      if (filled > 0) send(uploadId);
-      await inflight;
-      if (partError) throw partError;
-      await this.client.completeMultipartUpload(this.bucket, key, uploadId, etags.sort((a, b) => a.part - b.part));
-      return total;
-    } catch (e) {
-      await inflight;
-      if (uploadId) {
-        await this.client.abortMultipartUpload(this.bucket, key, uploadId).catch((err: Error) => this.logger.warn({ key, err: err.message }, 'could not abort multipart upload'));
-      }
-      throw e;
-    }
+  async put(key: string, source: Readable): Promise<number> {
+    const upload = new MultipartUpload(this.client, this.bucket, key, this.logger);
+    await pipeline(source, upload);
+    return upload.total;
   }
 
   get(key: string): Promise<Readable> {
@@ -116,5 +60,101 @@ export class ArtifactObjectStore extends WatchedBucket {
 
   async remove(key: string): Promise<void> {
     await this.client.removeObject(this.bucket, key);
+  }
+}
+
+/**
+ * One object's multipart upload as a writable stream. Two part buffers are reused throughout (one
+ * filling while the other is sent), so memory does not grow with the object and no per-part
+ * garbage piles up; a failed or destroyed upload is aborted, never left half-written.
+ */
+class MultipartUpload extends Writable {
+  total = 0;
+  private readonly spare: Buffer[] = [];
+  private part = 1;
+  private current: Buffer;
+  private filled = 0;
+  private uploadId?: string;
+  private readonly etags: { part: number; etag: string }[] = [];
+  private inflight: Promise<void> = Promise.resolve();
+  private partError: unknown;
+
+  constructor(
+    private readonly client: Client,
+    private readonly bucket: string,
+    private readonly key: string,
+    private readonly logger: Logger,
+  ) {
+    super();
+    this.current = this.acquire(partSizeFor(1));
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, done: (e?: Error | null) => void): void {
+    this.append(chunk).then(() => done(), done);
+  }
+
+  override _final(done: (e?: Error | null) => void): void {
+    this.finish().then(() => done(), done);
+  }
+
+  override _destroy(err: Error | null, done: (e?: Error | null) => void): void {
+    this.inflight
+      .then(async () => {
+        if (this.uploadId) {
+          await this.client.abortMultipartUpload(this.bucket, this.key, this.uploadId).catch((e: Error) => this.logger.warn({ key: this.key, err: e.message }, 'could not abort multipart upload'));
+        }
+      })
+      .finally(() => done(err));
+  }
+
+  private async append(chunk: Buffer): Promise<void> {
+    this.total += chunk.length;
+    for (let off = 0; off < chunk.length; ) {
+      const n = chunk.copy(this.current, this.filled, off);
+      this.filled += n;
+      off += n;
+      if (this.filled < this.current.length) continue;
+      if (this.part > MAX_PARTS) throw new RangeError('artifact too large for one object');
+      this.uploadId ??= await this.client.initiateNewMultipartUpload(this.bucket, this.key, HEADERS);
+      await this.settle();
+      this.send(this.uploadId);
+    }
+  }
+
+  private async finish(): Promise<void> {
+    if (!this.uploadId) {
+      await this.client.putObject(this.bucket, this.key, this.current.subarray(0, this.filled), this.filled, HEADERS);
+      return;
+    }
+    await this.settle();
+    if (this.filled > 0) this.send(this.uploadId);
+    await this.settle();
+    await this.client.completeMultipartUpload(this.bucket, this.key, this.uploadId, this.etags.sort((a, b) => a.part - b.part));
+    // Completed: nothing is left to abort if the stream is destroyed after this.
+    this.uploadId = undefined;
+  }
+
+  private async settle(): Promise<void> {
+    await this.inflight;
+    if (this.partError) throw this.partError;
+  }
+
+  private send(uploadId: string): void {
+    const number = this.part++;
+    const buffer = this.current;
+    const length = this.filled;
+    // Never rejects: a failure is kept and rethrown by `settle`, so it is never unhandled.
+    this.inflight = this.client
+      .uploadPart({ bucketName: this.bucket, objectName: this.key, uploadID: uploadId, partNumber: number, headers: {} }, buffer.subarray(0, length))
+      .then((r) => void this.etags.push({ part: number, etag: r.etag }))
+      .catch((e: unknown) => void (this.partError ??= e))
+      .finally(() => this.spare.push(buffer));
+    this.current = this.acquire(partSizeFor(this.part));
+    this.filled = 0;
+  }
+
+  private acquire(size: number): Buffer {
+    const i = this.spare.findIndex((b) => b.length === size);
+    return i >= 0 ? this.spare.splice(i, 1)[0] : Buffer.allocUnsafe(size);
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Bytes received but not yet consumed, kept as the stream delivered them. `take(n)` copies only
- * the `n` bytes it returns, so parsing frames out of many small reads stays linear.
+ * the `n` bytes it returns (`takeViews(n)` none), so parsing frames out of many small reads stays
+ * linear.
  */
 export class BufferQueue {
   private readonly parts: Buffer[] = [];
@@ -31,6 +32,20 @@ export class BufferQueue {
       part.copy(out, filled, this.head, this.head + count);
       filled += count;
       this.advance(count);
+    }
+    return out;
+  }
+
+  /** Removes the first `n` bytes and returns them as views of the buffers they arrived in (no copy). */
+  takeViews(n: number): Buffer[] {
+    if (n > this.length) throw new RangeError(`takeViews(${n}) with ${this.length} buffered`);
+    const out: Buffer[] = [];
+    while (n > 0) {
+      const part = this.parts[0];
+      const count = Math.min(part.length - this.head, n);
+      out.push(this.head === 0 && count === part.length ? part : part.subarray(this.head, this.head + count));
+      this.advance(count);
+      n -= count;
     }
     return out;
   }

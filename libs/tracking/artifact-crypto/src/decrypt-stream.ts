@@ -1,4 +1,4 @@
-import { createDecipheriv } from 'node:crypto';
+import { createDecipheriv, DecipherGCM } from 'node:crypto';
 import { Transform, TransformCallback } from 'node:stream';
 import { BufferQueue } from './buffer-queue';
 import { ArtifactIntegrityError } from './errors';
@@ -26,7 +26,7 @@ type State =
   | { at: 'fixed-header' }
   | { at: 'key-id'; fixed: ReturnType<typeof decodeFixedHeader> }
   | { at: 'frame-header' }
-  | { at: 'frame-body'; final: boolean; length: number }
+  | { at: 'frame-body'; final: boolean; length: number; read: number; decipher: DecipherGCM; plain: Buffer[] }
   | { at: 'done' };
 
 /**
@@ -115,17 +115,26 @@ export class DecryptStream extends Transform {
           if (length > chunkSize || (flag === 0 && length !== chunkSize)) {
             throw new ArtifactIntegrityError('frame-length', `chunk ${this.index} has an invalid length`, this.index);
           }
-          this.state = { at: 'frame-body', final: flag === 1, length };
+          this.state = { at: 'frame-body', final: flag === 1, length, read: 0, decipher: this.decipherFor(flag === 1), plain: [] };
           break;
         }
         case 'frame-body': {
-          if (this.queue.length < s.length + TAG_BYTES) return;
-          const sealed = this.queue.take(s.length);
-          const tag = this.queue.take(TAG_BYTES);
-          const plain = this.open(sealed, tag, s.final);
+          // Ciphertext is deciphered as it arrives (no gathering copy); its plaintext is held until
+          // the tag verifies.
+          if (s.read < s.length) {
+            for (const piece of this.queue.takeViews(Math.min(s.length - s.read, this.queue.length))) {
+              s.plain.push(s.decipher.update(piece));
+              s.read += piece.length;
+            }
+            if (s.read < s.length) return;
+          }
+          if (this.queue.length < TAG_BYTES) return;
+          this.verify(s.decipher, this.queue.take(TAG_BYTES), s.plain);
           this.index++;
-          this.plaintextBytes += plain.length;
-          if (plain.length > 0) this.push(plain);
+          for (const p of s.plain) {
+            this.plaintextBytes += p.length;
+            if (p.length > 0) this.push(p);
+          }
           if (s.final) {
             this.state = { at: 'done' };
             if (this.queue.length > 0) throw new ArtifactIntegrityError('trailing-data', 'data follows the final chunk');
@@ -140,16 +149,20 @@ export class DecryptStream extends Transform {
     }
   }
 
-  private open(sealed: Buffer, tag: Buffer, final: boolean): Buffer {
+  private decipherFor(final: boolean): DecipherGCM {
     const decipher = createDecipheriv('aes-256-gcm', this.key, chunkNonce(this.header!.noncePrefix, this.index), { authTagLength: TAG_BYTES });
     decipher.setAAD(chunkAad(this.digest!, final));
+    return decipher;
+  }
+
+  /** Checks the chunk's tag; its plaintext (held, never pushed) is appended to or wiped. */
+  private verify(decipher: DecipherGCM, tag: Buffer, plain: Buffer[]): void {
     decipher.setAuthTag(tag);
-    const body = decipher.update(sealed);
     try {
       const tail = decipher.final();
-      return tail.length ? Buffer.concat([body, tail]) : body;
+      if (tail.length > 0) plain.push(tail);
     } catch {
-      body.fill(0);
+      for (const p of plain) p.fill(0);
       throw new ArtifactIntegrityError(
         'chunk-auth',
         `chunk ${this.index} failed authentication (modified, dropped, reordered or duplicated chunk, or an object stored under another identity)`,

@@ -1,6 +1,5 @@
-import { createCipheriv, randomBytes } from 'node:crypto';
+import { CipherGCM, createCipheriv, randomBytes } from 'node:crypto';
 import { Transform, TransformCallback } from 'node:stream';
-import { BufferQueue } from './buffer-queue';
 import { DATA_KEY_BYTES } from './key-ring';
 import {
   chunkAad,
@@ -26,11 +25,14 @@ export interface EncryptOptions {
 }
 
 /**
- * Plaintext in, stored form out (header, then one frame per chunk). Holds at most one chunk of
- * plaintext, so memory does not grow with the object; backpressure passes through.
+ * Plaintext in, stored form out (header, then one frame per chunk). Bytes are encrypted as they
+ * arrive, without gathering a chunk into one buffer first; a frame leaves once its chunk is full
+ * (so it is known not to be the last). What remains at the end was encrypted as a non-final chunk
+ * and is sealed again as the final one: the first attempt never leaves (no ciphertext or tag of
+ * it), so its nonce is used for one output only. Holds at most one chunk (its plaintext views and
+ * their ciphertext), so memory does not grow with the object; backpressure passes through.
  */
 export class EncryptStream extends Transform {
-  private readonly pending = new BufferQueue();
   private readonly chunkSize: number;
   private readonly noncePrefix = randomBytes(NONCE_PREFIX_BYTES);
   private readonly header: Buffer;
@@ -38,6 +40,11 @@ export class EncryptStream extends Transform {
   private readonly key: Buffer;
   private index = 0;
   private headerSent = false;
+  /** The current chunk: its cipher (sealing it as non-final), plaintext views and ciphertext. */
+  private cipher?: CipherGCM;
+  private plain: Buffer[] = [];
+  private sealed: Buffer[] = [];
+  private filled = 0;
   /** Plaintext bytes consumed so far. */
   plaintextBytes = 0;
 
@@ -54,8 +61,16 @@ export class EncryptStream extends Transform {
     try {
       this.sendHeader();
       this.plaintextBytes += chunk.length;
-      this.pending.push(chunk);
-      while (this.pending.length >= this.chunkSize) this.seal(this.pending.take(this.chunkSize), false);
+      for (let off = 0; off < chunk.length; ) {
+        const n = Math.min(chunk.length - off, this.chunkSize - this.filled);
+        const piece = n === chunk.length ? chunk : chunk.subarray(off, off + n);
+        this.cipher ??= this.newCipher(false);
+        this.plain.push(piece);
+        this.sealed.push(this.cipher.update(piece));
+        this.filled += n;
+        off += n;
+        if (this.filled === this.chunkSize) this.sendFrame(this.cipher, false);
+      }
       done();
     } catch (e) {
       done(e as Error);
@@ -67,7 +82,9 @@ export class EncryptStream extends Transform {
       this.sendHeader();
       // The remainder (possibly empty) is the final chunk: a reader that never sees it knows the
       // object was cut short.
-      this.seal(this.pending.take(this.pending.length), true);
+      const cipher = this.newCipher(true);
+      this.sealed = this.plain.map((p) => cipher.update(p));
+      this.sendFrame(cipher, true);
       this.key.fill(0);
       done();
     } catch (e) {
@@ -86,20 +103,27 @@ export class EncryptStream extends Transform {
     this.push(this.header);
   }
 
-  /** Pushes one frame as its three parts, so the ciphertext is never copied into a frame buffer. */
-  private seal(plain: Buffer, final: boolean): void {
+  private newCipher(final: boolean): CipherGCM {
     if (this.index > MAX_CHUNKS) throw new RangeError('object too large for one nonce prefix');
     const cipher = createCipheriv('aes-256-gcm', this.key, chunkNonce(this.noncePrefix, this.index), { authTagLength: TAG_BYTES });
     cipher.setAAD(chunkAad(this.digest, final));
+    return cipher;
+  }
+
+  /** Pushes the current chunk's frame as its parts, so the ciphertext is never copied into a frame buffer. */
+  private sendFrame(cipher: CipherGCM, final: boolean): void {
     const frameHeader = Buffer.allocUnsafe(FRAME_HEADER_BYTES);
     frameHeader.writeUInt8(final ? 1 : 0, 0);
-    frameHeader.writeUInt32BE(plain.length, 1);
-    const body = cipher.update(plain);
-    const tail = cipher.final();
+    frameHeader.writeUInt32BE(this.filled, 1);
     this.push(frameHeader);
-    if (body.length > 0) this.push(body);
+    for (const b of this.sealed) if (b.length > 0) this.push(b);
+    const tail = cipher.final();
     if (tail.length > 0) this.push(tail);
     this.push(cipher.getAuthTag());
     this.index++;
+    this.cipher = undefined;
+    this.plain = [];
+    this.sealed = [];
+    this.filled = 0;
   }
 }
