@@ -5,6 +5,7 @@ import { PlatformModule, ServiceDefinition } from '@custos/platform';
 import { auditEnv, AuditConfig } from './audit.config';
 import { AuditLog1732000000100 } from './migrations/1732000000100-audit-log';
 import { AuditMerkleCheckpoints1732000000200 } from './migrations/1732000000200-audit-merkle-checkpoints';
+import { AuditCanonicalLz41732000000300 } from './migrations/1732000000300-audit-canonical-lz4';
 import { AuditLogHandler } from './consumers/audit-log.handler';
 import { AuditController } from './controllers/audit.controller';
 import { CheckpointsController } from './controllers/checkpoints.controller';
@@ -16,7 +17,7 @@ import { AuditCheckpointer } from './checkpoints/audit-checkpointer';
 export const auditService: ServiceDefinition = {
   service: 'audit',
   configSchema: auditEnv,
-  migrations: [AuditLog1732000000100, AuditMerkleCheckpoints1732000000200],
+  migrations: [AuditLog1732000000100, AuditMerkleCheckpoints1732000000200, AuditCanonicalLz41732000000300],
   consumers: [{ name: 'audit-log', topics: ALL_EVENT_TOPICS, handler: AuditLogHandler }],
 };
 

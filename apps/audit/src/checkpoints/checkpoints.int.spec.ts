@@ -4,7 +4,7 @@ import { ChainCheckpointed, eventCatalog, EventEnvelope, uuidv7 } from '@custos/
 import { EventStore } from '@custos/eventing';
 import { ApiError, createLogger, Readiness, ServiceRuntime } from '@custos/platform';
 import { createTestDatabase, infraEnv, TestDatabase, uniqueName } from '@custos/testing';
-import { hashLeaf, InMemoryMerkleTree, SignedCheckpoint, verifyConsistency, verifyOffline } from '@custos/audit-domain';
+import { hashLeaf, InMemoryMerkleTree, SignedCheckpoint, verifyChain, verifyConsistency, verifyOffline } from '@custos/audit-domain';
 import { AuditLog1732000000100 } from '../migrations/1732000000100-audit-log';
 import { AuditMerkleCheckpoints1732000000200 } from '../migrations/1732000000200-audit-merkle-checkpoints';
 import { AuditLogHandler } from '../consumers/audit-log.handler';
@@ -167,6 +167,19 @@ describe('signed Merkle checkpoints on real PostgreSQL and MinIO', () => {
     expect(second.root).toBe(InMemoryMerkleTree.fromLeaves(await canonicals()).root().toString('base64'));
     const [{ count }] = (await db.dataSource.query(`SELECT count(*)::int AS count FROM audit_merkle_nodes`)) as { count: number }[];
     expect(count).toBe(1038 - 4); // one per perfect subtree of height >= 1: n minus the 1-bits of n (0b10000001110)
+  });
+
+  it('chains every entry of a multi-event batch to its own canonical text', async () => {
+    const stored = (await db.dataSource.query(`SELECT sequence::int, event_id, canonical, prev_hash, hash FROM audit_entries ORDER BY sequence`)) as {
+      sequence: number;
+      event_id: string;
+      canonical: string;
+      prev_hash: string;
+      hash: string;
+    }[];
+    expect(stored.length).toBeGreaterThan(1000);
+    expect(verifyChain(stored.map((r) => ({ sequence: r.sequence, prevHash: r.prev_hash, hash: r.hash, canonical: r.canonical })))).toMatchObject({ ok: true, checked: stored.length });
+    for (const r of stored) expect((JSON.parse(r.canonical) as { eventId: string }).eventId).toBe(r.event_id);
   });
 
   it('serves inclusion proofs that anyone verifies offline with only the public key and the stored checkpoint', async () => {

@@ -28,16 +28,20 @@ export class AuditLogHandler implements EventHandlerService {
       prev = hash;
       return row;
     });
-    // One JSON parameter for the whole batch: strings (an 80 KB canonical text included) are
-    // escaped natively, where the driver escaped array parameters character by character.
+    // The row fields travel as one JSON parameter, each canonical text (80 KB for a log-batch, and
+    // itself JSON, so full of quotes) as its own text parameter: escaped into JSON it cost an
+    // escape here and an unescape in PostgreSQL; as an array the driver escaped it char by char.
+    const canonicals = rows.map((_, i) => `$${i + 2}::text`).join(', ');
     await tx.query(
       `INSERT INTO audit_entries (sequence, event_id, source, type, stream_id, actor_type, actor_id, correlation_id, client_ip, occurred_at, canonical, prev_hash, hash)
-       SELECT sequence, event_id, source, type, stream_id, actor_type, actor_id, correlation_id, client_ip, occurred_at, canonical, prev_hash, hash
+       SELECT r.sequence, r.event_id, r.source, r.type, r.stream_id, r.actor_type, r.actor_id, r.correlation_id, r.client_ip, r.occurred_at, c.canonical, r.prev_hash, r.hash
        FROM json_to_recordset($1::json) AS r(sequence bigint, event_id uuid, source text, type text, stream_id text, actor_type text, actor_id text,
-                                             correlation_id text, client_ip text, occurred_at timestamptz, canonical text, prev_hash text, hash text)`,
+                                                           correlation_id text, client_ip text, occurred_at timestamptz, prev_hash text, hash text, i bigint)
+       JOIN unnest(ARRAY[${canonicals}]) WITH ORDINALITY AS c(canonical, n) ON c.n = r.i`,
       [
         JSON.stringify(
-          rows.map((r) => ({
+          rows.map((r, i) => ({
+            i: i + 1,
             sequence: r.sequence,
             event_id: r.entry.eventId,
             source: r.entry.source,
@@ -48,11 +52,11 @@ export class AuditLogHandler implements EventHandlerService {
             correlation_id: r.entry.correlationId,
             client_ip: r.entry.clientIp ?? null,
             occurred_at: r.entry.occurredAt,
-            canonical: r.canonical,
             prev_hash: r.prevHash,
             hash: r.hash,
           })),
         ),
+        ...rows.map((r) => r.canonical),
       ],
     );
     await tx.query(`UPDATE audit_chain_head SET sequence = $1, hash = $2`, [sequence, prev]);

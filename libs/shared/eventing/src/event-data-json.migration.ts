@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { compressWithLz4 } from './sql';
 
 /**
  * Event data is kept as the JSON text written at append (`json`, validated but not decomposed)
@@ -12,12 +13,7 @@ export class EventDataAsJson1732000010000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE events ALTER COLUMN data TYPE json USING data::json`);
-    await q.query(`
-      DO $$ BEGIN
-        ALTER TABLE events ALTER COLUMN data SET COMPRESSION lz4;
-      EXCEPTION WHEN feature_not_supported OR invalid_parameter_value THEN
-        RAISE NOTICE 'lz4 not available in this PostgreSQL build; event data stays pglz-compressed';
-      END $$`);
+    await compressWithLz4(q, 'events', 'data');
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -39,3 +39,16 @@ export function pgTextArray(values: readonly (string | null)[]): string {
 export function pgNumberArray(values: readonly (number | 'NaN' | 'Infinity' | '-Infinity')[]): string {
   return `{${values.join(',')}}`;
 }
+
+/**
+ * Compresses a column's new values with lz4 where the server has it (cheaper than pglz for large
+ * JSON texts, written once and rarely read); on a build without lz4 the column stays pglz.
+ */
+export async function compressWithLz4(sql: Sql, table: string, column: string): Promise<void> {
+  await sql.query(`
+    DO $$ BEGIN
+      ALTER TABLE ${table} ALTER COLUMN ${column} SET COMPRESSION lz4;
+    EXCEPTION WHEN feature_not_supported OR invalid_parameter_value THEN
+      RAISE NOTICE 'lz4 not available in this PostgreSQL build; ${table}.${column} stays pglz-compressed';
+    END $$`);
+}
