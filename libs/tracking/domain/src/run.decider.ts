@@ -187,26 +187,44 @@ function logData(c: Command<'LogRunData'>, state: RunState, options: ValueLimitO
   }
   const newParams = params.filter((p) => !hasKey(run.params, p.key));
 
-  // Identical points in one request are one point (MLflow drops them before insert). Names are
-  // validated to letters, digits and `/_.- :`, so a NUL-joined id is unambiguous; points linked to
-  // a model or dataset (free text) take a JSON id, which always starts with `[` and so never meets
-  // a plain one.
-  const metrics = new Map<string, EventData<typeof RunDataLogged>['metrics'][number]>();
+  // Identical points in one request are one point (MLflow drops them before insert). Points are
+  // looked up by (key, timestamp, step), whose integers print fast, and compared by value only
+  // when they meet (printing a double per point was most of this loop). Names are validated to
+  // letters, digits and `/_.- :`, so a NUL-joined id is unambiguous; points linked to a model or
+  // dataset (free text) take a JSON id, kept apart.
+  const metrics: EventData<typeof RunDataLogged>['metrics'] = [];
+  const firstAt = new Map<string, EventData<typeof RunDataLogged>['metrics'][number]>();
+  const seen = new Set<string>();
   for (const m of c.metrics) {
     const point: EventData<typeof RunDataLogged>['metrics'][number] = { key: m.key, value: encodeMetricValue(m.value), timestamp: m.timestamp, step: m.step };
-    const linked = Boolean(m.modelId || m.datasetName || m.datasetDigest);
-    if (m.modelId) point.modelId = m.modelId;
-    if (m.datasetName) point.datasetName = m.datasetName;
-    if (m.datasetDigest) point.datasetDigest = m.datasetDigest;
-    const id = linked
-      ? JSON.stringify([point.key, point.value, point.timestamp, point.step, m.modelId ?? null, m.datasetName ?? null, m.datasetDigest ?? null])
-      : `${point.key}\u0000${point.value}\u0000${point.timestamp}\u0000${point.step}`;
-    if (!metrics.has(id)) metrics.set(id, point);
+    if (m.modelId || m.datasetName || m.datasetDigest) {
+      if (m.modelId) point.modelId = m.modelId;
+      if (m.datasetName) point.datasetName = m.datasetName;
+      if (m.datasetDigest) point.datasetDigest = m.datasetDigest;
+      const id = JSON.stringify([point.key, point.value, point.timestamp, point.step, m.modelId ?? null, m.datasetName ?? null, m.datasetDigest ?? null]);
+      if (!seen.has(id)) {
+        seen.add(id);
+        metrics.push(point);
+      }
+      continue;
+    }
+    const at = `${point.key}\u0000${point.timestamp}\u0000${point.step}`;
+    const first = firstAt.get(at);
+    if (first === undefined) {
+      firstAt.set(at, point);
+      metrics.push(point);
+    } else if (first.value !== point.value) {
+      const id = `${at}\u0000${point.value}`;
+      if (!seen.has(id)) {
+        seen.add(id);
+        metrics.push(point);
+      }
+    }
   }
 
   const events: RunEvent[] = [];
-  if (metrics.size > 0 || newParams.length > 0 || tags.length > 0) {
-    events.push({ type: 'tracking.RunDataLogged', data: { runId: c.runId, metrics: [...metrics.values()], params: newParams, tags } });
+  if (metrics.length > 0 || newParams.length > 0 || tags.length > 0) {
+    events.push({ type: 'tracking.RunDataLogged', data: { runId: c.runId, metrics, params: newParams, tags } });
   }
   if (newName !== undefined && newName !== run.runName) events.push(renamed(run, newName));
   return events;
