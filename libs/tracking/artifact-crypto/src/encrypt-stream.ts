@@ -1,4 +1,4 @@
-import { CipherGCM, createCipheriv, randomBytes } from 'node:crypto';
+import { CipherGCM, createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { Transform, TransformCallback } from 'node:stream';
 import { DATA_KEY_BYTES } from './key-ring';
 import {
@@ -28,9 +28,11 @@ export interface EncryptOptions {
  * Plaintext in, stored form out (header, then one frame per chunk). Bytes are encrypted as they
  * arrive, without gathering a chunk into one buffer first; a frame leaves once its chunk is full
  * (so it is known not to be the last). What remains at the end was encrypted as a non-final chunk
- * and is sealed again as the final one: the first attempt never leaves (no ciphertext or tag of
- * it), so its nonce is used for one output only. Holds at most one chunk (its plaintext views and
- * their ciphertext), so memory does not grow with the object; backpressure passes through.
+ * and is sealed again as the final one, from its own ciphertext (deciphered here, so no caller's
+ * buffer is kept or trusted to stay unchanged): GCM's ciphertext does not depend on the associated
+ * data, only its tag does, and the first attempt's tag is never computed, so the nonce yields one
+ * output only. Holds at most one chunk of ciphertext, so memory does not grow with the object;
+ * backpressure passes through.
  */
 export class EncryptStream extends Transform {
   private readonly chunkSize: number;
@@ -40,9 +42,8 @@ export class EncryptStream extends Transform {
   private readonly key: Buffer;
   private index = 0;
   private headerSent = false;
-  /** The current chunk: its cipher (sealing it as non-final), plaintext views and ciphertext. */
+  /** The current chunk: its cipher (sealing it as non-final) and ciphertext. */
   private cipher?: CipherGCM;
-  private plain: Buffer[] = [];
   private sealed: Buffer[] = [];
   private filled = 0;
   /** Plaintext bytes consumed so far. */
@@ -65,7 +66,6 @@ export class EncryptStream extends Transform {
         const n = Math.min(chunk.length - off, this.chunkSize - this.filled);
         const piece = n === chunk.length ? chunk : chunk.subarray(off, off + n);
         this.cipher ??= this.newCipher(false);
-        this.plain.push(piece);
         this.sealed.push(this.cipher.update(piece));
         this.filled += n;
         off += n;
@@ -83,7 +83,8 @@ export class EncryptStream extends Transform {
       // The remainder (possibly empty) is the final chunk: a reader that never sees it knows the
       // object was cut short.
       const cipher = this.newCipher(true);
-      this.sealed = this.plain.map((p) => cipher.update(p));
+      const keystream = createDecipheriv('aes-256-gcm', this.key, chunkNonce(this.noncePrefix, this.index), { authTagLength: TAG_BYTES });
+      this.sealed = this.sealed.map((c) => cipher.update(keystream.update(c)));
       this.sendFrame(cipher, true);
       this.key.fill(0);
       done();
@@ -122,7 +123,6 @@ export class EncryptStream extends Transform {
     this.push(cipher.getAuthTag());
     this.index++;
     this.cipher = undefined;
-    this.plain = [];
     this.sealed = [];
     this.filled = 0;
   }

@@ -1,5 +1,6 @@
 import { DEFAULT_CHUNK_SIZE, encryptedSize, FIXED_HEADER_BYTES, FORMAT_VERSION, MAGIC } from './format';
-import { decrypt, encrypt, parse, random } from './crypto.spec-helper';
+import { EncryptStream } from './encrypt-stream';
+import { decrypt, encrypt, IDENTITY, KEY, parse, random } from './crypto.spec-helper';
 
 describe('artifact framing: round trips at chunk boundaries', () => {
   const C = 16;
@@ -45,6 +46,28 @@ describe('artifact framing: round trips at chunk boundaries', () => {
       expect(error).toBeUndefined();
       expect(output.equals(plain)).toBe(true);
     }
+  });
+
+  it('stores what was written even when the writer reuses its buffer after each write', async () => {
+    // Bytes are encrypted as they arrive and the last, partial chunk is sealed again at the end:
+    // from the stream's own ciphertext, never from the writer's buffers.
+    const C3 = 64;
+    const plain = random(5 * C3 + 40);
+    const enc = new EncryptStream({ dataKey: KEY, keyId: 'k1', identity: IDENTITY, chunkSize: C3 });
+    const out: Buffer[] = [];
+    enc.on('data', (b: Buffer) => out.push(b));
+    const finished = new Promise((resolve, reject) => enc.on('end', resolve).on('error', reject));
+    const reused = Buffer.alloc(24);
+    for (let off = 0; off < plain.length; off += reused.length) {
+      const n = plain.copy(reused, 0, off, off + reused.length);
+      await new Promise<void>((resolve, reject) => enc.write(reused.subarray(0, n), (e) => (e ? reject(e) : resolve())));
+      reused.fill(0xaa);
+    }
+    enc.end();
+    await finished;
+    const { output, error } = await decrypt(Buffer.concat(out));
+    expect(error).toBeUndefined();
+    expect(output.equals(plain)).toBe(true);
   });
 
   it('writes a versioned header: magic, version, chunk size, nonce prefix, key id', async () => {
