@@ -2,12 +2,22 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { EventEnvelope } from '@custos/events';
 import { EventHandlerService } from '@custos/platform';
-import { canonicalJson, linkHash, toAuditEntry } from '@custos/audit-domain';
+import { AuditEntry, canonicalJson, linkHash, toAuditEntry } from '@custos/audit-domain';
+
+const INSERT_ROWS = 1000;
+
+interface AuditRow {
+  sequence: number;
+  entry: AuditEntry;
+  canonical: string;
+  prevHash: string;
+  hash: string;
+}
 
 /**
  * Appends consumed events to the hash chain inside the consumer's exactly-once transaction. The
  * chain is serial by nature: the head row is locked once per batch, the links are computed in
- * memory and written with one statement.
+ * memory and written with one statement per thousand entries.
  */
 @Injectable()
 export class AuditLogHandler implements EventHandlerService {
@@ -28,15 +38,24 @@ export class AuditLogHandler implements EventHandlerService {
       prev = hash;
       return row;
     });
-    // The row fields travel as one JSON parameter, each canonical text (80 KB for a log-batch, and
-    // itself JSON, so full of quotes) as its own text parameter: escaped into JSON it cost an
-    // escape here and an unescape in PostgreSQL; as an array the driver escaped it char by char.
+    // A catching-up consumer may hand over tens of thousands of events; PostgreSQL takes at most
+    // 65,535 parameters per statement.
+    for (let i = 0; i < rows.length; i += INSERT_ROWS) await this.insert(tx, rows.slice(i, i + INSERT_ROWS));
+    await tx.query(`UPDATE audit_chain_head SET sequence = $1, hash = $2`, [sequence, prev]);
+  }
+
+  /**
+   * The row fields travel as one JSON parameter, each canonical text (80 KB for a log-batch, and
+   * itself JSON, so full of quotes) as its own text parameter: escaped into JSON it cost an escape
+   * here and an unescape in PostgreSQL; as an array the driver escaped it char by char.
+   */
+  private async insert(tx: EntityManager, rows: AuditRow[]): Promise<void> {
     const canonicals = rows.map((_, i) => `$${i + 2}::text`).join(', ');
     await tx.query(
       `INSERT INTO audit_entries (sequence, event_id, source, type, stream_id, actor_type, actor_id, correlation_id, client_ip, occurred_at, canonical, prev_hash, hash)
        SELECT r.sequence, r.event_id, r.source, r.type, r.stream_id, r.actor_type, r.actor_id, r.correlation_id, r.client_ip, r.occurred_at, c.canonical, r.prev_hash, r.hash
        FROM json_to_recordset($1::json) AS r(sequence bigint, event_id uuid, source text, type text, stream_id text, actor_type text, actor_id text,
-                                                           correlation_id text, client_ip text, occurred_at timestamptz, prev_hash text, hash text, i bigint)
+                                             correlation_id text, client_ip text, occurred_at timestamptz, prev_hash text, hash text, i bigint)
        JOIN unnest(ARRAY[${canonicals}]) WITH ORDINALITY AS c(canonical, n) ON c.n = r.i`,
       [
         JSON.stringify(
@@ -59,6 +78,5 @@ export class AuditLogHandler implements EventHandlerService {
         ...rows.map((r) => r.canonical),
       ],
     );
-    await tx.query(`UPDATE audit_chain_head SET sequence = $1, hash = $2`, [sequence, prev]);
   }
 }
