@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { ChainCheckpointed, eventCatalog, EventEnvelope, uuidv7 } from '@custos/events';
+import { ChainCheckpointed, eventCatalog } from '@custos/events';
 import { EventStore } from '@custos/eventing';
 import { ApiError, createLogger, Readiness, ServiceRuntime } from '@custos/platform';
 import { createTestDatabase, infraEnv, TestDatabase, uniqueName } from '@custos/testing';
@@ -8,6 +8,7 @@ import { hashLeaf, InMemoryMerkleTree, SignedCheckpoint, verifyChain, verifyCons
 import { AuditLog1732000000100 } from '../migrations/1732000000100-audit-log';
 import { AuditMerkleCheckpoints1732000000200 } from '../migrations/1732000000200-audit-merkle-checkpoints';
 import { AuditLogHandler } from '../consumers/audit-log.handler';
+import { auditTestEvent, recordedEventId, storedChain } from '../consumers/audit-events.spec-helper';
 import { CheckpointsController } from '../controllers/checkpoints.controller';
 import { AuditConfig } from '../audit.config';
 import { AuditMerkleTree } from './audit-merkle-tree';
@@ -32,21 +33,6 @@ async function failure(p: Promise<unknown>): Promise<ApiError> {
   throw new Error('expected a failure');
 }
 
-let n = 0;
-function event(extra: Record<string, unknown> = {}): EventEnvelope {
-  n++;
-  return {
-    id: uuidv7(),
-    type: 'tracking.ExperimentCreated',
-    schemaVersion: 2,
-    source: 'tracking',
-    streamId: `experiment-${n}`,
-    streamPosition: 0,
-    occurredAt: new Date(Date.UTC(2026, 10, 22, 0, 0, n % 60)).toISOString(),
-    data: { experimentId: String(n), name: `exp ${n} ✓`, artifactLocation: `mlflow-artifacts:/${n}`, tags: [], ...extra },
-    metadata: { correlationId: uuidv7(), actor: { type: 'user', id: 'alice' }, clientIp: '10.0.0.7' },
-  };
-}
 
 describe('signed Merkle checkpoints on real PostgreSQL and MinIO', () => {
   let db: TestDatabase;
@@ -61,7 +47,7 @@ describe('signed Merkle checkpoints on real PostgreSQL and MinIO', () => {
 
   const append = async (count: number, batch = 7) => {
     for (let i = 0; i < count; i += batch) {
-      const events = Array.from({ length: Math.min(batch, count - i) }, () => event());
+      const events = Array.from({ length: Math.min(batch, count - i) }, () => auditTestEvent());
       await db.dataSource.transaction((tx) => handler.handleBatch(events, tx));
     }
   };
@@ -170,16 +156,10 @@ describe('signed Merkle checkpoints on real PostgreSQL and MinIO', () => {
   });
 
   it('chains every entry of a multi-event batch to its own canonical text', async () => {
-    const stored = (await db.dataSource.query(`SELECT sequence::int, event_id, canonical, prev_hash, hash FROM audit_entries ORDER BY sequence`)) as {
-      sequence: number;
-      event_id: string;
-      canonical: string;
-      prev_hash: string;
-      hash: string;
-    }[];
+    const stored = await storedChain(db.dataSource);
     expect(stored.length).toBeGreaterThan(1000);
-    expect(verifyChain(stored.map((r) => ({ sequence: r.sequence, prevHash: r.prev_hash, hash: r.hash, canonical: r.canonical })))).toMatchObject({ ok: true, checked: stored.length });
-    for (const r of stored) expect((JSON.parse(r.canonical) as { eventId: string }).eventId).toBe(r.event_id);
+    expect(verifyChain(stored)).toMatchObject({ ok: true, checked: stored.length });
+    for (const link of stored) expect(recordedEventId(link)).toBe(link.eventId);
   });
 
   it('serves inclusion proofs that anyone verifies offline with only the public key and the stored checkpoint', async () => {
