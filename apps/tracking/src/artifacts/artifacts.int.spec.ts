@@ -80,6 +80,25 @@ describe('MLflow artifact proxy on real PostgreSQL and MinIO', () => {
     expect(incomplete).toEqual([]);
   });
 
+  it('uploads at once, one of them cut off, each store their own bytes (part buffers pass between uploads)', async () => {
+    const bodies = [0, 1, 2].map(() => randomBytes(18 * 1024 * 1024 + 777));
+    const cut = new Promise<void>((resolve) => {
+      const req = http.request({ host: s.app.baseUrl.hostname, port: s.app.baseUrl.port, method: 'PUT', path: `${API}/${ROOT}/cut/concurrent.bin`, headers: s.app.headersFor(alice, { 'content-length': String(40 * 1024 * 1024) }) });
+      req.on('error', () => resolve());
+      req.write(randomBytes(17 * 1024 * 1024), () => setTimeout(() => req.destroy(), 200));
+    });
+    const ups = await Promise.all([...bodies.map((b, i) => s.put(`${ROOT}/concurrent/${i}.bin`, b)), cut]);
+    expect(ups.slice(0, 3).map((u) => u?.status)).toEqual([200, 200, 200]);
+    // Sequential uploads after the concurrent ones take the pooled buffers; their bytes must not
+    // leak into, or be overwritten by, one another.
+    const later = [3, 4].map(() => randomBytes(9 * 1024 * 1024));
+    for (const [i, b] of later.entries()) expect((await s.put(`${ROOT}/concurrent/later-${i}.bin`, b)).status).toBe(200);
+    for (const [i, b] of bodies.entries()) expect(sha256((await s.download(`${ROOT}/concurrent/${i}.bin`)).body)).toBe(sha256(b));
+    for (const [i, b] of later.entries()) expect(sha256((await s.download(`${ROOT}/concurrent/later-${i}.bin`)).body)).toBe(sha256(b));
+    expect(await s.record(`${ROOT}/cut/concurrent.bin`)).toBeUndefined();
+    expect((await s.app.request(alice, 'DELETE', `${API}/${ROOT}/concurrent`)).status).toBe(200);
+  });
+
   it('sweeps objects whose upload never committed once their grace period is over', async () => {
     await s.s3.putObject(s.bucket, '1/orphan-object', Buffer.from('orphan'));
     await s.db.dataSource.query(`INSERT INTO artifact_object_gc (object_key, not_before) VALUES ('1/orphan-object', now() - interval '1 second'), ('1/in-flight', now() + interval '1 day')`);

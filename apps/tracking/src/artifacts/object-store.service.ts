@@ -5,6 +5,7 @@ import { Client } from 'minio';
 import { Logger } from 'pino';
 import { LOGGER, Readiness, s3Client, SERVICE_CONFIG, WatchedBucket } from '@custos/platform';
 import { TrackingConfig } from '../tracking.config';
+import { PartBuffers } from './part-buffers';
 
 /**
  * S3 parts are 5 MiB..5 GiB and at most 10,000 per upload. Parts start at 8 MiB and double every
@@ -24,6 +25,9 @@ const HEADERS = { 'Content-Type': 'application/octet-stream' };
  */
 @Injectable()
 export class ArtifactObjectStore extends WatchedBucket {
+  /** Two per upload in flight; four idle cover two concurrent uploads without allocating. */
+  private readonly parts = new PartBuffers(partSizeFor(1), 4);
+
   constructor(@Inject(SERVICE_CONFIG) config: TrackingConfig, readiness: Readiness, @Inject(LOGGER) logger: Logger) {
     super(s3Client(config, { unsignedPayload: true }), config.ARTIFACTS_BUCKET, readiness, logger);
   }
@@ -49,7 +53,7 @@ export class ArtifactObjectStore extends WatchedBucket {
    * is buffered into a fresh copy first.
    */
   async put(key: string, source: Readable): Promise<number> {
-    const upload = new MultipartUpload(this.client, this.bucket, key, this.logger);
+    const upload = new MultipartUpload(this.client, this.bucket, key, this.logger, this.parts);
     await pipeline(source, upload);
     return upload.total;
   }
@@ -66,7 +70,8 @@ export class ArtifactObjectStore extends WatchedBucket {
 /**
  * One object's multipart upload as a writable stream. Two part buffers are reused throughout (one
  * filling while the other is sent), so memory does not grow with the object and no per-part
- * garbage piles up; a failed or destroyed upload is aborted, never left half-written.
+ * garbage piles up; they go back to the store's pool when the upload ends. A failed or destroyed
+ * upload is aborted, never left half-written.
  */
 class MultipartUpload extends Writable {
   total = 0;
@@ -84,6 +89,7 @@ class MultipartUpload extends Writable {
     private readonly bucket: string,
     private readonly key: string,
     private readonly logger: Logger,
+    private readonly pool: PartBuffers,
   ) {
     super();
     this.current = this.acquire(partSizeFor(1));
@@ -94,7 +100,9 @@ class MultipartUpload extends Writable {
   }
 
   override _final(done: (e?: Error | null) => void): void {
-    this.finish().then(() => done(), done);
+    this.finish()
+      .then(() => this.release())
+      .then(() => done(), done);
   }
 
   override _destroy(err: Error | null, done: (e?: Error | null) => void): void {
@@ -104,7 +112,17 @@ class MultipartUpload extends Writable {
           await this.client.abortMultipartUpload(this.bucket, this.key, this.uploadId).catch((e: Error) => this.logger.warn({ key: this.key, err: e.message }, 'could not abort multipart upload'));
         }
       })
-      .finally(() => done(err));
+      .finally(() => {
+        this.release();
+        done(err);
+      });
+  }
+
+  /** Hands the part buffers back; only called once no part is in flight. */
+  private release(): void {
+    for (const b of this.spare.splice(0)) this.pool.give(b);
+    this.pool.give(this.current);
+    this.current = Buffer.alloc(0);
   }
 
   private async append(chunk: Buffer): Promise<void> {
@@ -121,9 +139,25 @@ class MultipartUpload extends Writable {
     }
   }
 
+  /**
+   * The source failing destroys this stream while a write may still wait on S3; its buffers are
+   * back in the pool by then, so nothing more may be sent.
+   */
+  private async settle(): Promise<void> {
+    await this.inflight;
+    if (this.partError) throw this.partError;
+    if (this.destroyed) throw new Error('upload destroyed');
+  }
+
   private async finish(): Promise<void> {
     if (!this.uploadId) {
-      await this.client.putObject(this.bucket, this.key, this.current.subarray(0, this.filled), this.filled, HEADERS);
+      const put = this.client.putObject(this.bucket, this.key, this.current.subarray(0, this.filled), this.filled, HEADERS);
+      // In flight like a part: a destroy waits for it before the buffer goes back to the pool.
+      this.inflight = put.then(
+        () => undefined,
+        () => undefined,
+      );
+      await put;
       return;
     }
     await this.settle();
@@ -132,11 +166,6 @@ class MultipartUpload extends Writable {
     await this.client.completeMultipartUpload(this.bucket, this.key, this.uploadId, this.etags.sort((a, b) => a.part - b.part));
     // Completed: nothing is left to abort if the stream is destroyed after this.
     this.uploadId = undefined;
-  }
-
-  private async settle(): Promise<void> {
-    await this.inflight;
-    if (this.partError) throw this.partError;
   }
 
   private send(uploadId: string): void {
@@ -155,6 +184,6 @@ class MultipartUpload extends Writable {
 
   private acquire(size: number): Buffer {
     const i = this.spare.findIndex((b) => b.length === size);
-    return i >= 0 ? this.spare.splice(i, 1)[0] : Buffer.allocUnsafe(size);
+    return i >= 0 ? this.spare.splice(i, 1)[0] : this.pool.take(size);
   }
 }
