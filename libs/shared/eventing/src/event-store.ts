@@ -26,6 +26,11 @@ export interface StoredEvent extends EventEnvelope {
 /** A data-modifying CTE runs to completion whatever the outer query reads: one NOTIFY per append. */
 const WAKE_RELAY = `SELECT pg_notify('custos_events', '') FROM (SELECT 1 FROM appended LIMIT 1) AS any_appended`;
 
+/** Casts of an appended row's parameters, in column order. */
+const APPEND_CASTS = ['::uuid', '::text', '::int', '::text', '::int', '::json', '::jsonb', '::timestamptz'];
+/** PostgreSQL takes at most 65,535 parameters per statement. */
+const APPEND_ROWS = Math.floor(65_535 / APPEND_CASTS.length);
+
 /** `expectedVersion` is the position of the stream's last event; -1 means "the stream must not exist". */
 export const NO_STREAM = -1;
 
@@ -58,32 +63,22 @@ export class EventStore {
       };
     });
     try {
-      // One statement for any number of events, over one JSON parameter: data and metadata travel
-      // nested (not as escaped strings) and the `json` column keeps the text as written. It also
-      // wakes the relay at commit (NOTIFY is delivered then; harmless if nobody listens).
-      await tx.query(
-        `WITH appended AS (
-           INSERT INTO events (event_id, stream_id, stream_position, type, schema_version, data, metadata, occurred_at)
-           SELECT event_id, stream_id, stream_position, type, schema_version, data, metadata, occurred_at
-           FROM json_to_recordset($1::json) AS e(event_id uuid, stream_id text, stream_position int, type text, schema_version int,
-                                                  data json, metadata jsonb, occurred_at timestamptz)
-           RETURNING 1)
-         ${WAKE_RELAY}`,
-        [
-          JSON.stringify(
-            envelopes.map((e) => ({
-              event_id: e.id,
-              stream_id: e.streamId,
-              stream_position: e.streamPosition,
-              type: e.type,
-              schema_version: e.schemaVersion,
-              data: e.data,
-              metadata: e.metadata,
-              occurred_at: e.occurredAt,
-            })),
-          ),
-        ],
-      );
+      // Each value is its own parameter, data and metadata as JSON text that PostgreSQL only has to
+      // validate: unpacked from one JSON parameter with json_to_recordset, a log-batch's 75 KB of
+      // data was re-serialised on the way in (2.4 of 3.4 ms). The statement also wakes the relay at
+      // commit (NOTIFY is delivered then and collapses per transaction; harmless if nobody listens).
+      for (let i = 0; i < envelopes.length; i += APPEND_ROWS) {
+        const chunk = envelopes.slice(i, i + APPEND_ROWS);
+        const values = chunk.map((_, r) => `(${APPEND_CASTS.map((cast, c) => `$${r * APPEND_CASTS.length + c + 1}${cast}`).join(', ')})`);
+        await tx.query(
+          `WITH appended AS (
+             INSERT INTO events (event_id, stream_id, stream_position, type, schema_version, data, metadata, occurred_at)
+             VALUES ${values.join(', ')}
+             RETURNING 1)
+           ${WAKE_RELAY}`,
+          chunk.flatMap((e) => [e.id, e.streamId, e.streamPosition, e.type, e.schemaVersion, JSON.stringify(e.data), JSON.stringify(e.metadata), e.occurredAt]),
+        );
+      }
     } catch (e) {
       if (pgCode(e) === PG.uniqueViolation && pgConstraint(e) === 'events_stream_position_unique') {
         throw new ConcurrencyError(streamId, expectedVersion);
