@@ -8,6 +8,7 @@ import { DataSource } from 'typeorm';
 import { Logger } from 'pino';
 import { rebuildProjections, EventStore, Projection } from '@custos/eventing';
 import { BaseServiceConfig, ConfigError, parseConfig } from './config';
+import { fixHeapGrowth } from './heap-growth';
 import { createLogger, NestPinoLogger } from './logger';
 import { ServiceCommand, ServiceDefinition } from './service-definition';
 import { runtimeMode } from './service-runtime';
@@ -26,6 +27,7 @@ export async function bootstrapService<C extends BaseServiceConfig>(
   /** Runs before body parsing and routing are installed (the gateway mounts its streaming proxy here). */
   configure?: (app: NestExpressApplication) => void,
 ): Promise<void> {
+  fixHeapGrowth();
   let config: C;
   try {
     config = parseConfig(def.configSchema, process.env) as C;
