@@ -100,9 +100,7 @@ class MultipartUpload extends Writable {
   }
 
   override _final(done: (e?: Error | null) => void): void {
-    this.finish()
-      .then(() => this.release())
-      .then(() => done(), done);
+    this.finish().then(() => done(), done);
   }
 
   override _destroy(err: Error | null, done: (e?: Error | null) => void): void {
@@ -118,7 +116,10 @@ class MultipartUpload extends Writable {
       });
   }
 
-  /** Hands the part buffers back; only called once no part is in flight. */
+  /**
+   * Hands the part buffers back; only called once no part is in flight. `_destroy` is the one
+   * caller: a Writable destroys itself after finishing (autoDestroy), and on every failure.
+   */
   private release(): void {
     for (const b of this.spare.splice(0)) this.pool.give(b);
     this.pool.give(this.current);
