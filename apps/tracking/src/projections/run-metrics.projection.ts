@@ -1,13 +1,11 @@
 import { EntityManager } from 'typeorm';
-import { EventData, RunDataLogged } from '@custos/events';
+import { MetricSeries, toMetricPoints } from '@custos/events';
 import { pgNumberArray, pgTextArray } from '@custos/eventing';
 import { latestPerKey, pointsByKey } from '@custos/tracking-domain';
 
-type LoggedMetric = EventData<typeof RunDataLogged>['metrics'][number];
-
 /*
- * Metric points arrive as one batch per event (a log-batch of 1000 points is one event), so each
- * table takes one statement per batch. Values travel as text ("NaN", "Infinity", "-Infinity" or a
+ * Metric points arrive as one batch per event (a log-batch of 1000 points is one event, its points
+ * grouped into series by key), so each table takes one statement per batch. Values travel as text ("NaN", "Infinity", "-Infinity" or a
  * JavaScript number's shortest form) and are cast to double precision, which holds all of them.
  *
  * MLflow's "latest" rule: the point with the greatest (step, timestamp, value) wins, where a NaN
@@ -18,9 +16,10 @@ type LoggedMetric = EventData<typeof RunDataLogged>['metrics'][number];
 const COMPARABLE = (t: string) => `CASE WHEN ${t}.is_nan THEN 0 ELSE ${t}.value END`;
 
 /** Points that name a logged model are that model's metrics too (MLflow 3). */
-export async function projectLoggedModelMetrics(tx: EntityManager, runId: string, metrics: readonly LoggedMetric[]): Promise<void> {
-  const linked = metrics.filter((m): m is LoggedMetric & { modelId: string } => typeof m.modelId === 'string' && m.modelId !== '');
-  if (linked.length === 0) return;
+export async function projectLoggedModelMetrics(tx: EntityManager, runId: string, metrics: readonly MetricSeries[]): Promise<void> {
+  const linkedSeries = metrics.filter((s) => typeof s.modelId === 'string' && s.modelId !== '');
+  if (linkedSeries.length === 0) return;
+  const linked = toMetricPoints(linkedSeries);
   await tx.query(
     `INSERT INTO logged_model_metrics (model_id, key, step, timestamp, value, is_nan, run_id, dataset_name, dataset_digest)
      SELECT mid, k, st, ts, v::float8, v::float8 = 'NaN'::float8, $1, dn, dd
@@ -28,7 +27,7 @@ export async function projectLoggedModelMetrics(tx: EntityManager, runId: string
      ON CONFLICT DO NOTHING`,
     [
       runId,
-      linked.map((m) => m.modelId),
+      linked.map((m) => m.modelId as string),
       linked.map((m) => m.key),
       linked.map((m) => String(m.value)),
       linked.map((m) => m.timestamp),
@@ -57,8 +56,8 @@ const METRICS = `
   ON CONFLICT (run_id, key) DO UPDATE SET value = EXCLUDED.value, timestamp = EXCLUDED.timestamp, step = EXCLUDED.step, is_nan = EXCLUDED.is_nan
   WHERE (EXCLUDED.step, EXCLUDED.timestamp, ${COMPARABLE('EXCLUDED')}) > (l.step, l.timestamp, ${COMPARABLE('l')})`;
 
-/** Projects a batch's points; `streamPosition` is its event's position in the run's stream. */
-export async function projectMetrics(tx: EntityManager, runId: string, streamPosition: number, metrics: readonly LoggedMetric[]): Promise<void> {
+/** Projects a batch's series; `streamPosition` is its event's position in the run's stream. */
+export async function projectMetrics(tx: EntityManager, runId: string, streamPosition: number, metrics: readonly MetricSeries[]): Promise<void> {
   if (metrics.length === 0) return;
   const groups = pointsByKey(metrics);
   const latest = latestPerKey(metrics);

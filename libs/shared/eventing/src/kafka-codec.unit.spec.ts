@@ -8,6 +8,7 @@ const fixture = (type: string, version: number): EventEnvelope =>
 
 describe('encodeStoredEvent', () => {
   it.each([
+    ['tracking.RunDataLogged', 3],
     ['tracking.RunDataLogged', 2],
     ['tracking.RunDataLogged', 1],
     ['authz.ApiKeyIssued', 1],

@@ -1,6 +1,6 @@
-import { decodeMetricValue, EncodedMetricValue } from '@custos/events';
+import { decodeMetricValue, EncodedMetricValue, MetricSeries } from '@custos/events';
 
-interface Point {
+export interface LatestPoint {
   key: string;
   value: EncodedMetricValue;
   timestamp: number;
@@ -13,10 +13,10 @@ function comparable(value: EncodedMetricValue): number {
   return Number.isNaN(v) ? 0 : v;
 }
 
-function newer(a: Point, b: Point): boolean {
-  if (a.step !== b.step) return a.step > b.step;
-  if (a.timestamp !== b.timestamp) return a.timestamp > b.timestamp;
-  return comparable(a.value) > comparable(b.value);
+function newer(s: MetricSeries, i: number, b: LatestPoint): boolean {
+  if (s.steps[i] !== b.step) return s.steps[i] > b.step;
+  if (s.timestamps[i] !== b.timestamp) return s.timestamps[i] > b.timestamp;
+  return comparable(s.values[i]) > comparable(b.value);
 }
 
 /**
@@ -24,11 +24,13 @@ function newer(a: Point, b: Point): boolean {
  * value) wins and, among equal points, the one logged first stays, so a replay picks the same
  * point. The read model then only compares these against what it holds, one row per key.
  */
-export function latestPerKey<P extends Point>(points: readonly P[]): P[] {
-  const best = new Map<string, P>();
-  for (const p of points) {
-    const current = best.get(p.key);
-    if (current === undefined || newer(p, current)) best.set(p.key, p);
+export function latestPerKey(series: readonly MetricSeries[]): LatestPoint[] {
+  const best = new Map<string, LatestPoint>();
+  for (const s of series) {
+    for (let i = 0; i < s.steps.length; i++) {
+      const current = best.get(s.key);
+      if (current === undefined || newer(s, i, current)) best.set(s.key, { key: s.key, value: s.values[i], timestamp: s.timestamps[i], step: s.steps[i] });
+    }
   }
   return [...best.values()];
 }
@@ -42,17 +44,20 @@ export interface KeyedPoints {
 }
 
 /**
- * A batch's points grouped by key (keys in first-logged order, points in logged order): the metric
- * history stores one row per key per batch, so a 1000-point log-batch over 100 keys is 100 rows.
+ * A batch's series merged by key (keys in first-logged order; a key's linked and unlinked series
+ * one after the other): the metric history stores one row per key per batch, so a 1000-point
+ * log-batch over 100 keys is 100 rows. A key with one series is passed through without copying.
  */
-export function pointsByKey(points: readonly Point[]): KeyedPoints[] {
+export function pointsByKey(series: readonly MetricSeries[]): KeyedPoints[] {
   const byKey = new Map<string, KeyedPoints>();
-  for (const p of points) {
-    let g = byKey.get(p.key);
-    if (g === undefined) byKey.set(p.key, (g = { key: p.key, steps: [], timestamps: [], values: [] }));
-    g.steps.push(p.step);
-    g.timestamps.push(p.timestamp);
-    g.values.push(p.value);
+  for (const s of series) {
+    const g = byKey.get(s.key);
+    if (g === undefined) {
+      byKey.set(s.key, { key: s.key, steps: s.steps, timestamps: s.timestamps, values: s.values });
+      continue;
+    }
+    // A second series of the key: its columns are copied rather than appended to the first series'.
+    byKey.set(s.key, { key: s.key, steps: g.steps.concat(s.steps), timestamps: g.timestamps.concat(s.timestamps), values: g.values.concat(s.values) });
   }
   return [...byKey.values()];
 }

@@ -1,6 +1,8 @@
 import {
+  emptySeries,
+  EncodedMetricValue,
   encodeMetricValue,
-  EventData,
+  MetricSeries,
   RunCreated,
   RunDataLogged,
   RunDeleted,
@@ -10,6 +12,7 @@ import {
   RunStatus,
   RunTagDeleted,
   RunUpdated,
+  seriesIdentity,
 } from '@custos/events';
 import { DomainEvent } from './domain-event';
 import { TrackingError } from './errors';
@@ -158,6 +161,46 @@ function update(c: Command<'UpdateRun'>, state: RunState): RunEvent[] {
   return [{ type: 'tracking.RunUpdated', data: { runId: c.runId, status, endTime, runName } }];
 }
 
+/**
+ * A request's points as the event's series, with identical points kept once (MLflow drops them
+ * before insert). In a series whose steps only grow, as a training loop logs them, no point can
+ * repeat an earlier one, so nothing is looked up; from the first step that does not grow, points
+ * are looked up by (timestamp, step), whose integers print fast, and compared by value only when
+ * they meet (printing a double per point was most of this loop).
+ */
+function seriesOf(points: readonly MetricInput[]): MetricSeries[] {
+  const byIdentity = new Map<string, { series: MetricSeries; firstAt?: Map<string, EncodedMetricValue>; seen?: Set<string> }>();
+  for (const m of points) {
+    const id = seriesIdentity(m);
+    let entry = byIdentity.get(id);
+    if (entry === undefined) byIdentity.set(id, (entry = { series: emptySeries(m) }));
+    const { series } = entry;
+    const value = encodeMetricValue(m.value);
+    const n = series.steps.length;
+    if (entry.firstAt === undefined) {
+      if (n > 0 && m.step <= series.steps[n - 1]) {
+        entry.firstAt = new Map();
+        for (let i = 0; i < n; i++) entry.firstAt.set(`${series.timestamps[i]}\u0000${series.steps[i]}`, series.values[i]);
+      }
+    }
+    if (entry.firstAt !== undefined) {
+      const at = `${m.timestamp}\u0000${m.step}`;
+      const first = entry.firstAt.get(at);
+      if (first === undefined) entry.firstAt.set(at, value);
+      else if (first === value) continue;
+      else {
+        const withValue = `${at}\u0000${value}`;
+        if ((entry.seen ??= new Set()).has(withValue)) continue;
+        entry.seen.add(withValue);
+      }
+    }
+    series.steps.push(m.step);
+    series.timestamps.push(m.timestamp);
+    series.values.push(value);
+  }
+  return [...byIdentity.values()].map((e) => e.series);
+}
+
 function logData(c: Command<'LogRunData'>, state: RunState, options: ValueLimitOptions): RunEvent[] {
   validateBatchLogLimits({ metrics: c.metrics.length, params: c.params.length, tags: c.tags.length });
   const validKeys = new Set<string>();
@@ -187,40 +230,7 @@ function logData(c: Command<'LogRunData'>, state: RunState, options: ValueLimitO
   }
   const newParams = params.filter((p) => !hasKey(run.params, p.key));
 
-  // Identical points in one request are one point (MLflow drops them before insert). Points are
-  // looked up by (key, timestamp, step), whose integers print fast, and compared by value only
-  // when they meet (printing a double per point was most of this loop). Names are validated to
-  // letters, digits and `/_.- :`, so a NUL-joined id is unambiguous; points linked to a model or
-  // dataset (free text) take a JSON id, kept apart.
-  const metrics: EventData<typeof RunDataLogged>['metrics'] = [];
-  const firstAt = new Map<string, EventData<typeof RunDataLogged>['metrics'][number]>();
-  const seen = new Set<string>();
-  for (const m of c.metrics) {
-    const point: EventData<typeof RunDataLogged>['metrics'][number] = { key: m.key, value: encodeMetricValue(m.value), timestamp: m.timestamp, step: m.step };
-    if (m.modelId || m.datasetName || m.datasetDigest) {
-      if (m.modelId) point.modelId = m.modelId;
-      if (m.datasetName) point.datasetName = m.datasetName;
-      if (m.datasetDigest) point.datasetDigest = m.datasetDigest;
-      const id = JSON.stringify([point.key, point.value, point.timestamp, point.step, m.modelId ?? null, m.datasetName ?? null, m.datasetDigest ?? null]);
-      if (!seen.has(id)) {
-        seen.add(id);
-        metrics.push(point);
-      }
-      continue;
-    }
-    const at = `${point.key}\u0000${point.timestamp}\u0000${point.step}`;
-    const first = firstAt.get(at);
-    if (first === undefined) {
-      firstAt.set(at, point);
-      metrics.push(point);
-    } else if (first.value !== point.value) {
-      const id = `${at}\u0000${point.value}`;
-      if (!seen.has(id)) {
-        seen.add(id);
-        metrics.push(point);
-      }
-    }
-  }
+  const metrics = seriesOf(c.metrics);
 
   const events: RunEvent[] = [];
   if (metrics.length > 0 || newParams.length > 0 || tags.length > 0) {

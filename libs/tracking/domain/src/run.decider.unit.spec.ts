@@ -1,4 +1,4 @@
-import { decodeMetricValue, encodeMetricValue } from '@custos/events';
+import { decodeMetricValue, encodeMetricValue, MetricPoint, toMetricSeries } from '@custos/events';
 import { specFor } from './decider.spec-helper';
 import { makeRunDecider, RunCommand, runDecider, RunEvent } from './run.decider';
 
@@ -32,9 +32,11 @@ const created: RunEvent = {
   },
 };
 const deleted: RunEvent = { type: 'tracking.RunDeleted', data: { runId } };
-const logged = (data: Partial<Extract<RunEvent, { type: 'tracking.RunDataLogged' }>['data']>): RunEvent => ({
+type LoggedData = Extract<RunEvent, { type: 'tracking.RunDataLogged' }>['data'];
+/** The event as the decider should emit it, with metrics given point by point for readability. */
+const logged = ({ metrics = [], ...data }: Partial<Omit<LoggedData, 'metrics'>> & { metrics?: MetricPoint[] }): RunEvent => ({
   type: 'tracking.RunDataLogged',
-  data: { runId, metrics: [], params: [], tags: [], ...data },
+  data: { runId, metrics: toMetricSeries(metrics), params: [], tags: [], ...data },
 });
 const logData = (data: Partial<Omit<Extract<RunCommand, { type: 'LogRunData' }>, 'type' | 'runId'>>): RunCommand => ({
   type: 'LogRunData',
@@ -131,17 +133,31 @@ describe('run decider', () => {
           }),
         )
         .then([
-          logged({
-            metrics: [
-              { key: 'loss', value: 0.5, timestamp: 10, step: 0 },
-              { key: 'loss', value: 'NaN', timestamp: 11, step: 1 },
-              { key: 'grad', value: 'Infinity', timestamp: 11, step: 1 },
-              { key: 'logp', value: '-Infinity', timestamp: 11, step: 1 },
-            ],
-            params: [{ key: 'lr', value: '0.1' }],
-            tags: [{ key: 'stage', value: 'train' }],
-          }),
+          {
+            type: 'tracking.RunDataLogged',
+            data: {
+              runId,
+              metrics: [
+                { key: 'loss', steps: [0, 1], timestamps: [10, 11], values: [0.5, 'NaN'] },
+                { key: 'grad', steps: [1], timestamps: [11], values: ['Infinity'] },
+                { key: 'logp', steps: [1], timestamps: [11], values: ['-Infinity'] },
+              ],
+              params: [{ key: 'lr', value: '0.1' }],
+              tags: [{ key: 'stage', value: 'train' }],
+            },
+          },
         ]);
+    });
+
+    it('drops a repeated point that comes after the steps stopped growing, and keeps one with another value', () => {
+      spec
+        .given(created)
+        .when(
+          logData({
+            metrics: [0, 1, 2, 1, 1, 3, 2].map((step, i) => ({ key: 'm', value: i === 4 ? 9 : step, timestamp: 5, step })),
+          }),
+        )
+        .then([logged({ metrics: [0, 1, 2, 1, 3].map((step, i) => ({ key: 'm', value: i === 3 ? 9 : step, timestamp: 5, step })) })]);
     });
 
     it('passes a metric\'s logged-model and dataset links through, keeping differently linked points apart', () => {
