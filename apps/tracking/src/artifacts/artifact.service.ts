@@ -64,7 +64,7 @@ export class ArtifactService {
       if (declaredBytes !== undefined && encrypt.plaintextBytes !== declaredBytes) {
         throw TrackingError.invalidParameter(`Request body has ${encrypt.plaintextBytes} bytes, Content-Length said ${declaredBytes}`);
       }
-      await this.ds.transaction('READ COMMITTED', async (tx) => {
+      await this.ds.transaction(async (tx) => {
         await this.lockStream(tx, loc);
         replaced = await findArtifact(tx, loc.path, true);
         await upsertArtifact(tx, {
@@ -118,7 +118,7 @@ export class ArtifactService {
       throw integrityFailure(loc, 'its stored object is missing');
     }
     try {
-      await this.ds.transaction('READ COMMITTED', async (tx) => {
+      await this.ds.transaction(async (tx) => {
         const data: EventData<typeof ArtifactDownloaded> = { ...fact(loc), size: Number(record.size) };
         await this.append(tx, loc, [{ type: ArtifactDownloaded.type, data }]);
       });
@@ -149,7 +149,7 @@ export class ArtifactService {
     let deleted = 0;
     for (;;) {
       let batch: Awaited<ReturnType<typeof deleteArtifacts>> = [];
-      await this.ds.transaction('READ COMMITTED', async (tx) => {
+      await this.ds.transaction(async (tx) => {
         await this.lockStream(tx, loc);
         batch = await deleteArtifacts(tx, loc.path, DELETE_BATCH);
         await scheduleObjectDeletion(tx, batch.map((r) => r.object_key));

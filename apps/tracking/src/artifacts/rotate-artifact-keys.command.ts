@@ -41,7 +41,7 @@ export class RotateArtifactKeysCommand implements ServiceCommand {
     // One correlation id ties the batches of this run together in audit.
     const metadata = { correlationId: randomUUID(), actor: { type: 'system' as const, id: 'rotate-artifact-keys' } };
     for (;;) {
-      const n = await this.ds.transaction('READ COMMITTED', async (tx) => {
+      const n = await this.ds.transaction(async (tx) => {
         const batch = await rows<{ path: string; object_id: string; key_id: string; wrapped_key: Buffer }>(
           tx,
           `SELECT path, object_id, key_id, wrapped_key FROM artifacts WHERE key_id <> $1 ORDER BY path LIMIT $2 FOR UPDATE`,

@@ -1,7 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { Decider, EventEnvelope, EventMetadata, NewEvent } from '@custos/events';
 import { ConcurrencyError, EventStore, NO_STREAM } from './event-store';
-import { rows } from './sql';
 
 export interface Executed<S> {
   events: EventEnvelope[];
@@ -32,7 +31,7 @@ export class CommandExecutor {
   ): Promise<Executed<S>> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction('READ COMMITTED', (tx) => this.once(tx, decider, streamId, command, metadata, project));
+        return await this.dataSource.transaction((tx) => this.once(tx, decider, streamId, command, metadata, project));
       } catch (e) {
         if (!(e instanceof ConcurrencyError) || attempt >= this.maxAttempts) throw e;
       }
@@ -41,15 +40,10 @@ export class CommandExecutor {
 
   /** Folds a stream without writing, for reads that need the write model's view. */
   async load<C, E extends NewEvent, S>(tx: EntityManager, decider: Decider<C, E, S>, streamId: string, lock = false): Promise<{ state: S; version: number }> {
-    const [snap] = await rows<{ stream_position: number; state_version: number; state: S }>(
-      tx,
-      `SELECT stream_position, state_version, state FROM stream_snapshots WHERE stream_id = $1${lock ? ' FOR UPDATE' : ''}`,
-      [streamId],
-    );
-    const usable = snap && snap.state_version === decider.stateVersion;
-    let state = usable ? snap.state : decider.initialState();
-    let version = usable ? snap.stream_position : NO_STREAM;
-    for (const e of await this.store.readStream(tx, streamId, version)) {
+    const { snapshot, events } = await this.store.loadStream(tx, streamId, decider.stateVersion, lock);
+    let state = snapshot ? (snapshot.state as S) : decider.initialState();
+    let version = snapshot ? snapshot.position : NO_STREAM;
+    for (const e of events) {
       state = decider.evolve(state, { type: e.type, data: e.data } as E);
       version = e.streamPosition;
     }
@@ -68,14 +62,13 @@ export class CommandExecutor {
     const loaded = await this.load(tx, decider, streamId, true);
     const newEvents = decider.decide(command, loaded.state);
     if (newEvents.length === 0) return { events: [], state: loaded.state, version: loaded.version };
-    const appended = await this.store.append(tx, streamId, loaded.version, newEvents, metadata);
-    const state = appended.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as E), loaded.state);
+    // The snapshot is computed from the validated envelopes and saved by the append's statement.
+    let state = loaded.state;
+    const appended = await this.store.append(tx, streamId, loaded.version, newEvents, metadata, (envelopes) => {
+      state = envelopes.reduce((s, e) => decider.evolve(s, { type: e.type, data: e.data } as E), loaded.state);
+      return { stateVersion: decider.stateVersion, state };
+    });
     const version = appended[appended.length - 1].streamPosition;
-    await tx.query(
-      `INSERT INTO stream_snapshots (stream_id, stream_position, state_version, state) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (stream_id) DO UPDATE SET stream_position = EXCLUDED.stream_position, state_version = EXCLUDED.state_version, state = EXCLUDED.state`,
-      [streamId, version, decider.stateVersion, JSON.stringify(state)],
-    );
     if (project) await project(tx, appended, state);
     return { events: appended, state, version };
   }

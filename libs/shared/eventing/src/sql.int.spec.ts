@@ -1,5 +1,6 @@
 import { createTestDatabase, TestDatabase } from '@custos/testing';
-import { pgNumberArray, pgTextArray } from './sql';
+import { DataSource } from 'typeorm';
+import { PG_SESSION_OPTIONS, pgNumberArray, pgTextArray } from './sql';
 
 describe('array literals on real PostgreSQL', () => {
   let db: TestDatabase;
@@ -22,5 +23,28 @@ describe('array literals on real PostgreSQL', () => {
     ])) as { d: number[]; b: string[] }[];
     expect(d).toEqual(doubles.map(Number));
     expect(b).toEqual(['0', '-3', '9007199254740991']);
+  });
+});
+
+describe('session options on real PostgreSQL', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase('sql-session');
+  });
+  afterAll(() => db.drop());
+
+  it('starts every transaction at READ COMMITTED without asking, even where the server default is stricter', async () => {
+    await db.dataSource.query(`ALTER DATABASE "${db.name}" SET default_transaction_isolation = 'serializable'`);
+    const level = async (options?: string) => {
+      const ds = new DataSource({ type: 'postgres', url: db.url, extra: { max: 1, ...(options ? { options } : {}) } });
+      await ds.initialize();
+      try {
+        return await ds.transaction(async (tx) => ((await tx.query(`SHOW transaction_isolation`)) as { transaction_isolation: string }[])[0].transaction_isolation);
+      } finally {
+        await ds.destroy();
+      }
+    };
+    expect(await level()).toBe('serializable');
+    expect(await level(PG_SESSION_OPTIONS)).toBe('read committed');
   });
 });

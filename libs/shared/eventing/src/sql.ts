@@ -11,6 +11,13 @@ export async function rows<T>(sql: Sql, query: string, params: unknown[] = []): 
   return (await sql.query(query, params)) as T[];
 }
 
+/**
+ * Connection options for every service's pool: transactions here rely on READ COMMITTED, so each
+ * session starts in it rather than each transaction asking for it. TypeORM sends a requested level
+ * as its own statement after START TRANSACTION: a round trip per command, for PostgreSQL's default.
+ */
+export const PG_SESSION_OPTIONS = '-c default_transaction_isolation=read\\ committed';
+
 /** PostgreSQL error codes we act on. */
 export const PG = { uniqueViolation: '23505', serializationFailure: '40001', deadlock: '40P01' } as const;
 

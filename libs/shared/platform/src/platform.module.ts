@@ -4,7 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Logger } from 'pino';
 import { eventCatalog } from '@custos/events';
-import { CommandExecutor, EVENTING_MIGRATIONS, EventStore } from '@custos/eventing';
+import { CommandExecutor, EVENTING_MIGRATIONS, EventStore, PG_SESSION_OPTIONS } from '@custos/eventing';
 import { BaseServiceConfig } from './config';
 import { ErrorFilter } from './errors';
 import { HealthController } from './health.controller';
@@ -38,7 +38,7 @@ export class PlatformModule implements NestModule {
             synchronize: false,
             // Connected by ServiceRuntime with backoff, so the HTTP server (health) starts first.
             manualInitialization: true,
-            extra: { max: 20, connectionTimeoutMillis: 3000 },
+            extra: { max: 20, connectionTimeoutMillis: 3000, options: PG_SESSION_OPTIONS },
             logging: false,
           }),
         }),

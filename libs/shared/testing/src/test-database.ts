@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { EVENTING_MIGRATIONS } from '@custos/eventing';
+import { EVENTING_MIGRATIONS, PG_SESSION_OPTIONS } from '@custos/eventing';
 import { infraEnv, pgUrl } from './infra-env';
 
 export interface TestDatabase {
@@ -21,7 +21,7 @@ export async function createTestDatabase(prefix: string, migrations: Function[] 
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = pgUrl(name, env);
-  const dataSource = new DataSource({ type: 'postgres', url, migrations: [...EVENTING_MIGRATIONS, ...migrations], migrationsTableName: 'schema_migrations', extra: { max: 10 } });
+  const dataSource = new DataSource({ type: 'postgres', url, migrations: [...EVENTING_MIGRATIONS, ...migrations], migrationsTableName: 'schema_migrations', extra: { max: 10, options: PG_SESSION_OPTIONS } });
   await dataSource.initialize();
   await dataSource.runMigrations();
   return {
