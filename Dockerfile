@@ -33,9 +33,12 @@ RUN case "${SERVICE}" in \
  && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \
       --shell /usr/sbin/nologin custos
 WORKDIR /app
+# GLIBC_TUNABLES: glibc keeps up to 64 MiB of freed heap instead of trimming it back at 128 KiB,
+# which made streamed request buffers fault in afresh (decision 021; scripts/stack.sh sets the same).
 ENV NODE_ENV=production \
     SERVICE=${SERVICE} \
-    HTTP_HOST=0.0.0.0
+    HTTP_HOST=0.0.0.0 \
+    GLIBC_TUNABLES=glibc.malloc.trim_threshold=67108864:glibc.malloc.top_pad=16777216
 # Files stay owned by root: the service user can read but never modify its own code
 # (pairs with readOnlyRootFilesystem in Kubernetes).
 COPY --from=build /app/package.json ./package.json
