@@ -24,12 +24,23 @@ export function canonicalJson(value: unknown): string {
 }
 
 function canonicalArray(items: readonly unknown[]): string {
+  // An array of strings, finite numbers, booleans and nulls prints the same through
+  // JSON.stringify, natively: a log-batch's metric columns are thousands of such elements.
+  if (primitivesOnly(items)) return JSON.stringify(items);
   let out = '[';
   for (let i = 0; i < items.length; i++) {
     if (i > 0) out += ',';
     out += canonicalJson(items[i]);
   }
   return `${out}]`;
+}
+
+function primitivesOnly(items: readonly unknown[]): boolean {
+  for (let i = 0; i < items.length; i++) {
+    const v = items[i];
+    if (typeof v === 'number' ? !Number.isFinite(v) : typeof v !== 'string' && typeof v !== 'boolean' && v !== null) return false;
+  }
+  return true;
 }
 
 /** `"key":` per key: a batch repeats the same few keys thousands of times. */

@@ -20,6 +20,14 @@ describe('canonicalJson', () => {
   it('refuses non-finite numbers', () => {
     expect(() => canonicalJson({ v: NaN })).toThrow(TypeError);
     expect(() => canonicalJson([1, Infinity])).toThrow(TypeError);
+    expect(() => canonicalJson(['NaN', 0.5, NaN])).toThrow(TypeError);
+  });
+
+  it('prints arrays of primitives element by element as the definition says, and refuses a hole', () => {
+    expect(canonicalJson({ values: [0.1 + 0.2, -0, 1e21, 5e-324, 'NaN', 'Infinity', true, null, 'a"\u0001'] })).toBe(
+      '{"values":[0.30000000000000004,0,1e+21,5e-324,"NaN","Infinity",true,null,"a\\"\\u0001"]}',
+    );
+    expect(() => canonicalJson([1, undefined])).toThrow(TypeError);
   });
 
   it('orders keys by UTF-16 code units, integer-like keys included (objects list those first)', () => {
