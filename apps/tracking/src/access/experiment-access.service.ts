@@ -34,8 +34,13 @@ export class ExperimentAccess {
   /** Loads the experiment and checks `permission` on it; `notFoundMessage` is what a stranger sees. */
   async require(experimentId: string, permission: Permission, notFoundMessage: string, sql: Sql = this.ds): Promise<ExperimentRow> {
     const [row] = (await sql.query(`SELECT * FROM experiments WHERE experiment_id = $1`, [experimentId])) as ExperimentRow[];
+    return this.check(row, permission, notFoundMessage);
+  }
+
+  /** `require` for an experiment row the caller already read (or its absence). */
+  check(row: ExperimentRow | undefined, permission: Permission, notFoundMessage: string): ExperimentRow {
     if (!row) throw new ApiError(404, 'RESOURCE_DOES_NOT_EXIST', notFoundMessage);
-    const decision = authorize(this.principal(), Actions.onExperiment(permission), { type: 'experiment', id: experimentId, ownerId: row.owner_id }, this.policy());
+    const decision = authorize(this.principal(), Actions.onExperiment(permission), { type: 'experiment', id: row.experiment_id, ownerId: row.owner_id }, this.policy());
     if (decision.allowed) return row;
     if (!decision.effective || !atLeast(decision.effective, 'READ')) throw new ApiError(404, 'RESOURCE_DOES_NOT_EXIST', notFoundMessage, decision.reason);
     throw new ApiError(403, 'PERMISSION_DENIED', `Permission denied: ${decision.reason}`);
