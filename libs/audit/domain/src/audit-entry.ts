@@ -12,6 +12,12 @@ export interface AuditEntry {
   actorId: string;
   correlationId: string;
   clientIp?: string;
+  /**
+   * The schema version `data` is in: the event type's latest when audit recorded it, since older
+   * events are upcast first. Shapes change between versions (`tracking.RunDataLogged` v3 holds
+   * metrics as series), so a reader of the chain needs it to interpret `data`.
+   */
+  schemaVersion: number;
   data: unknown;
 }
 
@@ -27,6 +33,7 @@ export function toAuditEntry(e: EventEnvelope): AuditEntry {
     actorId: e.metadata.actor.id,
     correlationId: e.metadata.correlationId,
     ...(e.metadata.clientIp ? { clientIp: e.metadata.clientIp } : {}),
+    schemaVersion: e.schemaVersion,
     data: redact(e.type, e.data),
   };
 }

@@ -15,7 +15,7 @@ describe('toAuditEntry', () => {
       metadata: { correlationId: 'c1', actor: { type: 'user', id: 'admin' }, clientIp: '10.0.0.1' },
     };
     const entry = toAuditEntry(e);
-    expect(entry).toMatchObject({ actorId: 'admin', correlationId: 'c1', clientIp: '10.0.0.1', type: ApiKeyIssued.type, streamId: 'apikey-k1' });
+    expect(entry).toMatchObject({ actorId: 'admin', correlationId: 'c1', clientIp: '10.0.0.1', type: ApiKeyIssued.type, streamId: 'apikey-k1', schemaVersion: 1 });
     expect(entry.data).toMatchObject({ keyId: 'k1', prefix: 'cus_ab12', keyHash: '[redacted]' });
     expect(JSON.stringify(entry)).not.toContain('f'.repeat(64));
   });
