@@ -5,8 +5,9 @@ import { latestPerKey, pointsByKey } from '@custos/tracking-domain';
 
 /*
  * Metric points arrive as one batch per event (a log-batch of 1000 points is one event, its points
- * grouped into series by key), so each table takes one statement per batch. Values travel as text ("NaN", "Infinity", "-Infinity" or a
- * JavaScript number's shortest form) and are cast to double precision, which holds all of them.
+ * grouped into series by key), so each table takes one statement per batch. Values travel as text
+ * ("NaN", "Infinity", "-Infinity" or a JavaScript number's shortest form) and are cast to double
+ * precision, which holds all of them.
  *
  * MLflow's "latest" rule: the point with the greatest (step, timestamp, value) wins, where a NaN
  * compares as 0 (MLflow stores NaN as 0 with is_nan set) and, among equal points, the one logged
