@@ -23,12 +23,13 @@ import { LoggedModelsController } from './controllers/logged-models.controller';
 import { Artifacts1732000000600 } from './migrations/1732000000600-artifacts';
 import { LoggedModelMetrics1732000000700 } from './migrations/1732000000700-logged-model-metrics';
 import { MetricHistoryBatches1732000000800 } from './migrations/1732000000800-metric-history-batches';
+import { LatestMetricsHotUpdates1732000000900 } from './migrations/1732000000900-latest-metrics-hot-updates';
 import { ARTIFACT_STREAMED_BODY_PATHS, ArtifactBucketTask, artifactControllers, artifactProviders, RotateArtifactKeysCommand } from './artifacts/artifacts.providers';
 
 export const trackingService: ServiceDefinition = {
   service: 'tracking',
   configSchema: trackingEnv,
-  migrations: [TrackingReadModels1732000000400, AccessGrants1732000001000, RunsAndLoggedModels1732000000500, Artifacts1732000000600, LoggedModelMetrics1732000000700, MetricHistoryBatches1732000000800],
+  migrations: [TrackingReadModels1732000000400, AccessGrants1732000001000, RunsAndLoggedModels1732000000500, Artifacts1732000000600, LoggedModelMetrics1732000000700, MetricHistoryBatches1732000000800, LatestMetricsHotUpdates1732000000900],
   projections: [TrackingProjection],
   startupTasks: [DefaultExperimentTask, ArtifactBucketTask],
   commands: { 'rotate-artifact-keys': RotateArtifactKeysCommand },

@@ -19,6 +19,7 @@ import { TrackingReadModels1732000000400 } from '../migrations/1732000000400-tra
 import { RunsAndLoggedModels1732000000500 } from '../migrations/1732000000500-runs-and-logged-models';
 import { LoggedModelMetrics1732000000700 } from '../migrations/1732000000700-logged-model-metrics';
 import { MetricHistoryBatches1732000000800 } from '../migrations/1732000000800-metric-history-batches';
+import { LatestMetricsHotUpdates1732000000900 } from '../migrations/1732000000900-latest-metrics-hot-updates';
 import { TrackingProjection } from '../projections/tracking.projection';
 
 export const admin: Principal = { id: 'admin', kind: 'user', roles: ['admin'], groups: [] };
@@ -40,7 +41,13 @@ export function get(query: Record<string, unknown>): Request {
  * through `as`, like a request that passed the guard (owners, admins, the given grants, default none).
  */
 export async function createTrackingFixture(prefix: string) {
-  const db: TestDatabase = await createTestDatabase(prefix, [TrackingReadModels1732000000400, RunsAndLoggedModels1732000000500, LoggedModelMetrics1732000000700, MetricHistoryBatches1732000000800]);
+  const db: TestDatabase = await createTestDatabase(prefix, [
+    TrackingReadModels1732000000400,
+    RunsAndLoggedModels1732000000500,
+    LoggedModelMetrics1732000000700,
+    MetricHistoryBatches1732000000800,
+    LatestMetricsHotUpdates1732000000900,
+  ]);
   const ds = db.dataSource;
   const store = new EventStore('tracking', eventCatalog);
   const executor = new CommandExecutor(ds, store);

@@ -27,7 +27,9 @@ import { OrderByTerm } from './search-order-by';
  *   and equal to itself, while MLflow compares NaN as IEEE does (only `!=` holds).
  * - The primary keys on (run_id, key) make the ORDER BY left joins one-to-one, so no DISTINCT.
  * - Useful indexes: runs(experiment_id, lifecycle_stage, start_time DESC, run_id),
- *   run_params/run_tags/run_latest_metrics(key, value), experiments(creation_time DESC).
+ *   run_params/run_tags(key, value), experiments(creation_time DESC). run_latest_metrics is read
+ *   through its primary key only: a (key, value) index would make each log-batch's updates of it
+ *   non-HOT (docs/decisions/022).
  *
  * Values are always bound ($1, $2, ...); identifiers come only from the fixed maps below. MLflow's
  * sort semantics: missing values (and NaN metrics, just before them) sort last in either direction,
