@@ -1,8 +1,8 @@
 import { createTestDatabase, TestDatabase } from '@custos/testing';
 import { DataSource } from 'typeorm';
-import { PG_SESSION_OPTIONS, pgNumberArray, pgTextArray } from './sql';
+import { PG_SESSION_OPTIONS, pgBinaryArray, pgTextArray } from './sql';
 
-describe('array literals on real PostgreSQL', () => {
+describe('array parameters on real PostgreSQL', () => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createTestDatabase('sql-arrays');
@@ -15,14 +15,25 @@ describe('array literals on real PostgreSQL', () => {
     expect(back).toEqual(texts);
   });
 
-  it('reads back doubles exactly, NaN and the infinities included, and whole numbers as bigint', async () => {
-    const doubles = [0, -0.5, 1e-7, 5e-324, 1.7976931348623157e308, 0.1 + 0.2, -123456789.125, 'NaN', 'Infinity', '-Infinity'] as const;
-    const [{ d, b }] = (await db.dataSource.query(`SELECT $1::float8[] AS d, $2::bigint[]::text[] AS b`, [
-      pgNumberArray(doubles),
-      pgNumberArray([0, -3, 9007199254740991]),
-    ])) as { d: number[]; b: string[] }[];
-    expect(d).toEqual(doubles.map(Number));
-    expect(b).toEqual(['0', '-3', '9007199254740991']);
+  it('reads back binary arrays exactly: doubles with NaN, the infinities and -0, and bigints of either sign', async () => {
+    const doubles = [0, -0, -0.5, 1e-7, 5e-324, 1.7976931348623157e308, 0.1 + 0.2, -123456789.125, NaN, Infinity, -Infinity];
+    const ints = [0, 1, -1, -3, 2 ** 32, -(2 ** 32) - 1, 9007199254740991, -9007199254740991, 1732000000123];
+    const [row] = (await db.dataSource.query(`SELECT $1::float8[] AS d, $2::bigint[]::text[] AS b, $3::float8[] AS empty, cardinality($4::bigint[]) AS n`, [
+      pgBinaryArray('float8', doubles),
+      pgBinaryArray('int8', ints),
+      pgBinaryArray('float8', []),
+      pgBinaryArray('int8', []),
+    ])) as { d: number[]; b: string[]; empty: number[]; n: number }[];
+    expect(row.d).toEqual(doubles.map((v) => (v === 0 ? 0 : v)));
+    expect(Object.is(row.d[1], 0)).toBe(true);
+    expect(row.b).toEqual(ints.map(String));
+    expect(row.empty).toEqual([]);
+    expect(row.n).toBe(0);
+  });
+
+  it('refuses an int8 element that is not a safe integer', () => {
+    expect(() => pgBinaryArray('int8', [1.5])).toThrow(RangeError);
+    expect(() => pgBinaryArray('int8', [2 ** 53])).toThrow(RangeError);
   });
 });
 

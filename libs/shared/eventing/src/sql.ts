@@ -34,17 +34,47 @@ export function pgConstraint(e: unknown): string | undefined {
 }
 
 /**
- * PostgreSQL array literals built in one pass, for bulk statements over `unnest`: the driver
+ * A PostgreSQL text array literal built in one pass, for bulk statements over `unnest`: the driver
  * escapes array parameters element by element, which costs more than the statement on a
- * thousand-element batch. Texts are always quoted (null is NULL); numbers go as JavaScript prints
- * them (`NaN`, `Infinity` and exponents included, all of which float8 reads).
+ * thousand-element batch. Texts are always quoted (null is NULL).
  */
 export function pgTextArray(values: readonly (string | null)[]): string {
   return `{${values.map((v) => (v === null ? 'NULL' : `"${/["\\]/.test(v) ? v.replace(/["\\]/g, '\\$&') : v}"`)).join(',')}}`;
 }
 
-export function pgNumberArray(values: readonly (number | 'NaN' | 'Infinity' | '-Infinity')[]): string {
-  return `{${values.join(',')}}`;
+/** Element type OIDs of the binary arrays below. */
+const ELEMENT_OID = { int8: 20, float8: 701 } as const;
+
+/**
+ * A number array in PostgreSQL's binary array format; the driver sends a Buffer parameter as
+ * binary, so the server copies each element rather than parsing its text (and this side never
+ * prints it). For bulk number columns, where parsing a thousand `float8` texts costs more than the
+ * rows. The statement must cast the parameter to the same type (`$n::bigint[]`, `$n::float8[]`).
+ * `int8` takes safe integers; `float8` takes any number, NaN and the infinities included, and
+ * stores -0 as 0, as its text form did.
+ */
+export function pgBinaryArray(type: keyof typeof ELEMENT_OID, values: readonly number[]): Buffer {
+  const n = values.length;
+  const b = Buffer.allocUnsafe(n === 0 ? 12 : 20 + n * 12);
+  b.writeInt32BE(n === 0 ? 0 : 1, 0); // dimensions: an empty array has none
+  b.writeInt32BE(0, 4); // no nulls
+  b.writeInt32BE(ELEMENT_OID[type], 8);
+  if (n === 0) return b;
+  b.writeInt32BE(n, 12);
+  b.writeInt32BE(1, 16); // lower bound
+  let o = 20;
+  for (const v of values) {
+    b.writeInt32BE(8, o);
+    if (type === 'float8') b.writeDoubleBE(v === 0 ? 0 : v, o + 4);
+    else {
+      if (!Number.isSafeInteger(v)) throw new RangeError(`not a safe integer for int8: ${v}`);
+      const high = Math.floor(v / 2 ** 32);
+      b.writeInt32BE(high, o + 4);
+      b.writeUInt32BE(v - high * 2 ** 32, o + 8);
+    }
+    o += 12;
+  }
+  return b;
 }
 
 /**
