@@ -187,11 +187,14 @@ def run_row(row: Row, sides: list[Side], reps: int, res: dict) -> None:
         for side in order:
             if res[side.name]["error"]:
                 continue
+            # Each rep starts on a quiet machine: the previous rep's tail (the other server's
+            # autovacuum of 50,000 fresh rows, consumers catching up) would otherwise land on this one.
+            settled, _ = wait_until_quiet()
             m = attempt(side, f"rep {i + 1}", lambda: row.rep(side, i))
             if m is not None:
                 res[side.name]["reps"].append(m)
                 shown = ", ".join(f"{k} {v:,.1f}" for k, v in m.items())
-                print(f"  {row.name:<12} {side.name:<6} rep {i + 1}/{reps}: {shown}", flush=True)
+                print(f"  {row.name:<12} {side.name:<6} rep {i + 1}/{reps}: {shown} (started after {settled:.1f}s of settling)", flush=True)
 
 
 def add_medians(res: dict) -> None:
