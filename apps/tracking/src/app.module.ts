@@ -24,14 +24,16 @@ import { Artifacts1732000000600 } from './migrations/1732000000600-artifacts';
 import { LoggedModelMetrics1732000000700 } from './migrations/1732000000700-logged-model-metrics';
 import { MetricHistoryBatches1732000000800 } from './migrations/1732000000800-metric-history-batches';
 import { LatestMetricsHotUpdates1732000000900 } from './migrations/1732000000900-latest-metrics-hot-updates';
+import { RunMetricsPending1732000001100 } from './migrations/1732000001100-run-metrics-pending';
+import { RunMetricsCatchUp } from './projections/run-metrics-catch-up';
 import { ARTIFACT_STREAMED_BODY_PATHS, ArtifactBucketTask, artifactControllers, artifactProviders, RotateArtifactKeysCommand } from './artifacts/artifacts.providers';
 
 export const trackingService: ServiceDefinition = {
   service: 'tracking',
   configSchema: trackingEnv,
-  migrations: [TrackingReadModels1732000000400, AccessGrants1732000001000, RunsAndLoggedModels1732000000500, Artifacts1732000000600, LoggedModelMetrics1732000000700, MetricHistoryBatches1732000000800, LatestMetricsHotUpdates1732000000900],
+  migrations: [TrackingReadModels1732000000400, AccessGrants1732000001000, RunsAndLoggedModels1732000000500, Artifacts1732000000600, LoggedModelMetrics1732000000700, MetricHistoryBatches1732000000800, LatestMetricsHotUpdates1732000000900, RunMetricsPending1732000001100],
   projections: [TrackingProjection],
-  startupTasks: [DefaultExperimentTask, ArtifactBucketTask],
+  startupTasks: [DefaultExperimentTask, ArtifactBucketTask, RunMetricsCatchUp],
   commands: { 'rotate-artifact-keys': RotateArtifactKeysCommand },
   streamedBodyPaths: ARTIFACT_STREAMED_BODY_PATHS,
   consumers: [{ name: 'access', topics: [topicFor('authz')], handler: AccessProjectionHandler }],
@@ -45,7 +47,7 @@ export class TrackingModule {
       module: TrackingModule,
       imports: [PlatformModule.forRoot(trackingService, config, logger)],
       controllers: [ExperimentsController, RunsController, RunDataController, MetricsController, LoggedModelsController, ...artifactControllers],
-      providers: [TrackingProjection, ExperimentAccess, ExperimentCommands, DefaultExperimentTask, AccessProjectionHandler, RunAccess, LoggedModelAccess, RunCommands, LoggedModelCommands, ExperimentLifecycle, ...artifactProviders(config)],
+      providers: [TrackingProjection, ExperimentAccess, ExperimentCommands, DefaultExperimentTask, AccessProjectionHandler, RunAccess, LoggedModelAccess, RunCommands, RunMetricsCatchUp, LoggedModelCommands, ExperimentLifecycle, ...artifactProviders(config)],
     };
   }
 }

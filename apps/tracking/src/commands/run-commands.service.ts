@@ -4,6 +4,7 @@ import { eventMetadata } from '@custos/platform';
 import { KeyValue, RunCommand, runArtifactUri, runDecider, RunState, runStreamId } from '@custos/tracking-domain';
 import { ExperimentRow } from '../access/experiment-access.service';
 import { TrackingProjection } from '../projections/tracking.projection';
+import { metricBatches, RunMetricsCatchUp } from '../projections/run-metrics-catch-up';
 import { newRunId, randomName } from './generated-ids';
 
 export interface NewRun {
@@ -14,12 +15,16 @@ export interface NewRun {
   tags: KeyValue[];
 }
 
-/** Runs run commands through the run decider; read models follow in the same transaction. */
+/**
+ * Runs run commands through the run decider; read models follow in the same transaction, except a
+ * batch's metric history and latest values, caught up once it has committed (decision 023).
+ */
 @Injectable()
 export class RunCommands {
   constructor(
     private readonly executor: CommandExecutor,
     private readonly projection: TrackingProjection,
+    private readonly catchUp: RunMetricsCatchUp,
   ) {}
 
   async create(run: NewRun): Promise<string> {
@@ -39,7 +44,10 @@ export class RunCommands {
     return runId;
   }
 
-  execute(command: RunCommand): Promise<Executed<RunState>> {
-    return this.executor.execute(runDecider, runStreamId(command.runId), command, eventMetadata(), this.projection.inline);
+  async execute(command: RunCommand): Promise<Executed<RunState>> {
+    const done = await this.executor.execute(runDecider, runStreamId(command.runId), command, eventMetadata(), this.projection.inline);
+    const batches = metricBatches(done.events);
+    if (batches.size > 0) this.catchUp.schedule(command.runId, batches);
+    return done;
   }
 }

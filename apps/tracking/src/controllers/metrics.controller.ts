@@ -8,6 +8,7 @@ import { RunAccess } from '../access/run-access.service';
 import { MlflowRequest } from '../http/mlflow-request';
 import { metricJson } from '../http/run-json';
 import { metricHistory, metricHistoryBulk, sampledMetricHistory } from '../queries/metric-history.query';
+import { RunMetricsCatchUp } from '../projections/run-metrics-catch-up';
 
 /** MLflow's limits for the chart endpoints (`mlflow/server/handlers.py`). */
 const MAX_RUNS_PER_BULK_REQUEST = 100;
@@ -18,6 +19,7 @@ export class MetricsController {
   constructor(
     private readonly ds: DataSource,
     private readonly access: RunAccess,
+    private readonly catchUp: RunMetricsCatchUp,
   ) {}
 
   /** Without max_results MLflow answers the whole history; with it, pages with a token. */
@@ -33,6 +35,7 @@ export class MetricsController {
     }
     const offset = decodePageToken(r.optionalString('page_token'));
     await this.access.require(runId, 'READ');
+    await this.catchUp.settleRuns([runId]);
     const rows = await metricHistory(this.ds, runId, key, offset, maxResults === null ? null : maxResults + 1);
     const metrics = rows.slice(0, maxResults ?? rows.length).map((m) => metricJson(m));
     return maxResults !== null && rows.length > maxResults ? { metrics, next_page_token: encodePageToken(offset + maxResults) } : { metrics };
@@ -58,6 +61,7 @@ export class MetricsController {
       throw TrackingError.invalidParameter(`end_step must be greater than start_step. Found start_step=${start} and end_step=${end}.`);
     }
     for (const runId of runIds) await this.access.require(runId, 'READ');
+    await this.catchUp.settleRuns(runIds);
     const steps = start !== undefined && end !== undefined ? { start, end } : null;
     const metrics = [];
     for (const runId of runIds) {
@@ -81,6 +85,7 @@ export class MetricsController {
     const maxResults = Math.min(r.optionalInt('max_results') ?? GET_METRIC_HISTORY_MAX_RESULTS, GET_METRIC_HISTORY_MAX_RESULTS);
     if (maxResults < 0) throw TrackingError.invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied.`);
     for (const runId of runIds) await this.access.require(runId, 'READ');
+    await this.catchUp.settleRuns(runIds);
     const rows = await metricHistoryBulk(this.ds, runIds, key, maxResults);
     return { metrics: rows.map((m) => metricJson(m, m.run_id)) };
   }

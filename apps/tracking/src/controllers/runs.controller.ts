@@ -23,6 +23,7 @@ import { parseViewType } from '../http/mlflow-json';
 import { toKeyValues, withinLength } from '../http/mlflow-values';
 import { runInfoJson } from '../http/run-json';
 import { runsJson } from '../queries/run-details.query';
+import { RunMetricsCatchUp } from '../projections/run-metrics-catch-up';
 
 const noExperiment = (id: string) => `No Experiment with id=${id} exists`;
 
@@ -42,6 +43,7 @@ export class RunsController {
     private readonly experiments: ExperimentAccess,
     private readonly access: RunAccess,
     private readonly commands: RunCommands,
+    private readonly catchUp: RunMetricsCatchUp,
   ) {}
 
   @Post('create')
@@ -58,15 +60,15 @@ export class RunsController {
       runName: r.optionalString('run_name') || null,
       tags: toKeyValues(r.raw('tags'), 'tags'),
     });
-    return { run: await this.runJson(runId) };
+    const { run } = await this.access.require(runId, 'READ');
+    return { run: await this.runJson(run) };
   }
 
   @Get('get')
   @Policy(Actions.onExperiment('READ'))
   async get(@Req() req: Request) {
     const { run } = await this.access.require(new MlflowRequest(req).runId(), 'READ');
-    const [json] = await runsJson(this.ds, [run]);
-    return { run: json };
+    return { run: await this.runJson(run) };
   }
 
   @Post('update')
@@ -130,6 +132,7 @@ export class RunsController {
     const offset = decodePageToken(r.optionalString('page_token'));
     const experimentIds = await this.readableExperiments(r.stringList('experiment_ids'));
     if (experimentIds.length === 0) return { runs: [] };
+    await this.catchUp.settleExperiments(experimentIds);
     const q = buildRunSearchQuery({ experimentIds, viewType, filter, orderBy, offset, limit: maxResults + 1 });
     const rows = (await this.ds.query(q.text, q.values)) as RunRow[];
     const runs = await runsJson(this.ds, rows.slice(0, maxResults));
@@ -147,8 +150,8 @@ export class RunsController {
     return rows.map((row) => row.experiment_id);
   }
 
-  private async runJson(runId: string) {
-    const { run } = await this.access.require(runId, 'READ');
+  private async runJson(run: RunRow) {
+    await this.catchUp.settleRuns([run.run_id]);
     const [json] = await runsJson(this.ds, [run]);
     return json;
   }

@@ -12,6 +12,10 @@ import {
   RunUpdated,
 } from '@custos/events';
 import { projectLoggedModelMetrics, projectMetrics } from './run-metrics.projection';
+import { markMetricsPending } from './run-metrics-catch-up';
+
+/** Inline, a run's metric history and latest values are left to the catch-up after commit (decision 023). */
+export type RunMetricsMode = 'project' | 'defer';
 
 const RUN_NAME_TAG = 'mlflow.runName';
 
@@ -29,7 +33,7 @@ async function upsertTags(tx: EntityManager, runId: string, tags: readonly { key
  * that applying the same history again yields the same rows (replay is exact, never additive).
  * The time a run was deleted is when that fact was recorded (the envelope's occurredAt).
  */
-export async function applyRunEvent(tx: EntityManager, e: EventEnvelope): Promise<void> {
+export async function applyRunEvent(tx: EntityManager, e: EventEnvelope, metrics: RunMetricsMode = 'project'): Promise<void> {
   switch (e.type) {
     case RunCreated.type: {
       const d = e.data as EventData<typeof RunCreated>;
@@ -68,7 +72,9 @@ export async function applyRunEvent(tx: EntityManager, e: EventEnvelope): Promis
         ]);
       }
       await upsertTags(tx, d.runId, d.tags);
-      await projectMetrics(tx, d.runId, e.streamPosition, d.metrics);
+      if (metrics === 'project') await projectMetrics(tx, d.runId, e.streamPosition, d.metrics);
+      else if (d.metrics.length > 0) await markMetricsPending(tx, d.runId, e.streamPosition);
+      // A logged model's metrics stay inline: they are rare, and its readers are not caught up.
       await projectLoggedModelMetrics(tx, d.runId, d.metrics);
       return;
     }

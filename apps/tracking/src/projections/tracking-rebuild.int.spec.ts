@@ -53,6 +53,7 @@ describe('tracking projection rebuild', () => {
     });
     await t.as(bob, () => t.experimentCommands.create('bobs', undefined, []));
 
+    await t.catchUp.whenIdle();
     const inline = await dump(t);
     // One history row per key per batch: a's two keys, b's tie (two points) and inf.
     expect(inline.run_metric_batches).toHaveLength(4);

@@ -1,7 +1,7 @@
 import { Request } from 'express';
 import { eventCatalog } from '@custos/events';
 import { CommandExecutor, EventStore } from '@custos/eventing';
-import { requestContext } from '@custos/platform';
+import { createLogger, requestContext } from '@custos/platform';
 import { Grant, Principal } from '@custos/rbac';
 import { createTestDatabase, TestDatabase } from '@custos/testing';
 import { ExperimentAccess } from '../access/experiment-access.service';
@@ -20,6 +20,8 @@ import { RunsAndLoggedModels1732000000500 } from '../migrations/1732000000500-ru
 import { LoggedModelMetrics1732000000700 } from '../migrations/1732000000700-logged-model-metrics';
 import { MetricHistoryBatches1732000000800 } from '../migrations/1732000000800-metric-history-batches';
 import { LatestMetricsHotUpdates1732000000900 } from '../migrations/1732000000900-latest-metrics-hot-updates';
+import { RunMetricsPending1732000001100 } from '../migrations/1732000001100-run-metrics-pending';
+import { RunMetricsCatchUp } from '../projections/run-metrics-catch-up';
 import { TrackingProjection } from '../projections/tracking.projection';
 
 export const admin: Principal = { id: 'admin', kind: 'user', roles: ['admin'], groups: [] };
@@ -47,6 +49,7 @@ export async function createTrackingFixture(prefix: string) {
     LoggedModelMetrics1732000000700,
     MetricHistoryBatches1732000000800,
     LatestMetricsHotUpdates1732000000900,
+    RunMetricsPending1732000001100,
   ]);
   const ds = db.dataSource;
   const store = new EventStore('tracking', eventCatalog);
@@ -56,7 +59,8 @@ export async function createTrackingFixture(prefix: string) {
   const runAccess = new RunAccess(ds, experimentAccess);
   const modelAccess = new LoggedModelAccess(ds, experimentAccess);
   const experimentCommands = new ExperimentCommands(ds, executor, projection);
-  const runCommands = new RunCommands(executor, projection);
+  const catchUp = new RunMetricsCatchUp(ds, store, createLogger('tracking', 'silent'));
+  const runCommands = new RunCommands(executor, projection, catchUp);
   const modelCommands = new LoggedModelCommands(executor, projection);
   const lifecycle = new ExperimentLifecycle(ds, experimentCommands, runCommands);
   return {
@@ -67,9 +71,10 @@ export async function createTrackingFixture(prefix: string) {
     experimentCommands,
     runCommands,
     lifecycle,
-    runs: new RunsController(ds, experimentAccess, runAccess, runCommands),
+    catchUp,
+    runs: new RunsController(ds, experimentAccess, runAccess, runCommands, catchUp),
     runData: new RunDataController(ds, runAccess, modelAccess, runCommands),
-    metrics: new MetricsController(ds, runAccess),
+    metrics: new MetricsController(ds, runAccess, catchUp),
     models: new LoggedModelsController(ds, experimentAccess, runAccess, modelAccess, modelCommands),
     as<T>(principal: Principal, fn: () => Promise<T>, grants: Grant[] = []): Promise<T> {
       return requestContext.run({ correlationId: `test-${principal.id}`, principal, policy: { grants, defaultPermission: 'NO_PERMISSIONS' } }, fn);
