@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { Logger } from 'pino';
 import { DataSource, EntityManager } from 'typeorm';
 import { EventData, EventEnvelope, MetricSeries, RunDataLogged } from '@custos/events';
@@ -39,7 +39,7 @@ export function metricBatches(events: readonly EventEnvelope[]): Map<number, rea
 }
 
 @Injectable()
-export class RunMetricsCatchUp implements StartupTask, OnApplicationShutdown {
+export class RunMetricsCatchUp implements StartupTask, BeforeApplicationShutdown {
   /** Runs waiting for a background catch-up, with the batches already in memory (the rest are read back). */
   private readonly queued = new Map<string, Map<number, readonly MetricSeries[]>>();
   private readonly running = new Map<string, Promise<void>>();
@@ -56,9 +56,10 @@ export class RunMetricsCatchUp implements StartupTask, OnApplicationShutdown {
     for (const r of rows) this.schedule(r.run_id, new Map());
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Finishes what is running while the database is still there; what is queued stays marked for the next start. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.queued.clear();
-    await Promise.allSettled([...this.running.values()]);
+    await this.whenIdle();
   }
 
   /** Called once the append has committed: projects the run's new batches off the caller's path. */
