@@ -19,7 +19,7 @@ import { projectMetrics } from './run-metrics.projection';
 
 /** Both sides take this lock (per run) so that a run's batches are projected once and in stream order. */
 const LOCK_SPACE = 0x6d657472;
-/** Background catch-ups running at once; the rest wait their turn (readers never wait for them). */
+/** Background catch-ups running at once; the rest queue (a reader never queues: it catches up for itself). */
 const BACKGROUND_CONCURRENCY = 2;
 
 /** Written in the append's transaction: the event at `streamPosition` has metrics still to project. */

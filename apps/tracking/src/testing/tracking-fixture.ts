@@ -64,7 +64,8 @@ export async function createTrackingFixture(prefix: string) {
   const modelCommands = new LoggedModelCommands(executor, projection);
   const lifecycle = new ExperimentLifecycle(ds, experimentCommands, runCommands);
   return {
-    db,
+    // Background metric catch-ups finish before the database goes.
+    db: { ...db, drop: () => catchUp.whenIdle().then(() => db.drop()) },
     ds,
     store,
     projection,
