@@ -60,15 +60,19 @@ export class RunsController {
       runName: r.optionalString('run_name') || null,
       tags: toKeyValues(r.raw('tags'), 'tags'),
     });
+    // A new run has no metrics to catch up.
     const { run } = await this.access.require(runId, 'READ');
-    return { run: await this.runJson(run) };
+    const [json] = await runsJson(this.ds, [run]);
+    return { run: json };
   }
 
   @Get('get')
   @Policy(Actions.onExperiment('READ'))
   async get(@Req() req: Request) {
     const { run } = await this.access.require(new MlflowRequest(req).runId(), 'READ');
-    return { run: await this.runJson(run) };
+    await this.catchUp.settleRuns([run.run_id]);
+    const [json] = await runsJson(this.ds, [run]);
+    return { run: json };
   }
 
   @Post('update')
@@ -150,9 +154,4 @@ export class RunsController {
     return rows.map((row) => row.experiment_id);
   }
 
-  private async runJson(run: RunRow) {
-    await this.catchUp.settleRuns([run.run_id]);
-    const [json] = await runsJson(this.ds, [run]);
-    return json;
-  }
 }

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
 import { Logger } from 'pino';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { EventData, EventEnvelope, MetricSeries, RunDataLogged } from '@custos/events';
 import { EventStore, Sql } from '@custos/eventing';
 import { LOGGER, StartupTask } from '@custos/platform';
@@ -21,11 +21,6 @@ import { projectMetrics } from './run-metrics.projection';
 const LOCK_SPACE = 0x6d657472;
 /** Background catch-ups running at once; the rest queue (a reader never queues: it catches up for itself). */
 const BACKGROUND_CONCURRENCY = 2;
-
-/** Written in the append's transaction: the event at `streamPosition` has metrics still to project. */
-export async function markMetricsPending(tx: EntityManager, runId: string, streamPosition: number): Promise<void> {
-  await tx.query(`INSERT INTO run_metrics_pending (run_id, stream_position) VALUES ($1, $2)`, [runId, streamPosition]);
-}
 
 /** The metric series an event carries, by stream position, for the events that carry any. */
 export function metricBatches(events: readonly EventEnvelope[]): Map<number, readonly MetricSeries[]> {

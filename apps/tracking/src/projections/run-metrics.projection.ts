@@ -88,3 +88,8 @@ export async function projectMetrics(tx: EntityManager, runId: string, streamPos
     pgBinaryArray('int8', lasts),
   ]);
 }
+
+/** Written in the append's transaction instead: the event at `streamPosition` has metrics still to project (decision 023). */
+export async function markMetricsPending(tx: EntityManager, runId: string, streamPosition: number): Promise<void> {
+  await tx.query(`INSERT INTO run_metrics_pending (run_id, stream_position) VALUES ($1, $2)`, [runId, streamPosition]);
+}

@@ -11,8 +11,7 @@ import {
   RunTagDeleted,
   RunUpdated,
 } from '@custos/events';
-import { projectLoggedModelMetrics, projectMetrics } from './run-metrics.projection';
-import { markMetricsPending } from './run-metrics-catch-up';
+import { markMetricsPending, projectLoggedModelMetrics, projectMetrics } from './run-metrics.projection';
 
 /** Inline, a run's metric history and latest values are left to the catch-up after commit (decision 023). */
 export type RunMetricsMode = 'project' | 'defer';
