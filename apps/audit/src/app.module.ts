@@ -18,7 +18,7 @@ export const auditService: ServiceDefinition = {
   service: 'audit',
   configSchema: auditEnv,
   migrations: [AuditLog1732000000100, AuditMerkleCheckpoints1732000000200, AuditCanonicalLz41732000000300],
-  consumers: [{ name: 'audit-log', topics: ALL_EVENT_TOPICS, handler: AuditLogHandler }],
+  consumers: [{ name: 'audit-log', topics: ALL_EVENT_TOPICS, handler: AuditLogHandler, lingerMs: (c) => (c as AuditConfig).AUDIT_CONSUMER_LINGER_MS }],
 };
 
 @Module({})

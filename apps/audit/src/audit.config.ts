@@ -12,6 +12,13 @@ export const auditEnv = baseServiceEnv.merge(s3Env).extend({
       ctx.addIssue({ code: z.ZodIssueCode.custom, message: (e as Error).message });
     }
   }),
+  /**
+   * While events stream in, the log's consumer waits this long after each batch so that the events
+   * arriving meanwhile share one fetch and one transaction: a training loop's log-batches cost
+   * audit about half the CPU. It bounds the extra lag; an event after a quiet spell is recorded at
+   * once. 0 records every batch as soon as it is fetched. See docs/decisions/024.
+   */
+  AUDIT_CONSUMER_LINGER_MS: z.coerce.number().int().min(0).max(5_000).default(500),
   /** How often the tree head is checked; a checkpoint is signed only when the log grew. */
   AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(10_000),
   /** Created at startup with Object Lock; every checkpoint object is retention-locked. */

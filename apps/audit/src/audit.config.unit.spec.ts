@@ -14,7 +14,15 @@ describe('audit configuration', () => {
       AUDIT_CHECKPOINT_RETENTION_DAYS: 365,
       AUDIT_CHECKPOINT_RETENTION_MODE: 'COMPLIANCE',
       AUDIT_CHECKPOINT_ORIGIN: 'custos/audit',
+      AUDIT_CONSUMER_LINGER_MS: 500,
     });
+  });
+
+  it('takes a consumer linger from 0 (off) to 5 s, and refuses one outside', () => {
+    expect(parseConfig(auditEnv, offlineServiceEnv({ AUDIT_SIGNING_KEY: ed25519(), AUDIT_CONSUMER_LINGER_MS: '0' })).AUDIT_CONSUMER_LINGER_MS).toBe(0);
+    for (const bad of ['-1', '5001', 'soon']) {
+      expect(() => parseConfig(auditEnv, offlineServiceEnv({ AUDIT_SIGNING_KEY: ed25519(), AUDIT_CONSUMER_LINGER_MS: bad }))).toThrow('AUDIT_CONSUMER_LINGER_MS');
+    }
   });
 
   it.each([

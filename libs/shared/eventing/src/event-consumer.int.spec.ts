@@ -183,3 +183,62 @@ describe('a consumer that names its event types', () => {
     }
   });
 });
+
+describe('a lingering consumer', () => {
+  const LINGER_MS = 2000;
+  let h: Harness & { name: string; topic: string };
+  const batches: string[][] = [];
+  const appliedAt = new Map<string, number>();
+
+  beforeAll(async () => {
+    h = await startConsumer('linger-consumer', {
+      lingerMs: LINGER_MS,
+      handle: async () => undefined,
+      handleBatch: async (events) => {
+        batches.push(events.map((e) => (e.data as { name: string }).name));
+        for (const e of events) appliedAt.set((e.data as { name: string }).name, Date.now());
+      },
+    });
+  });
+
+  afterAll(() => h.stop());
+
+  const send = (name: string) => h.producer.send({ topic: h.topic, messages: [{ key: 'k', value: JSON.stringify(envelope(name)) }] });
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('gathers a stream of events into few batches, in order', async () => {
+    for (let i = 0; i < 6; i++) {
+      await send(`s${i}`);
+      await sleep(100);
+    }
+    await waitFor('the whole stream', async () => appliedAt.has('s5'), 30_000);
+    // Without the linger each event, 100 ms after the last, is a batch of its own.
+    expect(batches.length).toBeLessThanOrEqual(3);
+    expect(batches.flat()).toEqual(['s0', 's1', 's2', 's3', 's4', 's5']);
+  });
+
+  it('does not hold back events that follow a quiet spell', async () => {
+    // The stream's last batch lingered too; quiet means nothing for a linger after that.
+    await sleep(2 * LINGER_MS + 500);
+    const before = batches.length;
+    await send('q0');
+    await waitFor('the first event after the quiet spell', async () => appliedAt.has('q0'));
+    await sleep(300);
+    const sent = Date.now();
+    await send('q1');
+    await waitFor('the second event', async () => appliedAt.has('q1'), 30_000);
+    // q0 came after a quiet spell, so no linger followed it: q1 is applied as it arrives, well
+    // before the linger would have ended.
+    expect(appliedAt.get('q1')! - sent).toBeLessThan(LINGER_MS / 2);
+    expect(batches.slice(before)).toEqual([['q0'], ['q1']]);
+  });
+
+  it('stops without sitting out a linger', async () => {
+    await send('last-a');
+    await send('last-b');
+    await waitFor('the last events', async () => appliedAt.has('last-b'), 30_000);
+    const started = Date.now();
+    await h.consumer.stop();
+    expect(Date.now() - started).toBeLessThan(LINGER_MS / 2);
+  });
+});

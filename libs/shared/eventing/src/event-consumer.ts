@@ -17,6 +17,12 @@ export interface ConsumerOptions {
   handleBatch?: BatchEventHandler;
   /** When set, messages of other types (by their type header) are skipped without being decoded. */
   eventTypes?: readonly string[];
+  /**
+   * While events stream in (a batch arrives within this many ms of the previous one's end), wait
+   * this long after each batch so the next fetch takes what arrived meanwhile as one batch. An
+   * event after a quiet spell is applied at once. 0 (the default) never waits.
+   */
+  lingerMs?: number;
   maxAttempts?: number;
   retryBaseMs?: number;
   partitionsConsumedConcurrently?: number;
@@ -50,6 +56,8 @@ export class EventConsumer {
   private stopping = false;
   private commitTimer?: NodeJS.Timeout;
   private pendingCommit?: () => Promise<void>;
+  private lastBatchEnd = 0;
+  private readonly lingering = new Set<() => void>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -101,14 +109,17 @@ export class EventConsumer {
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? 3,
       eachBatch: async (payload) => {
+        const arrived = Date.now();
         await this.onBatch(payload);
         await this.commitSoon(payload);
+        await this.linger(arrived);
       },
     });
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    for (const wake of this.lingering) wake();
     clearTimeout(this.commitTimer);
     this.commitTimer = undefined;
     await this.flushCommits();
@@ -129,6 +140,27 @@ export class EventConsumer {
       this.commitTimer = undefined;
       void this.flushCommits();
     }, COMMIT_INTERVAL_MS).unref();
+  }
+
+  /**
+   * Each batch costs a fetch and a transaction whatever its size; under a steady stream (a training
+   * loop's log-batches) waiting lets several events share them. kafkajs fetches again only once
+   * the batches in hand are handled, so the wait holds the next fetch back.
+   */
+  private async linger(arrived: number): Promise<void> {
+    const ms = this.opts.lingerMs ?? 0;
+    if (ms > 0 && !this.stopping && arrived - this.lastBatchEnd < ms) {
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          this.lingering.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, ms);
+        this.lingering.add(wake);
+      });
+    }
+    this.lastBatchEnd = Date.now();
   }
 
   private async flushCommits(): Promise<void> {

@@ -32,6 +32,8 @@ export interface ConsumerDefinition {
    * so a handler that wants experiment creations does not parse every 1000-metric log-batch.
    */
   eventTypes?: readonly string[];
+  /** The consumer's linger (see `ConsumerOptions.lingerMs`), read from the service's config. */
+  lingerMs?: (config: BaseServiceConfig) => number;
 }
 
 export interface ServiceDefinition {

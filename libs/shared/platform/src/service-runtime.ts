@@ -91,6 +91,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
         groupId: `custos-${this.def.service}-${c.name}`,
         topics: c.topics,
         ...(c.eventTypes ? { eventTypes: c.eventTypes } : {}),
+        ...(c.lingerMs ? { lingerMs: c.lingerMs(this.config) } : {}),
         handle: (event, tx) => handler.handle(event, tx),
         handleBatch: handler.handleBatch ? (events, tx) => handler.handleBatch!(events, tx) : undefined,
         onProcessed: (n) => this.metrics.eventsConsumed.inc({ consumer: c.name }, n),
