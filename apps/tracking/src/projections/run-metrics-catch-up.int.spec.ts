@@ -2,6 +2,7 @@ import { eventMetadata } from '@custos/platform';
 import { runDecider, runStreamId } from '@custos/tracking-domain';
 import { CommandExecutor } from '@custos/eventing';
 import { alice, createTrackingFixture, get, post, TrackingFixture } from '../testing/tracking-fixture';
+import { BACKGROUND_DELAY_MS } from './run-metrics-catch-up';
 
 type Json = Record<string, unknown>;
 
@@ -78,6 +79,22 @@ describe('run metrics caught up after commit (decision 023)', () => {
     )) as { runs: { info: { run_id: string }; data: { metrics: Json[] } }[] };
     expect(found.runs.map((r) => r.info.run_id)).toEqual([high, low]);
     expect(found.runs[0].data.metrics).toEqual([{ key: 'acc', value: 0.9, timestamp: 1, step: 0 }]);
+  });
+
+  it('leaves the batches of a training loop to one background catch-up, started after a delay', async () => {
+    const runId = await createRun();
+    t.catchUp.delayMs = 60_000;
+    try {
+      for (let b = 0; b < 3; b++) {
+        await t.as(alice, () => t.runData.logBatch(post({ run_id: runId, metrics: [{ key: 'm', value: b, timestamp: b, step: b }] })));
+      }
+      expect(await pending(runId)).toBe(3);
+      await t.catchUp.whenIdle();
+    } finally {
+      t.catchUp.delayMs = BACKGROUND_DELAY_MS;
+    }
+    expect(await pending(runId)).toBe(0);
+    expect(await historyRows(runId)).toBe(3);
   });
 
   it('projects each batch once when readers and the background race, in stream order', async () => {

@@ -5,7 +5,7 @@ import { EventData, EventEnvelope, MetricSeries, RunDataLogged } from '@custos/e
 import { EventStore, Sql } from '@custos/eventing';
 import { LOGGER, StartupTask } from '@custos/platform';
 import { runStreamId } from '@custos/tracking-domain';
-import { projectMetrics } from './run-metrics.projection';
+import { projectMetricBatches } from './run-metrics.projection';
 
 /*
  * A run's metric read models (history and latest values) are projected just after the append's
@@ -21,6 +21,12 @@ import { projectMetrics } from './run-metrics.projection';
 const LOCK_SPACE = 0x6d657472;
 /** Background catch-ups running at once; the rest queue (a reader never queues: it catches up for itself). */
 const BACKGROUND_CONCURRENCY = 2;
+/**
+ * A run's background catch-up starts this long after the first batch it takes, so that a training
+ * loop's next batches share its transaction and statement: the round trips and the latest-value
+ * updates are paid once for them all. Readers do not wait for it; they catch up for themselves.
+ */
+export const BACKGROUND_DELAY_MS = 500;
 
 /** The metric series an event carries, by stream position, for the events that carry any. */
 export function metricBatches(events: readonly EventEnvelope[]): Map<number, readonly MetricSeries[]> {
@@ -38,6 +44,9 @@ export class RunMetricsCatchUp implements StartupTask, BeforeApplicationShutdown
   /** Runs waiting for a background catch-up, with the batches already in memory (the rest are read back). */
   private readonly queued = new Map<string, Map<number, readonly MetricSeries[]>>();
   private readonly running = new Map<string, Promise<void>>();
+  /** Runs whose background catch-up waits out `delayMs`. */
+  private readonly delayed = new Map<string, NodeJS.Timeout>();
+  delayMs = BACKGROUND_DELAY_MS;
 
   constructor(
     private readonly ds: DataSource,
@@ -53,6 +62,8 @@ export class RunMetricsCatchUp implements StartupTask, BeforeApplicationShutdown
 
   /** Finishes what is running while the database is still there; what is queued stays marked for the next start. */
   async beforeApplicationShutdown(): Promise<void> {
+    for (const timer of this.delayed.values()) clearTimeout(timer);
+    this.delayed.clear();
     this.queued.clear();
     await this.whenIdle();
   }
@@ -62,14 +73,20 @@ export class RunMetricsCatchUp implements StartupTask, BeforeApplicationShutdown
     const known = this.queued.get(runId);
     if (known) for (const [position, metrics] of batches) known.set(position, metrics);
     else this.queued.set(runId, new Map(batches));
-    this.drain();
+    if (this.delayed.has(runId)) return;
+    const timer = setTimeout(() => {
+      this.delayed.delete(runId);
+      this.drain();
+    }, this.delayMs);
+    timer.unref();
+    this.delayed.set(runId, timer);
   }
 
   /** Before reading runs' metrics: projects whatever of theirs is still pending. */
   async settleRuns(runIds: readonly string[]): Promise<void> {
     if (runIds.length === 0) return;
     const rows = (await this.ds.query(`SELECT DISTINCT run_id FROM run_metrics_pending WHERE run_id = ANY($1::text[])`, [runIds])) as { run_id: string }[];
-    for (const r of rows) await this.settle(r.run_id, new Map());
+    for (const r of rows) await this.settle(r.run_id, this.takeQueued(r.run_id));
   }
 
   /** Before a search over experiments: projects every pending batch of their runs. */
@@ -78,18 +95,30 @@ export class RunMetricsCatchUp implements StartupTask, BeforeApplicationShutdown
       `SELECT DISTINCT p.run_id FROM run_metrics_pending p JOIN runs r ON r.run_id = p.run_id WHERE r.experiment_id = ANY($1::text[])`,
       [experimentIds],
     )) as { run_id: string }[];
-    for (const r of rows) await this.settle(r.run_id, new Map());
+    for (const r of rows) await this.settle(r.run_id, this.takeQueued(r.run_id));
   }
 
-  /** Resolves once no background catch-up is queued or running. */
+  /** Starts the delayed catch-ups now and resolves once none is queued or running. */
   async whenIdle(): Promise<void> {
+    for (const timer of this.delayed.values()) clearTimeout(timer);
+    this.delayed.clear();
+    this.drain();
     while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
+  }
+
+  /** A reader catching up a run takes over its waiting background catch-up, batches in memory included. */
+  private takeQueued(runId: string): Map<number, readonly MetricSeries[]> {
+    const known = this.queued.get(runId) ?? new Map<number, readonly MetricSeries[]>();
+    this.queued.delete(runId);
+    clearTimeout(this.delayed.get(runId));
+    this.delayed.delete(runId);
+    return known;
   }
 
   private drain(): void {
     for (const [runId, known] of this.queued) {
       if (this.running.size >= BACKGROUND_CONCURRENCY) return;
-      if (this.running.has(runId)) continue;
+      if (this.running.has(runId) || this.delayed.has(runId)) continue;
       this.queued.delete(runId);
       const done = this.settle(runId, known)
         .catch((e: Error) => this.logger.warn({ runId, err: e.message }, 'metric catch-up failed; readers and the next start retry it'))
@@ -112,7 +141,11 @@ export class RunMetricsCatchUp implements StartupTask, BeforeApplicationShutdown
       const positions = taken[0].map((r) => Number(r.stream_position)).sort((a, b) => a - b);
       if (positions.length === 0) return;
       const batches = await this.batchesAt(tx, runId, positions, known);
-      for (const position of positions) await projectMetrics(tx, runId, position, batches.get(position) ?? []);
+      await projectMetricBatches(
+        tx,
+        runId,
+        positions.map((position) => ({ position, metrics: batches.get(position) ?? [] })),
+      );
     });
   }
 

@@ -3,7 +3,7 @@ import { createTestDatabase, TestDatabase } from '@custos/testing';
 import { TrackingReadModels1732000000400 } from '../migrations/1732000000400-tracking-read-models';
 import { MetricHistoryBatches1732000000800 } from '../migrations/1732000000800-metric-history-batches';
 import { LatestMetricsHotUpdates1732000000900 } from '../migrations/1732000000900-latest-metrics-hot-updates';
-import { projectMetrics } from './run-metrics.projection';
+import { projectMetricBatches, projectMetrics } from './run-metrics.projection';
 
 const KEYS = Array.from({ length: 100 }, (_, k) => `m${k}`);
 
@@ -52,5 +52,40 @@ describe('latest-value rows of a run update in place', () => {
   it('leaves no index on the value column', async () => {
     const indexes = (await db.dataSource.query(`SELECT indexdef FROM pg_indexes WHERE tablename = 'run_latest_metrics'`)) as { indexdef: string }[];
     expect(indexes.map((i) => i.indexdef)).toEqual([expect.stringContaining('(run_id, key)')]);
+  });
+});
+
+describe('batches projected together', () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase('metric_batches_together', [TrackingReadModels1732000000400, MetricHistoryBatches1732000000800, LatestMetricsHotUpdates1732000000900]);
+  });
+  afterAll(() => db.drop());
+
+  const series = (key: string, steps: number[], timestamps: number[], values: MetricSeries['values']): MetricSeries => ({ key, steps, timestamps, values });
+  // Ties across batches (NaN compares as 0: the first-logged stays), an older point after a newer
+  // one, a key that appears late, and a batch without points.
+  const batches = [
+    { position: 1, metrics: [series('x', [5], [10], [1]), series('y', [3], [1], ['NaN'])] },
+    { position: 2, metrics: [series('y', [3], [1], [0]), series('x', [4, 5], [99, 10], [7, 1])] },
+    { position: 3, metrics: [] },
+    { position: 4, metrics: [series('z', [0, 1], [5, 5], [2, 'Infinity']), series('x', [6], [11], [-3])] },
+  ];
+  const rows = async (runId: string) => ({
+    history: await db.dataSource.query(`SELECT key, stream_position, steps, timestamps, vals FROM run_metric_batches WHERE run_id = $1 ORDER BY stream_position, key`, [runId]),
+    latest: await db.dataSource.query(`SELECT key, value, timestamp, step, is_nan FROM run_latest_metrics WHERE run_id = $1 ORDER BY key`, [runId]),
+  });
+
+  it('leave the same rows as one batch at a time', async () => {
+    for (const b of batches) await db.dataSource.transaction((tx) => projectMetrics(tx, 'one-by-one', b.position, b.metrics));
+    await db.dataSource.transaction((tx) => projectMetricBatches(tx, 'together', batches));
+    const together = await rows('together');
+    expect(together).toEqual(await rows('one-by-one'));
+    expect(together.latest).toEqual([
+      { key: 'x', value: -3, timestamp: '11', step: '6', is_nan: false },
+      { key: 'y', value: NaN, timestamp: '1', step: '3', is_nan: true },
+      { key: 'z', value: Infinity, timestamp: '5', step: '1', is_nan: false },
+    ]);
+    expect(together.history).toHaveLength(6);
   });
 });
