@@ -57,6 +57,9 @@ export class EventConsumer {
   private commitTimer?: NodeJS.Timeout;
   private pendingCommit?: () => Promise<void>;
   private lastBatchEnd = 0;
+  /** Fetch rounds so far, and the last one that lingered: a round lingers once, however many batches it brought. */
+  private fetchRound = 0;
+  private lingeredRound = -1;
   private readonly lingering = new Set<() => void>();
 
   constructor(
@@ -95,6 +98,7 @@ export class EventConsumer {
     });
     consumer.on(consumer.events.GROUP_JOIN, () => (this.connected = true));
     consumer.on(consumer.events.DISCONNECT, () => (this.connected = false));
+    consumer.on(consumer.events.FETCH, () => void this.fetchRound++);
     consumer.on(consumer.events.CRASH, (e) => {
       this.connected = false;
       this.opts.log?.('error', 'consumer crashed', { consumer: this.opts.name, err: String(e.payload.error), restart: e.payload.restart });
@@ -145,11 +149,14 @@ export class EventConsumer {
   /**
    * Each batch costs a fetch and a transaction whatever its size; under a steady stream (a training
    * loop's log-batches) waiting lets several events share them. kafkajs fetches again only once
-   * the batches in hand are handled, so the wait holds the next fetch back.
+   * the batches in hand are handled, so the wait holds the next fetch back. One batch per fetch
+   * round waits: a round brings a batch per partition, handled a few at a time, and a wait per
+   * group of them would add up.
    */
   private async linger(arrived: number): Promise<void> {
     const ms = this.opts.lingerMs ?? 0;
-    if (ms > 0 && !this.stopping && arrived - this.lastBatchEnd < ms) {
+    if (ms > 0 && !this.stopping && arrived - this.lastBatchEnd < ms && this.lingeredRound !== this.fetchRound) {
+      this.lingeredRound = this.fetchRound;
       await new Promise<void>((resolve) => {
         const wake = () => {
           clearTimeout(timer);
