@@ -13,9 +13,9 @@ export const auditEnv = baseServiceEnv.merge(s3Env).extend({
     }
   }),
   /**
-   * While events stream in, the log's consumer waits this long after each batch so that the events
-   * arriving meanwhile share one fetch and one transaction: a training loop's log-batches cost
-   * audit about half the CPU. It bounds the extra lag; an event after a quiet spell is recorded at
+   * While events stream in, the log's consumer waits this long after each fetch round so that the
+   * events arriving meanwhile share the next fetch and transaction: a training loop's log-batches
+   * cost audit about half the CPU. It bounds the extra lag; an event after a quiet spell is recorded at
    * once. 0 records every batch as soon as it is fetched. See docs/decisions/024.
    */
   AUDIT_CONSUMER_LINGER_MS: z.coerce.number().int().min(0).max(5_000).default(500),
