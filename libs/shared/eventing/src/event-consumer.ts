@@ -123,12 +123,15 @@ export class EventConsumer {
 
   async stop(): Promise<void> {
     this.stopping = true;
-    for (const wake of this.lingering) wake();
     clearTimeout(this.commitTimer);
     this.commitTimer = undefined;
     await this.flushCommits();
-    // kafkajs finishes the batch in hand (which commits, as we are stopping) before leaving.
-    await this.consumer?.disconnect();
+    // kafkajs finishes the batch in hand (which commits, as we are stopping) before leaving. A
+    // lingering batch is cut short only once the fetch loop is told to stop (synchronously, by
+    // disconnect), or the loop would start one more fetch and leaving would wait out its long poll.
+    const leaving = this.consumer?.disconnect();
+    for (const wake of this.lingering) wake();
+    await leaving;
     this.connected = false;
   }
 
