@@ -237,6 +237,7 @@ describe('a lingering consumer', () => {
     await send('last-a');
     await send('last-b');
     await waitFor('the last events', async () => appliedAt.has('last-b'), 30_000);
+    await waitFor('the linger after them', async () => h.consumer.isLingering());
     const started = Date.now();
     await h.consumer.stop();
     expect(Date.now() - started).toBeLessThan(LINGER_MS / 2);

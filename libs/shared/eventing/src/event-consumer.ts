@@ -85,6 +85,11 @@ export class EventConsumer {
     return this.connected;
   }
 
+  /** True while a handled batch waits out its linger. */
+  isLingering(): boolean {
+    return this.lingering.size > 0;
+  }
+
   async start(): Promise<void> {
     const consumer = this.kafka.consumer({
       groupId: this.opts.groupId,
