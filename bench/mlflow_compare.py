@@ -277,6 +277,18 @@ def git_state() -> dict:
     return {"commit": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain"))}
 
 
+def object_store_mode(data_dir: str) -> str:
+    """How the stack's MinIO runs (decision 025), read from its command line."""
+    try:
+        with open(os.path.join(data_dir, "minio", "minio.pid"), encoding="utf-8") as f:
+            pid = f.read().strip()
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            args = f.read().split(b"\0")
+    except OSError:
+        return "unknown (no MinIO process found for this data folder)"
+    return "MinIO --no-compat (no MD5 ETags)" if b"--no-compat" in args else "MinIO, strict S3 (MD5 ETags)"
+
+
 def check_custos(stack: dict[str, str]) -> list[str]:
     """Readiness of the gateway and of tracking behind it (the gateway's own check does not
     include its upstreams): a warning only, the rows say what actually failed."""
@@ -314,7 +326,8 @@ def main() -> int:
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
 
     load_start = os.getloadavg()[0]
-    print(f"mlflow {mlflow.__version__} client; Custos at {gateway} ({data_dir}); "
+    store = object_store_mode(data_dir)
+    print(f"mlflow {mlflow.__version__} client; Custos at {gateway} ({data_dir}, artifacts in {store}); "
           f"{os.cpu_count()} cores, load average {load_start:.2f}")  # fmt: skip
     if "custos" in a.sides and (problems := check_custos(stack)):
         print(f"warning: Custos not ready ({'; '.join(problems)}); running anyway")
@@ -376,7 +389,7 @@ def main() -> int:
         "mlflow_version": mlflow.__version__,
         "mlflow_server": {"workers": a.mlflow_workers, "uvicorn_opts": a.mlflow_uvicorn_opts, "backend": "postgresql (same cluster as Custos)",
                           "artifacts": "--serve-artifacts, local --artifacts-destination"},  # fmt: skip
-        "custos": {"gateway": gateway, "git": git_state()},
+        "custos": {"gateway": gateway, "git": git_state(), "object_store": store},
         "rows": {r.name: {"title": r.title, **results[r.name]} for r in done},
         "summary": lines,
     }

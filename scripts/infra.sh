@@ -15,7 +15,8 @@
 # CUSTOS_PG_PORT (55432), CUSTOS_KAFKA_PORT (59092), CUSTOS_KAFKA_CONTROLLER_PORT (59093),
 # CUSTOS_MINIO_PORT (59000), CUSTOS_MINIO_CONSOLE_PORT (59001), CUSTOS_PG_PASSWORD (custos),
 # CUSTOS_PG_FSYNC (on; `off` for throwaway test clusters), CUSTOS_MINIO_ROOT_USER (custos),
-# CUSTOS_MINIO_ROOT_PASSWORD (custos-dev-secret), CUSTOS_CACHE_DIR (~/.cache/custos).
+# CUSTOS_MINIO_ROOT_PASSWORD (custos-dev-secret), CUSTOS_MINIO_STRICT_S3 (0: --no-compat, no MD5
+# ETags, decision 025; 1 for strict S3), CUSTOS_CACHE_DIR (~/.cache/custos).
 set -euo pipefail
 
 CUSTOS_REPO_ROOT="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -13,6 +13,9 @@
 : "${CUSTOS_MINIO_ROOT_PASSWORD:=custos-dev-secret}"
 : "${CUSTOS_MINIO_START_TIMEOUT:=60}"
 : "${CUSTOS_MINIO_STOP_TIMEOUT:=20}"
+# Decision 025: artifact integrity is carried end to end by Custos' AES-GCM frames, so MinIO runs
+# with --no-compat (random ETags instead of an MD5 of every byte). Set to 1 for strict S3 mode.
+: "${CUSTOS_MINIO_STRICT_S3:=0}"
 
 MINIO_MODULE=github.com/minio/minio
 MINIO_BIN_DIR="$CUSTOS_CACHE_DIR/minio/$CUSTOS_MINIO_VERSION"
@@ -86,7 +89,9 @@ minio_up() {
     say minio "already running (pid $pid)"
   else
     require_free_ports minio "$CUSTOS_MINIO_PORT" "$CUSTOS_MINIO_CONSOLE_PORT"
-    say minio "starting on $CUSTOS_BIND_HOST:$CUSTOS_MINIO_PORT (console :$CUSTOS_MINIO_CONSOLE_PORT)"
+    local compat=(--no-compat) mode="no MD5 ETags (decision 025)"
+    [[ "$CUSTOS_MINIO_STRICT_S3" == 1 ]] && compat=() mode="strict S3"
+    say minio "starting on $CUSTOS_BIND_HOST:$CUSTOS_MINIO_PORT (console :$CUSTOS_MINIO_CONSOLE_PORT), $mode"
     # --certs-dir: MinIO otherwise creates ~/.minio/certs, shared between stacks.
     # MINIO_UPDATE=off: no update checks against the internet.
     MINIO_ROOT_USER="$CUSTOS_MINIO_ROOT_USER" \
@@ -97,7 +102,7 @@ minio_up() {
       "$MINIO_BIN" server "$MINIO_DATA" \
       --address "$CUSTOS_BIND_HOST:$CUSTOS_MINIO_PORT" \
       --console-address "$CUSTOS_BIND_HOST:$CUSTOS_MINIO_CONSOLE_PORT" \
-      --certs-dir "$MINIO_DIR/certs" ||
+      --certs-dir "$MINIO_DIR/certs" "${compat[@]}" ||
       fail_part minio "could not start the minio process"
   fi
   wait_healthy minio "$CUSTOS_MINIO_START_TIMEOUT" minio_pid minio_healthy

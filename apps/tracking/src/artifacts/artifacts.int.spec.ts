@@ -4,10 +4,12 @@ import { Readable } from 'node:stream';
 import { MAGIC } from '@custos/artifact-crypto';
 import { waitFor } from '@custos/testing';
 import { ArtifactService } from './artifact.service';
+import { ArtifactObjectStore, PARTS_IN_FLIGHT, partSizeFor } from './object-store.service';
 import { admin, alice, API, ArtifactRow, ArtifactSuite, bob, FOREIGN_RUN, json, masterKey, MODEL, OTHER_RUN, ROOT, RUN, sha256 } from './artifact-test-app.spec-helper';
 
 // Real uploads of tens of MiB through encryption and MinIO on a shared two-core machine.
 jest.setTimeout(120_000);
+const PART = partSizeFor(1);
 
 describe('MLflow artifact proxy on real PostgreSQL and MinIO', () => {
   const s = new ArtifactSuite();
@@ -97,6 +99,54 @@ describe('MLflow artifact proxy on real PostgreSQL and MinIO', () => {
     for (const [i, b] of later.entries()) expect(sha256((await s.download(`${ROOT}/concurrent/later-${i}.bin`)).body)).toBe(sha256(b));
     expect(await s.record(`${ROOT}/cut/concurrent.bin`)).toBeUndefined();
     expect((await s.app.request(alice, 'DELETE', `${API}/${ROOT}/concurrent`)).status).toBe(200);
+  });
+
+  describe('a store slower than the upload', () => {
+    const original = () => s.app.get(ArtifactObjectStore).client.uploadPart;
+    let restore: () => void;
+    afterEach(() => restore());
+
+    /** Each part reaches the real MinIO `delayMs` late; `fail` decides which part number fails instead. */
+    function slowStore(delayMs: number, fail: (part: number) => boolean = () => false) {
+      const client = s.app.get(ArtifactObjectStore).client;
+      const real = original().bind(client);
+      const seen = { inFlight: 0, most: 0, sent: 0 };
+      const spy = jest.spyOn(client, 'uploadPart').mockImplementation(async (opts, payload) => {
+        seen.sent++;
+        seen.most = Math.max(seen.most, ++seen.inFlight);
+        try {
+          await new Promise((r) => setTimeout(r, delayMs));
+          if (fail(opts.partNumber)) throw new Error(`part ${opts.partNumber} refused`);
+          return await real(opts, payload);
+        } finally {
+          seen.inFlight--;
+        }
+      });
+      restore = () => spy.mockRestore();
+      return seen;
+    }
+
+    it('gets three parts in flight at once, never more, and the object reads back whole', async () => {
+      const seen = slowStore(400);
+      const body = randomBytes(6 * PART + 1_000);
+      expect((await s.put(`${ROOT}/slow/whole.bin`, body)).status).toBe(200);
+      expect(seen).toMatchObject({ sent: 7, most: PARTS_IN_FLIGHT, inFlight: 0 });
+      expect(sha256((await s.download(`${ROOT}/slow/whole.bin`)).body)).toBe(sha256(body));
+      expect((await s.app.request(alice, 'DELETE', `${API}/${ROOT}/slow`)).status).toBe(200);
+    });
+
+    it('a part that fails while others are in flight aborts the upload: no record, no object, no open upload', async () => {
+      const seen = slowStore(300, (part) => part === 2);
+      const up = await s.put(`${ROOT}/slow/failed.bin`, randomBytes(6 * PART));
+      expect(up.status).toBeGreaterThanOrEqual(500);
+      expect(json(up)).toMatchObject({ error_code: expect.any(String) });
+      expect(seen.inFlight).toBe(0);
+      expect(await s.record(`${ROOT}/slow/failed.bin`)).toBeUndefined();
+      const incomplete: unknown[] = [];
+      for await (const u of s.s3.listIncompleteUploads(s.bucket, '1/', true)) incomplete.push(u);
+      expect(incomplete).toEqual([]);
+      await waitFor('the failed upload to leave nothing to collect', async () => ((await s.db.dataSource.query(`SELECT 1 FROM artifact_object_gc`)) as unknown[]).length === 0);
+    });
   });
 
   it('sweeps objects whose upload never committed once their grace period is over', async () => {

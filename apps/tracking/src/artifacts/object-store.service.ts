@@ -16,17 +16,23 @@ export function partSizeFor(partNumber: number): number {
   return (8 * 1024 * 1024) << Math.min(4, Math.floor((partNumber - 1) / 2000));
 }
 export const MAX_PARTS = 10_000;
+/**
+ * MinIO handles one part request on one core (reading, MD5 for the ETag, writing, fdatasync), and a
+ * part took longer there than filling the next one here, so one part in flight left the upload
+ * waiting on it. Three in flight let the store work on several at once.
+ */
+export const PARTS_IN_FLIGHT = 3;
 const HEADERS = { 'Content-Type': 'application/octet-stream' };
 
 /**
  * The artifact bucket, holding only ciphertext. Uploads are streamed into S3 multipart uploads
- * part by part (one part filling while the previous one is sent), so memory stays at a few parts
+ * part by part (one part filling while up to three are sent), so memory stays at a few parts
  * whatever the object's size; a failed upload is aborted, never left half-written.
  */
 @Injectable()
 export class ArtifactObjectStore extends WatchedBucket {
-  /** Two per upload in flight; four idle cover two concurrent uploads without allocating. */
-  private readonly parts = new PartBuffers(partSizeFor(1), 4);
+  /** One filling and up to three sent per upload; eight idle cover two concurrent uploads. */
+  private readonly parts = new PartBuffers(partSizeFor(1), 2 * (PARTS_IN_FLIGHT + 1));
 
   constructor(@Inject(SERVICE_CONFIG) config: TrackingConfig, readiness: Readiness, @Inject(LOGGER) logger: Logger) {
     super(s3Client(config, { unsignedPayload: true }), config.ARTIFACTS_BUCKET, readiness, logger);
@@ -68,8 +74,8 @@ export class ArtifactObjectStore extends WatchedBucket {
 }
 
 /**
- * One object's multipart upload as a writable stream. Two part buffers are reused throughout (one
- * filling while the other is sent), so memory does not grow with the object and no per-part
+ * One object's multipart upload as a writable stream. A few part buffers are reused throughout (one
+ * filling while the others are sent), so memory does not grow with the object and no per-part
  * garbage piles up; they go back to the store's pool when the upload ends. A failed or destroyed
  * upload is aborted, never left half-written.
  */
@@ -81,7 +87,7 @@ class MultipartUpload extends Writable {
   private filled = 0;
   private uploadId?: string;
   private readonly etags: { part: number; etag: string }[] = [];
-  private inflight: Promise<void> = Promise.resolve();
+  private readonly inflight = new Set<Promise<void>>();
   private partError: unknown;
 
   constructor(
@@ -104,7 +110,7 @@ class MultipartUpload extends Writable {
   }
 
   override _destroy(err: Error | null, done: (e?: Error | null) => void): void {
-    this.inflight
+    this.drained()
       .then(async () => {
         if (this.uploadId) {
           await this.client.abortMultipartUpload(this.bucket, this.key, this.uploadId).catch((e: Error) => this.logger.warn({ key: this.key, err: e.message }, 'could not abort multipart upload'));
@@ -135,35 +141,38 @@ class MultipartUpload extends Writable {
       if (this.filled < this.current.length) continue;
       if (this.part > MAX_PARTS) throw new RangeError('artifact too large for one object');
       this.uploadId ??= await this.client.initiateNewMultipartUpload(this.bucket, this.key, HEADERS);
-      await this.settle();
+      await this.settle(PARTS_IN_FLIGHT - 1);
       this.send(this.uploadId);
     }
   }
 
   /**
-   * The source failing destroys this stream while a write may still wait on S3; its buffers are
-   * back in the pool by then, so nothing more may be sent.
+   * Waits until at most `room` parts are in flight. The source failing destroys this stream while a
+   * write may still wait on S3; its buffers are back in the pool by then, so nothing more may be sent.
    */
-  private async settle(): Promise<void> {
-    await this.inflight;
+  private async settle(room: number): Promise<void> {
+    while (this.inflight.size > room) await Promise.race(this.inflight);
     if (this.partError) throw this.partError;
     if (this.destroyed) throw new Error('upload destroyed');
+  }
+
+  private async drained(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.race(this.inflight);
   }
 
   private async finish(): Promise<void> {
     if (!this.uploadId) {
       const put = this.client.putObject(this.bucket, this.key, this.current.subarray(0, this.filled), this.filled, HEADERS);
       // In flight like a part: a destroy waits for it before the buffer goes back to the pool.
-      this.inflight = put.then(
-        () => undefined,
-        () => undefined,
-      );
+      this.track(put);
       await put;
       return;
     }
-    await this.settle();
-    if (this.filled > 0) this.send(this.uploadId);
-    await this.settle();
+    if (this.filled > 0) {
+      await this.settle(PARTS_IN_FLIGHT - 1);
+      this.send(this.uploadId);
+    }
+    await this.settle(0);
     await this.client.completeMultipartUpload(this.bucket, this.key, this.uploadId, this.etags.sort((a, b) => a.part - b.part));
     // Completed: nothing is left to abort if the stream is destroyed after this.
     this.uploadId = undefined;
@@ -173,14 +182,23 @@ class MultipartUpload extends Writable {
     const number = this.part++;
     const buffer = this.current;
     const length = this.filled;
-    // Never rejects: a failure is kept and rethrown by `settle`, so it is never unhandled.
-    this.inflight = this.client
+    const part = this.client
       .uploadPart({ bucketName: this.bucket, objectName: this.key, uploadID: uploadId, partNumber: number, headers: {} }, buffer.subarray(0, length))
       .then((r) => void this.etags.push({ part: number, etag: r.etag }))
       .catch((e: unknown) => void (this.partError ??= e))
       .finally(() => this.spare.push(buffer));
+    this.track(part);
     this.current = this.acquire(partSizeFor(this.part));
     this.filled = 0;
+  }
+
+  /** Counts a request as in flight until it settles; never rejects (`settle` rethrows part failures). */
+  private track(request: Promise<unknown>): void {
+    const done: Promise<void> = request.then(
+      () => void this.inflight.delete(done),
+      () => void this.inflight.delete(done),
+    );
+    this.inflight.add(done);
   }
 
   private acquire(size: number): Buffer {
