@@ -17,9 +17,10 @@ export function partSizeFor(partNumber: number): number {
 }
 export const MAX_PARTS = 10_000;
 /**
- * MinIO handles one part request on one core (reading, MD5 for the ETag, writing, fdatasync), and a
- * part took longer there than filling the next one here, so one part in flight left the upload
- * waiting on it. Three in flight let the store work on several at once.
+ * A store works on one part request at a time per connection: MinIO reads, hashes, writes and
+ * fdatasyncs it on one core (with MD5 ETags, longer than filling the next part here), and a remote
+ * S3 adds a round trip. With one part in flight the upload waited on each; three let the store work
+ * on several at once (decision 025).
  */
 export const PARTS_IN_FLIGHT = 3;
 const HEADERS = { 'Content-Type': 'application/octet-stream' };
