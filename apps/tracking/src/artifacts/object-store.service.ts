@@ -111,7 +111,7 @@ class MultipartUpload extends Writable {
   }
 
   override _destroy(err: Error | null, done: (e?: Error | null) => void): void {
-    this.drained()
+    this.atMostInFlight(0)
       .then(async () => {
         if (this.uploadId) {
           await this.client.abortMultipartUpload(this.bucket, this.key, this.uploadId).catch((e: Error) => this.logger.warn({ key: this.key, err: e.message }, 'could not abort multipart upload'));
@@ -152,13 +152,13 @@ class MultipartUpload extends Writable {
    * write may still wait on S3; its buffers are back in the pool by then, so nothing more may be sent.
    */
   private async settle(room: number): Promise<void> {
-    while (this.inflight.size > room) await Promise.race(this.inflight);
+    await this.atMostInFlight(room);
     if (this.partError) throw this.partError;
     if (this.destroyed) throw new Error('upload destroyed');
   }
 
-  private async drained(): Promise<void> {
-    while (this.inflight.size > 0) await Promise.race(this.inflight);
+  private async atMostInFlight(room: number): Promise<void> {
+    while (this.inflight.size > room) await Promise.race(this.inflight);
   }
 
   private async finish(): Promise<void> {
