@@ -14,8 +14,19 @@ export function uniqueName(prefix: string): string {
 export async function createTopic(kafka: Kafka, topic: string, partitions = 1): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] });
-  await admin.disconnect();
+  try {
+    // On a busy broker the leader wait can ask for metadata before the new partitions are hosted
+    // ("This server does not host this topic-partition"); the topic exists then, so wait for it.
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] }).catch((e: unknown) => {
+      if ((e as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw e;
+    });
+    await waitFor(`topic ${topic} to have leaders`, async () => {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      return topics[0]?.partitions.length === partitions && topics[0].partitions.every((p) => p.leader >= 0);
+    });
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** Reads a topic from the beginning with a throwaway group until `done(messages)` or the deadline. */
