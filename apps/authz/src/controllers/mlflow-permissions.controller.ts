@@ -158,9 +158,7 @@ export class MlflowPermissionsController {
   }
 
   private async refuseCreator(f: Flavor, id: string, user: UserRow): Promise<void> {
-    if (await this.isCreator(f, id, user)) {
-      throw AuthzError.invalid(`${user.username} created ${f.noun} ${id} and holds MANAGE on it as its creator; that permission cannot be changed or removed.`);
-    }
+    if (await this.isCreator(f, id, user)) throw creatorPermissionFixed(user.username, f.noun, id);
   }
 
   /** The grant decider's errors, worded as MLflow words them for this resource. */
@@ -181,4 +179,9 @@ export class MlflowPermissionsController {
 
 export function subjectOf(user: Pick<UserRow, 'user_id'>) {
   return { kind: 'principal' as const, id: user.user_id };
+}
+
+/** The creator's MANAGE is ownership, which no grant overrides: refused rather than pretended. */
+export function creatorPermissionFixed(username: string, noun: string, id: string): AuthzError {
+  return AuthzError.invalid(`${username} created ${noun} ${id} and holds MANAGE on it as its creator; that permission cannot be changed or removed.`);
 }

@@ -139,6 +139,15 @@ describe('grants, roles and settings on real PostgreSQL', () => {
     expect(await t.ds.query(`SELECT * FROM grants WHERE resource_pattern IN ('77', $1)`, [model])).toEqual([]);
     // Anyone else still has only what is granted.
     expect((await t.call(admin, 'get', `${EXP}/get`, { experiment_id: '77', username: 'erin' })).status).toBe(404);
+    // MLflow 3's per-user API agrees: listed as a direct MANAGE, granting it again finds it there, revoking it is refused.
+    const mine = (await t.call(principalFor(frank), 'get', `${V3}/list`, { username: 'frank' })).body.permissions;
+    const direct = { role_id: null, role_name: `__user_${frank}__`, workspace: 'default', permission: 'MANAGE' };
+    expect(mine).toContainEqual({ ...direct, resource_type: 'experiment', resource_pattern: '77' });
+    expect(mine).toContainEqual({ ...direct, resource_type: 'registered_model', resource_pattern: model });
+    const again = await t.call(admin, 'post', `${V3}/grant`, { username: 'frank', resource_type: 'experiment', resource_id: '77', permission: 'READ' });
+    expect([again.status, again.body.error_code]).toEqual([400, 'RESOURCE_ALREADY_EXISTS']);
+    expect((await t.call(admin, 'post', `${V3}/revoke`, { username: 'frank', resource_type: 'registered_model', resource_id: model })).body.error_code).toBe('INVALID_PARAMETER_VALUE');
+    expect((await t.call(principalFor(frank), 'get', `${V3}/get`, { username: 'frank', resource_type: 'experiment', resource_id: '77' })).body).toEqual({ allowed: true, permission: 'MANAGE' });
   });
 
   it('serves MLflow 3 per-user grant, revoke, check and list', async () => {
