@@ -41,9 +41,16 @@ export function validateRoutePrefix(raw: string): string {
  * itself. A path that does not decode is covered by every prefix: the conservative reading.
  */
 export function prefixCovers(prefix: string, path: string): boolean {
-  const views = ruleViews(path);
-  if (views === undefined) return true;
-  return views.some((v) => (v.endsWith('/') ? v : `${v}/`).startsWith(prefix));
+  return covers(prefix, pathViews(path));
+}
+
+/** The spellings of a path with a trailing slash each; undefined when the path does not decode. */
+function pathViews(path: string): string[] | undefined {
+  return ruleViews(path)?.map((v) => (v.endsWith('/') ? v : `${v}/`));
+}
+
+function covers(prefix: string, views: string[] | undefined): boolean {
+  return views === undefined || views.some((v) => v.startsWith(prefix));
 }
 
 interface CompiledRule {
@@ -77,7 +84,8 @@ export class IpRuleSet {
     if (this.compiled.length === 0) return { allowed: true };
     const parsed = parseIp(clientIp);
     const client: IpAddress | undefined = parsed ? unmapIp(parsed) : undefined;
-    const applicable = this.compiled.filter((c) => c.rule.routePrefix === null || prefixCovers(c.rule.routePrefix, path));
+    const views = pathViews(path);
+    const applicable = this.compiled.filter((c) => c.rule.routePrefix === null || covers(c.rule.routePrefix, views));
     const inRule = (c: CompiledRule) => client !== undefined && cidrContains(c.net, client);
     const deny = applicable.find((c) => c.rule.action === 'deny' && inRule(c));
     if (deny) return { allowed: false, rule: deny.rule, reason: 'denied', detail: `deny rule ${deny.rule.ruleId} (${deny.rule.cidr} on ${scopeName(deny.rule.routePrefix)}) matched ${clientIp}` };
