@@ -17,4 +17,14 @@ describe('audit route policies', () => {
     expect(routes.filter((r) => r.policy === 'missing')).toEqual([]);
     expect(routes.filter((r) => r.policy === 'public').map((r) => r.route).sort()).toEqual(['0 /health/live', '0 /health/ready', '0 /metrics']);
   });
+
+  // Everything audit serves (entries, verification, checkpoints, proofs) is for auditors and admins.
+  it('makes every API route auditors-only', async () => {
+    const signingKey = generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
+    const config = parseConfig(auditService.configSchema, offlineServiceEnv({ AUDIT_SIGNING_KEY: signingKey }));
+    const routes = await listRoutePolicies(AuditModule.forRoot(config as never, createLogger('audit', 'silent')));
+    const api = routes.filter((r) => r.route.includes(' /api/'));
+    expect(api.length).toBeGreaterThan(0);
+    expect(api.filter((r) => r.action?.kind !== 'audit').map((r) => r.route)).toEqual([]);
+  });
 });

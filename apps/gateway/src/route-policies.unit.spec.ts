@@ -12,4 +12,13 @@ describe('gateway route policies', () => {
     expect(routes.filter((r) => r.policy === 'missing')).toEqual([]);
     expect(routes.filter((r) => r.policy === 'public').map((r) => r.route).sort()).toEqual(['0 /health/live', '0 /health/ready', '0 /metrics']);
   });
+
+  // The gateway's own API (IP rules) is administration, reads included.
+  it('makes every API route admin-only', async () => {
+    const config = parseConfig(gatewayService.configSchema, offlineServiceEnv());
+    const routes = await listRoutePolicies(GatewayModule.forRoot(config as never, createLogger('gateway', 'silent')));
+    const api = routes.filter((r) => r.route.includes(' /api/'));
+    expect(api.length).toBeGreaterThan(0);
+    expect(api.filter((r) => r.action?.kind !== 'admin').map((r) => r.route)).toEqual([]);
+  });
 });

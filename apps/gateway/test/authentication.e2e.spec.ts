@@ -131,3 +131,49 @@ describe('failed attempts are budgeted', () => {
     expect(statuses.slice(10)).toEqual([429, 429]);
   });
 });
+
+/**
+ * A credential that can never be valid is a wrong credential like any other: the same 401 (status,
+ * challenge, body), counted by the failure budget and audited. It used to reach the database (a NUL
+ * in a basic-auth user name made PostgreSQL fail): a 503, not counted, not audited, and 401-vs-503
+ * told a guesser whether the key it tried as the password was valid.
+ */
+describe('credentials that cannot be valid', () => {
+  const probe = '/api/2.0/mlflow/experiments/search?max_results=1';
+  const shape = (r: Awaited<ReturnType<typeof callFrom>>) => ({ status: r.status, challenge: r.headers['www-authenticate'], body: r.body });
+  const audited = (r: Awaited<ReturnType<typeof callFrom>>) =>
+    waitFor('denial in audit', async () => (await call<{ entries: AuditEntry[] }>('GET', `/api/audit/events?correlation_id=${String(r.headers['x-correlation-id'])}`)).body.entries?.[0]);
+
+  it('answers a NUL in the basic-auth user name as a wrong password, and audits the attempt', async () => {
+    const name = `nul-${randomUUID().slice(0, 8)}`;
+    const wrong = await callFrom(randomLoopback(), 'GET', probe, { auth: basicAuth(name, 'wrong-password') });
+    const nul = await callFrom(randomLoopback(), 'GET', probe, { auth: basicAuth(`${name}\u0000x`, 'wrong-password') });
+    expect(shape(nul)).toEqual(shape(wrong));
+    expect(nul.status).toBe(401);
+    expect(await audited(nul)).toMatchObject({
+      type: 'gateway.RequestDenied',
+      data: { reason: 'invalid_credentials', status: 401, credentialKind: 'basic', claimedAccount: `${name}\\u0000x`, detail: 'user name has control characters' },
+    });
+  });
+
+  it('answers a bearer key with characters no key has as an unknown key, and audits it', async () => {
+    const unknown = await callFrom(randomLoopback(), 'GET', probe, { auth: `Bearer cus_abcdefgh_${randomUUID()}` });
+    // Bytes above ASCII travel in a header (as Latin-1); no API key contains them.
+    const foreign = await callFrom(randomLoopback(), 'GET', probe, { auth: `Bearer cus_abcdefgh_\u00e9${randomUUID()}` });
+    expect(shape(foreign)).toEqual(shape(unknown));
+    expect(String(foreign.headers['www-authenticate'])).toMatch(/Bearer realm="custos", error="invalid_token", error_description="invalid API key"/);
+    expect(await audited(foreign)).toMatchObject({ type: 'gateway.RequestDenied', data: { reason: 'invalid_credentials', credentialKind: 'api_key' } });
+  });
+
+  it('counts them against the address budget: 429 after 50 failures', async () => {
+    const attacker = randomLoopback();
+    const statuses: number[] = [];
+    // The budget refills (30 a minute): on a slow machine one or two more may pass before the 429.
+    while (statuses.length < 70 && statuses.at(-1) !== 429) statuses.push((await callFrom(attacker, 'GET', probe, { auth: basicAuth(`guess\u0000${statuses.length}`, 'key') })).status);
+    expect(statuses.at(-1)).toBe(429);
+    expect(statuses.slice(0, -1).every((s) => s === 401)).toBe(true);
+    expect(statuses.length).toBeGreaterThan(50);
+    const limited = await callFrom(attacker, 'GET', probe, { auth: basicAuth('guess\u0000', 'key') });
+    expect(await audited(limited)).toMatchObject({ type: 'gateway.RequestDenied', data: { reason: 'rate_limited', status: 429 } });
+  });
+});

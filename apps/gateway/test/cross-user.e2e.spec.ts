@@ -195,3 +195,100 @@ describe('user B against user A’s experiment, by every route', () => {
     await expectLooksMissing();
   });
 });
+
+/**
+ * A signed-in non-admin against the administrative reads of every service, through the gateway:
+ * other people's accounts, keys, permissions and roles, the roster, settings, identity providers,
+ * IP rules and the audit log are refused (403, or the 404 of "not found" where a handler hides
+ * what the caller may not see), while its own account stays readable. MLflow answers users/list
+ * with 403 to a non-admin; Custos used to list everyone.
+ */
+describe('a non-admin against administrative reads', () => {
+  const suffix = randomUUID().slice(0, 8);
+  const users = { d: `xd-${suffix}`, e: `xe-${suffix}` };
+  const password = (u: string) => `pw-${u}-${suffix}`;
+  const asD = basicAuth(users.d, password(users.d));
+  const ids: Record<string, string> = {};
+  let eKeyId: string;
+  let gatewayDb: Client;
+
+  beforeAll(async () => {
+    gatewayDb = new Client({ connectionString: pgUrl('custos_gateway', infraEnv()) });
+    await gatewayDb.connect();
+    for (const u of Object.values(users)) {
+      const created = await call<{ user: { id: string } }>('POST', '/api/2.0/mlflow/users/create', { body: { username: u, password: password(u) } });
+      expect(created.status).toBe(200);
+      ids[u] = created.body.user.id;
+    }
+    const key = await call<{ apiKey: { keyId: string } }>('POST', '/api/authz/api-keys', { body: { ownerUsername: users.e, name: 'e-key' } });
+    expect(key.status).toBe(201);
+    eKeyId = key.body.apiKey.keyId;
+    await waitFor('D known to the gateway', async () => (await gatewayDb.query(`SELECT 1 FROM gw_users WHERE username = $1 AND NOT deleted`, [users.d])).rowCount === 1);
+  });
+  afterAll(() => gatewayDb?.end());
+
+  it('refuses every administrative read, whichever service serves it', async () => {
+    const e = users.e;
+    const refused: [string, number][] = [
+      ['/api/2.0/mlflow/users/list', 403],
+      ['/ajax-api/2.0/mlflow/users/list', 403],
+      [`/api/2.0/mlflow/users/get?username=${e}`, 403],
+      [`/api/3.0/mlflow/users/permissions/list?username=${e}`, 403],
+      [`/api/3.0/mlflow/users/permissions/get?username=${e}&resource_type=experiment&resource_id=1`, 403],
+      [`/api/3.0/mlflow/users/roles/list?username=${e}`, 403],
+      ['/api/3.0/mlflow/roles/list', 403],
+      ['/api/3.0/mlflow/roles/get?role_id=1', 403],
+      ['/api/3.0/mlflow/roles/permissions/list?role_id=1', 403],
+      ['/api/3.0/mlflow/roles/users/list?role_id=1', 403],
+      ['/api/authz/users', 403],
+      [`/api/authz/users/${ids[e]}`, 404],
+      ['/api/authz/service-accounts', 403],
+      [`/api/authz/service-accounts/${ids[e]}`, 403],
+      [`/api/authz/api-keys/${eKeyId}`, 404],
+      ['/api/authz/roles', 403],
+      ['/api/authz/grants', 403],
+      ['/api/authz/settings/default-permission', 403],
+      ['/api/authz/identity-providers', 403],
+      ['/api/authz/auth-failures', 403],
+      ['/api/gateway/ip-rules', 403],
+      ['/api/audit/events?limit=1', 403],
+      ['/api/audit/verify', 403],
+      ['/api/audit/checkpoints/latest', 403],
+    ];
+    const answers = [];
+    for (const [path] of refused) answers.push([path, (await call('GET', path, { auth: asD })).status]);
+    expect(answers).toEqual(refused);
+    // A non-admin asking for someone else's keys gets its own (none), not theirs.
+    const keys = await call<{ apiKeys: { keyId: string }[] }>('GET', `/api/authz/api-keys?ownerId=${ids[e]}`, { auth: asD });
+    expect([keys.status, keys.body.apiKeys.map((k) => k.keyId)]).toEqual([200, []]);
+  });
+
+  it('lets the non-admin read itself', async () => {
+    const d = users.d;
+    for (const path of [
+      `/api/2.0/mlflow/users/get?username=${d}`,
+      '/api/2.0/mlflow/users/current',
+      `/api/3.0/mlflow/users/permissions/list?username=${d}`,
+      `/api/3.0/mlflow/users/roles/list?username=${d}`,
+      '/api/3.0/mlflow/users/current/permissions',
+      `/api/authz/users/${ids[d]}`,
+      '/api/authz/api-keys',
+    ]) {
+      expect([path, (await call('GET', path, { auth: asD })).status]).toEqual([path, 200]);
+    }
+  });
+
+  it("shows the creator MANAGE on its new experiment, as MLflow's permissions/get does", async () => {
+    const created = await call<{ experiment_id: string }>('POST', '/api/2.0/mlflow/experiments/create', { auth: asD, body: { name: `xd-own-${suffix}` } });
+    expect(created.status).toBe(200);
+    const exp = created.body.experiment_id;
+    const read = (auth?: string) => call<{ experiment_permission: unknown }>('GET', `/api/2.0/mlflow/experiments/permissions/get?experiment_id=${exp}&username=${users.d}`, auth ? { auth } : {});
+    // Authz learns the creator from tracking's event.
+    const own = await waitFor('creator known to authz', async () => {
+      const r = await read(asD);
+      return r.status === 200 ? r : undefined;
+    });
+    expect(own.body).toEqual({ experiment_permission: { experiment_id: exp, user_id: ids[users.d], permission: 'MANAGE' } });
+    expect((await read()).body).toEqual(own.body);
+  });
+});

@@ -76,6 +76,35 @@ describe('IP rules at the gateway', () => {
     }
   });
 
+  it('applies a route rule to every spelling of the route, and refuses the spellings with no single reading', async () => {
+    const client = randomLoopback();
+    const model = `/api/2.0/mlflow/logged-models/m-${randomUUID().replaceAll('-', '')}`;
+    const ajax = model.replace('/api/', '/ajax-api/');
+    // Before the rule, both spellings reach tracking (an unknown model: 404 from the service).
+    expect(await statusFrom(client, ajax)).toBe(404);
+    await addRule({ action: 'deny', cidr: `${client}/32`, routePrefix: '/api/2.0/mlflow/logged-models/', description: 'e2e: logged models, any spelling' });
+    await waitFor('route deny applied', async () => (await statusFrom(client, model)) === 403, 10_000, 25);
+    const aliases = [
+      ajax,
+      model.toUpperCase().replace('/M-', '/m-'),
+      ajax.replace('/ajax-api/', '/AJAX-API/'),
+      model.replace('logged-models', 'logged%2Dmodels'),
+      ajax.replace('logged-models', '%6Cogged%2dmodels'),
+      model.replace('/logged-models/', '//logged-models///'),
+      `${model}/`,
+      `${ajax}?x=1`,
+      `${model}/artifacts/files`,
+    ];
+    for (const path of aliases) expect([path, await statusFrom(client, path)]).toEqual([path, 403]);
+    for (const path of [model.replace('/logged-models/', '/runs/../logged-models/'), model.replace('/logged-models/', '/runs/%2E%2E/logged-models/'), model.replace('mlflow/', 'mlflow%2F')]) {
+      const r = await callFrom(client, 'GET', path);
+      expect([path, r.status, r.body.error_code]).toEqual([path, 400, 'BAD_REQUEST']);
+    }
+    // The same client still reaches every other route, whatever the spelling: the canonical path is what is forwarded.
+    expect(await statusFrom(client, '/ajax-api/2.0/mlflow/experiments/search?max_results=1')).toBe(200);
+    expect(await statusFrom(client, '/api/2.0/mlflow/%65xperiments//search/?max_results=1')).toBe(200);
+  });
+
   it('lists and removes rules, and the removal is applied', async () => {
     const blocked = randomLoopback();
     const rule = await addRule({ action: 'deny', cidr: `${blocked}/32` });

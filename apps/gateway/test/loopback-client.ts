@@ -11,7 +11,8 @@ export interface LoopbackResponse<T = Record<string, unknown>> {
 /**
  * Calls the live gateway from a chosen loopback source address. Linux routes all of 127.0.0.0/8 to
  * the loopback interface, so each test can be its own "client" (its own IP rules, its own failure
- * budget) without touching anyone else's traffic from 127.0.0.1.
+ * budget) without touching anyone else's traffic from 127.0.0.1. The path is sent exactly as
+ * given (no URL parsing: `..`, `//` and escapes reach the gateway as written).
  */
 export function callFrom<T = Record<string, unknown>>(
   localAddress: string,
@@ -20,14 +21,14 @@ export function callFrom<T = Record<string, unknown>>(
   opts: { auth?: string | null; headers?: Record<string, string>; body?: unknown } = {},
 ): Promise<LoopbackResponse<T>> {
   const env = stackEnv();
-  const url = new URL(path, env.gatewayUrl);
+  const url = new URL(env.gatewayUrl);
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   const auth = opts.auth === undefined ? `Bearer ${env.adminKey}` : opts.auth;
   if (auth) headers.authorization = auth;
   const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   if (payload !== undefined) headers['content-type'] = 'application/json';
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method, headers, localAddress, agent: false }, (res) => {
+    const req = http.request({ host: url.hostname, port: url.port, path, method, headers, localAddress, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

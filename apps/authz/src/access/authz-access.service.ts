@@ -71,6 +71,14 @@ export class AuthzAccess {
     return row?.owner_id;
   }
 
+  /** What `userId` created, each held with MANAGE as its creator. */
+  async owned(userId: string): Promise<{ resource_type: ResourceType; resource_id: string }[]> {
+    return (await this.ds.query(`SELECT resource_type, resource_id FROM resource_owners WHERE owner_id = $1 ORDER BY resource_type, resource_id`, [userId])) as {
+      resource_type: ResourceType;
+      resource_id: string;
+    }[];
+  }
+
   /** What `p` holds on a resource, by the same rule every service applies. */
   async effective(p: Principal, type: ResourceType, id: string): Promise<{ allowed: boolean; permission: Permission; reason: string }> {
     const resource = { type, id, ownerId: await this.ownerOf(type, id) };

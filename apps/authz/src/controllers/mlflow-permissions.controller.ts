@@ -18,6 +18,8 @@ interface Flavor {
   key: 'experiment_permission' | 'registered_model_permission';
   exists(id: string, username: string): string;
   missing(id: string, username: string): string;
+  /** What the resource is called in a sentence. */
+  noun: string;
 }
 
 const EXPERIMENT: Flavor = {
@@ -26,6 +28,7 @@ const EXPERIMENT: Flavor = {
   key: 'experiment_permission',
   exists: (id, u) => `Experiment permission (experiment_id=${id}, username=${u}) already exists.`,
   missing: (id, u) => `Experiment permission with experiment_id=${id} and username=${u} not found`,
+  noun: 'experiment',
 };
 
 const REGISTERED_MODEL: Flavor = {
@@ -34,12 +37,18 @@ const REGISTERED_MODEL: Flavor = {
   key: 'registered_model_permission',
   exists: (id, u) => `Registered model permission with workspace=default, name=${id} and username=${u} already exists.`,
   missing: (id, u) => `Registered model permission with workspace=default, name=${id} and username=${u} not found`,
+  noun: 'registered model',
 };
 
 /**
  * MLflow's per-resource permission routes (`/api/2.0/mlflow/{experiments,registered-models}/permissions/*`).
  * Authz does not own experiments or models, so, as MLflow's client documents, the resource need not
  * exist. Changing or reading a resource's permissions needs MANAGE on it (admins always).
+ *
+ * The creator of a resource (from tracking's and registry's events) holds MANAGE on it. MLflow
+ * records that as an explicit permission at creation, so its routes show it: `get` answers MANAGE
+ * and `create` says it already exists. Custos holds it as ownership, which no grant overrides, so
+ * `update` and `delete` refuse to change it rather than pretend to.
  */
 @Controller(['api/2.0/mlflow', 'ajax-api/2.0/mlflow'])
 export class MlflowPermissionsController {
@@ -107,12 +116,14 @@ export class MlflowPermissionsController {
   private async create(f: Flavor, req: Request) {
     const { id, user, r } = await this.target(f, req);
     const permission = parsePermission(r.string('permission'));
+    if (await this.isCreator(f, id, user)) throw AuthzError.alreadyExists(f.exists(id, user.username));
     await this.run(f, id, user, () => this.commands.grant({ type: 'CreateGrant', subject: subjectOf(user), resourceType: f.type, resourcePattern: id, permission }));
     return { [f.key]: this.json(f, id, user, permission) };
   }
 
   private async get(f: Flavor, req: Request) {
     const { id, user } = await this.target(f, req);
+    if (await this.isCreator(f, id, user)) return { [f.key]: this.json(f, id, user, 'MANAGE') };
     const grant = await this.queries.grant(subjectOf(user), f.type, id);
     if (!grant) throw AuthzError.notFound(f.missing(id, user.username));
     return { [f.key]: this.json(f, id, user, grant.permission) };
@@ -121,12 +132,14 @@ export class MlflowPermissionsController {
   private async update(f: Flavor, req: Request) {
     const { id, user, r } = await this.target(f, req);
     const permission = parsePermission(r.string('permission'));
+    await this.refuseCreator(f, id, user);
     await this.run(f, id, user, () => this.commands.grant({ type: 'UpdateGrant', subject: subjectOf(user), resourceType: f.type, resourcePattern: id, permission }));
     return {};
   }
 
   private async remove(f: Flavor, req: Request) {
     const { id, user } = await this.target(f, req);
+    await this.refuseCreator(f, id, user);
     await this.run(f, id, user, () => this.commands.grant({ type: 'RevokeGrant', subject: subjectOf(user), resourceType: f.type, resourcePattern: id }));
     return {};
   }
@@ -138,6 +151,14 @@ export class MlflowPermissionsController {
     validateResourcePattern(id);
     await this.access.requireManage(f.type, id);
     return { id, user: await this.users.byUsername(r.string('username')), r };
+  }
+
+  private async isCreator(f: Flavor, id: string, user: UserRow): Promise<boolean> {
+    return (await this.access.ownerOf(f.type, id)) === user.user_id;
+  }
+
+  private async refuseCreator(f: Flavor, id: string, user: UserRow): Promise<void> {
+    if (await this.isCreator(f, id, user)) throw creatorPermissionFixed(user.username, f.noun, id);
   }
 
   /** The grant decider's errors, worded as MLflow words them for this resource. */
@@ -158,4 +179,9 @@ export class MlflowPermissionsController {
 
 export function subjectOf(user: Pick<UserRow, 'user_id'>) {
   return { kind: 'principal' as const, id: user.user_id };
+}
+
+/** The creator's MANAGE is ownership, which no grant overrides: refused rather than pretended. */
+export function creatorPermissionFixed(username: string, noun: string, id: string): AuthzError {
+  return AuthzError.invalid(`${username} created ${noun} ${id} and holds MANAGE on it as its creator; that permission cannot be changed or removed.`);
 }

@@ -9,7 +9,7 @@ import { MlflowRequest } from '../http/mlflow-request';
 import { AccessQueries } from '../queries/access.queries';
 import { mlflowRoleJson, RoleQueries, WORKSPACE } from '../queries/roles.queries';
 import { UserQueries, UserRow } from '../queries/users.queries';
-import { subjectOf } from './mlflow-permissions.controller';
+import { creatorPermissionFixed, subjectOf } from './mlflow-permissions.controller';
 
 interface PermissionRow {
   role_id: number | null;
@@ -53,6 +53,8 @@ export class MlflowUserPermissionsController {
   async grant(@Req() req: Request) {
     const { r, type, id, user } = await this.manageTarget(req);
     const permission = parsePermission(r.string('permission'));
+    // MLflow records the creator's MANAGE at creation, so granting the creator finds it there.
+    if ((await this.access.ownerOf(type, id)) === user.user_id) throw AuthzError.alreadyExists(`${user.username} already holds MANAGE on ${type} ${id} as its creator.`);
     await this.commands.grant({ type: 'CreateGrant', subject: subjectOf(user), resourceType: type, resourcePattern: id, permission });
     return {};
   }
@@ -62,6 +64,7 @@ export class MlflowUserPermissionsController {
   @Policy(Actions.authenticated())
   async revoke(@Req() req: Request) {
     const { type, id, user } = await this.manageTarget(req);
+    if ((await this.access.ownerOf(type, id)) === user.user_id) throw creatorPermissionFixed(user.username, type.replace('_', ' '), id);
     await this.commands.grant({ type: 'RevokeGrant', subject: subjectOf(user), resourceType: type, resourcePattern: id });
     return {};
   }
@@ -103,18 +106,23 @@ export class MlflowUserPermissionsController {
 
   /**
    * Rows as MLflow's `_UserRolePermissionRow`: direct grants appear under the synthetic role name
-   * MLflow uses for them (`__user_<id>__`, role_id null), role grants under their role.
+   * MLflow uses for them (`__user_<id>__`, role_id null), role grants under their role. What the
+   * user created appears as a direct MANAGE, as MLflow records it at creation (ownership wins over
+   * a direct grant on the same resource, so that grant is not shown).
    */
   private async permissionsOf(user: UserRow) {
-    const direct = await this.queries.grants({ subjectKind: 'principal', subjectId: user.user_id });
-    const rows: PermissionRow[] = direct.map((g) => ({
+    const owned = await this.access.owned(user.user_id);
+    const isOwned = new Set(owned.map((o) => `${o.resource_type}\u0000${o.resource_id}`));
+    const direct = (await this.queries.grants({ subjectKind: 'principal', subjectId: user.user_id })).filter((g) => !isOwned.has(`${g.resource_type}\u0000${g.resource_pattern}`));
+    const own = (resource_type: string, resource_pattern: string, permission: string): PermissionRow => ({
       role_id: null,
       role_name: `__user_${user.user_id}__`,
       workspace: WORKSPACE,
-      resource_type: g.resource_type,
-      resource_pattern: g.resource_pattern,
-      permission: g.permission,
-    }));
+      resource_type,
+      resource_pattern,
+      permission,
+    });
+    const rows: PermissionRow[] = [...owned.map((o) => own(o.resource_type, o.resource_id, 'MANAGE')), ...direct.map((g) => own(g.resource_type, g.resource_pattern, g.permission))];
     for (const role of await this.roles.rolesOf(user.user_id, user.groups)) {
       for (const p of role.permissions) {
         rows.push({ role_id: Number(role.role_id), role_name: role.name, workspace: WORKSPACE, resource_type: p.resource_type, resource_pattern: p.resource_pattern, permission: p.permission });

@@ -11,8 +11,8 @@ import { mlflowUserJson, UserQueries, UserRow } from '../queries/users.queries';
 
 /**
  * MLflow's user API (`mlflow.server.auth`), as AuthServiceClient calls it. Every route answers
- * 200 with MLflow's JSON; errors are `{error_code, message}` with MLflow's statuses. Admins manage
- * users; a user may read itself and change its own password (proving the current one).
+ * 200 with MLflow's JSON; errors are `{error_code, message}` with MLflow's statuses. Admins list and
+ * manage users; a user may read itself and change its own password (proving the current one).
  */
 @Controller(['api/2.0/mlflow/users', 'ajax-api/2.0/mlflow/users'])
 export class MlflowUsersController {
@@ -57,14 +57,12 @@ export class MlflowUsersController {
     return { user: row ? { ...mlflowUserJson(row), is_admin: isAdmin } : { id: p.id, username: p.id, is_admin: isAdmin }, is_basic_auth: true };
   }
 
-  /** Any signed-in user may list accounts (MLflow: reviewer assignment needs the roster); roles are shown to admins and for oneself. */
+  /** The roster is for admins, as MLflow's `validate_can_list_users` has it without workspaces; a user reads itself through `get` or `current`. */
   @Get('list')
-  @Policy(Actions.authenticated({ area: 'account', level: 'READ' }))
+  @Policy(Actions.admin())
   async list() {
-    const p = this.access.principal();
-    const admin = this.access.isAdmin(p);
     const rows = await this.queries.list();
-    const roles = await this.roles.rolesOfAll(rows.filter((u) => admin || u.user_id === p.id));
+    const roles = await this.roles.rolesOfAll(rows);
     return { users: rows.map((u) => ({ ...mlflowUserJson(u), roles: (roles.get(u.user_id) ?? []).map(mlflowRoleJson) })) };
   }
 

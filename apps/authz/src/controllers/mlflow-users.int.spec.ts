@@ -104,6 +104,14 @@ describe('MLflow users API on real PostgreSQL', () => {
     const list = await t.call(admin, 'get', `${USERS}/list`);
     expect(list.body.users.map((u: { username: string }) => u.username)).toEqual(['alice', 'bob']);
     expect(list.body.users[0]).toEqual({ id: alice.id, username: 'alice', is_admin: true, roles: [] });
+    // The roster is for admins only (MLflow answers a non-admin 403), by either path; a user reads itself.
+    const bob = (await t.call(admin, 'get', `${USERS}/get`, { username: 'bob' })).body.user;
+    for (const path of [`${USERS}/list`, '/ajax-api/2.0/mlflow/users/list']) {
+      const refused = await t.call(principalFor(bob.id), 'get', path);
+      expect([path, refused.status, refused.body.error_code]).toEqual([path, 403, 'PERMISSION_DENIED']);
+    }
+    expect((await t.call(principalFor(bob.id), 'get', `${USERS}/get`, { username: 'bob' })).body.user.username).toBe('bob');
+    expect((await t.call(principalFor(bob.id), 'get', `${USERS}/get`, { username: 'alice' })).status).toBe(403);
 
     const self = await t.call(principalFor(alice.id, { roles: ['admin'] }), 'delete', `${USERS}/delete`, { username: 'alice' });
     expect(self.status).toBe(400);

@@ -102,6 +102,54 @@ describe('grants, roles and settings on real PostgreSQL', () => {
     expect((await t.call(asErin, 'patch', `${EXP}/update`, { experiment_id: '42', username: 'erin', permission: 'MANAGE' })).status).toBe(403);
   });
 
+  it("shows the creator's MANAGE as MLflow shows the permission it records at creation", async () => {
+    const handler = new ResourceOwnersHandler();
+    const event = (type: string, streamId: string, data: unknown) =>
+      eventCatalog.parse({
+        id: uuidv7(),
+        type,
+        schemaVersion: eventCatalog.latestVersion(type),
+        source: type.split('.')[0],
+        streamId,
+        streamPosition: 0,
+        occurredAt: new Date().toISOString(),
+        data,
+        metadata: { correlationId: 'c', actor: { type: 'user', id: frank } },
+      });
+    const model = `creator-model-${randomUUID()}`;
+    await t.ds.transaction(async (tx) => {
+      await handler.handle(event('tracking.ExperimentCreated', 'experiment-77', { experimentId: '77', name: `e-${randomUUID()}`, artifactLocation: 'mlflow-artifacts:/77', tags: [] }), tx);
+      await handler.handle(event('registry.RegisteredModelCreated', `registered-model-${model}`, { name: model }), tx);
+    });
+    // Read by the creator itself and by an admin, with no grant stored.
+    for (const caller of [principalFor(frank), admin]) {
+      const got = await t.call(caller, 'get', `${EXP}/get`, { experiment_id: '77', username: 'frank' });
+      expect([got.status, got.body]).toEqual([200, { experiment_permission: { experiment_id: '77', user_id: frank, permission: 'MANAGE' } }]);
+    }
+    expect((await t.call(principalFor(frank), 'get', `${MODEL}/get`, { name: model, username: 'frank' })).body).toEqual({
+      registered_model_permission: { name: model, user_id: frank, permission: 'MANAGE' },
+    });
+    // As in MLflow, the creator's permission already exists; here it is ownership, so it is not changed either.
+    const dup = await t.call(admin, 'post', `${EXP}/create`, { experiment_id: '77', username: 'frank', permission: 'READ' });
+    expect([dup.status, dup.body]).toEqual([400, { error_code: 'RESOURCE_ALREADY_EXISTS', message: 'Experiment permission (experiment_id=77, username=frank) already exists.' }]);
+    const downgrade = await t.call(admin, 'patch', `${EXP}/update`, { experiment_id: '77', username: 'frank', permission: 'READ' });
+    expect([downgrade.status, downgrade.body.error_code]).toEqual([400, 'INVALID_PARAMETER_VALUE']);
+    expect(downgrade.body.message).toContain('frank created experiment 77 and holds MANAGE on it as its creator');
+    expect((await t.call(admin, 'delete', `${MODEL}/delete`, { name: model, username: 'frank' })).status).toBe(400);
+    expect(await t.ds.query(`SELECT * FROM grants WHERE resource_pattern IN ('77', $1)`, [model])).toEqual([]);
+    // Anyone else still has only what is granted.
+    expect((await t.call(admin, 'get', `${EXP}/get`, { experiment_id: '77', username: 'erin' })).status).toBe(404);
+    // MLflow 3's per-user API agrees: listed as a direct MANAGE, granting it again finds it there, revoking it is refused.
+    const mine = (await t.call(principalFor(frank), 'get', `${V3}/list`, { username: 'frank' })).body.permissions;
+    const direct = { role_id: null, role_name: `__user_${frank}__`, workspace: 'default', permission: 'MANAGE' };
+    expect(mine).toContainEqual({ ...direct, resource_type: 'experiment', resource_pattern: '77' });
+    expect(mine).toContainEqual({ ...direct, resource_type: 'registered_model', resource_pattern: model });
+    const again = await t.call(admin, 'post', `${V3}/grant`, { username: 'frank', resource_type: 'experiment', resource_id: '77', permission: 'READ' });
+    expect([again.status, again.body.error_code]).toEqual([400, 'RESOURCE_ALREADY_EXISTS']);
+    expect((await t.call(admin, 'post', `${V3}/revoke`, { username: 'frank', resource_type: 'registered_model', resource_id: model })).body.error_code).toBe('INVALID_PARAMETER_VALUE');
+    expect((await t.call(principalFor(frank), 'get', `${V3}/get`, { username: 'frank', resource_type: 'experiment', resource_id: '77' })).body).toEqual({ allowed: true, permission: 'MANAGE' });
+  });
+
   it('serves MLflow 3 per-user grant, revoke, check and list', async () => {
     expect((await t.call(admin, 'post', `${V3}/grant`, { username: 'frank', resource_type: 'experiment', resource_id: '100', permission: 'USE' })).body).toEqual({});
     expect((await t.call(admin, 'post', `${V3}/grant`, { username: 'frank', resource_type: 'experiment', resource_id: '100', permission: 'USE' })).body.error_code).toBe(
@@ -145,7 +193,7 @@ describe('grants, roles and settings on real PostgreSQL', () => {
     expect((await t.call(principalFor(frank), 'get', `${V3}/get`, { username: 'frank', resource_type: 'experiment', resource_id: '555' })).body).toEqual({ allowed: true, permission: 'EDIT' });
     const byName = (body: { users: { username: string; roles: { name: string }[] }[] }) => Object.fromEntries(body.users.map((u) => [u.username, u.roles.map((r) => r.name)]));
     expect(byName((await t.call(admin, 'get', '/api/2.0/mlflow/users/list')).body).frank).toEqual(['readers']);
-    expect(byName((await t.call(principalFor(erin), 'get', '/api/2.0/mlflow/users/list')).body).frank).toEqual([]);
+    expect((await t.call(principalFor(erin), 'get', '/api/2.0/mlflow/users/list')).status).toBe(403);
 
     expect((await t.call(admin, 'get', `${ROLES}/get`, { role_id: String(role.id) })).body.role.permissions).toEqual([{ ...rp, permission: 'EDIT' }]);
     expect((await t.call(admin, 'get', `${ROLES}/list`)).body.roles.map((r: { name: string }) => r.name)).toContain('readers');

@@ -53,29 +53,23 @@ export class Authenticator {
     const credential = parseAuthorization(headerValue(req, 'authorization'));
     const credentialKind = credentialKindOf(credential);
     if (credential.kind === 'none') return { ok: false, reason: 'unauthenticated', credentialKind };
-    const claimedAccount = credential.kind === 'basic' ? credential.username.slice(0, 256) : undefined;
-    const strategy = strategyFor(credential);
-    if (!strategy) {
-      const detail = credential.kind === 'malformed' ? credential.detail : 'empty user name or password';
-      return this.failed(clientIp, claimedAccount, credentialKind, detail, nowMs);
+    if (credential.kind === 'malformed') {
+      // It can never be valid, so no strategy, cache or database sees it; it is still a failed
+      // attempt like any other (budgeted, audited, the same 401), or guessing through it is free.
+      const claimed = credential.claimedAccount;
+      const bearer = credential.bearerDescription ? { error: 'invalid_token', description: credential.bearerDescription } : undefined;
+      return this.rateLimited(clientIp, claimed, credentialKind, nowMs) ?? this.failed(clientIp, claimed, credentialKind, credential.detail, nowMs, bearer);
     }
+    const claimedAccount = credential.kind === 'basic' ? credential.username : undefined;
+    const strategy = strategyFor(credential);
     const cacheKey = CredentialCache.keyOf(strategy, claimedAccount ?? '', secretOf(credential));
     // A cache that may have missed a revocation (the version poll is failing) is not consulted.
     if (this.watch.isFresh(nowMs)) {
       const principal = this.cache.get(cacheKey, nowMs);
       if (principal) return { ok: true, principal, credentialKind };
     }
-    const wait = this.limiter.retryAfter(clientIp, claimedAccount, nowMs);
-    if (wait.ms > 0) {
-      return {
-        ok: false,
-        reason: 'rate_limited',
-        credentialKind,
-        claimedAccount,
-        detail: `too many failed attempts for this ${wait.budget === 'account' ? 'account' : 'client address'}`,
-        retryAfterSeconds: Math.max(1, Math.ceil(wait.ms / 1000)),
-      };
-    }
+    const limited = this.rateLimited(clientIp, claimedAccount, credentialKind, nowMs);
+    if (limited) return limited;
     const generation = this.cache.generation;
     let verification: Verification;
     try {
@@ -86,6 +80,19 @@ export class Authenticator {
     if (!verification.ok) return this.failed(clientIp, claimedAccount, credentialKind, verification.detail, nowMs, verification.bearer);
     this.cache.set(cacheKey, verification.principal, verification.validUntilMs, generation, Date.now());
     return { ok: true, principal: verification.principal, credentialKind };
+  }
+
+  private rateLimited(clientIp: string, claimedAccount: string | undefined, credentialKind: CredentialKind, nowMs: number): AuthResult | undefined {
+    const wait = this.limiter.retryAfter(clientIp, claimedAccount, nowMs);
+    if (wait.ms === 0) return undefined;
+    return {
+      ok: false,
+      reason: 'rate_limited',
+      credentialKind,
+      claimedAccount,
+      detail: `too many failed attempts for this ${wait.budget === 'account' ? 'account' : 'client address'}`,
+      retryAfterSeconds: Math.max(1, Math.ceil(wait.ms / 1000)),
+    };
   }
 
   private failed(clientIp: string, claimedAccount: string | undefined, credentialKind: CredentialKind, detail: string, nowMs: number, bearer?: { error: string; description: string }): AuthResult {
@@ -106,19 +113,15 @@ export class Authenticator {
   }
 }
 
-function strategyFor(c: PresentedCredential): StrategyName | undefined {
-  switch (c.kind) {
-    case 'basic':
-      return c.username && c.password ? STRATEGY.basic : undefined;
-    case 'bearer':
-      return classifyBearer(c.token) === 'jwt' ? STRATEGY.oidc : STRATEGY.apiKey;
-    default:
-      return undefined;
-  }
+type WellFormed = Extract<PresentedCredential, { kind: 'basic' | 'bearer' }>;
+
+function strategyFor(c: WellFormed): StrategyName {
+  if (c.kind === 'basic') return STRATEGY.basic;
+  return classifyBearer(c.token) === 'jwt' ? STRATEGY.oidc : STRATEGY.apiKey;
 }
 
-function secretOf(c: PresentedCredential): string {
-  return c.kind === 'basic' ? c.password : c.kind === 'bearer' ? c.token : '';
+function secretOf(c: WellFormed): string {
+  return c.kind === 'basic' ? c.password : c.token;
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

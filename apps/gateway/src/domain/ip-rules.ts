@@ -1,5 +1,6 @@
 import { Cidr, cidrContains, parseCidr } from './cidr';
 import { IpAddress, parseIp, unmapIp } from './ip-address';
+import { ruleViews } from './request-path';
 
 export type IpRuleAction = 'allow' | 'deny';
 
@@ -21,7 +22,8 @@ const PREFIX_CHARS = /^\/[a-z0-9._~!$&'()*+,;=:@/-]*$/;
 
 /**
  * A route prefix is a literal, case-insensitive prefix of the request path (`/api/audit/` covers
- * the audit API; `/api/audit` also covers `/api/auditx`). Stored in lower case; percent signs, empty
+ * the audit API; `/api/audit` also covers `/api/auditx`), whichever spelling of the path reached
+ * the gateway (`prefixCovers`). Stored in lower case; percent signs, empty
  * and dot segments are refused so a prefix means one thing.
  */
 export function validateRoutePrefix(raw: string): string {
@@ -33,17 +35,22 @@ export function validateRoutePrefix(raw: string): string {
 }
 
 /**
- * The path rules are matched against: percent-decoded, lower-cased, runs of slashes collapsed, so
- * `/API//%61udit/` cannot slip past a rule on `/api/audit/`. Undefined when the path does not decode.
+ * Whether a rule's prefix covers a path, under any of its spellings (`ruleViews`: decoded, lower
+ * case, `/api/` and `/ajax-api/` alike). A path is also compared with a trailing slash, since
+ * Express serves `/x/` as `/x`: a prefix `/api/2.0/mlflow/logged-models/m-1/` covers the model
+ * itself. A path that does not decode is covered by every prefix: the conservative reading.
  */
-export function normalizeRequestPath(rawPath: string): string | undefined {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(rawPath);
-  } catch {
-    return undefined;
-  }
-  return decoded.toLowerCase().replace(/\/{2,}/g, '/');
+export function prefixCovers(prefix: string, path: string): boolean {
+  return covers(prefix, pathViews(path));
+}
+
+/** The spellings of a path with a trailing slash each; undefined when the path does not decode. */
+function pathViews(path: string): string[] | undefined {
+  return ruleViews(path)?.map((v) => (v.endsWith('/') ? v : `${v}/`));
+}
+
+function covers(prefix: string, views: string[] | undefined): boolean {
+  return views === undefined || views.some((v) => v.startsWith(prefix));
 }
 
 interface CompiledRule {
@@ -53,7 +60,7 @@ interface CompiledRule {
 
 /**
  * The rules one replica applies. Evaluation:
- * 1. a rule applies when it is global or its prefix starts the (normalised) path;
+ * 1. a rule applies when it is global or its prefix covers the path (`prefixCovers`);
  * 2. deny wins: an applicable deny rule containing the client blocks the request;
  * 3. allow lists are gates per scope: for the global scope and for each applicable route prefix
  *    that has allow rules, the client must be in one of that scope's allow rules. (Stricter than
@@ -73,13 +80,12 @@ export class IpRuleSet {
     return this.compiled.length;
   }
 
-  evaluate(clientIp: string, rawPath: string): IpDecision {
+  evaluate(clientIp: string, path: string): IpDecision {
     if (this.compiled.length === 0) return { allowed: true };
-    const path = normalizeRequestPath(rawPath);
     const parsed = parseIp(clientIp);
     const client: IpAddress | undefined = parsed ? unmapIp(parsed) : undefined;
-    // A path that does not decode is matched by every route rule: the conservative reading.
-    const applicable = this.compiled.filter((c) => c.rule.routePrefix === null || path === undefined || path.startsWith(c.rule.routePrefix));
+    const views = pathViews(path);
+    const applicable = this.compiled.filter((c) => c.rule.routePrefix === null || covers(c.rule.routePrefix, views));
     const inRule = (c: CompiledRule) => client !== undefined && cidrContains(c.net, client);
     const deny = applicable.find((c) => c.rule.action === 'deny' && inRule(c));
     if (deny) return { allowed: false, rule: deny.rule, reason: 'denied', detail: `deny rule ${deny.rule.ruleId} (${deny.rule.cidr} on ${scopeName(deny.rule.routePrefix)}) matched ${clientIp}` };

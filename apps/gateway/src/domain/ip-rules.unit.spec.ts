@@ -1,4 +1,5 @@
-import { IpRule, IpRuleSet, normalizeRequestPath, validateRoutePrefix } from './ip-rules';
+import { IpRule, IpRuleSet, validateRoutePrefix } from './ip-rules';
+import { canonicalTarget } from './request-path';
 
 let n = 0;
 const rule = (action: 'allow' | 'deny', cidr: string, routePrefix: string | null = null): IpRule => ({ ruleId: `r${++n}`, action, cidr, routePrefix, description: '' });
@@ -62,8 +63,54 @@ describe('route prefixes', () => {
   it.each(['api/audit', '/api/%61udit', '/api//audit', '/api/../audit', '/api/./x', '/api/x?y', '/api/x#y', '/api/a b', '/api/..'])('refuses %s', (bad) => {
     expect(() => validateRoutePrefix(bad)).toThrow();
   });
-  it('normalises request paths for matching', () => {
-    expect(normalizeRequestPath('/API//Audit/%65vents')).toBe('/api/audit/events');
-    expect(normalizeRequestPath('/api/%E0%A4%A')).toBeUndefined();
+});
+
+/**
+ * One deny rule on a logged model, and every spelling of a request that reaches the same handler:
+ * each is either refused at the door (`canonicalTarget`) or blocked by the rule.
+ */
+describe('a route rule against every alias of its route', () => {
+  const LM = '/api/2.0/mlflow/logged-models/';
+  const blockedOrRefused = (prefix: string, raw: string) => {
+    const t = canonicalTarget(raw);
+    if (!t.ok) return 'refused';
+    return new IpRuleSet([rule('deny', '11.0.0.0/8', prefix)]).evaluate('11.0.0.1', t.path).allowed ? 'allowed' : 'blocked';
+  };
+  it.each([
+    ['the route itself', `${LM}m-1`],
+    ['the /ajax-api/ twin', '/ajax-api/2.0/mlflow/logged-models/m-1'],
+    ['upper case (Express matches routes case-insensitively)', '/API/2.0/MLflow/Logged-Models/m-1'],
+    ['upper-case ajax twin', '/AJAX-API/2.0/mlflow/logged-models/m-1'],
+    ['a percent-encoded hyphen', '/api/2.0/mlflow/logged%2Dmodels/m-1'],
+    ['percent-encoded letters in the ajax twin', '/ajax-api/2.0/mlflow/%6Cogged-models/m-1'],
+    ['repeated slashes', '/api/2.0/mlflow//logged-models//m-1'],
+    ['a trailing slash', `${LM}m-1/`],
+    ['a query string', `${LM}m-1?x=1`],
+    ['a sub-route', `${LM}m-1/artifacts/files`],
+  ])('blocks %s', (_name, raw) => {
+    expect(blockedOrRefused(LM, raw)).toBe('blocked');
+  });
+  it.each([
+    ['a dot-dot segment', '/api/2.0/mlflow/runs/../logged-models/m-1'],
+    ['an encoded dot-dot', '/api/2.0/mlflow/runs/%2e%2e/logged-models/m-1'],
+    ['an encoded slash', '/api/2.0/mlflow%2Flogged-models/m-1'],
+    ['a backslash', '/api/2.0/mlflow\\logged-models/m-1'],
+  ])('refuses %s at the door', (_name, raw) => {
+    expect(blockedOrRefused(LM, raw)).toBe('refused');
+  });
+  it('applies a rule written for the /ajax-api/ spelling to the /api/ spelling', () => {
+    expect(blockedOrRefused('/ajax-api/2.0/mlflow/logged-models/', `${LM}m-1`)).toBe('blocked');
+    expect(blockedOrRefused('/ajax-api', '/api/2.0/mlflow-artifacts/artifacts/x')).toBe('blocked');
+    // Only MLflow's routes have a twin: the audit API has no /ajax-api/ spelling.
+    expect(blockedOrRefused('/ajax-api', '/api/audit/events')).toBe('allowed');
+  });
+  it('covers a resource by a prefix that ends in a slash, whatever the trailing slash of the request', () => {
+    expect(blockedOrRefused(`${LM}m-1/`, `${LM}m-1`)).toBe('blocked');
+    expect(blockedOrRefused(`${LM}m-1/`, `${LM}m-12`)).toBe('allowed');
+    expect(blockedOrRefused('/api/audit/', '/api/auditx/events')).toBe('allowed');
+  });
+  it('leaves other routes alone', () => {
+    expect(blockedOrRefused(LM, '/api/2.0/mlflow/experiments/search')).toBe('allowed');
+    expect(blockedOrRefused(LM, '/ajax-api/2.0/mlflow/runs/get')).toBe('allowed');
   });
 });

@@ -5,6 +5,7 @@ import { Logger } from 'pino';
 import { DENIAL_HEADER, INTERNAL_TOKEN_HEADER, isMlflowPath, loadPrivateKey, LOGGER, requestContext, SERVICE_CONFIG, signInternalToken } from '@custos/platform';
 import { GatewayConfig } from '../gateway.config';
 import { routeFor, Upstream } from '../domain/route-table';
+import { canonicalTarget } from '../domain/request-path';
 import { clientAddress } from '../domain/client-address';
 import { CidrList, parseCidrList } from '../domain/cidr';
 import { Authenticator, AuthResult } from '../auth/authenticator';
@@ -61,7 +62,11 @@ export class ProxyService implements OnModuleDestroy {
   };
 
   private async route(req: IncomingMessage, res: ServerResponse, next: Next, correlationId: string, ip: string): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0];
+    const target = canonicalTarget(req.url ?? '/');
+    if (!target.ok) return reply(res, (req.url ?? '/').split('?')[0], 400, 'BAD_REQUEST', `malformed request path: ${target.detail}`);
+    // IP rules, routing and the service behind all read this one spelling of the path.
+    req.url = target.url;
+    const path = target.path;
     const method = req.method ?? 'GET';
     const denial = { method, path: path.slice(0, 2048) };
     if (!this.ipRules.isLoaded()) return reply(res, path, 503, 'TEMPORARILY_UNAVAILABLE', 'the gateway is starting; retry shortly');

@@ -65,14 +65,17 @@ export class OidcVerifier {
     }
     if (typeof payload.iat === 'number' && payload.iat > nowMs / 1000 + o.maxClockSkewSeconds) return fail('JWT issued in the future');
     const username = payload[o.usernameClaim];
-    if (typeof username !== 'string' || username.length === 0 || username.length > 180) return fail(`JWT claim ${o.usernameClaim} is missing or not a name`);
+    if (typeof username !== 'string' || username.length === 0 || username.length > 180 || CONTROL_CHARS.test(username)) return fail(`JWT claim ${o.usernameClaim} is missing or not a name`);
     return { ok: true, provider, username, groups: groupsOf(payload[o.groupsClaim]), expiresAtMs: (payload.exp as number) * 1000 };
   }
 }
 
+/** Even a signed token cannot name a user or group no store can hold (a NUL made PostgreSQL fail). */
+const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
+
 function groupsOf(claim: unknown): string[] {
   const raw = typeof claim === 'string' ? [claim] : Array.isArray(claim) ? claim : [];
-  return raw.filter((g): g is string => typeof g === 'string' && g.length > 0 && g.length <= 256).slice(0, MAX_GROUPS);
+  return raw.filter((g): g is string => typeof g === 'string' && g.length > 0 && g.length <= 256 && !CONTROL_CHARS.test(g)).slice(0, MAX_GROUPS);
 }
 
 function explain(e: unknown, providerId: string): [string, string?] {

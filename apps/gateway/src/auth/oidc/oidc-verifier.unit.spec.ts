@@ -79,6 +79,11 @@ describe('OIDC bearer tokens against a JWKS served on loopback', () => {
     expect(ecOut.ok).toBe(true);
   });
 
+  it('refuses a signed user name with control characters, and drops such groups', async () => {
+    expect(await verifierWith().verify(await token(k1, { preferred_username: 'al\u0000ice' }), [provider])).toMatchObject({ ok: false, detail: expect.stringMatching(/not a name/) });
+    expect(await verifierWith().verify(await token(k1, { groups: ['ml-team', 'o\u0000ps'] }), [provider])).toMatchObject({ ok: true, groups: ['ml-team'] });
+  });
+
   it('refuses an expired token, but tolerates expiry within the skew', async () => {
     const now = Math.floor(Date.now() / 1000);
     expect(await verifierWith().verify(await token(k1, { exp: now - 120 }), [provider])).toMatchObject({ ok: false, detail: 'JWT expired', description: 'token expired' });
