@@ -18,3 +18,4 @@ export * from './watched-bucket';
 export * from './mlflow-request';
 export * from './request-input';
 export * from './request-input.middleware';
+export * from './json-body.guard';

@@ -1,10 +1,12 @@
 import { Body, Controller, Get, HttpCode, Module, Param, Post, Req } from '@nestjs/common';
-import { APP_FILTER, NestFactory } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Request } from 'express';
 import request from 'supertest';
 import { installBodyParsers } from './bootstrap';
 import { ErrorFilter } from './errors';
+import { JsonBodyGuard } from './json-body.guard';
+import { SERVICE_DEFINITION } from './service-definition';
 
 @Controller()
 class EchoController {
@@ -26,7 +28,16 @@ class EchoController {
   }
 }
 
-@Module({ controllers: [EchoController], providers: [{ provide: APP_FILTER, useClass: ErrorFilter }] })
+const streamedBodyPaths = [/^\/stream\//];
+
+@Module({
+  controllers: [EchoController],
+  providers: [
+    { provide: SERVICE_DEFINITION, useValue: { streamedBodyPaths } },
+    { provide: APP_GUARD, useClass: JsonBodyGuard },
+    { provide: APP_FILTER, useClass: ErrorFilter },
+  ],
+})
 class EchoModule {}
 
 describe('request input checks (installBodyParsers)', () => {
@@ -35,7 +46,7 @@ describe('request input checks (installBodyParsers)', () => {
 
   beforeAll(async () => {
     app = await NestFactory.create<NestExpressApplication>(EchoModule, { logger: false, bodyParser: false });
-    installBodyParsers(app, { streamedBodyPaths: [/^\/stream\//] });
+    installBodyParsers(app, { streamedBodyPaths });
     await app.init();
     server = app.getHttpServer();
   });
@@ -96,6 +107,11 @@ describe('request input checks (installBodyParsers)', () => {
     expect(query.body.message).toMatch(/query string/);
     const malformed = await request(server).get('/api/2.0/mlflow/things/%ED%A0%80');
     expect(malformed.status).toBe(400);
+  });
+
+  it('answers an unknown route 404 whatever it was sent', async () => {
+    const res = await request(server).put('/api/2.0/mlflow/no-such-endpoint').send(Buffer.alloc(1024 * 1024));
+    expect(res.status).toBe(404);
   });
 
   it('leaves streamed bodies alone', async () => {
