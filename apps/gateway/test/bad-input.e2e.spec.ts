@@ -77,9 +77,10 @@ describe('bad input is a 4xx, always', () => {
         expectMlflow400(await rawJson(`${API}/${route}`, JSON.stringify(body(bad))), message);
       });
 
-      it(`refuses ${what} in a logged-model tag and in a registered model name`, async () => {
+      it(`refuses ${what} in a logged-model tag, an experiment tag and an MLflow user name`, async () => {
         expectMlflow400(await rawJson(`${API}/logged-models/${modelId}/tags`, JSON.stringify({ tags: [{ key: 'k', value: bad }] }), 'PATCH'), message);
-        expectMlflow400(await rawJson(`${API}/registered-models/create`, JSON.stringify({ name: bad })), message);
+        expectMlflow400(await rawJson(`${API}/experiments/set-experiment-tag`, JSON.stringify({ experiment_id: experimentId, key: 'k', value: bad })), message);
+        expectMlflow400(await rawJson(`${API}/users/create`, JSON.stringify({ username: bad, password: 'a-long-enough-password' })), message);
       });
 
       it(`refuses ${what} in an IP rule's description, in problem details`, async () => {
