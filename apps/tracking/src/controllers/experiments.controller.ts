@@ -21,6 +21,7 @@ import { ExperimentCommands } from '../commands/experiment-commands.service';
 import { ExperimentLifecycle } from '../commands/experiment-lifecycle.service';
 import { MlflowRequest } from '../http/mlflow-request';
 import { experimentJson, parseViewType } from '../http/mlflow-json';
+import { toKeyValues } from '../http/mlflow-values';
 
 const noExperiment = (id: string) => `No Experiment with id=${id} exists`;
 
@@ -39,8 +40,9 @@ export class ExperimentsController {
   @Policy(Actions.authenticated({ area: 'experiments', level: 'EDIT' }))
   async create(@Req() req: Request) {
     const r = new MlflowRequest(req);
-    const tags = r.list('tags').map(toKeyValue);
-    const id = await this.commands.create(r.string('name'), r.optionalString('artifact_location'), tags);
+    const name = r.string('name');
+    const artifactLocation = r.optionalString('artifact_location');
+    const id = await this.commands.create(name, artifactLocation, toKeyValues(r.raw('tags'), 'tags'));
     return { experiment_id: id };
   }
 
@@ -79,7 +81,7 @@ export class ExperimentsController {
     validateSearchExperimentsMaxResults(maxResults);
     const offset = decodePageToken(r.optionalString('page_token'));
     const p = new SqlParams();
-    const stages = p.bind(lifecycleStages(parseViewType(r.optionalString('view_type'))));
+    const stages = p.bind(lifecycleStages(parseViewType(r.optionalEnum('view_type'))));
     const readable = this.access.readableCondition(p);
     const s = translateExperimentSearch(parseExperimentsFilter(r.optionalString('filter')), parseOrderByList(r.stringList('order_by'), 'experiments'), p);
     const rows = (await this.ds.query(
@@ -151,10 +153,4 @@ export class ExperimentsController {
     const tags = (await this.ds.query(`SELECT key, value FROM experiment_tags WHERE experiment_id = $1 ORDER BY key`, [row.experiment_id])) as KeyValue[];
     return experimentJson(row, tags);
   }
-}
-
-function toKeyValue(t: unknown): KeyValue {
-  const o = t as { key?: unknown; value?: unknown } | null;
-  if (!o || typeof o.key !== 'string') throw TrackingError.invalidParameter(`Invalid value for parameter 'tags': each tag needs a string key.`);
-  return { key: o.key, value: o.value === undefined || o.value === null ? '' : String(o.value) };
 }

@@ -106,7 +106,7 @@ export class LoggedModelsController {
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
   async finalize(@Param('model_id') modelId: string, @Req() req: Request) {
-    const status = parseFinalStatus(new MlflowRequest(req).optionalString('status'));
+    const status = parseFinalStatus(new MlflowRequest(req).optionalEnum('status'));
     await this.access.require(modelId, 'EDIT');
     await this.commands.execute({ type: 'FinalizeLoggedModel', modelId, status });
     return { model: await this.json(await this.access.require(modelId, 'READ')) };

@@ -8,7 +8,7 @@ import { LoggedModelAccess } from '../access/logged-model-access.service';
 import { RunAccess } from '../access/run-access.service';
 import { RunCommands } from '../commands/run-commands.service';
 import { MlflowRequest } from '../http/mlflow-request';
-import { asDouble, asInt, asList, asObject, boundedString, metricLinks, toDatasetInputs, toKeyValues, toMetric } from '../http/mlflow-values';
+import { asInt, asList, asObject, boundedString, metricLinks, toDatasetInputs, toKeyValues, toMetric } from '../http/mlflow-values';
 
 const LOGGED_MODELS_TAG = 'mlflow.log-model.history';
 const MODEL_JSON_FIELDS = ['artifact_path', 'flavors', 'utc_time_created', 'run_id'];
@@ -31,13 +31,15 @@ export class RunDataController {
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
   async logMetric(@Req() req: Request) {
+    // MLflow's LogMetric schema, in its order: run_id, key, value, timestamp, step, then the links.
     const r = new MlflowRequest(req);
     const runId = r.runId();
     const key = r.string('key');
-    if (!r.has('value')) throw missing('value');
-    if (!r.has('timestamp')) throw missing('timestamp');
+    const value = r.double('value');
+    const timestamp = r.int('timestamp');
+    const step = r.optionalInt('step') ?? 0;
     const links = metricLinks({ model_id: r.raw('model_id'), dataset_name: r.raw('dataset_name'), dataset_digest: r.raw('dataset_digest') }, '');
-    const metric = { key, value: asDouble(r.raw('value'), 'value'), timestamp: r.int('timestamp'), step: r.optionalInt('step') ?? 0, ...links };
+    const metric = { key, value, timestamp, step, ...links };
     await this.log(runId, { metrics: [metric] });
     return {};
   }

@@ -85,7 +85,7 @@ export class RunsController {
     await this.commands.execute({
       type: 'UpdateRun',
       runId,
-      status: parseRunStatus(r.optionalString('status')),
+      status: parseRunStatus(r.optionalEnum('status')),
       endTime: r.optionalInt('end_time') ?? null,
       runName: r.optionalString('run_name') || null,
     });
@@ -130,7 +130,7 @@ export class RunsController {
     if (maxResults < 1) {
       throw TrackingError.invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive integer`);
     }
-    const viewType = parseViewType(r.optionalString('run_view_type'));
+    const viewType = parseViewType(r.optionalEnum('run_view_type'));
     const filter = parseRunsFilter(r.optionalString('filter'));
     const orderBy = parseOrderByList(r.stringList('order_by'), 'runs');
     const offset = decodePageToken(r.optionalString('page_token'));

@@ -1,56 +1,33 @@
 import { encodeMetricValue, EncodedMetricValue } from '@custos/events';
+import { MlflowValues } from '@custos/platform';
 import { DatasetInputData, KeyValue, MetricInput, TrackingError } from '@custos/tracking-domain';
 
 /*
- * Values inside MLflow request messages, read the way protobuf's JSON parser reads them: int64 as a
- * number or a decimal string, doubles as a number or a string ("NaN", "Infinity", "-Infinity" and
- * numeric strings, which is how the client sends non-finite metric values), unset optional fields
- * as their proto default. Anything else is INVALID_PARAMETER_VALUE, never a 5xx.
+ * Values inside MLflow request messages (a log-batch's metrics, a dataset input, a tag list), read
+ * through the platform's MlflowValues: protobuf's JSON types and MLflow's messages, the same rules
+ * as the top-level fields. Anything else is INVALID_PARAMETER_VALUE, never a 5xx.
  */
 
-const invalid = (path: string, v: unknown, expected: string) =>
-  TrackingError.invalidParameter(`Invalid value ${JSON.stringify(v) ?? 'undefined'} for parameter '${path}' supplied: expected ${expected}.`);
-
-function absent(v: unknown): boolean {
-  return v === undefined || v === null;
-}
+const read = new MlflowValues((message) => TrackingError.invalidParameter(message));
 
 export function asObject(v: unknown, path: string): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw invalid(path, v, 'an object');
-  return v as Record<string, unknown>;
+  return read.object(v, path);
 }
 
 export function asString(v: unknown, path: string, fallback = ''): string {
-  if (absent(v)) return fallback;
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  throw invalid(path, v, 'a string');
+  return read.string(v, path) ?? fallback;
 }
 
 export function asInt(v: unknown, path: string, fallback: number): number {
-  if (absent(v) || v === '') return fallback;
-  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*-?\d+\s*$/.test(v) ? Number(v) : NaN;
-  if (!Number.isSafeInteger(n)) throw invalid(path, v, 'an integer');
-  return n;
+  return read.int(v, path) ?? fallback;
 }
 
-const NUMERIC = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/;
-
 export function asDouble(v: unknown, path: string): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string') {
-    if (v === 'NaN') return NaN;
-    if (v === 'Infinity' || v === 'inf' || v === '+inf') return Infinity;
-    if (v === '-Infinity' || v === '-inf') return -Infinity;
-    if (NUMERIC.test(v)) return Number(v);
-  }
-  throw invalid(path, v, 'a valid double (64-bit floating point)');
+  return read.requiredDouble(v, path);
 }
 
 export function asList(v: unknown, path: string): unknown[] {
-  if (absent(v)) return [];
-  if (Array.isArray(v)) return v;
-  throw invalid(path, v, 'a list');
+  return read.list(v, path);
 }
 
 /** Lengths the event schema bounds are refused here as a 400, never left to fail the append. */
@@ -61,25 +38,24 @@ export function withinLength(s: string, path: string, max: number): string {
 
 /** A required, bounded string (e.g. a model id): empty or over-long is a 400. */
 export function boundedString(v: unknown, path: string, max: number): string {
-  const s = asString(v, path);
-  if (s === '') throw TrackingError.invalidParameter(`Missing value for required parameter '${path}'.`);
-  return withinLength(s, path, max);
+  return withinLength(read.requiredString(v, path), path, max);
 }
 
+/** Params and tags: MLflow requires each key (`_assert_required` on `params[i].key`); an unset value is "". */
 export function toKeyValues(v: unknown, path: string): KeyValue[] {
   return asList(v, path).map((item, i) => {
     const o = asObject(item, `${path}[${i}]`);
-    return { key: asString(o.key, `${path}[${i}].key`), value: asString(o.value, `${path}[${i}].value`) };
+    return { key: read.requiredString(o.key, `${path}[${i}].key`), value: asString(o.value, `${path}[${i}].value`) };
   });
 }
 
-/** One metric of a log-batch (proto defaults for unset fields). */
+/** One metric of a log-batch: key, value and timestamp are required, as MLflow's LogBatch checks them. */
 export function toMetric(v: unknown, path: string): MetricInput {
   const o = asObject(v, path);
   return {
-    key: asString(o.key, `${path}.key`),
-    value: absent(o.value) ? 0 : asDouble(o.value, `${path}.value`),
-    timestamp: asInt(o.timestamp, `${path}.timestamp`, 0),
+    key: read.requiredString(o.key, `${path}.key`),
+    value: read.requiredDouble(o.value, `${path}.value`),
+    timestamp: read.requiredInt(o.timestamp, `${path}.timestamp`),
     step: asInt(o.step, `${path}.step`, 0),
     ...metricLinks(o, path),
   };
@@ -88,7 +64,7 @@ export function toMetric(v: unknown, path: string): MetricInput {
 /** MLflow 3's optional metric links (`model_id`, `dataset_name`, `dataset_digest`); unset or empty is none. */
 export function metricLinks(o: Record<string, unknown>, path: string): Pick<MetricInput, 'modelId' | 'datasetName' | 'datasetDigest'> {
   const at = (name: string) => (path ? `${path}.${name}` : name);
-  const opt = (name: string, max: number) => (absent(o[name]) || o[name] === '' ? undefined : withinLength(asString(o[name], at(name)), at(name), max));
+  const opt = (name: string, max: number) => (read.absent(o[name]) || o[name] === '' ? undefined : withinLength(asString(o[name], at(name)), at(name), max));
   const modelId = opt('model_id', 64);
   const datasetName = opt('dataset_name', 500);
   const datasetDigest = opt('dataset_digest', 36);
@@ -106,8 +82,8 @@ export function toDatasetInputs(v: unknown): DatasetInputData[] {
       // Empty is refused by the domain's dataset validation; only the schema's bound is checked here.
       sourceType: withinLength(asString(d.source_type, `${path}.dataset.source_type`), `${path}.dataset.source_type`, 256),
       source: asString(d.source, `${path}.dataset.source`),
-      schema: absent(d.schema) ? null : asString(d.schema, `${path}.dataset.schema`),
-      profile: absent(d.profile) ? null : asString(d.profile, `${path}.dataset.profile`),
+      schema: read.absent(d.schema) ? null : asString(d.schema, `${path}.dataset.schema`),
+      profile: read.absent(d.profile) ? null : asString(d.profile, `${path}.dataset.profile`),
       tags: toKeyValues(o.tags, `${path}.tags`),
     };
   });

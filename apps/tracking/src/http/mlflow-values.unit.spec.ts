@@ -1,4 +1,4 @@
-import { asDouble, asInt, doubleJson, toDatasetInputs, toMetric } from './mlflow-values';
+import { asDouble, asInt, doubleJson, toDatasetInputs, toKeyValues, toMetric } from './mlflow-values';
 
 describe('MLflow request values', () => {
   it('reads doubles the way protobuf JSON does, including the quoted non-finite spellings', () => {
@@ -16,9 +16,22 @@ describe('MLflow request values', () => {
     for (const bad of ['1.5', 1.5, '9007199254740993', 'x']) expect(() => asInt(bad, 'step', 0)).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER_VALUE' }));
   });
 
-  it('fills a metric’s unset fields with proto defaults', () => {
-    expect(toMetric({ key: 'k' }, 'metrics[0]')).toEqual({ key: 'k', value: 0, timestamp: 0, step: 0 });
+  it('requires a metric’s key, value and timestamp as MLflow’s LogBatch does; step defaults to 0', () => {
+    expect(toMetric({ key: 'k', value: '1.5', timestamp: '7' }, 'metrics[0]')).toEqual({ key: 'k', value: 1.5, timestamp: 7, step: 0 });
+    const missing = (field: string) =>
+      `Missing value for required parameter 'metrics[0].${field}'. See the API docs for more information about request parameters.`;
+    expect(() => toMetric({ key: 'k', value: 1 }, 'metrics[0]')).toThrow(missing('timestamp'));
+    expect(() => toMetric({ key: 'k', value: null, timestamp: 1 }, 'metrics[0]')).toThrow(missing('value'));
+    expect(() => toMetric({ key: '', value: 1, timestamp: 1 }, 'metrics[0]')).toThrow(missing('key'));
     expect(() => toMetric('k', 'metrics[0]')).toThrow(/metrics\[0\]/);
+  });
+
+  it('refuses a wrong JSON type with MLflow’s message instead of converting it', () => {
+    expect(() => toMetric({ key: 31, value: 1, timestamp: 1 }, 'metrics[0]')).toThrow(
+      "Invalid value 31 for parameter 'metrics[0].key' supplied:  Hint: Value was of type 'int'. See the API docs for more information about request parameters.",
+    );
+    expect(() => toKeyValues([{ key: 'k', value: 31 }], 'tags')).toThrow("Invalid value 31 for parameter 'tags[0].value' supplied:  Hint: Value was of type 'int'.");
+    expect(() => toKeyValues([{ value: 'v' }], 'params')).toThrow("Missing value for required parameter 'params[0].key'.");
   });
 
   it('reads dataset inputs in MLflow’s shape', () => {

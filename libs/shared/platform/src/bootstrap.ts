@@ -9,6 +9,7 @@ import { Logger } from 'pino';
 import { rebuildProjections, EventStore, Projection } from '@custos/eventing';
 import { BaseServiceConfig, ConfigError, parseConfig } from './config';
 import { fixHeapGrowth } from './heap-growth';
+import { jsonParseErrors, requestInputGuard, verifyJsonText } from './request-input.middleware';
 import { createLogger, NestPinoLogger } from './logger';
 import { ServiceCommand, ServiceDefinition } from './service-definition';
 import { runtimeMode } from './service-runtime';
@@ -79,14 +80,17 @@ export function applyServerTimeouts(server: Server, config: Pick<BaseServiceConf
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
 
-/** JSON bodies are parsed, except on the service's streamed-body paths, which reach handlers as raw streams. */
+/**
+ * JSON bodies are parsed, except on the service's streamed-body paths, which reach handlers as raw
+ * streams; then every request's path, query and JSON body pass the input checks of decision 030.
+ */
 export function installBodyParsers(app: NestExpressApplication, def: Pick<ServiceDefinition, 'streamedBodyPaths'>): void {
   const streamed = def.streamedBodyPaths ?? [];
-  const isJson = (req: IncomingMessage) => {
-    const path = (req.url ?? '/').split('?')[0];
-    return !streamed.some((re) => re.test(path)) && Boolean((req as Request).is(JSON_TYPES));
-  };
-  app.useBodyParser('json', { limit: '16mb', type: streamed.length > 0 ? isJson : JSON_TYPES });
+  const isStreamed = (path: string) => streamed.some((re) => re.test(path));
+  const isJson = (req: IncomingMessage) => !isStreamed((req.url ?? '/').split('?')[0]) && Boolean((req as Request).is(JSON_TYPES));
+  app.useBodyParser('json', { limit: '16mb', type: streamed.length > 0 ? isJson : JSON_TYPES, verify: verifyJsonText });
+  app.use(jsonParseErrors);
+  app.use(requestInputGuard(isStreamed));
 }
 
 function exitOnConfigError(def: ServiceDefinition, e: unknown): void {

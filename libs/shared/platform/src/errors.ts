@@ -72,6 +72,8 @@ export function toCoded(e: unknown): CodedError {
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return { httpStatus: status, errorCode: STATUS_CODES[status] ?? 'BAD_REQUEST', message: (e as Error).message || 'bad request' };
   }
+  const refused = fromDatabaseError(e);
+  if (refused) return refused;
   // A dependency that is down is temporary: 503 lets the client retry instead of failing the job.
   const name = (e as Error)?.name ?? '';
   const sysCode = (e as { code?: unknown })?.code;
@@ -79,6 +81,22 @@ export function toCoded(e: unknown): CodedError {
     return { httpStatus: 503, errorCode: 'TEMPORARILY_UNAVAILABLE', message: 'a dependency is unavailable; retry shortly' };
   }
   return { httpStatus: 500, errorCode: 'INTERNAL_ERROR', message: 'internal error' };
+}
+
+/**
+ * PostgreSQL refusing a value the request carried (SQLSTATE class 22, data exception, e.g. 22P02
+ * invalid text for a type, 22021 a NUL byte; class 23, integrity constraint) is the caller's 4xx.
+ * The answer is generic: the driver's text names constraints, columns and types, which are ours.
+ */
+export function fromDatabaseError(e: unknown): CodedError | undefined {
+  const err = e as { name?: unknown; code?: unknown; severity?: unknown } | null;
+  if (!err || typeof err.code !== 'string' || !/^[0-9A-Z]{5}$/.test(err.code)) return undefined;
+  // TypeORM wraps the driver's error; a raw node-postgres error carries a severity.
+  if (err.name !== 'QueryFailedError' && typeof err.severity !== 'string') return undefined;
+  if (err.code === '23505') return { httpStatus: 409, errorCode: 'RESOURCE_ALREADY_EXISTS', message: 'A resource with the same identity already exists.' };
+  const sqlClass = err.code.slice(0, 2);
+  if (sqlClass === '22' || sqlClass === '23') return { httpStatus: 400, errorCode: 'INVALID_PARAMETER_VALUE', message: 'A value in the request is not valid for this field.' };
+  return undefined;
 }
 
 /** MLflow routes answer `{error_code, message}`; everything else answers RFC 9457 problem details. */

@@ -8,6 +8,7 @@ import { CommandExecutor, EVENTING_MIGRATIONS, EventStore, PG_SESSION_OPTIONS } 
 import { BaseServiceConfig } from './config';
 import { ErrorFilter } from './errors';
 import { HealthController } from './health.controller';
+import { JsonBodyGuard } from './json-body.guard';
 import { INTERNAL_PUBLIC_KEY, InternalAuthGuard, POLICY_CONTEXT_LOADER } from './internal-auth.guard';
 import { loadPublicKey } from './internal-token';
 import { Metrics } from './metrics';
@@ -56,6 +57,8 @@ export class PlatformModule implements NestModule {
         ServiceRuntime,
         ...(def.policyContextLoader ? [{ provide: POLICY_CONTEXT_LOADER, useClass: def.policyContextLoader }] : []),
         { provide: APP_GUARD, useClass: InternalAuthGuard },
+        // After the caller is known: a write's body is judged only on a route that exists.
+        { provide: APP_GUARD, useClass: JsonBodyGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
       ],
       exports: [SERVICE_CONFIG, LOGGER, EventStore, CommandExecutor, Readiness, Metrics, ServiceRuntime, INTERNAL_PUBLIC_KEY],
