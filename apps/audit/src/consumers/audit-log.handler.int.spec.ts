@@ -2,13 +2,14 @@ import { createTestDatabase, TestDatabase } from '@custos/testing';
 import { verifyChain } from '@custos/audit-domain';
 import { AuditLog1732000000100 } from '../migrations/1732000000100-audit-log';
 import { AuditCanonicalLz41732000000300 } from '../migrations/1732000000300-audit-canonical-lz4';
+import { AuditCoverage1732000000400 } from '../migrations/1732000000400-audit-coverage';
 import { AuditLogHandler } from './audit-log.handler';
 import { auditTestEvent, recordedEventId, storedChain } from './audit-events.spec-helper';
 
 describe('audit log handler on real PostgreSQL', () => {
   let db: TestDatabase;
   beforeAll(async () => {
-    db = await createTestDatabase('audit_handler', [AuditLog1732000000100, AuditCanonicalLz41732000000300]);
+    db = await createTestDatabase('audit_handler', [AuditLog1732000000100, AuditCanonicalLz41732000000300, AuditCoverage1732000000400]);
   });
   afterAll(() => db.drop());
 

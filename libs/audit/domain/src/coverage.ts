@@ -102,6 +102,45 @@ export function coverageReport(coverage: SourceCoverage, now: number, graceMs = 
   };
 }
 
+export interface CompletenessReport {
+  /** No source has a number missing for longer than the grace. */
+  complete: boolean;
+  sources: Record<string, CoverageReport>;
+}
+
+/** Every source's report, by source name. */
+export function completeness(coverage: ReadonlyMap<string, SourceCoverage>, now: number, graceMs = DEFAULT_GAP_GRACE_MS): CompletenessReport {
+  const sources: Record<string, CoverageReport> = {};
+  for (const source of [...coverage.keys()].sort()) sources[source] = coverageReport(coverage.get(source)!, now, graceMs);
+  return { complete: Object.values(sources).every((r) => r.missing === 0), sources };
+}
+
+/**
+ * Adds a batch's numbers to the coverage of their sources; returns the sources whose coverage
+ * changed, with their new state. Items without a number (events published before numbering) are
+ * not counted.
+ */
+export function recordSourceSeqs(
+  coverage: ReadonlyMap<string, SourceCoverage>,
+  items: Iterable<{ source: string; sourceSeq?: number }>,
+  at: number,
+): Map<string, SourceCoverage> {
+  const bySource = new Map<string, number[]>();
+  for (const { source, sourceSeq } of items) {
+    if (sourceSeq === undefined) continue;
+    const seqs = bySource.get(source);
+    if (seqs) seqs.push(sourceSeq);
+    else bySource.set(source, [sourceSeq]);
+  }
+  const changed = new Map<string, SourceCoverage>();
+  for (const [source, seqs] of bySource) {
+    const before = coverage.get(source) ?? EMPTY_COVERAGE;
+    const after = addSeqs(before, seqs, at);
+    if (!sameCoverage(before, after)) changed.set(source, after);
+  }
+  return changed;
+}
+
 /** Same numbers recorded (times aside): the incremental state against one recomputed from the chain. */
 export function sameCoverage(a: SourceCoverage, b: SourceCoverage): boolean {
   return a.watermark === b.watermark && a.spans.length === b.spans.length && a.spans.every((s, i) => s.from === b.spans[i].from && s.to === b.spans[i].to);

@@ -1,4 +1,4 @@
-import { addSeqs, coverageReport, EMPTY_COVERAGE, missingRanges, sameCoverage, SourceCoverage } from './coverage';
+import { addSeqs, coverageReport, EMPTY_COVERAGE, missingRanges, recordSourceSeqs, sameCoverage, SourceCoverage } from './coverage';
 
 const add = (c: SourceCoverage, seqs: number[], at = 0) => addSeqs(c, seqs, at);
 
@@ -69,5 +69,23 @@ describe('source coverage', () => {
   it('compares coverage by the numbers it holds, not by when they arrived', () => {
     expect(sameCoverage(add(EMPTY_COVERAGE, [1, 3], 5), add(EMPTY_COVERAGE, [3, 1], 9))).toBe(true);
     expect(sameCoverage(add(EMPTY_COVERAGE, [1, 3]), add(EMPTY_COVERAGE, [1, 4]))).toBe(false);
+  });
+});
+
+describe('recording a batch', () => {
+  it('groups numbers by source, skips events without one and returns only what changed', () => {
+    const before = new Map([['tracking', add(EMPTY_COVERAGE, [1, 2])]]);
+    const changed = recordSourceSeqs(
+      before,
+      [
+        { source: 'tracking', sourceSeq: 2 },
+        { source: 'authz', sourceSeq: 2 },
+        { source: 'authz', sourceSeq: 1 },
+        { source: 'audit' },
+        { source: 'tracking', sourceSeq: 1 },
+      ],
+      7,
+    );
+    expect([...changed]).toEqual([['authz', { watermark: 2, spans: [] }]]);
   });
 });
