@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { EventEnvelope } from '@custos/events';
 import { EventHandlerService } from '@custos/platform';
 import { AuditEntry, canonicalJson, linkHash, recordSourceSeqs, toAuditEntry } from '@custos/audit-domain';
-import { COVERAGE_JSON, coverageParam, parseCoverage, upsertCoverageCte } from '../completeness/audit-coverage.store';
+import { coverageParam, parseCoverage, StoredCoverage } from '../completeness/audit-coverage.store';
 
 const INSERT_ROWS = 1000;
 
@@ -19,7 +19,7 @@ interface AuditRow {
  * Appends consumed events to the hash chain inside the consumer's exactly-once transaction. The
  * chain is serial by nature: the head row is locked once per batch, the links are computed in
  * memory and written with one statement per thousand entries. Each source's coverage (which of
- * its numbered events are recorded, decision 029) is read with the head and written with it.
+ * its numbered events are recorded, decision 029) lives on the head row, read and written with it.
  */
 @Injectable()
 export class AuditLogHandler implements EventHandlerService {
@@ -28,11 +28,7 @@ export class AuditLogHandler implements EventHandlerService {
   }
 
   async handleBatch(events: EventEnvelope[], tx: EntityManager): Promise<void> {
-    const [head] = (await tx.query(`SELECT h.sequence, h.hash, ${COVERAGE_JSON} AS coverage FROM audit_chain_head h FOR UPDATE OF h`)) as {
-      sequence: string;
-      hash: string;
-      coverage: Parameters<typeof parseCoverage>[0];
-    }[];
+    const [head] = (await tx.query(`SELECT sequence, hash, coverage FROM audit_chain_head FOR UPDATE`)) as { sequence: string; hash: string; coverage: StoredCoverage }[];
     let sequence = Number(head.sequence);
     let prev = head.hash;
     const rows = events.map((event) => {
@@ -47,8 +43,9 @@ export class AuditLogHandler implements EventHandlerService {
     // A catching-up consumer may hand over tens of thousands of events; PostgreSQL takes at most
     // 65,535 parameters per statement.
     for (let i = 0; i < rows.length; i += INSERT_ROWS) await this.insert(tx, rows.slice(i, i + INSERT_ROWS));
-    const changed = recordSourceSeqs(parseCoverage(head.coverage), events, Date.now());
-    await tx.query(`WITH coverage AS (${upsertCoverageCte(3)}) UPDATE audit_chain_head SET sequence = $1, hash = $2`, [sequence, prev, coverageParam(changed)]);
+    const coverage = parseCoverage(head.coverage);
+    const changed = recordSourceSeqs(coverage, events, Date.now());
+    await tx.query(`UPDATE audit_chain_head SET sequence = $1, hash = $2, coverage = coalesce($3::jsonb, coverage)`, [sequence, prev, coverageParam(coverage, changed)]);
   }
 
   /**
