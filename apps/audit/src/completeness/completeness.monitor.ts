@@ -29,14 +29,14 @@ export class CompletenessMonitor implements OnApplicationBootstrap, BeforeApplic
 
   onApplicationBootstrap(): void {
     if (runtimeMode.passive) return;
-    const monitor = this;
+    const sources = () => Object.entries(this.last?.sources ?? {});
     new Gauge({
       name: 'custos_audit_missing_events',
       help: "Events of a source missing from the audit log for longer than the grace (numbers below the highest received)",
       labelNames: ['source'],
       registers: [this.metrics.registry],
       collect() {
-        for (const [source, r] of Object.entries(monitor.last?.sources ?? {})) this.set({ source }, r.missing);
+        for (const [source, r] of sources()) this.set({ source }, r.missing);
       },
     });
     new Gauge({
@@ -45,7 +45,7 @@ export class CompletenessMonitor implements OnApplicationBootstrap, BeforeApplic
       labelNames: ['source'],
       registers: [this.metrics.registry],
       collect() {
-        for (const [source, r] of Object.entries(monitor.last?.sources ?? {})) this.set({ source }, r.highest);
+        for (const [source, r] of sources()) this.set({ source }, r.highest);
       },
     });
     this.readiness.describe('completeness', () => this.last ?? { checkedAt: null });
