@@ -79,4 +79,36 @@ describe('outbox relay sequence numbers on real PostgreSQL and Kafka', () => {
     await expect(republishBySeq(db.dataSource, store, producer, topic, again, { from: 5, to: 6 })).rejects.toBeInstanceOf(SeqRangeError);
     await expect(republishBySeq(db.dataSource, store, producer, topic, again, { from: 0, to: 1 })).rejects.toBeInstanceOf(SeqRangeError);
   });
+
+  it('never moves the checkpoint back when a relay that lost the lead saves an older step', async () => {
+    const topic = uniqueName('relay-stale');
+    await createTopic(kafka, topic);
+    const seqOf = async () => ((await db.dataSource.query(`SELECT seq::int FROM outbox_checkpoints WHERE relay = $1`, [topic])) as { seq: number }[])[0]?.seq;
+    // The stale relay reads its checkpoint now and keeps it in memory; the new leader moves on.
+    let sends = 0;
+    let crashAt = Infinity;
+    const crashing = {
+      send: async (...args: Parameters<Producer['send']>) => {
+        await producer.send(...args);
+        if (++sends === crashAt) throw new Error('lost the lead');
+      },
+    } as unknown as Producer;
+    const stale = new OutboxRelay(db.dataSource, store, crashing, { name: topic, topic, databaseUrl: db.url, requestBytes: 1 });
+    const before = await stale.publishAvailable();
+    await append(2);
+    const leader = new OutboxRelay(db.dataSource, store, producer, { name: topic, topic, databaseUrl: db.url });
+    expect(await leader.publishAvailable()).toBe(2);
+    expect(await seqOf()).toBe(before + 2);
+    // One event per request: the stale relay's first step ends below the leader's checkpoint, and
+    // it stops before saving its second.
+    crashAt = sends + 2;
+    await expect(stale.publishAvailable()).rejects.toThrow('lost the lead');
+    expect(await seqOf()).toBe(before + 2);
+    const got = numbered(await collect(kafka, topic, (m) => m.length >= before + 4));
+    const seqById = new Map<string, number>();
+    for (const g of got) {
+      expect(seqById.get(g.id) ?? g.seq).toBe(g.seq);
+      seqById.set(g.id, g.seq);
+    }
+  });
 });

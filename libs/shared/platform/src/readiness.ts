@@ -22,7 +22,7 @@ export class Readiness {
     const checks = Object.fromEntries([...this.checks].map(([n, c]) => [n, safe(c)]));
     const ready = this.checks.size > 0 && Object.values(checks).every(Boolean);
     if (this.details.size === 0) return { ready, checks };
-    return { ready, checks, details: Object.fromEntries([...this.details].map(([n, d]) => [n, d()])) };
+    return { ready, checks, details: Object.fromEntries([...this.details].map(([n, d]) => [n, describeSafely(d)])) };
   }
 }
 
@@ -31,5 +31,13 @@ function safe(c: Check): boolean {
     return c();
   } catch {
     return false;
+  }
+}
+
+function describeSafely(d: Detail): unknown {
+  try {
+    return d();
+  } catch (e) {
+    return { error: String(e) };
   }
 }
