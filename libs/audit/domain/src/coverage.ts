@@ -34,8 +34,14 @@ export interface CoverageReport {
   watermark: number;
   /** Numbers missing for longer than the grace. */
   missing: number;
+  /** Holes, in flight or missing, lowest first; at most MAX_LISTED_GAPS of them. */
   gaps: MissingRange[];
+  /** How many holes there are, listed or not. */
+  gapCount: number;
 }
+
+/** A report (health details, verify) lists this many holes per source; the counts cover all. */
+export const MAX_LISTED_GAPS = 100;
 
 export const EMPTY_COVERAGE: SourceCoverage = { watermark: 0, spans: [] };
 
@@ -98,7 +104,8 @@ export function coverageReport(coverage: SourceCoverage, now: number, graceMs = 
     highest: last ? last.to : coverage.watermark,
     watermark: coverage.watermark,
     missing: gaps.filter((g) => !g.inFlight).reduce((n, g) => n + g.count, 0),
-    gaps,
+    gaps: gaps.slice(0, MAX_LISTED_GAPS),
+    gapCount: gaps.length,
   };
 }
 

@@ -1,4 +1,4 @@
-import { addSeqs, coverageReport, EMPTY_COVERAGE, missingRanges, recordSourceSeqs, sameCoverage, SourceCoverage } from './coverage';
+import { addSeqs, coverageReport, EMPTY_COVERAGE, MAX_LISTED_GAPS, missingRanges, recordSourceSeqs, sameCoverage, SourceCoverage } from './coverage';
 
 const add = (c: SourceCoverage, seqs: number[], at = 0) => addSeqs(c, seqs, at);
 
@@ -62,8 +62,16 @@ describe('source coverage', () => {
     let c = add(EMPTY_COVERAGE, [1, 2, 3, 5, 6], 0);
     c = add(c, [10], 50_000);
     expect(coverageReport(c, 60_000, 30_000)).toMatchObject({ highest: 10, watermark: 3, missing: 1 });
-    expect(coverageReport(add(c, [4, 7, 8, 9], 60_000), 60_000)).toEqual({ highest: 10, watermark: 10, missing: 0, gaps: [] });
-    expect(coverageReport(EMPTY_COVERAGE, 0)).toEqual({ highest: 0, watermark: 0, missing: 0, gaps: [] });
+    expect(coverageReport(add(c, [4, 7, 8, 9], 60_000), 60_000)).toEqual({ highest: 10, watermark: 10, missing: 0, gaps: [], gapCount: 0 });
+    expect(coverageReport(EMPTY_COVERAGE, 0)).toEqual({ highest: 0, watermark: 0, missing: 0, gaps: [], gapCount: 0 });
+  });
+
+  it('lists the lowest holes only, and counts them all', () => {
+    const everyOther = add(EMPTY_COVERAGE, Array.from({ length: 1000 }, (_, i) => 2 * (i + 1)), 0);
+    const report = coverageReport(everyOther, 60_000, 30_000);
+    expect(report).toMatchObject({ highest: 2000, watermark: 0, missing: 1000, gapCount: 1000 });
+    expect(report.gaps).toHaveLength(MAX_LISTED_GAPS);
+    expect(report.gaps[0]).toMatchObject({ from: 1, to: 1 });
   });
 
   it('compares coverage by the numbers it holds, not by when they arrived', () => {
