@@ -157,8 +157,15 @@ case "$cmd" in
       HTTP_PORT="${PORT[$s]}" DATABASE_URL="$db" node "$ROOT/dist/apps/$s/src/main.js" rebuild-projections
     done
     ;;
+  republish)
+    # Publishes a service's events numbered A..B again, to fill a gap audit reports (decision 029).
+    [ "$#" -eq 2 ] || { echo "usage: $0 republish <service> <from>-<to>" >&2; exit 2; }
+    ensure_secrets; load_env
+    db="postgres://$CUSTOS_PG_USER:$CUSTOS_PG_PASSWORD@$CUSTOS_PG_HOST:$CUSTOS_PG_PORT/custos_$1"
+    HTTP_PORT="${PORT[$1]}" DATABASE_URL="$db" node "$ROOT/dist/apps/$1/src/main.js" republish --seq "$2"
+    ;;
   logs)
     for s in "${targets[@]}"; do echo "== $s ($DATA/logs/$s.log)"; tail -n "${LINES:-50}" "$DATA/logs/$s.log" 2>/dev/null || true; done
     ;;
-  *) echo "usage: $0 <up|down|restart|status|logs|rebuild> [service...]" >&2; exit 2 ;;
+  *) echo "usage: $0 <up|down|restart|status|logs|rebuild> [service...] | republish <service> <from>-<to>" >&2; exit 2 ;;
 esac

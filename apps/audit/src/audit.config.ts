@@ -19,6 +19,11 @@ export const auditEnv = baseServiceEnv.merge(s3Env).extend({
    * once. 0 records every batch as soon as it is fetched. See docs/decisions/024.
    */
   AUDIT_CONSUMER_LINGER_MS: z.coerce.number().int().min(0).max(5_000).default(500),
+  /**
+   * A hole in a source's numbers younger than this is reported as in flight, not missing: events
+   * of one source reach audit through several partitions, not in order. See docs/decisions/029.
+   */
+  AUDIT_GAP_GRACE_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
   /** How often the tree head is checked; a checkpoint is signed only when the log grew. */
   AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(10_000),
   /** Created at startup with Object Lock; every checkpoint object is retention-locked. */

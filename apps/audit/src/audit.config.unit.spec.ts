@@ -15,6 +15,7 @@ describe('audit configuration', () => {
       AUDIT_CHECKPOINT_RETENTION_MODE: 'COMPLIANCE',
       AUDIT_CHECKPOINT_ORIGIN: 'custos/audit',
       AUDIT_CONSUMER_LINGER_MS: 500,
+      AUDIT_GAP_GRACE_MS: 30_000,
     });
   });
 

@@ -7,6 +7,7 @@ import { createTestDatabase, infraEnv, TestDatabase, uniqueName } from '@custos/
 import { hashLeaf, InMemoryMerkleTree, SignedCheckpoint, verifyChain, verifyConsistency, verifyOffline } from '@custos/audit-domain';
 import { AuditLog1732000000100 } from '../migrations/1732000000100-audit-log';
 import { AuditMerkleCheckpoints1732000000200 } from '../migrations/1732000000200-audit-merkle-checkpoints';
+import { AuditCoverage1732000000400 } from '../migrations/1732000000400-audit-coverage';
 import { AuditLogHandler } from '../consumers/audit-log.handler';
 import { auditTestEvent, recordedEventId, storedChain } from '../consumers/audit-events.spec-helper';
 import { CheckpointsController } from '../controllers/checkpoints.controller';
@@ -54,7 +55,7 @@ describe('signed Merkle checkpoints on real PostgreSQL and MinIO', () => {
   const canonicals = async () => ((await db.dataSource.query(`SELECT canonical FROM audit_entries ORDER BY sequence`)) as { canonical: string }[]).map((r) => r.canonical);
 
   beforeAll(async () => {
-    db = await createTestDatabase('audit_checkpoints', [AuditLog1732000000100, AuditMerkleCheckpoints1732000000200]);
+    db = await createTestDatabase('audit_checkpoints', [AuditLog1732000000100, AuditMerkleCheckpoints1732000000200, AuditCoverage1732000000400]);
     const infra = infraEnv();
     config = {
       S3_ENDPOINT: infra.s3Endpoint,

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { EventEnvelope } from '@custos/events';
 import { EventHandlerService } from '@custos/platform';
-import { AuditEntry, canonicalJson, linkHash, toAuditEntry } from '@custos/audit-domain';
+import { AuditEntry, canonicalJson, linkHash, recordSourceSeqs, toAuditEntry } from '@custos/audit-domain';
+import { coverageParam, parseCoverage, StoredCoverage } from '../completeness/audit-coverage.store';
 
 const INSERT_ROWS = 1000;
 
@@ -17,7 +18,8 @@ interface AuditRow {
 /**
  * Appends consumed events to the hash chain inside the consumer's exactly-once transaction. The
  * chain is serial by nature: the head row is locked once per batch, the links are computed in
- * memory and written with one statement per thousand entries.
+ * memory and written with one statement per thousand entries. Each source's coverage (which of
+ * its numbered events are recorded, decision 029) lives on the head row, read and written with it.
  */
 @Injectable()
 export class AuditLogHandler implements EventHandlerService {
@@ -26,7 +28,7 @@ export class AuditLogHandler implements EventHandlerService {
   }
 
   async handleBatch(events: EventEnvelope[], tx: EntityManager): Promise<void> {
-    const [head] = (await tx.query(`SELECT sequence, hash FROM audit_chain_head FOR UPDATE`)) as { sequence: string; hash: string }[];
+    const [head] = (await tx.query(`SELECT sequence, hash, coverage FROM audit_chain_head FOR UPDATE`)) as { sequence: string; hash: string; coverage: StoredCoverage }[];
     let sequence = Number(head.sequence);
     let prev = head.hash;
     const rows = events.map((event) => {
@@ -41,7 +43,9 @@ export class AuditLogHandler implements EventHandlerService {
     // A catching-up consumer may hand over tens of thousands of events; PostgreSQL takes at most
     // 65,535 parameters per statement.
     for (let i = 0; i < rows.length; i += INSERT_ROWS) await this.insert(tx, rows.slice(i, i + INSERT_ROWS));
-    await tx.query(`UPDATE audit_chain_head SET sequence = $1, hash = $2`, [sequence, prev]);
+    const coverage = parseCoverage(head.coverage);
+    const changed = recordSourceSeqs(coverage, events, Date.now());
+    await tx.query(`UPDATE audit_chain_head SET sequence = $1, hash = $2, coverage = coalesce($3::jsonb, coverage)`, [sequence, prev, coverageParam(coverage, changed)]);
   }
 
   /**
@@ -52,10 +56,10 @@ export class AuditLogHandler implements EventHandlerService {
   private async insert(tx: EntityManager, rows: AuditRow[]): Promise<void> {
     const canonicals = rows.map((_, i) => `$${i + 2}::text`).join(', ');
     await tx.query(
-      `INSERT INTO audit_entries (sequence, event_id, source, type, stream_id, actor_type, actor_id, correlation_id, client_ip, occurred_at, canonical, prev_hash, hash)
-       SELECT r.sequence, r.event_id, r.source, r.type, r.stream_id, r.actor_type, r.actor_id, r.correlation_id, r.client_ip, r.occurred_at, c.canonical, r.prev_hash, r.hash
+      `INSERT INTO audit_entries (sequence, event_id, source, type, stream_id, actor_type, actor_id, correlation_id, client_ip, occurred_at, canonical, prev_hash, hash, source_seq)
+       SELECT r.sequence, r.event_id, r.source, r.type, r.stream_id, r.actor_type, r.actor_id, r.correlation_id, r.client_ip, r.occurred_at, c.canonical, r.prev_hash, r.hash, r.source_seq
        FROM json_to_recordset($1::json) AS r(sequence bigint, event_id uuid, source text, type text, stream_id text, actor_type text, actor_id text,
-                                             correlation_id text, client_ip text, occurred_at timestamptz, prev_hash text, hash text, i bigint)
+                                             correlation_id text, client_ip text, occurred_at timestamptz, prev_hash text, hash text, source_seq bigint, i bigint)
        JOIN unnest(ARRAY[${canonicals}]) WITH ORDINALITY AS c(canonical, n) ON c.n = r.i`,
       [
         JSON.stringify(
@@ -73,6 +77,7 @@ export class AuditLogHandler implements EventHandlerService {
             occurred_at: r.entry.occurredAt,
             prev_hash: r.prevHash,
             hash: r.hash,
+            source_seq: r.entry.sourceSeq ?? null,
           })),
         ),
         ...rows.map((r) => r.canonical),

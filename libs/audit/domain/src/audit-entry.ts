@@ -18,6 +18,11 @@ export interface AuditEntry {
    * metrics as series), so a reader of the chain needs it to interpret `data`.
    */
   schemaVersion: number;
+  /**
+   * The event's number in its source's publishing order (decision 029), hashed with the entry so
+   * the chain itself shows which numbers audit holds. Absent for events published before numbering.
+   */
+  sourceSeq?: number;
   data: unknown;
 }
 
@@ -34,6 +39,7 @@ export function toAuditEntry(e: EventEnvelope): AuditEntry {
     correlationId: e.metadata.correlationId,
     ...(e.metadata.clientIp ? { clientIp: e.metadata.clientIp } : {}),
     schemaVersion: e.schemaVersion,
+    ...(e.sourceSeq !== undefined ? { sourceSeq: e.sourceSeq } : {}),
     data: redact(e.type, e.data),
   };
 }

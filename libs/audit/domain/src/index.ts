@@ -4,3 +4,4 @@ export * from './audit-entry';
 export * from './merkle';
 export * from './checkpoint';
 export * from './verify-offline';
+export * from './coverage';

@@ -1,5 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 import { EventDataAsJson1732000010000 } from './event-data-json.migration';
+import { OutboxSequence1732000020000 } from './outbox-sequence.migration';
 
 /**
  * The tables every service's database holds for the event backbone:
@@ -66,4 +67,4 @@ export class EventingSchema1732000000000 implements MigrationInterface {
 }
 
 /** The backbone's migrations, in order, for every service database (and test databases). */
-export const EVENTING_MIGRATIONS = [EventingSchema1732000000000, EventDataAsJson1732000010000];
+export const EVENTING_MIGRATIONS = [EventingSchema1732000000000, EventDataAsJson1732000010000, OutboxSequence1732000020000];

@@ -8,4 +8,6 @@ export * from './kafka-codec';
 export * from './projection';
 export * from './eventing-schema.migration';
 export * from './event-data-json.migration';
+export * from './outbox-sequence.migration';
+export * from './outbox-sequence';
 export * from './produce-requests';

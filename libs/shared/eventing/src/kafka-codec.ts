@@ -14,12 +14,15 @@ export interface StoredEventText {
   occurred_at: Date;
 }
 
+/** The header that repeats an event's `sourceSeq`, for tools that read messages without decoding them. */
+export const SOURCE_SEQ_HEADER = 'custos-source-seq';
+
 /**
  * The envelope's JSON built around the stored JSON text of data and metadata, which were validated
  * when appended; consumers validate and upcast on their side. Keyed by stream id so one stream's
  * events stay in one partition, in order.
  */
-export function encodeStoredEvent(r: StoredEventText, source: Context): Message {
+export function encodeStoredEvent(r: StoredEventText, source: Context, sourceSeq?: number): Message {
   const envelope: Omit<EventEnvelope, 'data' | 'metadata'> = {
     id: r.event_id,
     type: r.type,
@@ -28,6 +31,7 @@ export function encodeStoredEvent(r: StoredEventText, source: Context): Message 
     streamId: r.stream_id,
     streamPosition: r.stream_position,
     occurredAt: new Date(r.occurred_at).toISOString(),
+    ...(sourceSeq !== undefined ? { sourceSeq } : {}),
   };
   const head = JSON.stringify(envelope);
   return {
@@ -37,6 +41,7 @@ export function encodeStoredEvent(r: StoredEventText, source: Context): Message 
       'custos-event-type': r.type,
       'custos-schema-version': String(r.schema_version),
       'custos-correlation-id': r.correlation_id,
+      ...(sourceSeq !== undefined ? { [SOURCE_SEQ_HEADER]: String(sourceSeq) } : {}),
     },
   };
 }

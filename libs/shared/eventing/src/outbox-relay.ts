@@ -15,25 +15,34 @@ export interface RelayOptions {
   requestBytes?: number;
   /** Fallback poll when no NOTIFY arrives (e.g. a notification lost while reconnecting). */
   pollMs?: number;
-  onPublished?: (count: number) => void;
+  /** After each batch: how many events, and the sequence number of the last (decision 029). */
+  onPublished?: (count: number, lastSeq: number) => void;
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 }
 
-interface OutboxRow extends StoredEventText {
+export interface OutboxRow extends StoredEventText {
   transaction_id: string;
   global_position: string;
 }
 
+/** The columns of an outbox read; data and metadata as the JSON text stored at append. */
+export const OUTBOX_COLUMNS = `transaction_id::text, global_position, event_id, stream_id, stream_position, type, schema_version,
+              data::text AS data, metadata::text AS metadata, metadata->>'correlationId' AS correlation_id, occurred_at`;
+
 interface Checkpoint {
   transactionId: string;
   globalPosition: string;
+  /** The sequence number of the last event published (decision 029). */
+  seq: number;
 }
 
 /**
  * Publishes the events table to Kafka in (transaction id, global position) order, reading only
  * below the oldest transaction still in flight: a transaction that took its position early but
  * commits late is never skipped. One relay per database leads at a time (advisory lock), so
- * replicas can scale without publishing out of order.
+ * replicas can scale without publishing out of order. That order is fixed once read, so each event
+ * is stamped with its number in it (`sourceSeq`, dense from 1): a republish after a crash before
+ * the checkpoint gives the same events the same numbers (decision 029).
  */
 export class OutboxRelay {
   private listener?: Client;
@@ -151,12 +160,12 @@ export class OutboxRelay {
   }
 
   private async loadCheckpoint(): Promise<Checkpoint> {
-    const [cp] = await rows<{ transaction_id: string; global_position: string }>(
+    const [cp] = await rows<{ transaction_id: string; global_position: string; seq: string }>(
       this.dataSource,
-      `SELECT transaction_id::text, global_position FROM outbox_checkpoints WHERE relay = $1`,
+      `SELECT transaction_id::text, global_position, seq FROM outbox_checkpoints WHERE relay = $1`,
       [this.opts.name],
     );
-    return cp ? { transactionId: cp.transaction_id, globalPosition: cp.global_position } : { transactionId: '0', globalPosition: '0' };
+    return cp ? { transactionId: cp.transaction_id, globalPosition: cp.global_position, seq: Number(cp.seq) } : { transactionId: '0', globalPosition: '0', seq: 0 };
   }
 
   private async publishBatch(): Promise<number> {
@@ -165,8 +174,7 @@ export class OutboxRelay {
     // published as is: no parse, re-validation or re-serialisation of a 1000-metric payload here.
     const batch = await rows<OutboxRow>(
       this.dataSource,
-      `SELECT transaction_id::text, global_position, event_id, stream_id, stream_position, type, schema_version,
-              data::text AS data, metadata::text AS metadata, metadata->>'correlationId' AS correlation_id, occurred_at
+      `SELECT ${OUTBOX_COLUMNS}
        FROM events
        WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
@@ -177,23 +185,34 @@ export class OutboxRelay {
     if (batch.length === 0) return 0;
     // Requests go one after another, each followed by its checkpoint, so a failure part-way
     // republishes only what was not acknowledged (consumers skip repeats by event id).
-    const messages = batch.map((r) => encodeStoredEvent(r, this.store.source));
+    const messages = batch.map((r, i) => encodeStoredEvent(r, this.store.source, from.seq + i + 1));
     let sent = 0;
     for (const request of produceRequests(messages, this.requestBytes)) {
       await this.producer.send({ topic: this.opts.topic, acks: -1, messages: request });
+      await this.saveCheckpoint(batch[sent], from.seq + sent + 1, batch[sent + request.length - 1], from.seq + sent + request.length);
       sent += request.length;
-      await this.saveCheckpoint(batch[sent - 1]);
     }
-    this.opts.onPublished?.(batch.length);
+    this.opts.onPublished?.(batch.length, from.seq + batch.length);
     return batch.length;
   }
 
-  private async saveCheckpoint(last: OutboxRow): Promise<void> {
+  /**
+   * One statement: the checkpoint and the step's sequence range commit together, so the range table
+   * never claims numbers the checkpoint does not. The checkpoint only moves forward: a relay that
+   * lost its lock mid-send cannot set it back under the new leader.
+   */
+  private async saveCheckpoint(first: OutboxRow, firstSeq: number, last: OutboxRow, lastSeq: number): Promise<void> {
     await this.dataSource.query(
-      `INSERT INTO outbox_checkpoints (relay, transaction_id, global_position) VALUES ($1, $2::xid8, $3)
-       ON CONFLICT (relay) DO UPDATE SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position, updated_at = now()`,
-      [this.opts.name, last.transaction_id, last.global_position],
+      `WITH cp AS (
+         INSERT INTO outbox_checkpoints (relay, transaction_id, global_position, seq) VALUES ($1, $2::xid8, $3, $4)
+         ON CONFLICT (relay) DO UPDATE SET transaction_id = EXCLUDED.transaction_id, global_position = EXCLUDED.global_position, seq = EXCLUDED.seq, updated_at = now()
+         WHERE (outbox_checkpoints.transaction_id, outbox_checkpoints.global_position) < (EXCLUDED.transaction_id, EXCLUDED.global_position)
+         RETURNING relay)
+       INSERT INTO outbox_published (relay, first_seq, last_seq, first_transaction_id, first_global_position, last_transaction_id, last_global_position)
+       SELECT relay, $5, $4, $6::xid8, $7, $2::xid8, $3 FROM cp
+       ON CONFLICT DO NOTHING`,
+      [this.opts.name, last.transaction_id, last.global_position, lastSeq, firstSeq, first.transaction_id, first.global_position],
     );
-    this.checkpoint = { transactionId: last.transaction_id, globalPosition: last.global_position };
+    this.checkpoint = { transactionId: last.transaction_id, globalPosition: last.global_position, seq: lastSeq };
   }
 }

@@ -28,6 +28,8 @@ export const envelopeSchema = z.object({
   streamId: z.string().min(1).max(512),
   streamPosition: z.number().int().nonnegative(),
   occurredAt: z.string().datetime({ offset: true }),
+  /** Optional: events published before decision 029, and envelopes read from a store, have none. */
+  sourceSeq: z.number().int().positive().optional(),
   data: z.unknown(),
   metadata: metadataSchema,
 });
@@ -41,6 +43,12 @@ export interface EventEnvelope<D = unknown> {
   streamId: string;
   streamPosition: number;
   occurredAt: string;
+  /**
+   * The event's number in its source's publishing order, dense from 1 (stamped by the outbox relay,
+   * decision 029), so a consumer can tell that it has every event. Absent on events published
+   * before that, and on envelopes read straight from a store.
+   */
+  sourceSeq?: number;
   data: D;
   metadata: EventMetadata;
 }

@@ -10,6 +10,7 @@ import { rebuildProjections, EventStore, Projection } from '@custos/eventing';
 import { BaseServiceConfig, ConfigError, parseConfig } from './config';
 import { fixHeapGrowth } from './heap-growth';
 import { jsonParseErrors, requestInputGuard, verifyJsonText } from './request-input.middleware';
+import { republish } from './republish';
 import { createLogger, NestPinoLogger } from './logger';
 import { ServiceCommand, ServiceDefinition } from './service-definition';
 import { runtimeMode } from './service-runtime';
@@ -19,6 +20,7 @@ export type AppModuleFactory<C extends BaseServiceConfig> = (config: C, logger: 
 /**
  * Starts a service: config first (a bad value exits non-zero naming the variable), then Nest.
  * `main.js rebuild-projections` replays the store into the read models instead of serving;
+ * `main.js republish --seq A-B` publishes the events numbered A..B again (decision 029);
  * `main.js <command>` runs one of the service's declared operator commands.
  */
 export async function bootstrapService<C extends BaseServiceConfig>(
@@ -46,6 +48,7 @@ export async function bootstrapService<C extends BaseServiceConfig>(
     throw e;
   }
   if (argv[0] === 'rebuild-projections') return rebuild(def, module, logger);
+  if (argv[0] === 'republish') return republish(def, module, config, logger, argv.slice(1));
   const command = def.commands && Object.hasOwn(def.commands, argv[0] ?? '') ? def.commands[argv[0]] : undefined;
   if (command) return runCommand(argv[0], command, argv.slice(1), module, logger);
 

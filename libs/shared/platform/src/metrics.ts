@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 @Injectable()
 export class Metrics {
@@ -12,6 +12,7 @@ export class Metrics {
     registers: [this.registry],
   });
   readonly eventsPublished = new Counter({ name: 'custos_outbox_published_total', help: 'Events published by the outbox relay', registers: [this.registry] });
+  readonly publishedSeq = new Gauge({ name: 'custos_outbox_published_seq', help: 'Sequence number of the last event the outbox relay published (decision 029)', registers: [this.registry] });
   readonly eventsConsumed = new Counter({ name: 'custos_events_consumed_total', help: 'Events applied by consumers', labelNames: ['consumer'], registers: [this.registry] });
   readonly deadLettered = new Counter({ name: 'custos_events_dead_lettered_total', help: 'Messages sent to the dead-letter topic', labelNames: ['consumer'], registers: [this.registry] });
 

@@ -1,19 +1,28 @@
 import { Injectable } from '@nestjs/common';
 
 export type Check = () => boolean;
+/** Something worth showing beside the checks that does not decide readiness (audit's gaps). */
+export type Detail = () => unknown;
 
 /** Named readiness checks; the service is ready only when every dependency it uses answers. */
 @Injectable()
 export class Readiness {
   private readonly checks = new Map<string, Check>();
+  private readonly details = new Map<string, Detail>();
 
   register(name: string, check: Check): void {
     this.checks.set(name, check);
   }
 
-  report(): { ready: boolean; checks: Record<string, boolean> } {
+  describe(name: string, detail: Detail): void {
+    this.details.set(name, detail);
+  }
+
+  report(): { ready: boolean; checks: Record<string, boolean>; details?: Record<string, unknown> } {
     const checks = Object.fromEntries([...this.checks].map(([n, c]) => [n, safe(c)]));
-    return { ready: this.checks.size > 0 && Object.values(checks).every(Boolean), checks };
+    const ready = this.checks.size > 0 && Object.values(checks).every(Boolean);
+    if (this.details.size === 0) return { ready, checks };
+    return { ready, checks, details: Object.fromEntries([...this.details].map(([n, d]) => [n, describeSafely(d)])) };
   }
 }
 
@@ -22,5 +31,13 @@ function safe(c: Check): boolean {
     return c();
   } catch {
     return false;
+  }
+}
+
+function describeSafely(d: Detail): unknown {
+  try {
+    return d();
+  } catch (e) {
+    return { error: String(e) };
   }
 }

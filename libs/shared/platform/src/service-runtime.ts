@@ -80,7 +80,10 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
       name: this.def.service,
       topic: topicFor(this.def.service),
       databaseUrl: this.config.DATABASE_URL,
-      onPublished: (n) => this.metrics.eventsPublished.inc(n),
+      onPublished: (n, lastSeq) => {
+        this.metrics.eventsPublished.inc(n);
+        this.metrics.publishedSeq.set(lastSeq);
+      },
       log: logFn(this.logger.child({ component: 'relay' })),
     });
     this.relay.start();
