@@ -64,7 +64,8 @@ export class InternalTokenMiddleware implements NestMiddleware {
   constructor(private readonly verifier: InternalTokenVerifier) {}
 
   async use(req: Request, _res: Response, next: NextFunction): Promise<void> {
-    if (!isOpenPath(req.path)) await this.verifier.claimsOf(req);
+    // originalUrl: inside a middleware mounted on every path, Express has cut `req.path` down to '/'.
+    if (!isOpenPath(req.originalUrl.split('?')[0])) await this.verifier.claimsOf(req);
     next();
   }
 }
