@@ -109,12 +109,14 @@ describe('the edge refuses what it must', () => {
 });
 
 describe('every service is healthy and observable', () => {
-  it.each(['tracking', 'registry', 'authz', 'audit'] as const)('%s answers ready and serves metrics', async (svc) => {
+  it.each(['tracking', 'registry', 'authz', 'audit'] as const)('%s answers ready and serves metrics on its metrics listener only', async (svc) => {
     const base = stackEnv().serviceUrl[svc];
     const ready = await call<{ status: string; checks: Record<string, boolean> }>('GET', `${base}/health/ready`, { auth: null });
     expect(ready.status).toBe(200);
     expect(ready.body.checks).toMatchObject({ postgres: true, kafka: true });
-    const metrics = await fetch(`${base}/metrics`);
+    const metrics = await fetch(stackEnv().metricsUrl[svc]);
     expect(await metrics.text()).toContain('custos_http_request_duration_seconds');
+    // The API port has no /metrics: without an internal token it is a 401, like any path.
+    expect((await fetch(`${base}/metrics`)).status).toBe(401);
   });
 });
