@@ -103,7 +103,8 @@ export class ErrorFilter implements ExceptionFilter {
     if (coded.httpStatus === 503) res.setHeader('Retry-After', RETRY_AFTER_SECONDS);
     const denial = denialOf(exception, coded);
     if (denial !== undefined && this.markDenials) res.setHeader(DENIAL_HEADER, encodeURIComponent(denial.slice(0, 512)));
-    if (isMlflowPath(req.path)) {
+    // originalUrl: an error raised in a middleware mounted on every path sees `req.path` cut to '/'.
+    if (isMlflowPath((req.originalUrl ?? req.path).split('?')[0])) {
       res.status(coded.httpStatus).json({ error_code: coded.errorCode, message: coded.message });
     } else {
       res

@@ -58,6 +58,8 @@ describe('a service port', () => {
       const res = await request(app.getHttpServer()).get(path);
       expect([path, res.status]).toEqual([path, 401]);
     }
+    // In the caller's dialect, though raised before routing: MLflow's on MLflow paths.
+    expect((await request(app.getHttpServer()).get('/api/2.0/mlflow/experiments/search')).body).toEqual({ error_code: 'UNAUTHENTICATED', message: 'requests must come through the gateway' });
     const unknown = '/api/nowhere';
     expect((await request(app.getHttpServer()).get(unknown).set(INTERNAL_TOKEN_HEADER, await token({ url: unknown }))).status).toBe(404);
   });
