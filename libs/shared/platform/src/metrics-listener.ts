@@ -51,7 +51,8 @@ export class MetricsListener implements OnApplicationShutdown {
   }
 }
 
-/** The metrics port: METRICS_PORT, or the API port + 1000 (so the services' defaults never collide). */
+/** The metrics port: METRICS_PORT, or the API port + 1000 (so the services' defaults never collide), or any free one past 65535. */
 export function metricsPortOf(config: Pick<BaseServiceConfig, 'HTTP_PORT' | 'METRICS_PORT'>): number {
-  return config.METRICS_PORT ?? config.HTTP_PORT + 1000;
+  if (config.METRICS_PORT !== undefined) return config.METRICS_PORT;
+  return config.HTTP_PORT + 1000 <= 65535 ? config.HTTP_PORT + 1000 : 0;
 }
