@@ -31,8 +31,8 @@ type Denied = Exclude<AuthResult, { ok: true }>;
 
 /**
  * The request path: request id → client address → IP rules → authentication → owning service,
- * forwarded with an internal token minted for that service and that request. Bodies stream both ways (artifacts are never buffered
- * here). The gateway's own admin API (`/api/gateway/*`) takes the same path and is then handed to
+ * forwarded with an internal token minted for that service and that request (decision 026). Bodies
+ * stream both ways (artifacts are never buffered here). The gateway's own admin API (`/api/gateway/*`) takes the same path and is then handed to
  * Nest in-process, carrying the same internal token, so one guard decides its policies too.
  */
 @Injectable()
