@@ -25,18 +25,23 @@ async function once(run) {
   let ok = 0;
   let failed = 0;
   const inflight = new Set();
+  // The gateway's own request id of each accepted call: the audit row's correlation id.
+  const ids = [];
   for (let i = 0; i < total; i++) {
     const due = started + (i * 1000) / RATE;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     const p = fetch(`${gateway}/api/2.0/mlflow/experiments/create`, {
       method: 'POST',
-      headers: { authorization: auth, 'content-type': 'application/json', 'x-correlation-id': `${tag}-${i}` },
+      headers: { authorization: auth, 'content-type': 'application/json' },
       body: JSON.stringify({ name: `${tag}-${i}` }),
     })
       .then(async (r) => {
         await r.arrayBuffer();
-        if (r.ok) ok++;
+        if (r.ok) {
+          ok++;
+          ids.push(r.headers.get('x-correlation-id'));
+        }
         else failed++;
       })
       .catch(() => failed++)
@@ -50,8 +55,8 @@ async function once(run) {
   let rows = [];
   while (Date.now() < deadline) {
     ({ rows } = await db.query(
-      `SELECT extract(epoch FROM (recorded_at - occurred_at)) * 1000 AS lag_ms, recorded_at FROM audit_entries WHERE correlation_id LIKE $1 AND type = 'tracking.ExperimentCreated'`,
-      [`${tag}-%`],
+      `SELECT extract(epoch FROM (recorded_at - occurred_at)) * 1000 AS lag_ms, recorded_at FROM audit_entries WHERE correlation_id = ANY($1) AND type = 'tracking.ExperimentCreated'`,
+      [ids],
     ));
     if (rows.length >= ok) break;
     await new Promise((r) => setTimeout(r, 250));

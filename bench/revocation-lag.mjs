@@ -147,7 +147,7 @@ async function attachDelivery(trials) {
   const authz = await pgClient(pgUrl('custos_authz'));
   const consumers = {};
   try {
-    const { rows } = await authz.query(`SELECT metadata->>'correlationId' AS cid, event_id FROM events WHERE metadata->>'correlationId' = ANY($1)`, [trials.map((t) => t.correlationId)]);
+    const { rows } = await authz.query(`SELECT metadata->>'clientCorrelationId' AS cid, event_id FROM events WHERE metadata->>'clientCorrelationId' = ANY($1)`, [trials.map((t) => t.correlationId)]);
     const byCid = new Map();
     for (const r of rows) byCid.set(r.cid, [...(byCid.get(r.cid) ?? []), r.event_id]);
     for (const t of trials) {

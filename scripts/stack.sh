@@ -11,6 +11,12 @@ declare -A PORT=(
   [gateway]="${CUSTOS_GATEWAY_PORT:-8080}" [tracking]="${CUSTOS_TRACKING_PORT:-8081}" [registry]="${CUSTOS_REGISTRY_PORT:-8082}"
   [authz]="${CUSTOS_AUTHZ_PORT:-8083}" [audit]="${CUSTOS_AUDIT_PORT:-8084}"
 )
+# /metrics is served only on a listener of its own, on the bind host (decision 026); default: port + 1000.
+declare -A METRICS_PORT=(
+  [gateway]="${CUSTOS_GATEWAY_METRICS_PORT:-$((PORT[gateway] + 1000))}" [tracking]="${CUSTOS_TRACKING_METRICS_PORT:-$((PORT[tracking] + 1000))}"
+  [registry]="${CUSTOS_REGISTRY_METRICS_PORT:-$((PORT[registry] + 1000))}" [authz]="${CUSTOS_AUTHZ_METRICS_PORT:-$((PORT[authz] + 1000))}"
+  [audit]="${CUSTOS_AUDIT_METRICS_PORT:-$((PORT[audit] + 1000))}"
+)
 READY_TIMEOUT="${CUSTOS_READY_TIMEOUT:-120}"
 # glibc's heap, kept rather than trimmed below 64 MiB free (decision 021): the default 128 KiB
 # threshold handed streamed 64 KiB buffers back to the kernel and faulted them in again, ~10,000
@@ -81,7 +87,7 @@ start_one() {
   if running "$svc"; then log "$svc already running (pid $(cat "$(pidfile "$svc")"))"; return; fi
   mkdir -p "$DATA/run" "$DATA/logs"
   local db="postgres://$CUSTOS_PG_USER:$CUSTOS_PG_PASSWORD@$CUSTOS_PG_HOST:$CUSTOS_PG_PORT/custos_$svc"
-  HTTP_HOST="$HOST" HTTP_PORT="${PORT[$svc]}" DATABASE_URL="$db" GLIBC_TUNABLES="${GLIBC_TUNABLES:-$MALLOC_TUNING}" \
+  HTTP_HOST="$HOST" HTTP_PORT="${PORT[$svc]}" METRICS_HOST="$HOST" METRICS_PORT="${METRICS_PORT[$svc]}" DATABASE_URL="$db" GLIBC_TUNABLES="${GLIBC_TUNABLES:-$MALLOC_TUNING}" \
     nohup node "$ROOT/dist/apps/$svc/src/main.js" >>"$DATA/logs/$svc.log" 2>&1 &
   echo $! >"$(pidfile "$svc")"
 }
@@ -119,6 +125,11 @@ CUSTOS_TRACKING_URL=$TRACKING_URL
 CUSTOS_REGISTRY_URL=$REGISTRY_URL
 CUSTOS_AUTHZ_URL=$AUTHZ_URL
 CUSTOS_AUDIT_URL=$AUDIT_URL
+CUSTOS_GATEWAY_METRICS_URL=http://$HOST:${METRICS_PORT[gateway]}/metrics
+CUSTOS_TRACKING_METRICS_URL=http://$HOST:${METRICS_PORT[tracking]}/metrics
+CUSTOS_REGISTRY_METRICS_URL=http://$HOST:${METRICS_PORT[registry]}/metrics
+CUSTOS_AUTHZ_METRICS_URL=http://$HOST:${METRICS_PORT[authz]}/metrics
+CUSTOS_AUDIT_METRICS_URL=http://$HOST:${METRICS_PORT[audit]}/metrics
 EOT
 }
 
@@ -143,7 +154,7 @@ case "$cmd" in
     for s in "${targets[@]}"; do
       if running "$s"; then
         state=$(curl -fsS "http://$HOST:${PORT[$s]}/health/ready" >/dev/null 2>&1 && echo ready || echo not-ready)
-        printf '%-9s running  pid %-7s port %-5s %s\n' "$s" "$(cat "$(pidfile "$s")")" "${PORT[$s]}" "$state"
+        printf '%-9s running  pid %-7s port %-5s metrics %-5s %s\n' "$s" "$(cat "$(pidfile "$s")")" "${PORT[$s]}" "${METRICS_PORT[$s]}" "$state"
       else
         printf '%-9s stopped\n' "$s"
       fi

@@ -236,6 +236,16 @@ function checkDeployment(svc, dep, ctx) {
   }
   const dbUrlKey = ((env.find((x) => x.name === 'DATABASE_URL') || {}).valueFrom || {}).secretKeyRef;
   check(dbUrlKey && dbUrlKey.key === `${svc}-database-url`, `${cw}: DATABASE_URL must use the secret key ${svc}-database-url (one role per database)`);
+
+  // Metrics on a port of their own, never the API port (decision 026), and the scrape annotation on it.
+  const metrics = (c.ports || []).find((p) => p.name === 'metrics');
+  const annotations = (tpl.metadata && tpl.metadata.annotations) || {};
+  if (check(metrics && metrics.containerPort !== SERVICES[svc].port, `${cw}: needs a port named metrics, other than the http port`)) {
+    const metricsEnv = env.find((x) => x.name === 'METRICS_PORT');
+    check(metricsEnv && metricsEnv.value === String(metrics.containerPort), `${cw}: METRICS_PORT must be "${metrics.containerPort}" (its metrics port)`);
+    check(annotations['prometheus.io/port'] === undefined || annotations['prometheus.io/port'] === String(metrics.containerPort),
+      `${where}: prometheus.io/port must name the metrics port ${metrics.containerPort}`);
+  }
 }
 
 function checkCompanions(svc, dep, byKind) {
@@ -245,6 +255,8 @@ function checkCompanions(svc, dep, byKind) {
     check(selectorMatches({ matchLabels: s.spec.selector }, podLabels), `Service ${svc}: selector does not match the Deployment's pods`);
     check((s.spec.ports || []).some((p) => p.port === SERVICES[svc].port && (p.targetPort === 'http' || p.targetPort === SERVICES[svc].port)),
       `Service ${svc}: must expose port ${SERVICES[svc].port} to the container's http port`);
+    check(!(s.spec.ports || []).some((p) => p.targetPort === 'metrics' || p.port === SERVICES[svc].port + 1000),
+      `Service ${svc}: must not expose the metrics port`);
     check(svc === 'gateway' || (s.spec.type || 'ClusterIP') === 'ClusterIP',
       `Service ${svc}: backends must be ClusterIP (only the gateway may be exposed)`);
   }

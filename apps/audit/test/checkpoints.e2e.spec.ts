@@ -18,7 +18,8 @@ interface Checkpoint {
  * is verified by the offline CLI with nothing but the public key and files.
  */
 describe('signed audit checkpoints, verified offline', () => {
-  const correlationId = `e2e-ckpt-${randomUUID()}`;
+  /** The gateway's own request id of the creation: its audit entry's correlation id. */
+  let correlationId: string;
   let dir: string;
 
   beforeAll(() => {
@@ -27,8 +28,9 @@ describe('signed audit checkpoints, verified offline', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('covers a new entry with a signed checkpoint that the CLI verifies', async () => {
-    const created = await call('POST', '/api/2.0/mlflow/experiments/create', { body: { name: `e2e-ckpt-${randomUUID()}` }, headers: { 'x-correlation-id': correlationId } });
+    const created = await call('POST', '/api/2.0/mlflow/experiments/create', { body: { name: `e2e-ckpt-${randomUUID()}` } });
     expect(created.status).toBe(200);
+    correlationId = created.headers.get('x-correlation-id')!;
     const entry = await waitFor('audit entry', async () => {
       const r = await call<{ entries: { sequence: number; type: string }[] }>('GET', `/api/audit/events?correlation_id=${correlationId}`);
       return r.body.entries?.find((e) => e.type === 'tracking.ExperimentCreated');

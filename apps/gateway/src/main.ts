@@ -4,8 +4,8 @@ import { GatewayModule, gatewayService } from './app.module';
 import { GatewayConfig } from './gateway.config';
 import { ProxyService } from './proxy/proxy.service';
 
-/** Probes and scrapes only; everything else passes IP rules and authentication first. */
-const OPEN_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
+/** Probes only; everything else passes IP rules and authentication first (metrics have their own listener). */
+const OPEN_PATHS = new Set(['/health/live', '/health/ready']);
 
 void bootstrapService<GatewayConfig>(gatewayService, (config, logger) => GatewayModule.forRoot(config, logger), process.argv.slice(2), (app) => {
   // Mounted before body parsing and Nest's router: the gateway forwards bodies as streams, and hands

@@ -10,7 +10,7 @@ describe('gateway route policies', () => {
     const routes = await listRoutePolicies(GatewayModule.forRoot(config as never, createLogger('gateway', 'silent')));
     expect(routes.length).toBeGreaterThan(0);
     expect(routes.filter((r) => r.policy === 'missing')).toEqual([]);
-    expect(routes.filter((r) => r.policy === 'public').map((r) => r.route).sort()).toEqual(['0 /health/live', '0 /health/ready', '0 /metrics']);
+    expect(routes.filter((r) => r.policy === 'public').map((r) => r.route).sort()).toEqual(['0 /health/live', '0 /health/ready']);
   });
 
   // The gateway's own API (IP rules) is administration, reads included.

@@ -50,10 +50,10 @@ describe('users and API keys from authz, at the gateway', () => {
   });
 
   it('refuses a wrong password with 401, both challenges, and an audited denial without the secret', async () => {
-    const correlationId = `e2e-badpw-${randomUUID()}`;
     const wrong = `wrong-${randomUUID()}`;
-    const r = await call('GET', '/api/2.0/mlflow/experiments/search?max_results=1', { auth: basicAuth(username, wrong), headers: { 'x-correlation-id': correlationId } });
+    const r = await call('GET', '/api/2.0/mlflow/experiments/search?max_results=1', { auth: basicAuth(username, wrong) });
     expect(r.status).toBe(401);
+    const correlationId = r.headers.get('x-correlation-id');
     expect(r.headers.get('www-authenticate')).toMatch(/Basic realm="custos"/);
     expect(r.headers.get('www-authenticate')).toMatch(/Bearer realm="custos"/);
     const entry = await waitFor('denial in audit', async () => (await call<{ entries: AuditEntry[] }>('GET', `/api/audit/events?correlation_id=${correlationId}`)).body.entries?.[0]);
@@ -73,8 +73,9 @@ describe('users and API keys from authz, at the gateway', () => {
     // Someone else's name with this key is refused.
     expect((await probe(basicAuth(`${username}-other`, key))).status).toBe(401);
     // A plain user is authenticated, but the gateway's admin API is for admins; the refusal is audited.
-    const correlationId = `e2e-forbidden-${randomUUID()}`;
-    expect((await call('GET', '/api/gateway/ip-rules', { auth: `Bearer ${key}`, headers: { 'x-correlation-id': correlationId } })).status).toBe(403);
+    const forbidden = await call('GET', '/api/gateway/ip-rules', { auth: `Bearer ${key}` });
+    expect(forbidden.status).toBe(403);
+    const correlationId = forbidden.headers.get('x-correlation-id');
     const entry = await waitFor('forbidden in audit', async () => (await call<{ entries: (AuditEntry & { actorId: string })[] }>('GET', `/api/audit/events?correlation_id=${correlationId}`)).body.entries?.[0]);
     expect(entry).toMatchObject({ type: 'gateway.RequestDenied', actorId: issued.body.apiKey.ownerId, data: { reason: 'forbidden', status: 403 } });
   });
@@ -115,8 +116,9 @@ describe('failed attempts are budgeted', () => {
     expect(limited).toBeDefined();
     expect(Number(limited!.headers['retry-after'])).toBeGreaterThan(0);
     expect(limited!.body).toEqual({ error_code: 'REQUEST_LIMIT_EXCEEDED', message: expect.stringMatching(/too many failed/) });
-    const correlationId = `e2e-limited-${randomUUID()}`;
-    expect((await callFrom(attacker, 'GET', '/api/2.0/mlflow/experiments/search', { auth: `Bearer cus_x_${randomUUID()}`, headers: { 'x-correlation-id': correlationId } })).status).toBe(429);
+    const limitedAgain = await callFrom(attacker, 'GET', '/api/2.0/mlflow/experiments/search', { auth: `Bearer cus_x_${randomUUID()}` });
+    expect(limitedAgain.status).toBe(429);
+    const correlationId = limitedAgain.headers['x-correlation-id'] as string;
     const entry = await waitFor('rate_limited in audit', async () => (await call<{ entries: AuditEntry[] }>('GET', `/api/audit/events?correlation_id=${correlationId}`)).body.entries?.[0]);
     expect(entry).toMatchObject({ type: 'gateway.RequestDenied', data: { reason: 'rate_limited', status: 429 } });
     expect((await callFrom(randomLoopback(), 'GET', '/api/2.0/mlflow/experiments/search', { auth: `Bearer cus_guess_${randomUUID()}` })).status).toBe(401);

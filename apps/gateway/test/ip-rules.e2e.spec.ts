@@ -36,8 +36,8 @@ describe('IP rules at the gateway', () => {
     const rule = await addRule({ action: 'deny', cidr: `${blocked}/32`, description: 'e2e: deny one loopback client' });
     expect(rule).toMatchObject({ action: 'deny', cidr: `${blocked}/32`, routePrefix: null });
     await waitFor('deny rule applied', async () => (await statusFrom(blocked)) === 403, 10_000, 25);
-    const correlationId = `e2e-ipblock-${randomUUID()}`;
-    const r = await callFrom(blocked, 'GET', search, { auth: null, headers: { 'x-correlation-id': correlationId } });
+    const r = await callFrom(blocked, 'GET', search, { auth: null });
+    const correlationId = r.headers['x-correlation-id'] as string;
     // No credentials at all, and still 403, not 401: the address is checked first.
     expect(r.status).toBe(403);
     expect(r.body).toEqual({ error_code: 'PERMISSION_DENIED', message: `request blocked: client address ${blocked} is denied by an IP rule` });

@@ -32,6 +32,7 @@ describe('a service started before its dependencies', () => {
       env: {
         PATH: process.env.PATH,
         HTTP_PORT: String(port),
+        METRICS_PORT: '0',
         DATABASE_URL: `postgres://${env.pgUser}:${env.pgPassword}@127.0.0.1:${pg.port}/${database}`,
         KAFKA_BROKERS: `127.0.0.1:${kafka.port}`,
         INTERNAL_TOKEN_PUBLIC_KEY: stackEnv().secrets.INTERNAL_TOKEN_PUBLIC_KEY,

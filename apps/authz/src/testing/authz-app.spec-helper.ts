@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { eventCatalog, EventEnvelope } from '@custos/events';
 import { EventStore } from '@custos/eventing';
-import { createLogger, installBodyParsers, loadPrivateKey, parseConfig, runtimeMode, signInternalToken } from '@custos/platform';
+import { createLogger, installBodyParsers, INTERNAL_TOKEN_HEADER, loadPrivateKey, parseConfig, runtimeMode, signInternalToken } from '@custos/platform';
 import { Principal } from '@custos/rbac';
 import { createTestDatabase, offlineServiceEnv, TestDatabase } from '@custos/testing';
 import { AuthzModule, authzService } from '../app.module';
@@ -31,11 +31,15 @@ export async function createAuthzApp(prefix: string, extraEnv: Record<string, st
   const server = app.getHttpServer();
   const store = new EventStore('authz', eventCatalog);
 
-  const call = (principal: Principal | null, method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: string, body?: unknown) => {
-    let req = request(server)[method](path);
-    if (principal) req = req.set('x-custos-internal-token', signInternalToken(signingKey, principal, `test-${randomUUID()}`, '127.0.0.1'));
-    if (method === 'get' && body !== undefined) return req.query(body as Record<string, string>);
-    return body === undefined ? req : req.send(body as object);
+  /** A request as the gateway forwards it: a token minted for authz, this method and this exact path and query. */
+  const call = async (principal: Principal | null, method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: string, body?: unknown) => {
+    const url = method === 'get' && body !== undefined ? `${path}?${new URLSearchParams(body as Record<string, string>).toString()}` : path;
+    let req = request(server)[method](url);
+    if (principal) {
+      const target = { audience: 'authz' as const, method, url, correlationId: `test-${randomUUID()}`, clientIp: '127.0.0.1' };
+      req = req.set(INTERNAL_TOKEN_HEADER, await signInternalToken(signingKey, principal, target));
+    }
+    return method === 'get' || body === undefined ? req : req.send(body as object);
   };
 
   return {

@@ -6,6 +6,12 @@ import { Principal } from '@custos/rbac';
 import { EventStore, NO_STREAM } from '@custos/eventing';
 import { LOGGER } from '@custos/platform';
 
+/** The gateway's request id (the correlation id) and the client's own id, if it sent one. */
+export interface RequestIds {
+  correlationId: string;
+  clientCorrelationId?: string;
+}
+
 /** Every denial at the edge becomes an event (and so an audit entry). Each request is its own stream. */
 @Injectable()
 export class DenialRecorder {
@@ -16,10 +22,12 @@ export class DenialRecorder {
   ) {}
 
   /** `actor` when the caller is known (an authenticated principal refused by policy); anonymous otherwise. */
-  async record(correlationId: string, clientIp: string, data: EventData<typeof RequestDenied>, actor?: Actor): Promise<void> {
+  async record(ids: RequestIds, clientIp: string, data: EventData<typeof RequestDenied>, actor?: Actor): Promise<void> {
+    const { correlationId, clientCorrelationId } = ids;
     try {
       await this.store.append(this.ds, `request-${correlationId}`, NO_STREAM, [{ type: RequestDenied.type, data }], {
         correlationId,
+        ...(clientCorrelationId ? { clientCorrelationId } : {}),
         actor: actor ?? { type: 'anonymous', id: data.claimedAccount ?? 'anonymous' },
         ...(clientIp ? { clientIp } : {}),
       });

@@ -2,7 +2,19 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { randomUUID, KeyObject } from 'node:crypto';
 import http, { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from 'pino';
-import { DENIAL_HEADER, INTERNAL_TOKEN_HEADER, isMlflowPath, loadPrivateKey, LOGGER, requestContext, SERVICE_CONFIG, signInternalToken } from '@custos/platform';
+import {
+  DENIAL_HEADER,
+  INTERNAL_TOKEN_HEADER,
+  isMlflowPath,
+  loadPrivateKey,
+  LOGGER,
+  requestContext,
+  RETRY_AFTER_SECONDS,
+  SERVICE_CONFIG,
+  setSafeResponseHeaders,
+  signInternalToken,
+  toCoded,
+} from '@custos/platform';
 import { GatewayConfig } from '../gateway.config';
 import { routeFor, Upstream } from '../domain/route-table';
 import { canonicalTarget } from '../domain/request-path';
@@ -10,7 +22,7 @@ import { clientAddress } from '../domain/client-address';
 import { CidrList, parseCidrList } from '../domain/cidr';
 import { Authenticator, AuthResult } from '../auth/authenticator';
 import { IpRules } from '../ip-rules/ip-rule-set.service';
-import { actorOf, DenialRecorder, denialDetail } from './denials';
+import { actorOf, DenialRecorder, denialDetail, RequestIds } from './denials';
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'upgrade', 'host', 'authorization', 'cookie', INTERNAL_TOKEN_HEADER];
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -19,9 +31,9 @@ type Next = (err?: unknown) => void;
 type Denied = Exclude<AuthResult, { ok: true }>;
 
 /**
- * The request path: correlation id → client address → IP rules → authentication → owning service,
- * forwarded with a signed internal token. Bodies stream both ways (artifacts are never buffered
- * here). The gateway's own admin API (`/api/gateway/*`) takes the same path and is then handed to
+ * The request path: request id → client address → IP rules → authentication → owning service,
+ * forwarded with an internal token minted for that service and that request (decision 026). Bodies
+ * stream both ways (artifacts are never buffered here). The gateway's own admin API (`/api/gateway/*`) takes the same path and is then handed to
  * Nest in-process, carrying the same internal token, so one guard decides its policies too.
  */
 @Injectable()
@@ -48,23 +60,29 @@ export class ProxyService implements OnModuleDestroy {
   }
 
   handle = (req: IncomingMessage, res: ServerResponse, next: Next): void => {
+    // The gateway's own id is the correlation id of everything the request causes: a client-sent id
+    // could name another request's trail in audit. The client's id is kept, marked as the client's.
     const given = req.headers['x-correlation-id'];
-    const correlationId = typeof given === 'string' && SAFE_ID.test(given) ? given : randomUUID();
-    res.setHeader('x-correlation-id', correlationId);
+    const ids: RequestIds = { correlationId: randomUUID(), ...(typeof given === 'string' && SAFE_ID.test(given) ? { clientCorrelationId: given } : {}) };
+    res.setHeader('x-correlation-id', ids.correlationId);
+    setSafeResponseHeaders(res);
     const ip = clientAddress(req.socket.remoteAddress ?? '', headerValue(req.headers, 'x-forwarded-for'), (a) => this.trustedProxies.contains(a));
-    requestContext.run({ correlationId, clientIp: ip }, () => {
-      this.route(req, res, next, correlationId, ip).catch((e: unknown) => {
-        this.logger.error({ err: (e as Error).message, correlationId }, 'gateway request failed');
-        if (!res.headersSent) reply(res, req.url ?? '/', 500, 'INTERNAL_ERROR', 'internal error');
-        else res.destroy();
+    requestContext.run({ ...ids, clientIp: ip }, () => {
+      this.route(req, res, next, ids, ip).catch((e: unknown) => {
+        this.logger.error({ err: (e as Error).message, correlationId: ids.correlationId }, 'gateway request failed');
+        // A dependency that failed in passing (its database restarting) is a 503 to retry, not a 500.
+        const transient = toCoded(e).httpStatus === 503;
+        if (res.headersSent) res.destroy();
+        else if (transient) reply(res, req.url ?? '/', 503, 'TEMPORARILY_UNAVAILABLE', 'a dependency is unavailable; retry shortly');
+        else reply(res, req.url ?? '/', 500, 'INTERNAL_ERROR', 'internal error');
       });
     });
   };
 
-  private async route(req: IncomingMessage, res: ServerResponse, next: Next, correlationId: string, ip: string): Promise<void> {
+  private async route(req: IncomingMessage, res: ServerResponse, next: Next, ids: RequestIds, ip: string): Promise<void> {
     const target = canonicalTarget(req.url ?? '/');
     if (!target.ok) return reply(res, (req.url ?? '/').split('?')[0], 400, 'BAD_REQUEST', `malformed request path: ${target.detail}`);
-    // IP rules, routing and the service behind all read this one spelling of the path.
+    // IP rules, routing, the internal token's path hash and the service behind all read this one spelling of the path.
     req.url = target.url;
     const path = target.path;
     const method = req.method ?? 'GET';
@@ -72,36 +90,37 @@ export class ProxyService implements OnModuleDestroy {
     if (!this.ipRules.isLoaded()) return reply(res, path, 503, 'TEMPORARILY_UNAVAILABLE', 'the gateway is starting; retry shortly');
     const ipDecision = this.ipRules.evaluate(ip, path);
     if (!ipDecision.allowed) {
-      await this.denials.record(correlationId, ip, { reason: 'ip_blocked', ...denial, status: 403, detail: ipDecision.detail });
+      await this.denials.record(ids, ip, { reason: 'ip_blocked', ...denial, status: 403, detail: ipDecision.detail });
       const why = ipDecision.reason === 'denied' ? 'is denied by an IP rule' : 'is not in the allow list';
       return reply(res, path, 403, 'PERMISSION_DENIED', `request blocked: client address ${ip} ${why}${ipDecision.rule?.routePrefix ? ` for ${ipDecision.rule.routePrefix}` : ''}`);
     }
     const auth = await this.authenticator.authenticate(req, res, ip);
-    if (!auth.ok) return this.refuse(res, auth, correlationId, ip, denial);
+    if (!auth.ok) return this.refuse(res, auth, ids, ip, denial);
     const owner = routeFor(path);
     if (!owner) return reply(res, path, 404, 'ENDPOINT_NOT_FOUND', `no route for ${method} ${path}`);
-    const token = signInternalToken(this.signingKey, auth.principal, correlationId, ip);
+    // One token per forwarded request, for the owning service and this method and path only.
+    const token = await signInternalToken(this.signingKey, auth.principal, { audience: owner, method, url: req.url ?? '/', ...ids, clientIp: ip });
     if (owner === 'gateway') {
       // Served by this process's controllers: the platform guard verifies this token like any service.
       req.headers[INTERNAL_TOKEN_HEADER] = token;
-      req.headers['x-correlation-id'] = correlationId;
+      req.headers['x-correlation-id'] = ids.correlationId;
       delete req.headers.authorization;
       return next();
     }
     // A service's refusal (a 403, or a 404 that hides what the caller may not see) is recorded here,
     // with the policy's reason from the service, so every denial reaches audit the same way.
     const onDenied = (status: number, detail: string | undefined) =>
-      void this.denials.record(correlationId, ip, { reason: 'forbidden', ...denial, status, ...(detail ? { detail } : {}) }, actorOf(auth.principal));
-    this.forward(req, res, this.upstreams[owner], token, correlationId, ip, onDenied);
+      void this.denials.record(ids, ip, { reason: 'forbidden', ...denial, status, ...(detail ? { detail } : {}) }, actorOf(auth.principal));
+    this.forward(req, res, this.upstreams[owner], token, ids.correlationId, ip, onDenied);
   }
 
-  private async refuse(res: ServerResponse, auth: Denied, correlationId: string, ip: string, denial: { method: string; path: string }): Promise<void> {
+  private async refuse(res: ServerResponse, auth: Denied, ids: RequestIds, ip: string, denial: { method: string; path: string }): Promise<void> {
     if (auth.reason === 'unavailable') {
-      this.logger.warn({ err: auth.detail, correlationId }, 'authentication could not complete');
+      this.logger.warn({ err: auth.detail, correlationId: ids.correlationId }, 'authentication could not complete');
       return reply(res, denial.path, 503, 'TEMPORARILY_UNAVAILABLE', 'authentication is temporarily unavailable; retry shortly');
     }
     const status = auth.reason === 'rate_limited' ? 429 : 401;
-    await this.denials.record(correlationId, ip, {
+    await this.denials.record(ids, ip, {
       reason: auth.reason,
       ...denial,
       status,
@@ -137,6 +156,7 @@ export class ProxyService implements OnModuleDestroy {
       const out: Record<string, string | string[]> = {};
       for (const [k, v] of Object.entries(r.headers)) if (v !== undefined && !['connection', 'keep-alive', DENIAL_HEADER].includes(k)) out[k] = v;
       if (r.headers[DENIAL_HEADER] !== undefined || r.statusCode === 403) onDenied(r.statusCode ?? 403, denialDetail(r.headers[DENIAL_HEADER]));
+      if (r.statusCode === 503 && out['retry-after'] === undefined) out['retry-after'] = RETRY_AFTER_SECONDS;
       res.writeHead(r.statusCode ?? 502, out);
       r.pipe(res);
       // An upstream that answered early (404, 401, 413) may stop reading the body. A client that
@@ -170,6 +190,6 @@ function headerValue(h: IncomingHttpHeaders, name: string): string | undefined {
 function reply(res: ServerResponse, path: string, status: number, code: string, message: string): void {
   const mlflow = isMlflowPath(path);
   const body = mlflow ? { error_code: code, message } : { type: `urn:custos:error:${code.toLowerCase()}`, title: code, status, detail: message };
-  res.writeHead(status, { 'content-type': mlflow ? 'application/json' : 'application/problem+json' });
+  res.writeHead(status, { 'content-type': mlflow ? 'application/json' : 'application/problem+json', ...(status === 503 ? { 'retry-after': RETRY_AFTER_SECONDS } : {}) });
   res.end(JSON.stringify(body));
 }

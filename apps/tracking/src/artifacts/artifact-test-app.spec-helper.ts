@@ -6,7 +6,7 @@ import { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { Client } from 'minio';
 import { DataSource } from 'typeorm';
-import { createLogger, installBodyParsers, parseConfig, runtimeMode, s3Client, signInternalToken } from '@custos/platform';
+import { createLogger, installBodyParsers, INTERNAL_TOKEN_HEADER, parseConfig, runtimeMode, s3Client, signInternalToken } from '@custos/platform';
 import { Principal } from '@custos/rbac';
 import { createTestDatabase, infraEnv, TestDatabase } from '@custos/testing';
 import { FIXED_HEADER_BYTES, FRAME_HEADER_BYTES, TAG_BYTES } from '@custos/artifact-crypto';
@@ -71,12 +71,15 @@ export class ArtifactTestApp {
     return this.app.get(type, { strict: false });
   }
 
-  headersFor(as: Principal, extra: Record<string, string> = {}): Record<string, string> {
-    return { 'x-custos-internal-token': signInternalToken(this.signingKey, as, `test-${as.id}`, '127.0.0.1'), ...extra };
+  /** Headers as the gateway forwards them: a token minted for tracking, this method and this exact path. */
+  async headersFor(as: Principal, method: string, path: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+    const token = await signInternalToken(this.signingKey, as, { audience: 'tracking', method, url: path, correlationId: `test-${as.id}`, clientIp: '127.0.0.1' });
+    return { [INTERNAL_TOKEN_HEADER]: token, ...extra };
   }
 
   /** One request as the gateway would forward it for `as`; `path` is sent exactly as given. */
-  request(as: Principal, method: string, path: string, body?: Buffer | Readable, headers: Record<string, string> = {}): Promise<Reply> {
+  async request(as: Principal, method: string, path: string, body?: Buffer | Readable, headers: Record<string, string> = {}): Promise<Reply> {
+    const sent = await this.headersFor(as, method, path, { ...(Buffer.isBuffer(body) ? { 'content-length': String(body.length) } : {}), ...headers });
     return new Promise((resolve, reject) => {
       const req = http.request(
         {
@@ -84,7 +87,7 @@ export class ArtifactTestApp {
           port: this.baseUrl.port,
           method,
           path,
-          headers: this.headersFor(as, { ...(Buffer.isBuffer(body) ? { 'content-length': String(body.length) } : {}), ...headers }),
+          headers: sent,
         },
         (res) => {
           const parts: Buffer[] = [];

@@ -67,8 +67,9 @@ describe('MLflow artifact proxy on real PostgreSQL and MinIO', () => {
 
   it('a client that disconnects mid-upload leaves no record, no object and no open multipart upload', async () => {
     const path = `${ROOT}/cut/partial.bin`;
+    const headers = await s.app.headersFor(alice, 'PUT', `${API}/${path}`, { 'content-length': String(30 * 1024 * 1024) });
     await new Promise<void>((resolve) => {
-      const req = http.request({ host: s.app.baseUrl.hostname, port: s.app.baseUrl.port, method: 'PUT', path: `${API}/${path}`, headers: s.app.headersFor(alice, { 'content-length': String(30 * 1024 * 1024) }) });
+      const req = http.request({ host: s.app.baseUrl.hostname, port: s.app.baseUrl.port, method: 'PUT', path: `${API}/${path}`, headers });
       req.on('error', () => resolve());
       req.write(randomBytes(12 * 1024 * 1024), () => setTimeout(() => req.destroy(), 300));
     });
@@ -84,8 +85,9 @@ describe('MLflow artifact proxy on real PostgreSQL and MinIO', () => {
 
   it('uploads at once, one of them cut off, each store their own bytes (part buffers pass between uploads)', async () => {
     const bodies = [0, 1, 2].map(() => randomBytes(18 * 1024 * 1024 + 777));
+    const headers = await s.app.headersFor(alice, 'PUT', `${API}/${ROOT}/cut/concurrent.bin`, { 'content-length': String(40 * 1024 * 1024) });
     const cut = new Promise<void>((resolve) => {
-      const req = http.request({ host: s.app.baseUrl.hostname, port: s.app.baseUrl.port, method: 'PUT', path: `${API}/${ROOT}/cut/concurrent.bin`, headers: s.app.headersFor(alice, { 'content-length': String(40 * 1024 * 1024) }) });
+      const req = http.request({ host: s.app.baseUrl.hostname, port: s.app.baseUrl.port, method: 'PUT', path: `${API}/${ROOT}/cut/concurrent.bin`, headers });
       req.on('error', () => resolve());
       req.write(randomBytes(17 * 1024 * 1024), () => setTimeout(() => req.destroy(), 200));
     });

@@ -11,6 +11,8 @@ export interface AuditEntry {
   actorType: string;
   actorId: string;
   correlationId: string;
+  /** The correlation id the client sent, if any: the client's claim, kept apart from the key. */
+  clientCorrelationId?: string;
   clientIp?: string;
   /**
    * The schema version `data` is in: the event type's latest when audit recorded it, since older
@@ -37,6 +39,7 @@ export function toAuditEntry(e: EventEnvelope): AuditEntry {
     actorType: e.metadata.actor.type,
     actorId: e.metadata.actor.id,
     correlationId: e.metadata.correlationId,
+    ...(e.metadata.clientCorrelationId ? { clientCorrelationId: e.metadata.clientCorrelationId } : {}),
     ...(e.metadata.clientIp ? { clientIp: e.metadata.clientIp } : {}),
     schemaVersion: e.schemaVersion,
     ...(e.sourceSeq !== undefined ? { sourceSeq: e.sourceSeq } : {}),

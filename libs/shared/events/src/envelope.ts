@@ -13,6 +13,8 @@ export type Actor = z.infer<typeof actorSchema>;
 
 export const metadataSchema = z.object({
   correlationId: z.string().min(1).max(128),
+  /** The correlation id the client sent, when it sent one: its own label, never the key (decision 026). */
+  clientCorrelationId: z.string().min(1).max(128).optional(),
   causationId: z.string().max(128).optional(),
   actor: actorSchema,
   clientIp: z.string().max(64).optional(),

@@ -12,6 +12,7 @@ import { fixHeapGrowth } from './heap-growth';
 import { jsonParseErrors, requestInputGuard, verifyJsonText } from './request-input.middleware';
 import { republish } from './republish';
 import { createLogger, NestPinoLogger } from './logger';
+import { MetricsListener, metricsPortOf } from './metrics-listener';
 import { ServiceCommand, ServiceDefinition } from './service-definition';
 import { runtimeMode } from './service-runtime';
 
@@ -64,6 +65,8 @@ export async function bootstrapService<C extends BaseServiceConfig>(
   const server = await app.listen(config.HTTP_PORT, config.HTTP_HOST);
   applyServerTimeouts(server, config);
   logger.info({ host: config.HTTP_HOST, port: config.HTTP_PORT }, `${def.service} listening`);
+  const metrics = await app.get(MetricsListener).listen(config.METRICS_HOST, metricsPortOf(config));
+  logger.info({ host: metrics.address, port: metrics.port }, `${def.service} metrics listening`);
   // A hung dependency must not keep a stopping pod alive forever.
   for (const sig of ['SIGTERM', 'SIGINT'] as const) {
     process.once(sig, () => setTimeout(() => process.exit(0), config.SHUTDOWN_TIMEOUT_MS).unref());

@@ -25,6 +25,9 @@ const base64Key = z.string().min(40).regex(/^[A-Za-z0-9+/=]+$/, 'must be base64'
 export const baseServiceEnv = z.object({
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: port,
+  /** `/metrics` is served here only (decision 026); default: HTTP_PORT + 1000; 0: any free port. */
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
   KAFKA_BROKERS: csv,
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(3),

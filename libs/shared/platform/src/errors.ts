@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { Request, Response } from 'express';
+import { isTransientFailure } from './transient-error';
 
 /**
  * An error with a stable machine-readable code. Domain libraries define their own error classes
@@ -30,6 +31,9 @@ export function denialOf(e: unknown, coded: { httpStatus: number; message: strin
   if (typeof own === 'string') return own;
   return coded.httpStatus === 403 ? coded.message : undefined;
 }
+
+/** What every 503 asks the client to wait before retrying (seconds, as the header carries it). */
+export const RETRY_AFTER_SECONDS = '1';
 
 interface CodedError {
   errorCode: string;
@@ -75,9 +79,7 @@ export function toCoded(e: unknown): CodedError {
   const refused = fromDatabaseError(e);
   if (refused) return refused;
   // A dependency that is down is temporary: 503 lets the client retry instead of failing the job.
-  const name = (e as Error)?.name ?? '';
-  const sysCode = (e as { code?: unknown })?.code;
-  if (name === 'CannotExecuteNotConnectedError' || sysCode === 'ECONNREFUSED' || sysCode === '57P01' || sysCode === '57P03') {
+  if (isTransientFailure(e)) {
     return { httpStatus: 503, errorCode: 'TEMPORARILY_UNAVAILABLE', message: 'a dependency is unavailable; retry shortly' };
   }
   return { httpStatus: 500, errorCode: 'INTERNAL_ERROR', message: 'internal error' };
@@ -116,9 +118,11 @@ export class ErrorFilter implements ExceptionFilter {
       res.destroy();
       return;
     }
+    if (coded.httpStatus === 503) res.setHeader('Retry-After', RETRY_AFTER_SECONDS);
     const denial = denialOf(exception, coded);
     if (denial !== undefined && this.markDenials) res.setHeader(DENIAL_HEADER, encodeURIComponent(denial.slice(0, 512)));
-    if (isMlflowPath(req.path)) {
+    // originalUrl: an error raised in a middleware mounted on every path sees `req.path` cut to '/'.
+    if (isMlflowPath((req.originalUrl ?? req.path).split('?')[0])) {
       res.status(coded.httpStatus).json({ error_code: coded.errorCode, message: coded.message });
     } else {
       res

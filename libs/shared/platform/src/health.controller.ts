@@ -2,15 +2,12 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { Response } from 'express';
 import { Public } from './policy';
 import { Readiness } from './readiness';
-import { Metrics } from './metrics';
+import { RETRY_AFTER_SECONDS } from './errors';
 
 @Controller()
 @Public()
 export class HealthController {
-  constructor(
-    private readonly readiness: Readiness,
-    private readonly metrics: Metrics,
-  ) {}
+  constructor(private readonly readiness: Readiness) {}
 
   @Get('health/live')
   live() {
@@ -20,11 +17,7 @@ export class HealthController {
   @Get('health/ready')
   ready(@Res() res: Response) {
     const report = this.readiness.report();
+    if (!report.ready) res.setHeader('Retry-After', RETRY_AFTER_SECONDS);
     res.status(report.ready ? 200 : 503).json({ status: report.ready ? 'ready' : 'not_ready', checks: report.checks, ...(report.details ? { details: report.details } : {}) });
-  }
-
-  @Get('metrics')
-  async scrape(@Res() res: Response) {
-    res.type(this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
   }
 }

@@ -7,6 +7,8 @@ export * from './readiness';
 export * from './metrics';
 export * from './policy';
 export * from './internal-auth.guard';
+export * from './internal-token.verifier';
+export * from './metrics-listener';
 export * from './request-context.middleware';
 export * from './health.controller';
 export * from './service-definition';

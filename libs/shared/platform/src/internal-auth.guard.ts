@@ -1,17 +1,16 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { KeyObject } from 'node:crypto';
 import { Request } from 'express';
 import { Action, authorize, authorizeScope, PolicyContext, Principal } from '@custos/rbac';
 import { ApiError } from './errors';
-import { INTERNAL_TOKEN_HEADER, principalFromClaims, verifyInternalToken } from './internal-token';
+import { principalFromClaims } from './internal-token';
+import { InternalTokenVerifier } from './internal-token.verifier';
 import { POLICY_KEY, PUBLIC_KEY } from './policy';
 import { currentContext } from './request-context';
 
 /** What an admin's requests carry instead of loaded grants (see canActivate). */
 export const ADMIN_POLICY: PolicyContext = Object.freeze({ grants: Object.freeze([]), defaultPermission: 'NO_PERMISSIONS' });
 
-export const INTERNAL_PUBLIC_KEY = Symbol('INTERNAL_PUBLIC_KEY');
 export const POLICY_CONTEXT_LOADER = Symbol('POLICY_CONTEXT_LOADER');
 
 /** Supplies a principal's grants; provided by services that keep a local grants projection. */
@@ -28,29 +27,17 @@ export interface PolicyContextLoader {
 export class InternalAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    @Inject(INTERNAL_PUBLIC_KEY) private readonly publicKey: KeyObject,
+    private readonly verifier: InternalTokenVerifier,
     @Optional() @Inject(POLICY_CONTEXT_LOADER) private readonly policyLoader?: PolicyContextLoader,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
-    const req = context.switchToHttp().getRequest<Request>();
-    const token = req.headers[INTERNAL_TOKEN_HEADER];
-    if (typeof token !== 'string') throw new ApiError(401, 'UNAUTHENTICATED', 'requests must come through the gateway');
-    let claims;
-    try {
-      claims = verifyInternalToken(this.publicKey, token);
-    } catch (e) {
-      throw new ApiError(401, 'UNAUTHENTICATED', (e as Error).message);
-    }
+    // Verified already by InternalTokenMiddleware before routing; verified here when it did not run.
+    const claims = await this.verifier.claimsOf(context.switchToHttp().getRequest<Request>());
     const principal = principalFromClaims(claims);
     const ctx = currentContext();
-    if (ctx) {
-      ctx.principal = principal;
-      ctx.correlationId = claims.cid;
-      ctx.clientIp = claims.ip;
-    }
     const action = this.reflector.getAllAndOverride<Action | undefined>(POLICY_KEY, targets);
     if (!action) throw new ApiError(403, 'PERMISSION_DENIED', 'route declares no policy');
     // Admin short-circuits every resource decision (authorize, permissionRankSql) whatever its key's

@@ -4,7 +4,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { Action, Actions, authorize, PolicyContext, Principal } from '@custos/rbac';
 import { ApiError } from './errors';
 import { ADMIN_POLICY, InternalAuthGuard, PolicyContextLoader } from './internal-auth.guard';
-import { INTERNAL_TOKEN_HEADER, signInternalToken } from './internal-token';
+import { INTERNAL_TOKEN_HEADER, InternalRequest, signInternalToken } from './internal-token';
+import { InternalTokenVerifier } from './internal-token.verifier';
 import { POLICY_KEY } from './policy';
 import { RequestContext, requestContext } from './request-context';
 
@@ -31,18 +32,23 @@ function routeWith(action: Action | undefined): () => void {
   return handler;
 }
 
+const URL = '/api/2.0/mlflow/experiments/get?experiment_id=7';
+const forTracking: InternalRequest = { audience: 'tracking', method: 'GET', url: URL, correlationId: 'cid-1', clientCorrelationId: 'client-1', clientIp: '127.0.0.1' };
+const trackingVerifier = () => new InternalTokenVerifier(publicKey, { service: 'tracking' });
+
 function executionContext(handler: () => void, headers: Record<string, string>): ExecutionContext {
   class SomeController {}
+  const req = { headers, method: 'GET', originalUrl: URL };
   return {
     getHandler: () => handler,
     getClass: () => SomeController,
-    switchToHttp: () => ({ getRequest: () => ({ headers }) }),
+    switchToHttp: () => ({ getRequest: () => req }),
   } as unknown as ExecutionContext;
 }
 
 async function guardRun(principal: Principal | undefined, action: Action | undefined, loader?: PolicyContextLoader): Promise<{ ctx: RequestContext; allowed: boolean }> {
-  const guard = new InternalAuthGuard(new Reflector(), publicKey, loader);
-  const headers: Record<string, string> = principal ? { [INTERNAL_TOKEN_HEADER]: signInternalToken(privateKey, principal, 'cid-1', '127.0.0.1') } : {};
+  const guard = new InternalAuthGuard(new Reflector(), trackingVerifier(), loader);
+  const headers: Record<string, string> = principal ? { [INTERNAL_TOKEN_HEADER]: await signInternalToken(privateKey, principal, forTracking) } : {};
   const ctx: RequestContext = { correlationId: 'local' };
   const allowed = await requestContext.run(ctx, () => guard.canActivate(executionContext(routeWith(action), headers)));
   return { ctx, allowed };
@@ -68,6 +74,7 @@ describe('InternalAuthGuard', () => {
     expect(ctx.policy).toBe(aliceGrants);
     expect(ctx.principal).toEqual(alice);
     expect(ctx.correlationId).toBe('cid-1');
+    expect(ctx.clientCorrelationId).toBe('client-1');
   });
 
   it("does not read an admin's grants, and the admin is still allowed every resource action", async () => {
@@ -92,9 +99,22 @@ describe('InternalAuthGuard', () => {
   it('refuses a request without an internal token or with one signed by another key', async () => {
     expect(await refusal(guardRun(undefined, Actions.authenticated()))).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
     const other = generateKeyPairSync('ed25519').privateKey;
-    const guard = new InternalAuthGuard(new Reflector(), publicKey);
-    const forged = executionContext(routeWith(Actions.authenticated()), { [INTERNAL_TOKEN_HEADER]: signInternalToken(other, root, 'cid', undefined) });
+    const guard = new InternalAuthGuard(new Reflector(), trackingVerifier());
+    const forged = executionContext(routeWith(Actions.authenticated()), { [INTERNAL_TOKEN_HEADER]: await signInternalToken(other, root, forTracking) });
     expect(await refusal(guard.canActivate(forged))).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+  });
+
+  it('refuses a token minted for another service, and the same token a second time', async () => {
+    const token = await signInternalToken(privateKey, root, forTracking);
+    const route = routeWith(Actions.authenticated());
+    const audit = new InternalAuthGuard(new Reflector(), new InternalTokenVerifier(publicKey, { service: 'audit' }));
+    expect(await refusal(audit.canActivate(executionContext(route, { [INTERNAL_TOKEN_HEADER]: token })))).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
+    const tracking = new InternalAuthGuard(new Reflector(), trackingVerifier());
+    const first = executionContext(route, { [INTERNAL_TOKEN_HEADER]: token });
+    expect(await tracking.canActivate(first)).toBe(true);
+    // The same request asked again (the middleware verified it, the guard reads it): still allowed.
+    expect(await tracking.canActivate(first)).toBe(true);
+    expect(await refusal(tracking.canActivate(executionContext(route, { [INTERNAL_TOKEN_HEADER]: token })))).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
   });
 
   it('refuses a route without a declared policy, and a platform action the principal lacks', async () => {

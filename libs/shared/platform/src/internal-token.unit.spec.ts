@@ -1,28 +1,152 @@
-import { generateKeyPairSync, sign } from 'node:crypto';
+import { createHmac, generateKeyPairSync, KeyObject, sign } from 'node:crypto';
+import { SignJWT } from 'jose';
 import { Principal } from '@custos/rbac';
-import { InternalTokenError, principalFromClaims, signInternalToken, verifyInternalToken } from './internal-token';
+import {
+  INTERNAL_TOKEN_TTL_SECONDS,
+  InternalRequest,
+  InternalTokenError,
+  principalFromClaims,
+  ReplayGuard,
+  requestHash,
+  signInternalToken,
+  verifyInternalToken,
+} from './internal-token';
+
+const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+const alice: Principal = { id: 'u1', kind: 'user', roles: ['admin'], groups: ['ml'] };
+const read: InternalRequest = { audience: 'tracking', method: 'GET', url: '/api/2.0/mlflow/experiments/search?max_results=10', correlationId: 'cid-1', clientIp: '127.0.0.1' };
+const asReceived = { method: read.method, url: read.url };
+
+const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+
+/** A token with a hand-made header and claims, signed by `signer` over `header.payload`. */
+function handMade(header: Record<string, unknown>, claims: Record<string, unknown>, signer: (input: Buffer) => Buffer): string {
+  const input = `${b64(header)}.${b64(claims)}`;
+  return `${input}.${signer(Buffer.from(input)).toString('base64url')}`;
+}
+
+function validClaims(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    iss: 'custos-gateway',
+    aud: 'tracking',
+    sub: 'u1',
+    jti: 'j'.repeat(22),
+    kind: 'user',
+    roles: [],
+    groups: [],
+    cid: 'c',
+    htm: 'GET',
+    hth: requestHash(read.url),
+    iat: now,
+    exp: now + 60,
+    ...extra,
+  };
+}
+
+const ed25519 = (key: KeyObject) => (input: Buffer) => sign(null, input, key);
+const header = { alg: 'EdDSA', typ: 'custos-internal+jwt' };
+
+async function refusal(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(InternalTokenError);
+    return (e as Error).message;
+  }
+  throw new Error('the token was accepted');
+}
 
 describe('internal token', () => {
-  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  const alice: Principal = { id: 'u1', kind: 'user', roles: ['admin'], groups: ['ml'] };
-  const roundTrip = (p: Principal) => principalFromClaims(verifyInternalToken(publicKey, signInternalToken(privateKey, p, 'cid-1', '127.0.0.1')));
+  const roundTrip = async (p: Principal) => principalFromClaims(await verifyInternalToken(publicKey, await signInternalToken(privateKey, p, read), 'tracking', asReceived));
 
-  it('carries a principal without scopes as unrestricted (no scopes field at all)', () => {
-    expect(roundTrip(alice)).toEqual(alice);
-    expect('scopes' in roundTrip(alice)).toBe(false);
+  it('is a JWT for one service, method and path, with a random id and the request ids', async () => {
+    const token = await signInternalToken(privateKey, alice, { ...read, clientCorrelationId: 'theirs' });
+    const [h, payload] = token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>);
+    expect(h).toEqual({ alg: 'EdDSA', typ: 'custos-internal+jwt' });
+    expect(payload).toMatchObject({ aud: 'tracking', sub: 'u1', htm: 'GET', hth: requestHash(read.url), cid: 'cid-1', ccid: 'theirs', ip: '127.0.0.1' });
+    expect(payload.exp).toBe((payload.iat as number) + INTERNAL_TOKEN_TTL_SECONDS);
+    const other = await signInternalToken(privateKey, alice, read);
+    expect(JSON.parse(Buffer.from(other.split('.')[1], 'base64url').toString('utf8')).jti).not.toBe(payload.jti);
   });
 
-  it("carries a scoped key's scopes, including an empty list (which allows nothing)", () => {
-    expect(roundTrip({ ...alice, scopes: ['experiments:read'] })).toEqual({ ...alice, scopes: ['experiments:read'] });
-    expect(roundTrip({ ...alice, scopes: [] })).toEqual({ ...alice, scopes: [] });
+  it('carries a principal without scopes as unrestricted (no scopes field at all)', async () => {
+    expect(await roundTrip(alice)).toEqual(alice);
+    expect('scopes' in (await roundTrip(alice))).toBe(false);
   });
 
-  it('refuses a signed token whose scopes are not a list of strings, rather than reading them as absent', () => {
-    const now = Math.floor(Date.now() / 1000);
-    for (const scp of ['experiments:read', [1], null, {}]) {
-      const body = Buffer.from(JSON.stringify({ v: 1, sub: 'u1', kind: 'user', roles: [], groups: [], scp, cid: 'c', iat: now, exp: now + 60 })).toString('base64url');
-      const token = `${body}.${sign(null, Buffer.from(body), privateKey).toString('base64url')}`;
-      expect(() => verifyInternalToken(publicKey, token)).toThrow(InternalTokenError);
+  it("carries a scoped key's scopes, including an empty list (which allows nothing)", async () => {
+    expect(await roundTrip({ ...alice, scopes: ['experiments:read'] })).toEqual({ ...alice, scopes: ['experiments:read'] });
+    expect(await roundTrip({ ...alice, scopes: [] })).toEqual({ ...alice, scopes: [] });
+  });
+
+  it('is refused by every other service', async () => {
+    const token = await signInternalToken(privateKey, alice, read);
+    for (const aud of ['audit', 'authz', 'registry', 'gateway'] as const) {
+      expect(await refusal(verifyInternalToken(publicKey, token, aud, asReceived))).toMatch(/ERR_JWT_CLAIM_VALIDATION_FAILED|another service/);
     }
+  });
+
+  it('is refused for another method, another path or another query', async () => {
+    const token = await signInternalToken(privateKey, alice, read);
+    expect(await refusal(verifyInternalToken(publicKey, token, 'tracking', { ...asReceived, method: 'POST' }))).toMatch(/another request/);
+    expect(await refusal(verifyInternalToken(publicKey, token, 'tracking', { ...asReceived, url: '/api/2.0/mlflow/experiments/create' }))).toMatch(/another request/);
+    expect(await refusal(verifyInternalToken(publicKey, token, 'tracking', { ...asReceived, url: '/api/2.0/mlflow/experiments/search?max_results=11' }))).toMatch(/another request/);
+  });
+
+  it('is refused once expired (past the skew), and when issued in the future', async () => {
+    const minted = Date.now();
+    const token = await signInternalToken(privateKey, alice, read, minted);
+    await expect(verifyInternalToken(publicKey, token, 'tracking', asReceived, minted + 64_000)).resolves.toBeDefined();
+    expect(await refusal(verifyInternalToken(publicKey, token, 'tracking', asReceived, minted + 70_000))).toMatch(/ERR_JWT_EXPIRED/);
+    expect(await refusal(verifyInternalToken(publicKey, token, 'tracking', asReceived, minted - 30_000))).toMatch(/ERR_JWT_CLAIM_VALIDATION_FAILED/);
+  });
+
+  it('is refused when signed by another key or altered after signing', async () => {
+    const other = generateKeyPairSync('ed25519').privateKey;
+    expect(await refusal(verifyInternalToken(publicKey, await signInternalToken(other, alice, read), 'tracking', asReceived))).toMatch(/SIGNATURE_VERIFICATION_FAILED/);
+    const [h, , s] = (await signInternalToken(privateKey, { ...alice, roles: [] }, read)).split('.');
+    const promoted = `${h}.${b64(validClaims({ roles: ['admin'] }))}.${s}`;
+    expect(await refusal(verifyInternalToken(publicKey, promoted, 'tracking', asReceived))).toMatch(/SIGNATURE_VERIFICATION_FAILED/);
+  });
+
+  it('pins the algorithm: alg none, and HS256 keyed with the public key, are refused', async () => {
+    const unsigned = `${b64({ alg: 'none', typ: 'custos-internal+jwt' })}.${b64(validClaims())}.`;
+    expect(await refusal(verifyInternalToken(publicKey, unsigned, 'tracking', asReceived))).toMatch(/ALG_NOT_ALLOWED|JWS_INVALID/);
+    const spki = publicKey.export({ format: 'der', type: 'spki' });
+    const hs256 = handMade({ alg: 'HS256', typ: 'custos-internal+jwt' }, validClaims(), (input) => createHmac('sha256', spki).update(input).digest());
+    expect(await refusal(verifyInternalToken(publicKey, hs256, 'tracking', asReceived))).toMatch(/ALG_NOT_ALLOWED/);
+  });
+
+  it('refuses a validly signed JWT of another type, issuer or audience list', async () => {
+    const otherType = handMade({ alg: 'EdDSA', typ: 'JWT' }, validClaims(), ed25519(privateKey));
+    expect(await refusal(verifyInternalToken(publicKey, otherType, 'tracking', asReceived))).toMatch(/CLAIM_VALIDATION_FAILED/);
+    const otherIssuer = handMade(header, validClaims({ iss: 'someone' }), ed25519(privateKey));
+    expect(await refusal(verifyInternalToken(publicKey, otherIssuer, 'tracking', asReceived))).toMatch(/CLAIM_VALIDATION_FAILED/);
+    const everyone = handMade(header, validClaims({ aud: ['tracking', 'audit'] }), ed25519(privateKey));
+    expect(await refusal(verifyInternalToken(publicKey, everyone, 'tracking', asReceived))).toMatch(/another service/);
+    const noId = await new SignJWT({ ...validClaims(), jti: undefined }).setProtectedHeader(header).sign(privateKey);
+    expect(await refusal(verifyInternalToken(publicKey, noId, 'tracking', asReceived))).toMatch(/CLAIM_VALIDATION_FAILED|MISSING/);
+  });
+
+  it('refuses a signed token whose scopes are not a list of strings, rather than reading them as absent', async () => {
+    for (const scp of ['experiments:read', [1], null, {}]) {
+      const token = handMade(header, validClaims({ scp }), ed25519(privateKey));
+      await refusal(verifyInternalToken(publicKey, token, 'tracking', asReceived));
+    }
+  });
+});
+
+describe('ReplayGuard', () => {
+  it('accepts a token id once, and forgets it only after the token could no longer verify', () => {
+    const guard = new ReplayGuard();
+    const now = 1_000_000_000_000;
+    const exp = now / 1000 + 60;
+    expect(guard.firstUse('a'.repeat(22), exp, now)).toBe(true);
+    expect(guard.firstUse('a'.repeat(22), exp, now + 1)).toBe(false);
+    expect(guard.firstUse('a'.repeat(22), exp, now + 64_000)).toBe(false);
+    expect(guard.firstUse('b'.repeat(22), exp + 100, now + 66_000)).toBe(true);
+    // The first id's token expired (with skew): it was dropped, so memory holds live ids only.
+    expect(guard.size).toBe(1);
   });
 });

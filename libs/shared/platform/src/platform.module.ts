@@ -9,11 +9,13 @@ import { BaseServiceConfig } from './config';
 import { ErrorFilter } from './errors';
 import { HealthController } from './health.controller';
 import { JsonBodyGuard } from './json-body.guard';
-import { INTERNAL_PUBLIC_KEY, InternalAuthGuard, POLICY_CONTEXT_LOADER } from './internal-auth.guard';
+import { InternalAuthGuard, POLICY_CONTEXT_LOADER } from './internal-auth.guard';
+import { INTERNAL_PUBLIC_KEY, InternalTokenMiddleware, InternalTokenVerifier } from './internal-token.verifier';
 import { loadPublicKey } from './internal-token';
 import { Metrics } from './metrics';
+import { MetricsListener } from './metrics-listener';
 import { Readiness } from './readiness';
-import { RequestContextMiddleware } from './request-context.middleware';
+import { RequestContextMiddleware, ResponseHeadersMiddleware } from './request-context.middleware';
 import { LOGGER, SERVICE_CONFIG, SERVICE_DEFINITION, ServiceDefinition } from './service-definition';
 import { ServiceRuntime } from './service-runtime';
 
@@ -52,8 +54,10 @@ export class PlatformModule implements NestModule {
         { provide: INTERNAL_PUBLIC_KEY, useValue: loadPublicKey(config.INTERNAL_TOKEN_PUBLIC_KEY) },
         { provide: EventStore, useValue: new EventStore(def.service, eventCatalog) },
         { provide: CommandExecutor, useFactory: (ds: DataSource, store: EventStore) => new CommandExecutor(ds, store), inject: [DataSource, EventStore] },
+        InternalTokenVerifier,
         Readiness,
         Metrics,
+        MetricsListener,
         ServiceRuntime,
         ...(def.policyContextLoader ? [{ provide: POLICY_CONTEXT_LOADER, useClass: def.policyContextLoader }] : []),
         { provide: APP_GUARD, useClass: InternalAuthGuard },
@@ -61,11 +65,13 @@ export class PlatformModule implements NestModule {
         { provide: APP_GUARD, useClass: JsonBodyGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
       ],
-      exports: [SERVICE_CONFIG, LOGGER, EventStore, CommandExecutor, Readiness, Metrics, ServiceRuntime, INTERNAL_PUBLIC_KEY],
+      exports: [SERVICE_CONFIG, LOGGER, EventStore, CommandExecutor, Readiness, Metrics, ServiceRuntime, INTERNAL_PUBLIC_KEY, InternalTokenVerifier, MetricsListener],
     };
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestContextMiddleware).forRoutes('*');
+    // In this order, before routing: the token is checked for every path (a 401, not a 404 that maps
+    // routes), inside the request's context, on a response that already carries the safe headers.
+    consumer.apply(ResponseHeadersMiddleware, RequestContextMiddleware, InternalTokenMiddleware).forRoutes('*');
   }
 }

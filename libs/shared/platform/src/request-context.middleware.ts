@@ -26,6 +26,24 @@ export class RequestContextMiddleware implements NestMiddleware {
   }
 }
 
+/**
+ * Answers are data for API clients, never pages: no browser may sniff one into something it renders,
+ * and no cache may keep one (they carry identities, keys shown once, audit entries). A handler that
+ * streams a file may still set its own Cache-Control after this.
+ */
+export function setSafeResponseHeaders(res: { setHeader(name: string, value: string): unknown }): void {
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.setHeader('Cache-Control', 'no-store');
+}
+
+@Injectable()
+export class ResponseHeadersMiddleware implements NestMiddleware {
+  use(_req: Request, res: Response, next: NextFunction): void {
+    setSafeResponseHeaders(res);
+    next();
+  }
+}
+
 /** Event metadata for facts caused by the current request. */
 export function eventMetadata(): EventMetadata {
   const ctx = currentContext();
@@ -33,6 +51,7 @@ export function eventMetadata(): EventMetadata {
   return {
     correlationId: ctx?.correlationId ?? randomUUID(),
     actor: p ? { type: p.kind === 'service_account' ? 'service_account' : p.kind === 'anonymous' ? 'anonymous' : p.kind === 'system' ? 'system' : 'user', id: p.id } : { type: 'system', id: 'system' },
+    ...(ctx?.clientCorrelationId ? { clientCorrelationId: ctx.clientCorrelationId } : {}),
     ...(ctx?.clientIp ? { clientIp: ctx.clientIp } : {}),
     ...(ctx?.traceparent ? { traceparent: ctx.traceparent } : {}),
   };

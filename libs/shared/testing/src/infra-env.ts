@@ -51,6 +51,8 @@ export interface StackEnv {
   gatewayUrl: string;
   adminKey: string;
   serviceUrl: Record<'tracking' | 'registry' | 'authz' | 'audit', string>;
+  /** Each service's internal metrics listener (`/metrics` is served nowhere else). */
+  metricsUrl: Record<'gateway' | 'tracking' | 'registry' | 'authz' | 'audit', string>;
   secrets: Record<string, string>;
 }
 
@@ -61,6 +63,13 @@ export function stackEnv(): StackEnv {
     gatewayUrl: s.CUSTOS_GATEWAY_URL,
     adminKey: secrets.BOOTSTRAP_ADMIN_API_KEY,
     serviceUrl: { tracking: s.CUSTOS_TRACKING_URL, registry: s.CUSTOS_REGISTRY_URL, authz: s.CUSTOS_AUTHZ_URL, audit: s.CUSTOS_AUDIT_URL },
+    metricsUrl: {
+      gateway: s.CUSTOS_GATEWAY_METRICS_URL,
+      tracking: s.CUSTOS_TRACKING_METRICS_URL,
+      registry: s.CUSTOS_REGISTRY_METRICS_URL,
+      authz: s.CUSTOS_AUTHZ_METRICS_URL,
+      audit: s.CUSTOS_AUDIT_METRICS_URL,
+    },
     secrets,
   };
 }
