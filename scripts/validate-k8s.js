@@ -23,7 +23,7 @@ const UID = 10001;
 // The contract every deployment file must honour: service -> port and the variables it reads.
 // `secret` variables must come from a Secret (k8s) or an interpolation (compose), never a literal.
 const COMMON_ENV = ['HTTP_HOST', 'HTTP_PORT', 'DATABASE_URL', 'KAFKA_BROKERS', 'KAFKA_TOPIC_PARTITIONS',
-  'INTERNAL_TOKEN_PUBLIC_KEY', 'LOG_LEVEL'];
+  'KAFKA_REPLICATION_FACTOR', 'KAFKA_MIN_INSYNC_REPLICAS', 'INTERNAL_TOKEN_PUBLIC_KEY', 'LOG_LEVEL'];
 const SERVICES = {
   gateway: { port: 8080, env: ['INTERNAL_TOKEN_PRIVATE_KEY', 'BOOTSTRAP_ADMIN_API_KEY', 'TRACKING_URL',
     'REGISTRY_URL', 'AUTHZ_URL', 'AUDIT_URL', 'TRUSTED_PROXIES'] },

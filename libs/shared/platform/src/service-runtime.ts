@@ -68,7 +68,10 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
     });
     this.dbUp = true;
     await this.retry('kafka', async () => {
-      await ensureTopics(this.kafka, this.config.KAFKA_TOPIC_PARTITIONS);
+      await ensureTopics(this.kafka, this.config.KAFKA_TOPIC_PARTITIONS, undefined, {
+        replicationFactor: this.config.KAFKA_REPLICATION_FACTOR,
+        minInsyncReplicas: this.config.KAFKA_MIN_INSYNC_REPLICAS,
+      });
       await this.producer.connect();
       this.admin = this.kafka.admin();
       await this.admin.connect();
@@ -92,6 +95,8 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
         topics: c.topics,
         ...(c.eventTypes ? { eventTypes: c.eventTypes } : {}),
         ...(c.lingerMs ? { lingerMs: c.lingerMs(this.config) } : {}),
+        sessionTimeoutMs: this.config.KAFKA_SESSION_TIMEOUT_MS,
+        heartbeatIntervalMs: this.config.KAFKA_HEARTBEAT_INTERVAL_MS,
         handle: (event, tx) => handler.handle(event, tx),
         handleBatch: handler.handleBatch ? (events, tx) => handler.handleBatch!(events, tx) : undefined,
         onProcessed: (n) => this.metrics.eventsConsumed.inc({ consumer: c.name }, n),
