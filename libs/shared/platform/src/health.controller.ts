@@ -20,7 +20,7 @@ export class HealthController {
   @Get('health/ready')
   ready(@Res() res: Response) {
     const report = this.readiness.report();
-    res.status(report.ready ? 200 : 503).json({ status: report.ready ? 'ready' : 'not_ready', checks: report.checks });
+    res.status(report.ready ? 200 : 503).json({ status: report.ready ? 'ready' : 'not_ready', checks: report.checks, details: report.details });
   }
 
   @Get('metrics')

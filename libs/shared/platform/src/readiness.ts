@@ -6,14 +6,21 @@ export type Check = () => boolean;
 @Injectable()
 export class Readiness {
   private readonly checks = new Map<string, Check>();
+  private readonly details = new Map<string, Check>();
 
   register(name: string, check: Check): void {
     this.checks.set(name, check);
   }
 
-  report(): { ready: boolean; checks: Record<string, boolean> } {
+  /** Reported beside the checks, for operators, without gating readiness (e.g. a consumer group joined). */
+  registerDetail(name: string, check: Check): void {
+    this.details.set(name, check);
+  }
+
+  report(): { ready: boolean; checks: Record<string, boolean>; details: Record<string, boolean> } {
     const checks = Object.fromEntries([...this.checks].map(([n, c]) => [n, safe(c)]));
-    return { ready: this.checks.size > 0 && Object.values(checks).every(Boolean), checks };
+    const details = Object.fromEntries([...this.details].map(([n, c]) => [n, safe(c)]));
+    return { ready: this.checks.size > 0 && Object.values(checks).every(Boolean), checks, details };
   }
 }
 

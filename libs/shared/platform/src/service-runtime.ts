@@ -100,10 +100,15 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
         handle: (event, tx) => handler.handle(event, tx),
         handleBatch: handler.handleBatch ? (events, tx) => handler.handleBatch!(events, tx) : undefined,
         onProcessed: (n) => this.metrics.eventsConsumed.inc({ consumer: c.name }, n),
-        onDeadLettered: () => this.metrics.deadLettered.inc({ consumer: c.name }),
+        onDeadLettered: (_reason, reasonClass) => this.metrics.deadLettered.inc({ consumer: c.name, reason_class: reasonClass }),
         log: logFn(this.logger.child({ component: 'consumer', consumer: c.name })),
       });
-      this.readiness.register(`consumer:${c.name}`, () => consumer.isConnected());
+      // Ready means able to serve: the consumer is not held back by a transient failure. Group
+      // membership is only shown: after a kill -9 the join waits out the dead member's session
+      // while the service already serves (decision 028).
+      this.readiness.register(`consumer:${c.name}`, () => consumer.isHealthy());
+      this.readiness.registerDetail(`consumer:${c.name}:joined`, () => consumer.isConnected());
+      this.metrics.watchConsumer(c.name, consumer);
       this.consumers.push(consumer);
       void this.retry(`consumer ${c.name}`, () => consumer.start());
     }
