@@ -9,3 +9,5 @@ export * from './projection';
 export * from './eventing-schema.migration';
 export * from './event-data-json.migration';
 export * from './produce-requests';
+export * from './dead-letter-redrive';
+export * from './transient-failure';
