@@ -24,6 +24,16 @@ export class Readiness {
   }
 }
 
+/**
+ * A consumer gates readiness only while a transient failure holds it back. Whether it has joined
+ * its group is shown, not required: after a kill -9 the join waits out the dead member's session
+ * while the service already serves (decision 028).
+ */
+export function registerConsumerReadiness(readiness: Readiness, name: string, consumer: { isHealthy(): boolean; isConnected(): boolean }): void {
+  readiness.register(`consumer:${name}`, () => consumer.isHealthy());
+  readiness.registerDetail(`consumer:${name}:joined`, () => consumer.isConnected());
+}
+
 function safe(c: Check): boolean {
   try {
     return c();

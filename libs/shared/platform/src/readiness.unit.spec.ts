@@ -1,4 +1,4 @@
-import { Readiness } from './readiness';
+import { Readiness, registerConsumerReadiness } from './readiness';
 
 describe('Readiness', () => {
   it('is ready when every check passes, whatever the details say', () => {
@@ -19,5 +19,22 @@ describe('Readiness', () => {
       throw new Error('gone');
     });
     expect(r.report()).toMatchObject({ ready: false, checks: { 'consumer:audit': false } });
+  });
+
+  describe('for a consumer', () => {
+    const consumer = { healthy: true, joined: false, isHealthy: () => consumer.healthy, isConnected: () => consumer.joined };
+    const r = new Readiness();
+    r.register('postgres', () => true);
+    registerConsumerReadiness(r, 'audit-log', consumer);
+
+    it('is ready before the group is joined (a restarted service serves while the old member expires)', () => {
+      expect(r.report()).toEqual({ ready: true, checks: { postgres: true, 'consumer:audit-log': true }, details: { 'consumer:audit-log:joined': false } });
+    });
+
+    it('is not ready while a transient failure holds the consumer back', () => {
+      consumer.joined = true;
+      consumer.healthy = false;
+      expect(r.report()).toMatchObject({ ready: false, checks: { 'consumer:audit-log': false }, details: { 'consumer:audit-log:joined': true } });
+    });
   });
 });

@@ -8,7 +8,7 @@ import { createIdempotentProducer, createKafka, ensureTopics, EventConsumer, Eve
 import { BaseServiceConfig } from './config';
 import { logFn } from './logger';
 import { Metrics } from './metrics';
-import { Readiness } from './readiness';
+import { Readiness, registerConsumerReadiness } from './readiness';
 import { LOGGER, SERVICE_CONFIG, SERVICE_DEFINITION, ServiceDefinition } from './service-definition';
 
 export const runtimeMode = { passive: false };
@@ -103,11 +103,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
         onDeadLettered: (_reason, reasonClass) => this.metrics.deadLettered.inc({ consumer: c.name, reason_class: reasonClass }),
         log: logFn(this.logger.child({ component: 'consumer', consumer: c.name })),
       });
-      // Ready means able to serve: the consumer is not held back by a transient failure. Group
-      // membership is only shown: after a kill -9 the join waits out the dead member's session
-      // while the service already serves (decision 028).
-      this.readiness.register(`consumer:${c.name}`, () => consumer.isHealthy());
-      this.readiness.registerDetail(`consumer:${c.name}:joined`, () => consumer.isConnected());
+      registerConsumerReadiness(this.readiness, c.name, consumer);
       this.metrics.watchConsumer(c.name, consumer);
       this.consumers.push(consumer);
       void this.retry(`consumer ${c.name}`, () => consumer.start());
