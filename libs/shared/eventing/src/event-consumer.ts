@@ -84,7 +84,8 @@ export class EventConsumer {
   private readonly lingering = new Set<() => void>();
   /** Retry waits, cut short by stop(). */
   private readonly sleeping = new Set<() => void>();
-  private stalled?: { since: number; loggedAt: number };
+  /** Partitions ("topic/partition") a transient failure holds back, since when, and when last logged. */
+  private readonly stalled = new Map<string, { since: number; loggedAt: number }>();
   private restartTimer?: NodeJS.Timeout;
   private restartDelayMs = 0;
   /** Messages behind each partition's high watermark, as of its last fetch. */
@@ -115,12 +116,14 @@ export class EventConsumer {
 
   /** Since when (epoch ms) a transient failure has held this consumer back; undefined while it moves. */
   stalledSince(): number | undefined {
-    return this.stalled?.since;
+    let since: number | undefined;
+    for (const s of this.stalled.values()) since = Math.min(since ?? s.since, s.since);
+    return since;
   }
 
   /** False while a transient failure holds the consumer back (it is retrying, not dropping). */
   isHealthy(): boolean {
-    return this.stalled === undefined;
+    return this.stalled.size === 0;
   }
 
   /** Messages not yet applied, summed over partitions, as of each partition's last fetch. */
@@ -353,43 +356,56 @@ export class EventConsumer {
    * leaves the partition here; 'interrupted' if the consumer stops or loses the partition first.
    */
   private async untilNotTransient(attempt: () => Promise<unknown>, payload: EachBatchPayload): Promise<Attempt> {
+    const key = `${payload.batch.topic}/${payload.batch.partition}`;
     let delay = TRANSIENT_RETRY_FIRST_MS;
-    for (;;) {
-      try {
-        await attempt();
-        this.recovered();
-        return { ok: true };
-      } catch (e) {
-        if (!isTransientFailure(e)) {
-          this.recovered();
-          return { ok: false, error: e };
+    try {
+      for (;;) {
+        try {
+          await attempt();
+          this.recovered(key);
+          return { ok: true };
+        } catch (e) {
+          if (!isTransientFailure(e)) {
+            this.recovered(key);
+            return { ok: false, error: e };
+          }
+          this.stall(key, e, delay);
         }
-        this.stall(e, delay);
+        await this.pause(delay);
+        delay = Math.min(delay * 2, this.opts.transientRetryMaxMs ?? 5000);
+        if (this.stopping || !payload.isRunning() || payload.isStale()) break;
+        await this.beat(payload);
+        if (payload.isStale()) break;
       }
-      await this.pause(delay);
-      delay = Math.min(delay * 2, this.opts.transientRetryMaxMs ?? 5000);
-      if (this.stopping || !payload.isRunning() || payload.isStale()) return 'interrupted';
-      await this.beat(payload);
-      if (payload.isStale()) return 'interrupted';
+    } catch (e) {
+      this.stalled.delete(key);
+      throw e;
     }
+    // The partition is no longer ours to hold back (or we stop): whoever takes it reports for it.
+    this.stalled.delete(key);
+    return 'interrupted';
   }
 
-  private stall(e: unknown, retryInMs: number): void {
+  private stall(key: string, e: unknown, retryInMs: number): void {
     const now = Date.now();
-    if (this.stalled && now - this.stalled.loggedAt < STALL_LOG_EVERY_MS) return;
-    this.stalled = { since: this.stalled?.since ?? now, loggedAt: now };
+    const known = this.stalled.get(key);
+    if (known && now - known.loggedAt < STALL_LOG_EVERY_MS) return;
+    const since = known?.since ?? now;
+    this.stalled.set(key, { since, loggedAt: now });
     this.opts.log?.('warn', 'transient failure; retrying until it clears (not dead-lettered)', {
       consumer: this.opts.name,
+      partition: key,
       err: errorText(e),
-      stalledForMs: now - this.stalled.since,
+      stalledForMs: now - since,
       retryInMs,
     });
   }
 
-  private recovered(): void {
-    if (!this.stalled) return;
-    this.opts.log?.('info', 'transient failure cleared; consumer moving again', { consumer: this.opts.name, stalledForMs: Date.now() - this.stalled.since });
-    this.stalled = undefined;
+  private recovered(key: string): void {
+    const known = this.stalled.get(key);
+    if (!known) return;
+    this.stalled.delete(key);
+    this.opts.log?.('info', 'transient failure cleared; consumer moving again', { consumer: this.opts.name, partition: key, stalledForMs: Date.now() - known.since });
   }
 
   /**
