@@ -2,11 +2,12 @@
 # Local infrastructure for Custos without Docker: PostgreSQL, Kafka (KRaft) and MinIO as
 # plain processes under $CUSTOS_DATA_DIR.
 #
-#   bash scripts/infra.sh <up|down|status|logs|env> [all|pg|kafka|minio] [-f]
+#   bash scripts/infra.sh <up|down|restart|status|logs|env> [all|pg|kafka|minio] [-f]
 #
 #   up      install what is missing, start what is not running, wait until healthy,
 #           write $CUSTOS_DATA_DIR/infra.env
 #   down    stop (pg_ctl fast shutdown; SIGTERM then SIGKILL for kafka/minio)
+#   restart stop then start each part in turn, waiting until healthy (fault tests use it)
 #   status  one line per part: state, address, pid
 #   logs    tail the part's log ($CUSTOS_DATA_DIR/logs/<part>.log); -f to follow
 #   env     print `export` lines for clients (also written by `up` to infra.env)
@@ -72,6 +73,14 @@ cmd_down() {
   for part in "$@"; do "${part}_down"; done
 }
 
+cmd_restart() {
+  local part
+  for part in "$@"; do
+    "${part}_down"
+    "${part}_up"
+  done
+}
+
 cmd_status() {
   local part
   for part in "$@"; do "${part}_status"; done
@@ -114,6 +123,7 @@ main() {
   case "$cmd" in
     up) cmd_up "${parts[@]}" ;;
     down) cmd_down "${parts[@]}" ;;
+    restart) cmd_restart "${parts[@]}" ;;
     status) cmd_status "${parts[@]}" ;;
     logs) cmd_logs "$follow" "${parts[@]}" ;;
     env) cmd_env ;;

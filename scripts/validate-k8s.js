@@ -23,7 +23,7 @@ const UID = 10001;
 // The contract every deployment file must honour: service -> port and the variables it reads.
 // `secret` variables must come from a Secret (k8s) or an interpolation (compose), never a literal.
 const COMMON_ENV = ['HTTP_HOST', 'HTTP_PORT', 'DATABASE_URL', 'KAFKA_BROKERS', 'KAFKA_TOPIC_PARTITIONS',
-  'INTERNAL_TOKEN_PUBLIC_KEY', 'LOG_LEVEL'];
+  'KAFKA_REPLICATION_FACTOR', 'KAFKA_MIN_INSYNC_REPLICAS', 'INTERNAL_TOKEN_PUBLIC_KEY', 'LOG_LEVEL'];
 const SERVICES = {
   gateway: { port: 8080, env: ['INTERNAL_TOKEN_PRIVATE_KEY', 'BOOTSTRAP_ADMIN_API_KEY', 'TRACKING_URL',
     'REGISTRY_URL', 'AUTHZ_URL', 'AUDIT_URL', 'TRUSTED_PROXIES'] },
@@ -378,6 +378,17 @@ function checkK8s(args) {
   const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'custos-config');
   check(cm, 'ConfigMap custos-config missing');
   const configKeys = new Set(Object.keys((cm && cm.data) || {}));
+  // The alert rules are a Prometheus rules file inside a ConfigMap: it must parse as one.
+  const rules = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'custos-alert-rules');
+  if (check(rules && rules.data && typeof rules.data['custos-rules.yaml'] === 'string', 'ConfigMap custos-alert-rules with custos-rules.yaml missing')) {
+    const groups = (YAML.parse(rules.data['custos-rules.yaml']) || {}).groups || [];
+    const all = groups.flatMap((g) => g.rules || []);
+    check(all.length > 0, 'custos-alert-rules: no rules');
+    for (const r of all) {
+      check(typeof r.alert === 'string' && typeof r.expr === 'string' && r.labels && ['warning', 'critical'].includes(r.labels.severity),
+        `custos-alert-rules: rule ${r.alert || '?'} needs alert, expr and a severity of warning or critical`);
+    }
+  }
   for (const key of configKeys) {
     check(!SECRET_ENV.has(key) && !/SECRET|PASSWORD|PRIVATE/i.test(key), `ConfigMap custos-config: ${key} looks secret; move it to custos-secrets`);
   }

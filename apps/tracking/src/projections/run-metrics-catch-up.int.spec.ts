@@ -1,6 +1,7 @@
 import { eventMetadata } from '@custos/platform';
 import { runDecider, runStreamId } from '@custos/tracking-domain';
 import { CommandExecutor } from '@custos/eventing';
+import { waitFor } from '@custos/testing';
 import { alice, createTrackingFixture, get, post, TrackingFixture } from '../testing/tracking-fixture';
 import { BACKGROUND_DELAY_MS } from './run-metrics-catch-up';
 
@@ -118,6 +119,33 @@ describe('run metrics caught up after commit (decision 023)', () => {
       { key: 'm', value: 7, is_nan: false },
       { key: 'tie', value: 0, is_nan: false },
     ]);
+  });
+
+  it('retries a background catch-up that failed (its connection lost) until the markers are gone, with no reader', async () => {
+    const runId = await createRun();
+    await commitWithoutCatchUp(runId, [{ key: 'm', value: 1, timestamp: 1, step: 0 }]);
+    // Hold the run's catch-up lock so the background catch-up waits on it, then cut its connection
+    // as a database restart would.
+    const holder = t.ds.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    try {
+      await holder.query(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, [0x6d657472, runId]);
+      t.catchUp.schedule(runId, new Map());
+      const blocked = await waitFor('the catch-up waiting on the lock', async () => {
+        const rows = (await t.ds.query(
+          `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%pg_advisory_xact_lock%' AND pid <> pg_backend_pid()`,
+        )) as { pid: number }[];
+        return rows[0]?.pid;
+      });
+      await t.ds.query(`SELECT pg_terminate_backend($1)`, [blocked]);
+    } finally {
+      await holder.commitTransaction();
+      await holder.release();
+    }
+    // No read of the run: the background alone must finish it.
+    await waitFor('the markers caught up in the background', async () => (await pending(runId)) === 0, 20_000, 100);
+    expect(await historyRows(runId)).toBe(1);
   });
 
   it('catches up at start what a crash left pending', async () => {

@@ -27,6 +27,12 @@ const BACKGROUND_CONCURRENCY = 2;
  * updates are paid once for them all. Readers do not wait for it; they catch up for themselves.
  */
 export const BACKGROUND_DELAY_MS = 500;
+/**
+ * A failed background catch-up (the database restarting) is tried again after this, doubling up
+ * to the cap, until it succeeds: its markers must not wait for a reader that may never come.
+ */
+export const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 30_000;
 
 /** The metric series an event carries, by stream position, for the events that carry any. */
 export function metricBatches(events: readonly EventEnvelope[]): Map<number, readonly MetricSeries[]> {
@@ -46,6 +52,9 @@ export class RunMetricsCatchUp implements StartupTask, BeforeApplicationShutdown
   private readonly running = new Map<string, Promise<void>>();
   /** Runs whose background catch-up waits out `delayMs`. */
   private readonly delayed = new Map<string, NodeJS.Timeout>();
+  /** Failed background catch-ups in a row, per run (sets the next retry's delay). */
+  private readonly failures = new Map<string, number>();
+  private stopping = false;
   delayMs = BACKGROUND_DELAY_MS;
 
   constructor(
@@ -62,6 +71,7 @@ export class RunMetricsCatchUp implements StartupTask, BeforeApplicationShutdown
 
   /** Finishes what is running while the database is still there; what is queued stays marked for the next start. */
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     for (const timer of this.delayed.values()) clearTimeout(timer);
     this.delayed.clear();
     this.queued.clear();
@@ -70,6 +80,10 @@ export class RunMetricsCatchUp implements StartupTask, BeforeApplicationShutdown
 
   /** Called once the append has committed: projects the run's new batches off the caller's path. */
   schedule(runId: string, batches: Map<number, readonly MetricSeries[]>): void {
+    this.enqueue(runId, batches, this.delayMs);
+  }
+
+  private enqueue(runId: string, batches: Map<number, readonly MetricSeries[]>, delayMs: number): void {
     const known = this.queued.get(runId);
     if (known) for (const [position, metrics] of batches) known.set(position, metrics);
     else this.queued.set(runId, new Map(batches));
@@ -77,7 +91,7 @@ export class RunMetricsCatchUp implements StartupTask, BeforeApplicationShutdown
     const timer = setTimeout(() => {
       this.delayed.delete(runId);
       this.drain();
-    }, this.delayMs);
+    }, delayMs);
     timer.unref();
     this.delayed.set(runId, timer);
   }
@@ -121,13 +135,29 @@ export class RunMetricsCatchUp implements StartupTask, BeforeApplicationShutdown
       if (this.running.has(runId) || this.delayed.has(runId)) continue;
       this.queued.delete(runId);
       const done = this.settle(runId, known)
-        .catch((e: Error) => this.logger.warn({ runId, err: e.message }, 'metric catch-up failed; readers and the next start retry it'))
+        .then(
+          () => void this.failures.delete(runId),
+          (e: Error) => this.retryLater(runId, known, e),
+        )
         .finally(() => {
           this.running.delete(runId);
           this.drain();
         });
       this.running.set(runId, done);
     }
+  }
+
+  /** The run goes back in the queue, batches in memory included, to be tried again after a backoff. */
+  private retryLater(runId: string, known: Map<number, readonly MetricSeries[]>, e: Error): void {
+    if (this.stopping) {
+      this.logger.warn({ runId, err: e.message }, 'metric catch-up failed while stopping; the next start catches it up');
+      return;
+    }
+    const failures = (this.failures.get(runId) ?? 0) + 1;
+    this.failures.set(runId, failures);
+    const retryInMs = Math.min(RETRY_FIRST_MS * 2 ** (failures - 1), RETRY_MAX_MS);
+    this.logger.warn({ runId, err: e.message, failures, retryInMs }, 'metric catch-up failed; retrying in the background');
+    this.enqueue(runId, known, retryInMs);
   }
 
   /**

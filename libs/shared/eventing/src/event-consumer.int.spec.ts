@@ -112,6 +112,7 @@ describe('event consumer on real Kafka and PostgreSQL', () => {
       'handler failed after 3 attempts: boom: cannot apply',
       expect.stringContaining('unknown event type tracking.NoSuchEvent'),
     ]);
+    expect(mine.map((m) => headerString(m.headers, 'custos-dlq-reason-class'))).toEqual(['undecodable', 'handler', 'invalid']);
     expect(mine.every((m) => headerString(m.headers, 'custos-dlq-original-topic') === topic)).toBe(true);
     expect((await effects()).map((r) => r.name)).toEqual(['after', 'first', 'second']);
   });
@@ -241,5 +242,41 @@ describe('a lingering consumer', () => {
     const started = Date.now();
     await h.consumer.stop();
     expect(Date.now() - started).toBeLessThan(LINGER_MS / 2);
+  });
+});
+
+describe('a consumer whose handler fails transiently', () => {
+  let h: Harness & { name: string; topic: string };
+  let failuresLeft = 6;
+  const applied: string[] = [];
+  const deadLettered: string[] = [];
+  let sawStall = false;
+
+  beforeAll(async () => {
+    h = await startConsumer('transient-consumer', {
+      maxAttempts: 3,
+      retryBaseMs: 10,
+      transientRetryMaxMs: 200,
+      handle: async (e) => {
+        if (failuresLeft > 0) {
+          failuresLeft--;
+          sawStall ||= h?.consumer.stalledSince() !== undefined;
+          // What PostgreSQL answers a transaction that lost a serialization race.
+          throw Object.assign(new Error('could not serialize access due to concurrent update'), { code: '40001' });
+        }
+        applied.push((e.data as { name: string }).name);
+      },
+      onDeadLettered: (reason) => void deadLettered.push(reason),
+    });
+  });
+
+  afterAll(() => h.stop());
+
+  it('retries past maxAttempts without dead-lettering, reporting the stall until it clears', async () => {
+    await h.producer.send({ topic: h.topic, messages: [{ key: 'k', value: JSON.stringify(envelope('retried')) }] });
+    await waitFor('the event applied', async () => applied.includes('retried'), 30_000);
+    expect(deadLettered).toEqual([]);
+    expect(sawStall).toBe(true);
+    expect(h.consumer.isHealthy()).toBe(true);
   });
 });

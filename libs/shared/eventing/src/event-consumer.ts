@@ -3,10 +3,13 @@ import { DataSource, EntityManager } from 'typeorm';
 import { DEAD_LETTER_TOPIC, EventEnvelope, EventSchemaRegistry, EventValidationError } from '@custos/events';
 import { headerString } from './kafka-codec';
 import { MAX_BATCH_BYTES } from './produce-requests';
+import { isTransientFailure } from './transient-failure';
 
 export type EventHandler = (event: EventEnvelope, tx: EntityManager) => Promise<void>;
 /** Optional set-at-a-time form for handlers that gain from it (audit chains a whole batch at once). */
 export type BatchEventHandler = (events: EventEnvelope[], tx: EntityManager) => Promise<void>;
+/** Why a message was dead-lettered: it is not an event, it is not a valid one, or its handler refuses it. */
+export type DeadLetterReasonClass = 'undecodable' | 'invalid' | 'handler';
 
 export interface ConsumerOptions {
   /** Names the consumer in `processed_events`; one service may run several. */
@@ -23,16 +26,29 @@ export interface ConsumerOptions {
    * event after a quiet spell is applied at once. 0 (the default) never waits.
    */
   lingerMs?: number;
+  /** Attempts at an event whose failure is not transient (see transient-failure.ts) before it is dead-lettered. */
   maxAttempts?: number;
   retryBaseMs?: number;
+  /** Backoff cap while a transient failure (database or broker away) is retried, without limit. */
+  transientRetryMaxMs?: number;
+  /** A member that dies without leaving holds its partitions (and delays a replacement's join) this long. */
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
   partitionsConsumedConcurrently?: number;
   fromBeginning?: boolean;
   onProcessed?: (count: number) => void;
-  onDeadLettered?: (reason: string) => void;
+  onDeadLettered?: (reason: string, reasonClass: DeadLetterReasonClass) => void;
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 }
 
 class PoisonMessage extends Error {}
+
+/** The retry backoff starts here for a transient failure, and is capped at transientRetryMaxMs. */
+const TRANSIENT_RETRY_FIRST_MS = 100;
+/** A stall is logged when it starts, then at most this often. */
+const STALL_LOG_EVERY_MS = 30_000;
+
+type Attempt = { ok: true } | { ok: false; error: unknown } | 'interrupted';
 
 /**
  * Offsets are committed at most this often, and once more on stop. A commit after every batch
@@ -46,6 +62,11 @@ export const COMMIT_INTERVAL_MS = 1000;
  * commit in one transaction, so a redelivered event is recognised and skipped. A batch is applied
  * in one transaction for throughput; if it fails, its messages are retried one by one so that a
  * single poison message goes to the dead-letter topic (with the reason) and the partition moves on.
+ *
+ * Only a failure that would recur on a healthy system dead-letters. A transient one (database or
+ * broker away, serialization failure: transient-failure.ts) holds the consumer on that message,
+ * retried with capped backoff for as long as it takes while heartbeats keep the partition here;
+ * `stalledSince()` reports it meanwhile (readiness, metrics).
  */
 export class EventConsumer {
   private consumer?: Consumer;
@@ -61,6 +82,14 @@ export class EventConsumer {
   private fetchRound = 0;
   private lingeredRound = -1;
   private readonly lingering = new Set<() => void>();
+  /** Retry waits, cut short by stop(). */
+  private readonly sleeping = new Set<() => void>();
+  /** Partitions ("topic/partition") a transient failure holds back, since when, and when last logged. */
+  private readonly stalled = new Map<string, { since: number; loggedAt: number }>();
+  private restartTimer?: NodeJS.Timeout;
+  private restartDelayMs = 0;
+  /** Messages behind each partition's high watermark, as of its last fetch. */
+  private readonly lagByPartition = new Map<string, number>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -85,6 +114,25 @@ export class EventConsumer {
     return this.connected;
   }
 
+  /** Since when (epoch ms) a transient failure has held this consumer back; undefined while it moves. */
+  stalledSince(): number | undefined {
+    let since: number | undefined;
+    for (const s of this.stalled.values()) since = Math.min(since ?? s.since, s.since);
+    return since;
+  }
+
+  /** False while a transient failure holds the consumer back (it is retrying, not dropping). */
+  isHealthy(): boolean {
+    return this.stalled.size === 0;
+  }
+
+  /** Messages not yet applied, summed over partitions, as of each partition's last fetch. */
+  lag(): number {
+    let sum = 0;
+    for (const n of this.lagByPartition.values()) sum += n;
+    return sum;
+  }
+
   /** True while a handled batch waits out its linger. */
   isLingering(): boolean {
     return this.lingering.size > 0;
@@ -94,8 +142,8 @@ export class EventConsumer {
     const consumer = this.kafka.consumer({
       groupId: this.opts.groupId,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: this.opts.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: this.opts.heartbeatIntervalMs ?? 1_000,
       // Room for the largest event a topic accepts: a smaller per-partition limit can leave a consumer
       // unable to fetch past a large event.
       maxBytesPerPartition: MAX_BATCH_BYTES,
@@ -107,6 +155,9 @@ export class EventConsumer {
     consumer.on(consumer.events.CRASH, (e) => {
       this.connected = false;
       this.opts.log?.('error', 'consumer crashed', { consumer: this.opts.name, err: String(e.payload.error), restart: e.payload.restart });
+      // kafkajs restarts after a crash it deems retriable only; after another (the group
+      // coordinator not found while the broker restarts) it would stay down for good.
+      if (!e.payload.restart) this.restartLater();
     });
     this.consumer = consumer;
     await consumer.connect();
@@ -126,8 +177,27 @@ export class EventConsumer {
     });
   }
 
+  private restartLater(): void {
+    if (this.stopping || this.restartTimer) return;
+    this.restartDelayMs = Math.min(Math.max(this.restartDelayMs * 2, 500), this.opts.transientRetryMaxMs ?? 5000);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      if (this.stopping) return;
+      this.start().then(
+        () => (this.restartDelayMs = 0),
+        (e: unknown) => {
+          this.opts.log?.('warn', 'consumer restart failed; retrying', { consumer: this.opts.name, err: String(e), retryInMs: this.restartDelayMs });
+          void this.consumer?.disconnect().catch(() => undefined);
+          this.restartLater();
+        },
+      );
+    }, this.restartDelayMs).unref();
+  }
+
   async stop(): Promise<void> {
     this.stopping = true;
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
     clearTimeout(this.commitTimer);
     this.commitTimer = undefined;
     await this.flushCommits();
@@ -135,7 +205,7 @@ export class EventConsumer {
     // lingering batch is cut short only once the fetch loop is told to stop (synchronously, by
     // disconnect), or the loop would start one more fetch and leaving would wait out its long poll.
     const leaving = this.consumer?.disconnect();
-    for (const wake of this.lingering) wake();
+    for (const wake of [...this.lingering, ...this.sleeping]) wake();
     await leaving;
     this.connected = false;
   }
@@ -178,6 +248,19 @@ export class EventConsumer {
     this.lastBatchEnd = Date.now();
   }
 
+  /** A retry's wait; stop() ends it early. */
+  private async pause(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.sleeping.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.sleeping.add(wake);
+    });
+  }
+
   private async flushCommits(): Promise<void> {
     const commit = this.pendingCommit;
     this.pendingCommit = undefined;
@@ -185,44 +268,52 @@ export class EventConsumer {
     await commit?.().catch((e: unknown) => this.opts.log?.('warn', 'offset commit failed; uncommitted events will be redelivered and skipped', { consumer: this.opts.name, err: String(e) }));
   }
 
-  private async onBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async onBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, isRunning, isStale } = payload;
+    const lagKey = `${batch.topic}/${batch.partition}`;
+    this.lagByPartition.set(lagKey, Number(batch.highWatermark) - Number(batch.firstOffset() ?? batch.highWatermark));
     const messages = batch.messages.filter((m) => !this.unwanted(m));
     if (messages.length === 0) {
       for (const m of batch.messages) resolveOffset(m.offset);
-      await heartbeat();
+      this.lagByPartition.set(lagKey, Number(batch.offsetLag()));
+      await this.beat(payload);
       return;
     }
-    const parsed: { message: KafkaMessage; event?: EventEnvelope; poison?: string }[] = messages.map((message) => {
+    const parsed: { message: KafkaMessage; event?: EventEnvelope; poison?: { reason: string; reasonClass: DeadLetterReasonClass } }[] = messages.map((message) => {
       try {
         return { message, event: this.decode(message) };
       } catch (e) {
-        return { message, poison: e instanceof Error ? e.message : String(e) };
+        const reasonClass = e instanceof PoisonMessage ? 'undecodable' : 'invalid';
+        return { message, poison: { reason: `invalid event: ${errorText(e)}`, reasonClass } };
       }
     });
     const clean = parsed.every((p) => p.event);
     if (clean && parsed.length > 1) {
-      try {
-        await this.dataSource.transaction((tx) => this.applyAll(tx, parsed.map((p) => p.event as EventEnvelope)));
+      const events = parsed.map((p) => p.event as EventEnvelope);
+      const outcome = await this.untilNotTransient(() => this.dataSource.transaction((tx) => this.applyAll(tx, events)), payload);
+      if (outcome === 'interrupted') return;
+      if (outcome.ok) {
         for (const m of batch.messages) resolveOffset(m.offset);
+        this.lagByPartition.set(lagKey, Number(batch.offsetLag()));
         this.opts.onProcessed?.(parsed.length);
-        await heartbeat();
+        await this.beat(payload);
         return;
-      } catch (e) {
-        this.opts.log?.('warn', 'batch failed; retrying message by message', { consumer: this.opts.name, err: String(e) });
       }
+      this.opts.log?.('warn', 'batch failed; retrying message by message', { consumer: this.opts.name, err: errorText(outcome.error) });
     }
     for (const p of parsed) {
       if (!isRunning() || isStale()) return;
-      if (p.poison) {
-        await this.deadLetter(batch.topic, batch.partition, p.message, `invalid event: ${p.poison}`, 0);
-      } else {
-        await this.applyWithRetries(batch.topic, batch.partition, p.message, p.event as EventEnvelope);
-      }
+      const done = p.poison
+        ? await this.deadLetter(batch.topic, batch.partition, p.message, p.poison.reason, p.poison.reasonClass, 0, payload)
+        : await this.applyWithRetries(batch.topic, batch.partition, p.message, p.event as EventEnvelope, payload);
+      // Stopped or lost the partition meanwhile: what is unresolved is delivered again.
+      if (!done) return;
       resolveOffset(p.message.offset);
-      await heartbeat();
+      await this.beat(payload);
     }
     // Skipped messages after the last applied one.
     for (const m of batch.messages) resolveOffset(m.offset);
+    this.lagByPartition.set(lagKey, Number(batch.offsetLag()));
   }
 
   private decode(message: KafkaMessage): EventEnvelope {
@@ -236,20 +327,97 @@ export class EventConsumer {
     return this.registry.parse(raw);
   }
 
-  private async applyWithRetries(topic: string, partition: number, message: KafkaMessage, event: EventEnvelope): Promise<void> {
-    let lastError = '';
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      try {
-        await this.dataSource.transaction((tx) => this.applyAll(tx, [event]));
+  /**
+   * Bounded attempts for a failure that would recur on a healthy system, then the dead-letter
+   * topic; transient failures do not count (untilNotTransient waits them out). False if the
+   * consumer stopped or lost the partition before the event was settled.
+   */
+  private async applyWithRetries(topic: string, partition: number, message: KafkaMessage, event: EventEnvelope, payload: EachBatchPayload): Promise<boolean> {
+    for (let failures = 1; ; failures++) {
+      const outcome = await this.untilNotTransient(() => this.dataSource.transaction((tx) => this.applyAll(tx, [event])), payload);
+      if (outcome === 'interrupted') return false;
+      if (outcome.ok) {
         this.opts.onProcessed?.(1);
-        return;
-      } catch (e) {
-        lastError = e instanceof Error ? e.message : String(e);
-        if (e instanceof EventValidationError) break;
-        if (attempt < this.maxAttempts) await sleep(this.retryBaseMs * 2 ** (attempt - 1));
+        return true;
       }
+      const invalid = outcome.error instanceof EventValidationError;
+      if (invalid || failures >= this.maxAttempts) {
+        const reason = `handler failed after ${failures} attempts: ${errorText(outcome.error)}`;
+        return this.deadLetter(topic, partition, message, reason, invalid ? 'invalid' : 'handler', failures, payload);
+      }
+      await this.pause(this.retryBaseMs * 2 ** (failures - 1));
+      if (this.stopping) return false;
     }
-    await this.deadLetter(topic, partition, message, `handler failed after ${this.maxAttempts} attempts: ${lastError}`, this.maxAttempts);
+  }
+
+  /**
+   * Runs `attempt` until it succeeds or fails for a reason that is not transient. A transient
+   * failure is retried with capped backoff for as long as it takes, heartbeating so the group
+   * leaves the partition here; 'interrupted' if the consumer stops or loses the partition first.
+   */
+  private async untilNotTransient(attempt: () => Promise<unknown>, payload: EachBatchPayload): Promise<Attempt> {
+    const key = `${payload.batch.topic}/${payload.batch.partition}`;
+    let delay = TRANSIENT_RETRY_FIRST_MS;
+    try {
+      for (;;) {
+        try {
+          await attempt();
+          this.recovered(key);
+          return { ok: true };
+        } catch (e) {
+          if (!isTransientFailure(e)) {
+            this.recovered(key);
+            return { ok: false, error: e };
+          }
+          this.stall(key, e, delay);
+        }
+        await this.pause(delay);
+        delay = Math.min(delay * 2, this.opts.transientRetryMaxMs ?? 5000);
+        if (this.stopping || !payload.isRunning() || payload.isStale()) break;
+        await this.beat(payload);
+        if (payload.isStale()) break;
+      }
+    } catch (e) {
+      this.stalled.delete(key);
+      throw e;
+    }
+    // The partition is no longer ours to hold back (or we stop): whoever takes it reports for it.
+    this.stalled.delete(key);
+    return 'interrupted';
+  }
+
+  private stall(key: string, e: unknown, retryInMs: number): void {
+    const now = Date.now();
+    const known = this.stalled.get(key);
+    if (known && now - known.loggedAt < STALL_LOG_EVERY_MS) return;
+    const since = known?.since ?? now;
+    this.stalled.set(key, { since, loggedAt: now });
+    this.opts.log?.('warn', 'transient failure; retrying until it clears (not dead-lettered)', {
+      consumer: this.opts.name,
+      partition: key,
+      err: errorText(e),
+      stalledForMs: now - since,
+      retryInMs,
+    });
+  }
+
+  private recovered(key: string): void {
+    const known = this.stalled.get(key);
+    if (!known) return;
+    this.stalled.delete(key);
+    this.opts.log?.('info', 'transient failure cleared; consumer moving again', { consumer: this.opts.name, partition: key, stalledForMs: Date.now() - known.since });
+  }
+
+  /**
+   * A heartbeat that a broker outage does not turn into a failed batch (the retry goes on); a
+   * rebalance is passed to kafkajs, which rejoins and redelivers what is unresolved.
+   */
+  private async beat({ heartbeat }: EachBatchPayload): Promise<void> {
+    try {
+      await heartbeat();
+    } catch (e) {
+      if (isRebalance(e)) throw e;
+    }
   }
 
   private async applyAll(tx: EntityManager, events: EventEnvelope[]): Promise<void> {
@@ -269,32 +437,55 @@ export class EventConsumer {
     for (const e of effective) await this.opts.handle(e, tx);
   }
 
-  private async deadLetter(topic: string, partition: number, message: KafkaMessage, reason: string, attempts: number): Promise<void> {
-    this.opts.log?.('warn', 'dead-lettering message', { consumer: this.opts.name, topic, partition, offset: message.offset, reason });
-    // If this send fails, the error propagates and the batch is redelivered: never silently dropped.
-    await this.deadLetters.send({
-      topic: DEAD_LETTER_TOPIC,
-      acks: -1,
-      messages: [
-        {
-          key: message.key,
-          value: message.value,
-          headers: {
-            ...message.headers,
-            'custos-dlq-reason': reason.slice(0, 2000),
-            'custos-dlq-consumer': this.opts.name,
-            'custos-dlq-original-topic': topic,
-            'custos-dlq-original-partition': String(partition),
-            'custos-dlq-original-offset': message.offset,
-            'custos-dlq-attempts': String(attempts),
+
+  /** False if the consumer stopped or lost the partition before the dead letter was sent. */
+  private async deadLetter(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    reason: string,
+    reasonClass: DeadLetterReasonClass,
+    attempts: number,
+    payload: EachBatchPayload,
+  ): Promise<boolean> {
+    this.opts.log?.('warn', 'dead-lettering message', { consumer: this.opts.name, topic, partition, offset: message.offset, reason, reasonClass });
+    const send = () =>
+      this.deadLetters.send({
+        topic: DEAD_LETTER_TOPIC,
+        acks: -1,
+        messages: [
+          {
+            key: message.key,
+            value: message.value,
+            headers: {
+              ...message.headers,
+              'custos-dlq-reason': reason.slice(0, 2000),
+              'custos-dlq-reason-class': reasonClass,
+              'custos-dlq-consumer': this.opts.name,
+              'custos-dlq-original-topic': topic,
+              'custos-dlq-original-partition': String(partition),
+              'custos-dlq-original-offset': message.offset,
+              'custos-dlq-attempts': String(attempts),
+            },
           },
-        },
-      ],
-    });
-    this.opts.onDeadLettered?.(reason);
+        ],
+      });
+    // The broker away is waited out; any other failed send propagates and the batch is
+    // redelivered: a message is never dropped silently.
+    const outcome = await this.untilNotTransient(send, payload);
+    if (outcome === 'interrupted') return false;
+    if (!outcome.ok) throw outcome.error;
+    this.opts.onDeadLettered?.(reason, reasonClass);
+    return true;
   }
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** The group moved on (kafkajs' own test, which it does not export): kafkajs must rejoin. */
+function isRebalance(e: unknown): boolean {
+  const type = (e as { type?: unknown } | null)?.type;
+  return type === 'REBALANCE_IN_PROGRESS' || type === 'NOT_COORDINATOR_FOR_GROUP' || type === 'ILLEGAL_GENERATION' || type === 'UNKNOWN_MEMBER_ID';
 }

@@ -11,3 +11,5 @@ export * from './event-data-json.migration';
 export * from './outbox-sequence.migration';
 export * from './outbox-sequence';
 export * from './produce-requests';
+export * from './dead-letter-redrive';
+export * from './transient-failure';

@@ -26,7 +26,11 @@ export function createKafka(clientId: string, brokers: string[], log?: Log): Kaf
   });
 }
 
-/** Idempotent producer: a retried send after a lost ack is written once, in order, per partition. */
+/**
+ * Idempotent producer: a retried send after a lost ack is written once, in order, per partition.
+ * Idempotence implies acks=all, and every send also says so: a write is acknowledged only once
+ * the topic's min.insync.replicas hold it.
+ */
 export function createIdempotentProducer(kafka: Kafka): Producer {
   return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
 }
@@ -34,11 +38,29 @@ export function createIdempotentProducer(kafka: Kafka): Producer {
 /** Set on the topics we create, so a cluster with Kafka's 1 MiB default still takes our largest events. */
 export const TOPIC_MAX_MESSAGE_BYTES = { name: 'max.message.bytes', value: String(MAX_BATCH_BYTES) };
 
+/** How many brokers hold each topic, and how many must hold a write before acks=all answers. */
+export interface TopicDurability {
+  replicationFactor: number;
+  minInsyncReplicas: number;
+}
+
+/** One broker: what a local stack has. A real cluster configures 3 and 2 (decision 028). */
+export const SINGLE_BROKER: TopicDurability = { replicationFactor: 1, minInsyncReplicas: 1 };
+
 /**
- * Topics are created explicitly at start with configured partition counts; every service ensures
- * all event topics exist so that consumers can subscribe before the producing service first starts.
+ * Topics are created explicitly at start with configured partition counts and durability; every
+ * service ensures all event topics exist so that consumers can subscribe before the producing
+ * service first starts. A topic that exists already keeps the settings it was made with.
  */
-export async function ensureTopics(kafka: Kafka, partitions: number, topics: string[] = [...ALL_EVENT_TOPICS, DEAD_LETTER_TOPIC]): Promise<void> {
+export async function ensureTopics(
+  kafka: Kafka,
+  partitions: number,
+  topics: string[] = [...ALL_EVENT_TOPICS, DEAD_LETTER_TOPIC],
+  durability: TopicDurability = SINGLE_BROKER,
+): Promise<void> {
+  if (durability.minInsyncReplicas > durability.replicationFactor) {
+    throw new Error(`min.insync.replicas (${durability.minInsyncReplicas}) exceeds the replication factor (${durability.replicationFactor}): no write could ever be acknowledged`);
+  }
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -46,7 +68,15 @@ export async function ensureTopics(kafka: Kafka, partitions: number, topics: str
     const missing = topics.filter((t) => !existing.has(t));
     if (missing.length > 0) {
       await admin
-        .createTopics({ waitForLeaders: true, topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1, configEntries: [TOPIC_MAX_MESSAGE_BYTES] })) })
+        .createTopics({
+          waitForLeaders: true,
+          topics: missing.map((topic) => ({
+            topic,
+            numPartitions: partitions,
+            replicationFactor: durability.replicationFactor,
+            configEntries: [TOPIC_MAX_MESSAGE_BYTES, { name: 'min.insync.replicas', value: String(durability.minInsyncReplicas) }],
+          })),
+        })
         .catch((e: unknown) => {
           // Another service may have created it between list and create.
           if (!String(e).includes('already exists')) throw e;

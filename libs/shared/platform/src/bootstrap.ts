@@ -13,6 +13,7 @@ import { jsonParseErrors, requestInputGuard, verifyJsonText } from './request-in
 import { republish } from './republish';
 import { createLogger, NestPinoLogger } from './logger';
 import { MetricsListener, metricsPortOf } from './metrics-listener';
+import { REDRIVE_COMMAND, runRedriveCommand } from './redrive-command';
 import { ServiceCommand, ServiceDefinition } from './service-definition';
 import { runtimeMode } from './service-runtime';
 
@@ -22,6 +23,7 @@ export type AppModuleFactory<C extends BaseServiceConfig> = (config: C, logger: 
  * Starts a service: config first (a bad value exits non-zero naming the variable), then Nest.
  * `main.js rebuild-projections` replays the store into the read models instead of serving;
  * `main.js republish --seq A-B` publishes the events numbered A..B again (decision 029);
+ * `main.js redrive-dead-letters` sends the service's dead letters back to their topics;
  * `main.js <command>` runs one of the service's declared operator commands.
  */
 export async function bootstrapService<C extends BaseServiceConfig>(
@@ -50,6 +52,7 @@ export async function bootstrapService<C extends BaseServiceConfig>(
   }
   if (argv[0] === 'rebuild-projections') return rebuild(def, module, logger);
   if (argv[0] === 'republish') return republish(def, module, config, logger, argv.slice(1));
+  if (argv[0] === REDRIVE_COMMAND) return redrive(def, config, argv.slice(1), logger);
   const command = def.commands && Object.hasOwn(def.commands, argv[0] ?? '') ? def.commands[argv[0]] : undefined;
   if (command) return runCommand(argv[0], command, argv.slice(1), module, logger);
 
@@ -123,6 +126,17 @@ async function runCommand(name: string, command: Type<ServiceCommand>, args: str
     await app.close().catch(() => undefined);
   }
   process.exit(code);
+}
+
+async function redrive(def: ServiceDefinition, config: BaseServiceConfig, args: string[], logger: Logger): Promise<void> {
+  try {
+    const results = await runRedriveCommand(def, config, args, logger);
+    process.stdout.write(JSON.stringify({ command: REDRIVE_COMMAND, results }) + '\n');
+    process.exit(0);
+  } catch (e) {
+    logger.fatal({ command: REDRIVE_COMMAND, err: (e as Error).message }, 'command failed');
+    process.exit(1);
+  }
 }
 
 async function rebuild(def: ServiceDefinition, module: DynamicModule | Type<unknown>, logger: Logger): Promise<void> {

@@ -31,6 +31,12 @@ export const baseServiceEnv = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
   KAFKA_BROKERS: csv,
   KAFKA_TOPIC_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(3),
+  /** Replicas of each topic the services create, and how many must hold a write before it is acknowledged (acks=all). */
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(32).default(1),
+  KAFKA_MIN_INSYNC_REPLICAS: z.coerce.number().int().min(1).max(32).default(1),
+  /** A consumer killed without leaving its group holds its partitions this long (decision 028). */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(10_000),
+  KAFKA_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
   INTERNAL_TOKEN_PUBLIC_KEY: base64Key,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 export type Check = () => boolean;
-/** Something worth showing beside the checks that does not decide readiness (audit's gaps). */
+/** Something worth showing beside the checks that does not decide readiness (audit's gaps, a consumer group joined). */
 export type Detail = () => unknown;
 
 /** Named readiness checks; the service is ready only when every dependency it uses answers. */
@@ -14,6 +14,7 @@ export class Readiness {
     this.checks.set(name, check);
   }
 
+  /** Reported beside the checks, for operators, without gating readiness. */
   describe(name: string, detail: Detail): void {
     this.details.set(name, detail);
   }
@@ -24,6 +25,16 @@ export class Readiness {
     if (this.details.size === 0) return { ready, checks };
     return { ready, checks, details: Object.fromEntries([...this.details].map(([n, d]) => [n, describeSafely(d)])) };
   }
+}
+
+/**
+ * A consumer gates readiness only while a transient failure holds it back. Whether it has joined
+ * its group is shown, not required: after a kill -9 the join waits out the dead member's session
+ * while the service already serves (decision 028).
+ */
+export function registerConsumerReadiness(readiness: Readiness, name: string, consumer: { isHealthy(): boolean; isConnected(): boolean }): void {
+  readiness.register(`consumer:${name}`, () => consumer.isHealthy());
+  readiness.describe(`consumer:${name}:joined`, () => consumer.isConnected());
 }
 
 function safe(c: Check): boolean {

@@ -8,7 +8,7 @@ import { createIdempotentProducer, createKafka, ensureTopics, EventConsumer, Eve
 import { BaseServiceConfig } from './config';
 import { logFn } from './logger';
 import { Metrics } from './metrics';
-import { Readiness } from './readiness';
+import { Readiness, registerConsumerReadiness } from './readiness';
 import { LOGGER, SERVICE_CONFIG, SERVICE_DEFINITION, ServiceDefinition } from './service-definition';
 
 export const runtimeMode = { passive: false };
@@ -68,7 +68,10 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
     });
     this.dbUp = true;
     await this.retry('kafka', async () => {
-      await ensureTopics(this.kafka, this.config.KAFKA_TOPIC_PARTITIONS);
+      await ensureTopics(this.kafka, this.config.KAFKA_TOPIC_PARTITIONS, undefined, {
+        replicationFactor: this.config.KAFKA_REPLICATION_FACTOR,
+        minInsyncReplicas: this.config.KAFKA_MIN_INSYNC_REPLICAS,
+      });
       await this.producer.connect();
       this.admin = this.kafka.admin();
       await this.admin.connect();
@@ -95,13 +98,16 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
         topics: c.topics,
         ...(c.eventTypes ? { eventTypes: c.eventTypes } : {}),
         ...(c.lingerMs ? { lingerMs: c.lingerMs(this.config) } : {}),
+        sessionTimeoutMs: this.config.KAFKA_SESSION_TIMEOUT_MS,
+        heartbeatIntervalMs: this.config.KAFKA_HEARTBEAT_INTERVAL_MS,
         handle: (event, tx) => handler.handle(event, tx),
         handleBatch: handler.handleBatch ? (events, tx) => handler.handleBatch!(events, tx) : undefined,
         onProcessed: (n) => this.metrics.eventsConsumed.inc({ consumer: c.name }, n),
-        onDeadLettered: () => this.metrics.deadLettered.inc({ consumer: c.name }),
+        onDeadLettered: (_reason, reasonClass) => this.metrics.deadLettered.inc({ consumer: c.name, reason_class: reasonClass }),
         log: logFn(this.logger.child({ component: 'consumer', consumer: c.name })),
       });
-      this.readiness.register(`consumer:${c.name}`, () => consumer.isConnected());
+      registerConsumerReadiness(this.readiness, c.name, consumer);
+      this.metrics.watchConsumer(c.name, consumer);
       this.consumers.push(consumer);
       void this.retry(`consumer ${c.name}`, () => consumer.start());
     }

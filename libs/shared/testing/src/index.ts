@@ -4,3 +4,4 @@ export * from './kafka-helpers';
 export * from './tcp-proxy';
 export * from './http';
 export * from './route-policies';
+export * from './infra-control';
