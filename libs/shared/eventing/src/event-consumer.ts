@@ -8,6 +8,15 @@ export type EventHandler = (event: EventEnvelope, tx: EntityManager) => Promise<
 /** Optional set-at-a-time form for handlers that gain from it (audit chains a whole batch at once). */
 export type BatchEventHandler = (events: EventEnvelope[], tx: EntityManager) => Promise<void>;
 
+/** Events whose effects have committed (repeats included: they were applied before). */
+export interface AppliedBatch {
+  topic: string;
+  partition: number;
+  events: EventEnvelope[];
+  /** The highest offset among them. */
+  lastOffset: string;
+}
+
 export interface ConsumerOptions {
   /** Names the consumer in `processed_events`; one service may run several. */
   name: string;
@@ -29,6 +38,8 @@ export interface ConsumerOptions {
   fromBeginning?: boolean;
   onProcessed?: (count: number) => void;
   onDeadLettered?: (reason: string) => void;
+  /** After each transaction that applied events commits (never for dead-lettered ones); decision 031. */
+  onApplied?: (applied: AppliedBatch) => void;
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -202,7 +213,9 @@ export class EventConsumer {
     const clean = parsed.every((p) => p.event);
     if (clean && parsed.length > 1) {
       try {
-        await this.dataSource.transaction((tx) => this.applyAll(tx, parsed.map((p) => p.event as EventEnvelope)));
+        const events = parsed.map((p) => p.event as EventEnvelope);
+        await this.dataSource.transaction((tx) => this.applyAll(tx, events));
+        this.opts.onApplied?.({ topic: batch.topic, partition: batch.partition, events, lastOffset: parsed[parsed.length - 1].message.offset });
         for (const m of batch.messages) resolveOffset(m.offset);
         this.opts.onProcessed?.(parsed.length);
         await heartbeat();
@@ -241,6 +254,7 @@ export class EventConsumer {
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       try {
         await this.dataSource.transaction((tx) => this.applyAll(tx, [event]));
+        this.opts.onApplied?.({ topic, partition, events: [event], lastOffset: message.offset });
         this.opts.onProcessed?.(1);
         return;
       } catch (e) {

@@ -9,3 +9,6 @@ export * from './projection';
 export * from './eventing-schema.migration';
 export * from './event-data-json.migration';
 export * from './produce-requests';
+export * from './propagation-ledger';
+export * from './applied-reporter';
+export * from './applied-watch';

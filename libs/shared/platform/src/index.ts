@@ -16,3 +16,4 @@ export * from './bootstrap';
 export * from './s3-client';
 export * from './watched-bucket';
 export * from './mlflow-request';
+export * from './access-propagation';

@@ -1,17 +1,20 @@
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Logger } from 'pino';
 import { eventCatalog } from '@custos/events';
 import { CommandExecutor, EVENTING_MIGRATIONS, EventStore, PG_SESSION_OPTIONS } from '@custos/eventing';
+import { AccessPropagation } from './access-propagation';
 import { BaseServiceConfig } from './config';
 import { ErrorFilter } from './errors';
 import { HealthController } from './health.controller';
 import { INTERNAL_PUBLIC_KEY, InternalAuthGuard, POLICY_CONTEXT_LOADER } from './internal-auth.guard';
 import { loadPublicKey } from './internal-token';
 import { Metrics } from './metrics';
+import { PropagationInterceptor } from './propagation.interceptor';
 import { Readiness } from './readiness';
+import { currentContext } from './request-context';
 import { RequestContextMiddleware } from './request-context.middleware';
 import { LOGGER, SERVICE_CONFIG, SERVICE_DEFINITION, ServiceDefinition } from './service-definition';
 import { ServiceRuntime } from './service-runtime';
@@ -50,13 +53,20 @@ export class PlatformModule implements NestModule {
         { provide: LOGGER, useValue: logger },
         { provide: INTERNAL_PUBLIC_KEY, useValue: loadPublicKey(config.INTERNAL_TOKEN_PUBLIC_KEY) },
         { provide: EventStore, useValue: new EventStore(def.service, eventCatalog) },
-        { provide: CommandExecutor, useFactory: (ds: DataSource, store: EventStore) => new CommandExecutor(ds, store), inject: [DataSource, EventStore] },
+        AccessPropagation,
+        {
+          provide: CommandExecutor,
+          useFactory: (ds: DataSource, store: EventStore, propagation: AccessPropagation) =>
+            new CommandExecutor(ds, store, undefined, (events) => propagation.committed(currentContext(), events)),
+          inject: [DataSource, EventStore, AccessPropagation],
+        },
         Readiness,
         Metrics,
         ServiceRuntime,
         ...(def.policyContextLoader ? [{ provide: POLICY_CONTEXT_LOADER, useClass: def.policyContextLoader }] : []),
         { provide: APP_GUARD, useClass: InternalAuthGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
+        { provide: APP_INTERCEPTOR, useClass: PropagationInterceptor },
       ],
       exports: [SERVICE_CONFIG, LOGGER, EventStore, CommandExecutor, Readiness, Metrics, ServiceRuntime, INTERNAL_PUBLIC_KEY],
     };
