@@ -43,8 +43,13 @@ export class AppliedWatch {
       allowAutoTopicCreation: false,
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
+      // An idle watch's fetch returns this often, so the first one (see below) is not long in coming.
+      maxWaitTimeInMs: 1_000,
     });
-    consumer.on(consumer.events.GROUP_JOIN, () => (this.joined = true));
+    // Joining the group is not enough: reading "from the end" resolves where the end is at the first
+    // fetch, and a report sent before then would be skipped. Listening starts once a fetch completed.
+    consumer.on(consumer.events.GROUP_JOIN, () => (this.joined = false));
+    consumer.on(consumer.events.FETCH, () => (this.joined = true));
     consumer.on(consumer.events.DISCONNECT, () => (this.joined = false));
     consumer.on(consumer.events.CRASH, (e) => {
       this.joined = false;
