@@ -1,8 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
+import { Counter } from 'prom-client';
 import { ACCESS_ENFORCERS, EventEnvelope, writesEnforcedEvents } from '@custos/events';
 import { AppliedWatch, Log, PropagationOutcome } from '@custos/eventing';
 import { BaseServiceConfig } from './config';
+import { Metrics } from './metrics';
+import { Readiness } from './readiness';
 import { RequestContext } from './request-context';
 import { SERVICE_CONFIG, SERVICE_DEFINITION, ServiceDefinition } from './service-definition';
 
@@ -19,11 +22,23 @@ export class AccessPropagation {
   private watch?: AppliedWatch;
   private readonly committedBy = new WeakMap<RequestContext, EventEnvelope[]>();
   private readonly enforcedTypes = new Set(ACCESS_ENFORCERS.flatMap((e) => e.eventTypes));
+  private readonly outcomes: Counter<'outcome'>;
 
   constructor(
     @Inject(SERVICE_DEFINITION) private readonly def: ServiceDefinition,
     @Inject(SERVICE_CONFIG) private readonly config: BaseServiceConfig,
-  ) {}
+    readiness: Readiness,
+    metrics: Metrics,
+  ) {
+    this.outcomes = new Counter({
+      name: 'custos_access_propagation_total',
+      help: 'Answers to access changes: applied everywhere before answering, or still pending at the bound',
+      labelNames: ['outcome'],
+      registers: [metrics.registry],
+    });
+    // A write served before the watch listens cannot be confirmed: keep traffic away until it does.
+    if (this.needed) readiness.register('access-propagation', () => this.watch?.isListening() ?? false);
+  }
 
   /** Whether this service writes events that another service's enforcer must apply. */
   get needed(): boolean {
@@ -54,6 +69,8 @@ export class AccessPropagation {
     if (!context || !events) return undefined;
     this.committedBy.delete(context);
     if (!this.watch) return undefined;
-    return this.watch.settle(events, this.config.ACCESS_PROPAGATION_WAIT_MS);
+    const outcome = await this.watch.settle(events, this.config.ACCESS_PROPAGATION_WAIT_MS);
+    if (outcome) this.outcomes.inc({ outcome });
+    return outcome;
   }
 }
