@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { call, waitFor } from '@custos/testing';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { call, dataDir, waitFor } from '@custos/testing';
 import { basicAuth, callFrom, randomLoopback } from './loopback-client';
 
 /**
@@ -105,5 +107,33 @@ describe('an access change is enforced by the very next call', () => {
       if (grant.status !== 200) wrong.push(`creator refused #${i}: ${grant.status} (create said ${String(created.headers[PROPAGATION])})`);
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('answers "pending" when an enforcer is down, and "applied" again once it is back', async () => {
+    const grantee = `rw-down-${suffix}`;
+    await createUser(grantee, `pw-${grantee}`);
+    const exp = await call<{ experiment_id: string }>('POST', '/api/2.0/mlflow/experiments/create', { body: { name: `rw-down-${suffix}` } });
+    const body = { experiment_id: exp.body.experiment_id, username: grantee };
+    const read = () => callFrom(randomLoopback(), 'GET', `/api/2.0/mlflow/experiments/get?experiment_id=${body.experiment_id}`, { auth: basicAuth(grantee, `pw-${grantee}`) });
+    // Registry enforces grants too; frozen, it applies and reports nothing (the stack's own process, resumed below).
+    const registry = Number(readFileSync(join(dataDir(), 'run', 'registry.pid'), 'utf8'));
+    process.kill(registry, 'SIGSTOP');
+    try {
+      const granted = await call('POST', '/api/2.0/mlflow/experiments/permissions/create', { body: { ...body, permission: 'READ' } });
+      expect(granted.status).toBe(200);
+      expect(granted.headers.get(PROPAGATION)).toBe('pending');
+      // The change is committed, and tracking, which is up, enforces it already.
+      expect((await read()).status).toBe(200);
+    } finally {
+      process.kill(registry, 'SIGCONT');
+    }
+    // Each try changes the grant (an unchanged one commits nothing and says nothing).
+    let tries = 0;
+    await waitFor(
+      'a change applied everywhere again',
+      async () => (await call('PATCH', '/api/2.0/mlflow/experiments/permissions/update', { body: { ...body, permission: ++tries % 2 ? 'EDIT' : 'READ' } })).headers.get(PROPAGATION) === 'applied',
+      30_000,
+      50,
+    );
   });
 });
