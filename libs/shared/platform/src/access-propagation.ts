@@ -47,6 +47,8 @@ export class AccessPropagation {
 
   async start(kafka: Kafka, log?: Log): Promise<void> {
     if (!this.needed) return;
+    // A start that failed half way (retried by the runtime) leaves no consumer behind.
+    await this.watch?.stop();
     const watch = new AppliedWatch(kafka, { service: this.def.service, log });
     this.watch = watch;
     await watch.start();
