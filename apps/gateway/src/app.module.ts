@@ -5,6 +5,8 @@ import { PlatformModule, ServiceDefinition } from '@custos/platform';
 import { gatewayEnv, GatewayConfig } from './gateway.config';
 import { GatewayIdentity1732000000700 } from './migrations/1732000000700-gateway-identity';
 import { GatewayIpRules1732000000710 } from './migrations/1732000000710-gateway-ip-rules';
+import { GatewayReplicaAcks1732000000720 } from './migrations/1732000000720-gateway-replica-acks';
+import { ReplicaAcks } from './identity/replica-acks.service';
 import { IdentityProjectionHandler } from './identity/identity-projection.handler';
 import { CredentialsModule } from './auth/credentials.module';
 import { IpRulesProjection } from './ip-rules/ip-rules.projection';
@@ -18,9 +20,10 @@ import { benchModeProviders } from './bench-mode/bench-authenticator';
 export const gatewayService: ServiceDefinition = {
   service: 'gateway',
   configSchema: gatewayEnv,
-  migrations: [GatewayIdentity1732000000700, GatewayIpRules1732000000710],
-  // One group for all replicas (they share the database); each replica's caches follow `gw_versions`.
-  consumers: [{ name: 'identity', topics: [topicFor('authz')], handler: IdentityProjectionHandler }],
+  migrations: [GatewayIdentity1732000000700, GatewayIpRules1732000000710, GatewayReplicaAcks1732000000720],
+  // One group for all replicas (they share the database); each replica's caches follow `gw_versions`,
+  // and an identity change counts as applied once every live replica's have (decision 031).
+  consumers: [{ name: 'identity', topics: [topicFor('authz')], handler: IdentityProjectionHandler, appliedBarrier: ReplicaAcks }],
   projections: [IpRulesProjection],
 };
 

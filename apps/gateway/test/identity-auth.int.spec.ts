@@ -7,6 +7,7 @@ import { EventEnvelope } from '@custos/events';
 import { createTestDatabase, TestDatabase } from '@custos/testing';
 import { GatewayIdentity1732000000700 } from '../src/migrations/1732000000700-gateway-identity';
 import { GatewayIpRules1732000000710 } from '../src/migrations/1732000000710-gateway-ip-rules';
+import { GatewayReplicaAcks1732000000720 } from '../src/migrations/1732000000720-gateway-replica-acks';
 import { IdentityProjectionHandler } from '../src/identity/identity-projection.handler';
 import { VersionWatch } from '../src/identity/version-watch.service';
 import { Authenticator, AuthResult } from '../src/auth/authenticator';
@@ -42,7 +43,7 @@ describe('identity projection + authenticator', () => {
   const bobKey = newKey();
 
   beforeAll(async () => {
-    db = await createTestDatabase('gw_identity', [GatewayIdentity1732000000700, GatewayIpRules1732000000710]);
+    db = await createTestDatabase('gw_identity', [GatewayIdentity1732000000700, GatewayIpRules1732000000710, GatewayReplicaAcks1732000000720]);
     app = await credentialsContext(db.dataSource, config);
     auth = app.get(Authenticator);
     watch = app.get(VersionWatch);

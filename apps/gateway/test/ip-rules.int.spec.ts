@@ -5,6 +5,7 @@ import { CommandExecutor, EventStore, rebuildProjections } from '@custos/eventin
 import { createTestDatabase, TestDatabase } from '@custos/testing';
 import { GatewayIdentity1732000000700 } from '../src/migrations/1732000000700-gateway-identity';
 import { GatewayIpRules1732000000710 } from '../src/migrations/1732000000710-gateway-ip-rules';
+import { GatewayReplicaAcks1732000000720 } from '../src/migrations/1732000000720-gateway-replica-acks';
 import { CredentialsModule } from '../src/auth/credentials.module';
 import { VersionWatch } from '../src/identity/version-watch.service';
 import { IpRulesProjection } from '../src/ip-rules/ip-rules.projection';
@@ -37,7 +38,7 @@ describe('IP rules: commands, projection and every replica', () => {
   });
 
   beforeAll(async () => {
-    db = await createTestDatabase('gw_ip_rules', [GatewayIdentity1732000000700, GatewayIpRules1732000000710]);
+    db = await createTestDatabase('gw_ip_rules', [GatewayIdentity1732000000700, GatewayIpRules1732000000710, GatewayReplicaAcks1732000000720]);
     replicas = await Promise.all([0, 1].map(() => credentialsContext(db.dataSource, config, [rulesModule(db.dataSource)])));
     await Promise.all(replicas.map((r) => r.get(VersionWatch).pollNow()));
   });

@@ -3,6 +3,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { createTestDatabase, TestDatabase } from '@custos/testing';
 import { GatewayIdentity1732000000700 } from '../src/migrations/1732000000700-gateway-identity';
 import { GatewayIpRules1732000000710 } from '../src/migrations/1732000000710-gateway-ip-rules';
+import { GatewayReplicaAcks1732000000720 } from '../src/migrations/1732000000720-gateway-replica-acks';
 import { IdentityProjectionHandler } from '../src/identity/identity-projection.handler';
 import { LdapProvider } from '../src/identity/identity.store';
 import { VersionWatch } from '../src/identity/version-watch.service';
@@ -52,7 +53,7 @@ describe('LDAP sign-in against slapd', () => {
         { cn: 'auditors', members: ['ada', 'grace'] },
       ],
     );
-    db = await createTestDatabase('gw_ldap', [GatewayIdentity1732000000700, GatewayIpRules1732000000710]);
+    db = await createTestDatabase('gw_ldap', [GatewayIdentity1732000000700, GatewayIpRules1732000000710, GatewayReplicaAcks1732000000720]);
     app = await credentialsContext(db.dataSource, config);
     ldap = app.get(LdapDirectory);
     auth = app.get(Authenticator);

@@ -2,6 +2,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { createTestDatabase, TestDatabase, waitFor } from '@custos/testing';
 import { GatewayIdentity1732000000700 } from '../src/migrations/1732000000700-gateway-identity';
 import { GatewayIpRules1732000000710 } from '../src/migrations/1732000000710-gateway-ip-rules';
+import { GatewayReplicaAcks1732000000720 } from '../src/migrations/1732000000720-gateway-replica-acks';
 import { VersionWatch } from '../src/identity/version-watch.service';
 import { bumpVersion } from '../src/identity/versions';
 import { credentialsContext, testGatewayConfig } from './gateway-harness';
@@ -18,7 +19,7 @@ describe('version watch notifications', () => {
   const changes: number[][] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase('gw_vwatch', [GatewayIdentity1732000000700, GatewayIpRules1732000000710]);
+    db = await createTestDatabase('gw_vwatch', [GatewayIdentity1732000000700, GatewayIpRules1732000000710, GatewayReplicaAcks1732000000720]);
     for (let i = 0; i < 2; i++) {
       const app = await credentialsContext(db.dataSource, config);
       const watch = app.get(VersionWatch);

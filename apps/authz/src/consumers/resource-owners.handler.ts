@@ -6,8 +6,8 @@ import { EventHandlerService } from '@custos/platform';
 /**
  * Who created each experiment and registered model, from tracking's and registry's events (the
  * actor of the creating event). Creators hold MANAGE on what they create, so they may change its
- * permissions here without an explicit grant. Eventually consistent: right after creating an
- * experiment, its creator may briefly be refused until the event arrives.
+ * permissions here without an explicit grant. An access enforcer (decision 031): the creating
+ * request answers once this consumer has applied its event, so the creator's next call is allowed.
  */
 @Injectable()
 export class ResourceOwnersHandler implements EventHandlerService {

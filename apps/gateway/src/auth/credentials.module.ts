@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { IdentityStore } from '../identity/identity.store';
+import { ReplicaAcks } from '../identity/replica-acks.service';
 import { VersionWatch } from '../identity/version-watch.service';
 import { Authenticator } from './authenticator';
 import { FailureLimiter } from './failure-limiter';
@@ -18,7 +19,7 @@ import { OidcStrategy } from './strategies/oidc.strategy';
  */
 @Module({
   imports: [PassportModule.register({ session: false })],
-  providers: [IdentityStore, VersionWatch, FailureLimiter, IdentityProviders, LocalCredentials, LdapDirectory, ApiKeyStrategy, BasicStrategy, OidcStrategy, Authenticator],
-  exports: [Authenticator, VersionWatch, IdentityStore, IdentityProviders],
+  providers: [IdentityStore, ReplicaAcks, VersionWatch, FailureLimiter, IdentityProviders, LocalCredentials, LdapDirectory, ApiKeyStrategy, BasicStrategy, OidcStrategy, Authenticator],
+  exports: [Authenticator, ReplicaAcks, VersionWatch, IdentityStore, IdentityProviders],
 })
 export class CredentialsModule {}

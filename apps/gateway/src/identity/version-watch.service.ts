@@ -5,6 +5,7 @@ import { Logger } from 'pino';
 import { LOGGER, Readiness, runtimeMode, SERVICE_CONFIG } from '@custos/platform';
 import { GatewayConfig } from '../gateway.config';
 import { IdentityStore } from './identity.store';
+import { ReplicaAcks } from './replica-acks.service';
 import { VERSIONS_CHANNEL, WatchedModel } from './versions';
 
 export type { WatchedModel } from './versions';
@@ -40,6 +41,7 @@ export class VersionWatch implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(SERVICE_CONFIG) private readonly config: GatewayConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     readiness: Readiness,
+    private readonly acks: ReplicaAcks,
   ) {
     readiness.register('identity-versions', () => this.isFresh());
   }
@@ -177,6 +179,19 @@ export class VersionWatch implements OnApplicationBootstrap, OnModuleDestroy {
         }
       }
     }
+    if (ok) ok = await this.acknowledge(versions.identity);
     if (ok) this.lastSuccessMs = Date.now();
+  }
+
+  /** Tells writers waiting on identity changes that this replica's caches caught up (decision 031). */
+  private async acknowledge(identityVersion: string | undefined): Promise<boolean> {
+    if (identityVersion === undefined || !this.listeners.has('identity')) return true;
+    try {
+      await this.acks.acknowledge(identityVersion);
+      return true;
+    } catch (e) {
+      this.logger.debug({ err: (e as Error).message }, 'replica acknowledgement failed');
+      return false;
+    }
   }
 }

@@ -20,6 +20,8 @@ export class CommandExecutor {
     private readonly dataSource: DataSource,
     private readonly store: EventStore,
     private readonly maxAttempts = 5,
+    /** Told of every command's events once its transaction has committed (decision 031). */
+    private readonly onCommitted?: (events: readonly EventEnvelope[]) => void,
   ) {}
 
   async execute<C, E extends NewEvent, S>(
@@ -31,7 +33,9 @@ export class CommandExecutor {
   ): Promise<Executed<S>> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction((tx) => this.once(tx, decider, streamId, command, metadata, project));
+        const executed = await this.dataSource.transaction((tx) => this.once(tx, decider, streamId, command, metadata, project));
+        if (executed.events.length > 0) this.onCommitted?.(executed.events);
+        return executed;
       } catch (e) {
         if (!(e instanceof ConcurrencyError) || attempt >= this.maxAttempts) throw e;
       }

@@ -11,6 +11,15 @@ export type BatchEventHandler = (events: EventEnvelope[], tx: EntityManager) => 
 /** Why a message was dead-lettered: it is not an event, it is not a valid one, or its handler refuses it. */
 export type DeadLetterReasonClass = 'undecodable' | 'invalid' | 'handler';
 
+/** Events whose effects have committed (repeats included: they were applied before). */
+export interface AppliedBatch {
+  topic: string;
+  partition: number;
+  events: EventEnvelope[];
+  /** The highest offset among them. */
+  lastOffset: string;
+}
+
 export interface ConsumerOptions {
   /** Names the consumer in `processed_events`; one service may run several. */
   name: string;
@@ -38,6 +47,8 @@ export interface ConsumerOptions {
   fromBeginning?: boolean;
   onProcessed?: (count: number) => void;
   onDeadLettered?: (reason: string, reasonClass: DeadLetterReasonClass) => void;
+  /** After each transaction that applied events commits (never for dead-lettered ones); decision 031. */
+  onApplied?: (applied: AppliedBatch) => void;
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -293,6 +304,7 @@ export class EventConsumer {
       const outcome = await this.untilNotTransient(() => this.dataSource.transaction((tx) => this.applyAll(tx, events)), payload);
       if (outcome === 'interrupted') return;
       if (outcome.ok) {
+        this.opts.onApplied?.({ topic: batch.topic, partition: batch.partition, events, lastOffset: parsed[parsed.length - 1].message.offset });
         for (const m of batch.messages) resolveOffset(m.offset);
         this.lagByPartition.set(lagKey, Number(batch.offsetLag()));
         this.opts.onProcessed?.(parsed.length);
@@ -337,6 +349,7 @@ export class EventConsumer {
       const outcome = await this.untilNotTransient(() => this.dataSource.transaction((tx) => this.applyAll(tx, [event])), payload);
       if (outcome === 'interrupted') return false;
       if (outcome.ok) {
+        this.opts.onApplied?.({ topic, partition, events: [event], lastOffset: message.offset });
         this.opts.onProcessed?.(1);
         return true;
       }

@@ -13,3 +13,6 @@ export * from './outbox-sequence';
 export * from './produce-requests';
 export * from './dead-letter-redrive';
 export * from './transient-failure';
+export * from './propagation-ledger';
+export * from './applied-reporter';
+export * from './applied-watch';

@@ -9,3 +9,4 @@ export * from './contexts/audit.events';
 export * from './contexts/registry.events';
 export * from './contexts/authz.events';
 export * from './decider';
+export * from './access-enforcers';

@@ -42,6 +42,8 @@ export const baseServiceEnv = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   /** A connection that moves no byte for this long is closed (in place of a whole-request deadline). */
   HTTP_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1000).default(120_000),
+  /** An access change answers once every enforcing service applied it, or after this long (decision 031); 0: at once. */
+  ACCESS_PROPAGATION_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
 });
 export type BaseServiceConfig = z.infer<typeof baseServiceEnv>;
 

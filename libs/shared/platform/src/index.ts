@@ -21,3 +21,4 @@ export * from './mlflow-request';
 export * from './request-input';
 export * from './request-input.middleware';
 export * from './json-body.guard';
+export * from './access-propagation';

@@ -1,10 +1,11 @@
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Logger } from 'pino';
 import { eventCatalog } from '@custos/events';
 import { CommandExecutor, EVENTING_MIGRATIONS, EventStore, PG_SESSION_OPTIONS } from '@custos/eventing';
+import { AccessPropagation } from './access-propagation';
 import { BaseServiceConfig } from './config';
 import { ErrorFilter } from './errors';
 import { HealthController } from './health.controller';
@@ -14,7 +15,9 @@ import { INTERNAL_PUBLIC_KEY, InternalTokenMiddleware, InternalTokenVerifier } f
 import { loadPublicKey } from './internal-token';
 import { Metrics } from './metrics';
 import { MetricsListener } from './metrics-listener';
+import { PropagationInterceptor } from './propagation.interceptor';
 import { Readiness } from './readiness';
+import { currentContext } from './request-context';
 import { RequestContextMiddleware, ResponseHeadersMiddleware } from './request-context.middleware';
 import { LOGGER, SERVICE_CONFIG, SERVICE_DEFINITION, ServiceDefinition } from './service-definition';
 import { ServiceRuntime } from './service-runtime';
@@ -53,7 +56,13 @@ export class PlatformModule implements NestModule {
         { provide: LOGGER, useValue: logger },
         { provide: INTERNAL_PUBLIC_KEY, useValue: loadPublicKey(config.INTERNAL_TOKEN_PUBLIC_KEY) },
         { provide: EventStore, useValue: new EventStore(def.service, eventCatalog) },
-        { provide: CommandExecutor, useFactory: (ds: DataSource, store: EventStore) => new CommandExecutor(ds, store), inject: [DataSource, EventStore] },
+        AccessPropagation,
+        {
+          provide: CommandExecutor,
+          useFactory: (ds: DataSource, store: EventStore, propagation: AccessPropagation) =>
+            new CommandExecutor(ds, store, undefined, (events) => propagation.committed(currentContext(), events)),
+          inject: [DataSource, EventStore, AccessPropagation],
+        },
         InternalTokenVerifier,
         Readiness,
         Metrics,
@@ -64,6 +73,7 @@ export class PlatformModule implements NestModule {
         // After the caller is known: a write's body is judged only on a route that exists.
         { provide: APP_GUARD, useClass: JsonBodyGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
+        { provide: APP_INTERCEPTOR, useClass: PropagationInterceptor },
       ],
       exports: [SERVICE_CONFIG, LOGGER, EventStore, CommandExecutor, Readiness, Metrics, ServiceRuntime, INTERNAL_PUBLIC_KEY, InternalTokenVerifier, MetricsListener],
     };

@@ -23,6 +23,11 @@ export interface ServiceCommand {
   run(args: string[]): Promise<void>;
 }
 
+/** What must also have happened before an enforcing consumer's applied events count (decision 031). */
+export interface AppliedBarrier {
+  whenApplied(): Promise<void>;
+}
+
 export interface ConsumerDefinition {
   name: string;
   topics: string[];
@@ -34,6 +39,8 @@ export interface ConsumerDefinition {
   eventTypes?: readonly string[];
   /** The consumer's linger (see `ConsumerOptions.lingerMs`), read from the service's config. */
   lingerMs?: (config: BaseServiceConfig) => number;
+  /** For an access enforcer (`ACCESS_ENFORCERS`): run before each report of applied events. */
+  appliedBarrier?: Type<AppliedBarrier>;
 }
 
 export interface ServiceDefinition {

@@ -3,13 +3,14 @@ import { ModuleRef } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { Admin, Kafka, Producer } from 'kafkajs';
 import { Logger } from 'pino';
-import { eventCatalog, topicFor } from '@custos/events';
-import { createIdempotentProducer, createKafka, ensureTopics, EventConsumer, EventStore, OutboxRelay } from '@custos/eventing';
+import { APPLIED_TOPIC, enforcerFor, eventCatalog, topicFor } from '@custos/events';
+import { AppliedBatch, AppliedReporter, createIdempotentProducer, createKafka, ensureTopics, EventConsumer, EventStore, OutboxRelay } from '@custos/eventing';
+import { AccessPropagation } from './access-propagation';
 import { BaseServiceConfig } from './config';
 import { logFn } from './logger';
 import { Metrics } from './metrics';
 import { Readiness, registerConsumerReadiness } from './readiness';
-import { LOGGER, SERVICE_CONFIG, SERVICE_DEFINITION, ServiceDefinition } from './service-definition';
+import { ConsumerDefinition, LOGGER, SERVICE_CONFIG, SERVICE_DEFINITION, ServiceDefinition } from './service-definition';
 
 export const runtimeMode = { passive: false };
 
@@ -25,6 +26,9 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
   private admin?: Admin;
   private relay?: OutboxRelay;
   private consumers: EventConsumer[] = [];
+  /** Sends enforcers' applied reports, apart from the relay's producer so a report never queues behind a backlog. */
+  private reportProducer?: Producer;
+  private reporters: AppliedReporter[] = [];
   private stopping = false;
   private dbUp = false;
   private kafkaUp = false;
@@ -38,6 +42,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
     private readonly readiness: Readiness,
     private readonly metrics: Metrics,
     private readonly moduleRef: ModuleRef,
+    private readonly propagation: AccessPropagation,
     @Inject(SERVICE_DEFINITION) private readonly def: ServiceDefinition,
     @Inject(SERVICE_CONFIG) private readonly config: BaseServiceConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -68,11 +73,14 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
     });
     this.dbUp = true;
     await this.retry('kafka', async () => {
-      await ensureTopics(this.kafka, this.config.KAFKA_TOPIC_PARTITIONS, undefined, {
-        replicationFactor: this.config.KAFKA_REPLICATION_FACTOR,
-        minInsyncReplicas: this.config.KAFKA_MIN_INSYNC_REPLICAS,
-      });
+      const durability = { replicationFactor: this.config.KAFKA_REPLICATION_FACTOR, minInsyncReplicas: this.config.KAFKA_MIN_INSYNC_REPLICAS };
+      await ensureTopics(this.kafka, this.config.KAFKA_TOPIC_PARTITIONS, undefined, durability);
+      await ensureTopics(this.kafka, 1, [APPLIED_TOPIC], durability);
       await this.producer.connect();
+      if (this.def.consumers?.some((c) => enforcerFor(this.def.service, c.name))) {
+        this.reportProducer ??= this.kafka.producer({ allowAutoTopicCreation: false });
+        await this.reportProducer.connect();
+      }
       this.admin = this.kafka.admin();
       await this.admin.connect();
     });
@@ -90,8 +98,10 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
       log: logFn(this.logger.child({ component: 'relay' })),
     });
     this.relay.start();
+    void this.retry('applied watch', () => this.propagation.start(this.kafka, logFn(this.logger.child({ component: 'propagation' }))));
     for (const c of this.def.consumers ?? []) {
       const handler = this.moduleRef.get(c.handler, { strict: false });
+      const reporter = this.reporterFor(c);
       const consumer = new EventConsumer(this.kafka, this.dataSource, eventCatalog, this.producer, {
         name: c.name,
         groupId: `custos-${this.def.service}-${c.name}`,
@@ -104,6 +114,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
         handleBatch: handler.handleBatch ? (events, tx) => handler.handleBatch!(events, tx) : undefined,
         onProcessed: (n) => this.metrics.eventsConsumed.inc({ consumer: c.name }, n),
         onDeadLettered: (_reason, reasonClass) => this.metrics.deadLettered.inc({ consumer: c.name, reason_class: reasonClass }),
+        ...(reporter ? { onApplied: (applied: AppliedBatch) => reporter.applied(applied.events) } : {}),
         log: logFn(this.logger.child({ component: 'consumer', consumer: c.name })),
       });
       registerConsumerReadiness(this.readiness, c.name, consumer);
@@ -112,6 +123,22 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
       void this.retry(`consumer ${c.name}`, () => consumer.start());
     }
     this.logger.info({ service: this.def.service }, 'dependencies reached; relay and consumers running');
+  }
+
+  /** An access enforcer's reporter (decision 031); none for other consumers. */
+  private reporterFor(c: ConsumerDefinition): AppliedReporter | undefined {
+    const enforcer = enforcerFor(this.def.service, c.name);
+    if (!enforcer || !this.reportProducer) return undefined;
+    const barrier = c.appliedBarrier ? this.moduleRef.get(c.appliedBarrier, { strict: false }) : undefined;
+    const reporter = new AppliedReporter(this.reportProducer, {
+      service: this.def.service,
+      consumer: c.name,
+      eventTypes: enforcer.eventTypes,
+      ...(barrier ? { barrier: () => barrier.whenApplied() } : {}),
+      log: logFn(this.logger.child({ component: 'applied-reporter', consumer: c.name })),
+    });
+    this.reporters.push(reporter);
+    return reporter;
   }
 
   private async migrate(): Promise<void> {
@@ -165,6 +192,9 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
     this.stopping = true;
     if (this.pinger) clearInterval(this.pinger);
     await Promise.allSettled(this.consumers.map((c) => c.stop()));
+    for (const r of this.reporters) r.stop();
+    await this.propagation.stop().catch(() => undefined);
+    await this.reportProducer?.disconnect().catch(() => undefined);
     await this.relay?.stop();
     await this.admin?.disconnect().catch(() => undefined);
     await this.producer.disconnect().catch(() => undefined);
