@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { randomBytes } from 'node:crypto';
-import { infraEnv, LateTcpProxy, pgUrl, stackEnv, waitFor } from '@custos/testing';
+import { dropDatabase, infraEnv, LateTcpProxy, pgUrl, stackEnv, waitFor } from '@custos/testing';
 
 /**
  * A service started before PostgreSQL and Kafka answer must not crash-loop: it serves
@@ -49,10 +49,7 @@ describe('a service started before its dependencies', () => {
     if (!exited) child.kill('SIGKILL');
     await pg.close();
     await kafka.close();
-    const admin = new Client({ connectionString: pgUrl('postgres', env) });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.end();
+    await dropDatabase(database, env);
   });
 
   const get = (path: string) =>

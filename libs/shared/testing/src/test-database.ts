@@ -30,23 +30,28 @@ export async function createTestDatabase(prefix: string, migrations: Function[] 
     dataSource,
     async drop() {
       await dataSource.destroy();
-      const c = new Client({ connectionString: pgUrl('postgres', env) });
-      await c.connect();
-      try {
-        // FORCE may not end another role's session (a command a test ran in its own process, still
-        // closing): that one goes by itself, so wait for it rather than fail the suite.
-        for (let attempt = 1; ; attempt++) {
-          try {
-            await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-            break;
-          } catch (e) {
-            if ((e as { code?: string }).code !== '42501' || attempt >= 40) throw e;
-            await new Promise((r) => setTimeout(r, 250));
-          }
-        }
-      } finally {
-        await c.end();
-      }
+      await dropDatabase(name, env);
     },
   };
+}
+
+/** Drops a test's database, waiting out a session FORCE may not end. */
+export async function dropDatabase(name: string, env = infraEnv()): Promise<void> {
+  const c = new Client({ connectionString: pgUrl('postgres', env) });
+  await c.connect();
+  try {
+    // FORCE may not end another role's session (a command a test ran in its own process, still
+    // closing, or an autovacuum worker): that one goes by itself, so wait for it rather than fail the suite.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        return;
+      } catch (e) {
+        if ((e as { code?: string }).code !== '42501' || attempt >= 40) throw e;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  } finally {
+    await c.end();
+  }
 }
