@@ -20,8 +20,11 @@ export class CommandExecutor {
     private readonly dataSource: DataSource,
     private readonly store: EventStore,
     private readonly maxAttempts = 5,
-    /** Told of every command's events once its transaction has committed (decision 031). */
-    private readonly onCommitted?: (events: readonly EventEnvelope[]) => void,
+    /**
+     * Told of every command's events once its transaction has committed, and awaited: an access
+     * change answers once its enforcers have applied it (decision 031).
+     */
+    private readonly onCommitted?: (events: readonly EventEnvelope[]) => Promise<void> | void,
   ) {}
 
   async execute<C, E extends NewEvent, S>(
@@ -34,7 +37,7 @@ export class CommandExecutor {
     for (let attempt = 1; ; attempt++) {
       try {
         const executed = await this.dataSource.transaction((tx) => this.once(tx, decider, streamId, command, metadata, project));
-        if (executed.events.length > 0) this.onCommitted?.(executed.events);
+        if (executed.events.length > 0) await this.onCommitted?.(executed.events);
         return executed;
       } catch (e) {
         if (!(e instanceof ConcurrencyError) || attempt >= this.maxAttempts) throw e;

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { Counter } from 'prom-client';
 import { ACCESS_ENFORCERS, EventEnvelope, writesEnforcedEvents } from '@custos/events';
-import { AppliedWatch, Log, PropagationOutcome } from '@custos/eventing';
+import { AppliedWatch, Log } from '@custos/eventing';
 import { BaseServiceConfig } from './config';
 import { Metrics } from './metrics';
 import { Readiness } from './readiness';
@@ -13,14 +13,13 @@ import { SERVICE_CONFIG, SERVICE_DEFINITION, ServiceDefinition } from './service
 export const PROPAGATION_HEADER = 'x-custos-propagation';
 
 /**
- * Read-your-writes for access changes (decision 031): the command executor tells this service of
- * each command's committed events; before the request answers, it waits (at most
- * ACCESS_PROPAGATION_WAIT_MS) until every enforcer of those events reported applying them.
+ * Read-your-writes for access changes (decision 031): the command executor hands this service each
+ * command's committed events and waits, before the handler goes on to answer, until every enforcer
+ * of those events reported applying them (at most ACCESS_PROPAGATION_WAIT_MS).
  */
 @Injectable()
 export class AccessPropagation {
   private watch?: AppliedWatch;
-  private readonly committedBy = new WeakMap<RequestContext, EventEnvelope[]>();
   private readonly enforcedTypes = new Set(ACCESS_ENFORCERS.flatMap((e) => e.eventTypes));
   private readonly outcomes: Counter<'outcome'>;
 
@@ -58,21 +57,18 @@ export class AccessPropagation {
     await this.watch?.stop();
   }
 
-  /** From the command executor, after commit; only events caused by a request are awaited. */
-  committed(context: RequestContext | undefined, events: readonly EventEnvelope[]): void {
-    if (!context) return;
+  /**
+   * From the command executor, after commit: waits (at most ACCESS_PROPAGATION_WAIT_MS) until every
+   * enforcer of the command's access events reported applying them, and says which on the answer.
+   * Only events caused by a request are awaited; a passive runtime (a command, a rebuild) has no watch.
+   */
+  async committed(context: RequestContext | undefined, events: readonly EventEnvelope[]): Promise<void> {
+    if (!context || !this.watch) return;
     const enforced = events.filter((e) => this.enforcedTypes.has(e.type));
-    if (enforced.length > 0) this.committedBy.set(context, [...(this.committedBy.get(context) ?? []), ...enforced]);
-  }
-
-  /** Undefined when the request committed nothing any enforcer waits for, or nothing runs (a passive runtime). */
-  async settle(context: RequestContext | undefined): Promise<PropagationOutcome | undefined> {
-    const events = context ? this.committedBy.get(context) : undefined;
-    if (!context || !events) return undefined;
-    this.committedBy.delete(context);
-    if (!this.watch) return undefined;
-    const outcome = await this.watch.settle(events, this.config.ACCESS_PROPAGATION_WAIT_MS);
-    if (outcome) this.outcomes.inc({ outcome });
-    return outcome;
+    if (enforced.length === 0) return;
+    const outcome = await this.watch.settle(enforced, this.config.ACCESS_PROPAGATION_WAIT_MS);
+    if (!outcome) return;
+    this.outcomes.inc({ outcome });
+    context.setResponseHeader?.(PROPAGATION_HEADER, outcome);
   }
 }

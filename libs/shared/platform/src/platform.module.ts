@@ -1,5 +1,5 @@
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Logger } from 'pino';
@@ -15,10 +15,9 @@ import { INTERNAL_PUBLIC_KEY, InternalTokenMiddleware, InternalTokenVerifier } f
 import { loadPublicKey } from './internal-token';
 import { Metrics } from './metrics';
 import { MetricsListener } from './metrics-listener';
-import { PropagationInterceptor } from './propagation.interceptor';
 import { Readiness } from './readiness';
 import { currentContext } from './request-context';
-import { RequestContextMiddleware, ResponseHeadersMiddleware } from './request-context.middleware';
+import { RequestContextMiddleware } from './request-context.middleware';
 import { LOGGER, SERVICE_CONFIG, SERVICE_DEFINITION, ServiceDefinition } from './service-definition';
 import { ServiceRuntime } from './service-runtime';
 
@@ -73,7 +72,6 @@ export class PlatformModule implements NestModule {
         // After the caller is known: a write's body is judged only on a route that exists.
         { provide: APP_GUARD, useClass: JsonBodyGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
-        { provide: APP_INTERCEPTOR, useClass: PropagationInterceptor },
       ],
       exports: [SERVICE_CONFIG, LOGGER, EventStore, CommandExecutor, Readiness, Metrics, ServiceRuntime, INTERNAL_PUBLIC_KEY, InternalTokenVerifier, MetricsListener],
     };
@@ -82,6 +80,6 @@ export class PlatformModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     // In this order, before routing: the token is checked for every path (a 401, not a 404 that maps
     // routes), inside the request's context, on a response that already carries the safe headers.
-    consumer.apply(ResponseHeadersMiddleware, RequestContextMiddleware, InternalTokenMiddleware).forRoutes('*');
+    consumer.apply(RequestContextMiddleware, InternalTokenMiddleware).forRoutes('*');
   }
 }

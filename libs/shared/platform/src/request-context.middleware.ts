@@ -13,6 +13,7 @@ export class RequestContextMiddleware implements NestMiddleware {
   constructor(private readonly metrics: Metrics) {}
 
   use(req: Request, res: Response, next: NextFunction): void {
+    setSafeResponseHeaders(res);
     const given = req.headers[CORRELATION_HEADER];
     const correlationId = typeof given === 'string' && SAFE_ID.test(given) ? given : randomUUID();
     res.setHeader(CORRELATION_HEADER, correlationId);
@@ -22,27 +23,23 @@ export class RequestContextMiddleware implements NestMiddleware {
       this.metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9);
     });
     const tp = req.headers['traceparent'];
-    requestContext.run({ correlationId, traceparent: typeof tp === 'string' ? tp.slice(0, 128) : undefined }, next);
+    const setResponseHeader = (name: string, value: string) => {
+      if (!res.headersSent) res.setHeader(name, value);
+    };
+    requestContext.run({ correlationId, traceparent: typeof tp === 'string' ? tp.slice(0, 128) : undefined, setResponseHeader }, next);
   }
 }
 
 /**
  * Answers are data for API clients, never pages: no browser may sniff one into something it renders,
- * and no cache may keep one (they carry identities, keys shown once, audit entries). A handler that
- * streams a file may still set its own Cache-Control after this.
+ * and no cache may keep one (they carry identities, keys shown once, audit entries). Set first, as
+ * the request context is, so a handler that streams a file may still set its own Cache-Control.
  */
 export function setSafeResponseHeaders(res: { setHeader(name: string, value: string): unknown }): void {
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('Cache-Control', 'no-store');
 }
 
-@Injectable()
-export class ResponseHeadersMiddleware implements NestMiddleware {
-  use(_req: Request, res: Response, next: NextFunction): void {
-    setSafeResponseHeaders(res);
-    next();
-  }
-}
 
 /** Event metadata for facts caused by the current request. */
 export function eventMetadata(): EventMetadata {

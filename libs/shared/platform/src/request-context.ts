@@ -11,6 +11,8 @@ export interface RequestContext {
   traceparent?: string;
   /** The caller's grants and the default permission, loaded once per request by services that decide access. */
   policy?: PolicyContext;
+  /** Sets a header on this request's answer while it has not been sent (the access-propagation outcome). */
+  setResponseHeader?: (name: string, value: string) => void;
 }
 
 export const requestContext = new AsyncLocalStorage<RequestContext>();
