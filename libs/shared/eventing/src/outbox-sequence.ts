@@ -59,7 +59,10 @@ export async function* publishedBySeq(sql: Sql, relay: string, range: SeqRange):
         head.global_position,
       ],
     );
-    if (page.length === 0) throw new SeqRangeError(`relay ${relay}: the store ended before sequence number ${seq}`);
+    if (page.length === 0) {
+      const from = after ? `after ${after.transactionId}/${after.globalPosition}` : `from ${step.first_transaction_id}/${step.first_global_position}`;
+      throw new SeqRangeError(`relay ${relay}: the store ended before sequence number ${seq} (read ${from} up to the checkpoint ${head.transaction_id}/${head.global_position})`);
+    }
     for (const row of page) {
       if (seq >= range.from && seq <= range.to) yield { seq, row };
       seq++;
