@@ -1,6 +1,7 @@
 /**
- * Whether a failure says "the system is unwell, try again" rather than "this input is wrong".
- * A consumer retries a transient failure for as long as it takes (the event would apply on a
+ * Whether a failure says "the system is unwell, try again" rather than "this input is wrong". One
+ * rule for the whole platform: an HTTP answer is then a 503 with Retry-After (never a 500, which
+ * clients do not retry), and a consumer retries a transient failure for as long as it takes (the event would apply on a
  * healthy system); only a failure that is not transient may send an event to the dead-letter
  * topic. When in doubt the answer is "not transient": a stall is loud, but a wrongly transient
  * poison event would stall its partition, so the lists below name only what is unambiguous.
@@ -22,6 +23,9 @@ const TRANSIENT_SYSTEM_CODES = new Set([
   'ENETDOWN',
   'EAI_AGAIN',
   'ENOTFOUND',
+  'ENOTCONN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
 /**
@@ -37,7 +41,10 @@ const TRANSIENT_SQLSTATE_CLASSES = ['08', '53'];
 const TRANSIENT_S3_CODES = new Set(['SlowDown', 'ServiceUnavailable', 'InternalError', 'RequestTimeout', 'RequestTimeTooSkewed', 'XMinioServerNotInitialized']);
 
 /** TypeORM's errors for a data source that is not (or no longer) connected. */
-const TRANSIENT_ERROR_NAMES = new Set(['CannotExecuteNotConnectedError', 'CannotGetEntityManagerNotConnectedError', 'ConnectionIsNotSetError', 'TimeoutError']);
+const TRANSIENT_ERROR_NAMES = new Set(['CannotExecuteNotConnectedError', 'CannotGetEntityManagerNotConnectedError', 'ConnectionIsNotSetError', 'QueryRunnerAlreadyReleasedError', 'TimeoutError']);
+
+/** kafkajs's errors for a broker that is unreachable, gone or slow, whether or not it marked them retriable. */
+const KAFKA_OUTAGE_NAMES = new Set(['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound', 'KafkaJSLockTimeout']);
 
 /** Messages the pg driver and pool give without a code when a connection drops or cannot be had. */
 const TRANSIENT_MESSAGES = [
@@ -47,6 +54,7 @@ const TRANSIENT_MESSAGES = [
   /database system is (starting up|shutting down|in recovery mode)/i,
   /terminating connection due to administrator command/i,
   /socket hang up/i,
+  /connection is not queryable/i,
 ];
 
 interface ErrorLike {
@@ -57,6 +65,7 @@ interface ErrorLike {
   transient?: unknown;
   cause?: unknown;
   driverError?: unknown;
+  originalError?: unknown;
   errors?: unknown;
 }
 
@@ -66,17 +75,17 @@ function isTransientCause(e: ErrorLike): boolean {
   const code = typeof e.code === 'string' ? e.code : '';
   // kafkajs marks what a broker or connection outage raises as retriable (its own retries ran out).
   if (name.startsWith('KafkaJS') && (e.retriable === true || name === 'KafkaJSNumberOfRetriesExceeded' || name === 'KafkaJSGroupCoordinatorNotFound' || name === 'KafkaJSNoBrokerAvailableError')) return true;
-  if (TRANSIENT_ERROR_NAMES.has(name)) return true;
+  if (TRANSIENT_ERROR_NAMES.has(name) || KAFKA_OUTAGE_NAMES.has(name)) return true;
   if (TRANSIENT_SYSTEM_CODES.has(code) || TRANSIENT_S3_CODES.has(code)) return true;
   if (/^[0-9A-Z]{5}$/.test(code) && (TRANSIENT_SQLSTATES.has(code) || TRANSIENT_SQLSTATE_CLASSES.includes(code.slice(0, 2)))) return true;
   const message = typeof e.message === 'string' ? e.message : '';
   return TRANSIENT_MESSAGES.some((re) => re.test(message));
 }
 
-/** The error and what it wraps: `cause`, TypeORM's `driverError`, an AggregateError's `errors`. */
+/** The error and what it wraps: `cause`, TypeORM's `driverError`, kafkajs's `originalError`, an AggregateError's `errors`. */
 function causes(error: unknown, depth = 0): ErrorLike[] {
   if (typeof error !== 'object' || error === null || depth > 5) return [];
   const e = error as ErrorLike;
-  const nested = [e.cause, e.driverError, ...(Array.isArray(e.errors) ? (e.errors as unknown[]) : [])];
+  const nested = [e.cause, e.driverError, e.originalError, ...(Array.isArray(e.errors) ? (e.errors as unknown[]) : [])];
   return [e, ...nested.flatMap((n) => (n === error ? [] : causes(n, depth + 1)))];
 }

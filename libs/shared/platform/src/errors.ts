@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { Request, Response } from 'express';
-import { isTransientFailure } from './transient-error';
+import { isTransientFailure } from '@custos/eventing';
 
 /**
  * An error with a stable machine-readable code. Domain libraries define their own error classes
