@@ -16,7 +16,6 @@
 // Without --bench-gateway-url it starts the bench gateway itself from dist/ on a free loopback port,
 // with the stack gateway's environment (scripts/stack.sh) plus the bench flag, and stops it at the end.
 import { spawn } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -167,20 +166,22 @@ async function once(run, cases, runId) {
 }
 
 /**
- * What the baseline still pays: the gateway mints an internal token (an EdDSA JWT for one service and
- * request), the service verifies it and records its id (decision 026); the built code, timed in-process.
+ * What the baseline still pays: the gateway mints an internal token (an HS256 JWT for one service and
+ * request, under that service's key), the service verifies it and records its id (decisions 026, 032);
+ * the built code, timed in-process.
  */
 async function internalTokenCostUs() {
   const token = createRequire(import.meta.url)(`${repoRoot}/dist/libs/shared/platform/src/internal-token.js`);
-  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const secret = token.InternalTokenSecret.generate();
+  const key = secret.keyFor('tracking');
   const principal = { id: 'bench', kind: 'user', roles: ['admin'], groups: [] };
   const url = '/api/2.0/mlflow/runs/get?run_id=0123456789abcdef0123456789abcdef';
   const replays = new token.ReplayGuard();
   const n = 2000;
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
-    const minted = await token.signInternalToken(privateKey, principal, { audience: 'tracking', method: 'GET', url, correlationId: 'x'.repeat(36), clientIp: '127.0.0.1' });
-    const claims = await token.verifyInternalToken(publicKey, minted, 'tracking', { method: 'GET', url });
+    const minted = await token.signInternalToken(secret, principal, { audience: 'tracking', method: 'GET', url, correlationId: 'x'.repeat(36), clientIp: '127.0.0.1' });
+    const claims = await token.verifyInternalToken(key, minted, 'tracking', { method: 'GET', url });
     if (!replays.firstUse(claims.jti, claims.exp)) throw new Error('token id repeated');
   }
   return ((performance.now() - t0) * 1000) / n;

@@ -42,10 +42,8 @@ ensure_secrets() {
     const ed25519 = () => c.generateKeyPairSync("ed25519");
     // Secrets that only make sense together are generated together, or not at all.
     const groups = [
-      [["INTERNAL_TOKEN_PUBLIC_KEY", "INTERNAL_TOKEN_PRIVATE_KEY"], () => {
-        const { publicKey, privateKey } = ed25519();
-        return [b64(publicKey, "spki"), b64(privateKey, "pkcs8")];
-      }],
+      // The root of the internal-token keys: only the gateway holds it; services get derived keys (decision 032).
+      [["INTERNAL_TOKEN_SECRET"], () => [c.randomBytes(32).toString("base64")]],
       [["BOOTSTRAP_ADMIN_API_KEY"], () => [`cus_admin_${c.randomBytes(24).toString("base64url")}`]],
       [["ARTIFACT_MASTER_KEYS", "ARTIFACT_ACTIVE_KEY_ID"], () => [`k1:${c.randomBytes(32).toString("base64")}`, "k1"]],
       [["AUDIT_SIGNING_KEY"], () => [b64(ed25519().privateKey, "pkcs8")]],
@@ -87,7 +85,11 @@ start_one() {
   if running "$svc"; then log "$svc already running (pid $(cat "$(pidfile "$svc")"))"; return; fi
   mkdir -p "$DATA/run" "$DATA/logs"
   local db="postgres://$CUSTOS_PG_USER:$CUSTOS_PG_PASSWORD@$CUSTOS_PG_HOST:$CUSTOS_PG_PORT/custos_$svc"
-  HTTP_HOST="$HOST" HTTP_PORT="${PORT[$svc]}" METRICS_HOST="$HOST" METRICS_PORT="${METRICS_PORT[$svc]}" DATABASE_URL="$db" GLIBC_TUNABLES="${GLIBC_TUNABLES:-$MALLOC_TUNING}" \
+  # Only the gateway holds the root secret; a service gets its own key and nothing to mint for others.
+  local token_key unset_secret=()
+  token_key="$(node "$ROOT/scripts/internal-token-keys.js" "$svc")" || { log "could not derive $svc's internal token key"; return 1; }
+  [ "$svc" = gateway ] || unset_secret=(-u INTERNAL_TOKEN_SECRET)
+  env "${unset_secret[@]}" INTERNAL_TOKEN_KEY="$token_key" HTTP_HOST="$HOST" HTTP_PORT="${PORT[$svc]}" METRICS_HOST="$HOST" METRICS_PORT="${METRICS_PORT[$svc]}" DATABASE_URL="$db" GLIBC_TUNABLES="${GLIBC_TUNABLES:-$MALLOC_TUNING}" \
     nohup node "$ROOT/dist/apps/$svc/src/main.js" >>"$DATA/logs/$svc.log" 2>&1 &
   echo $! >"$(pidfile "$svc")"
 }
@@ -165,7 +167,7 @@ case "$cmd" in
     ensure_secrets; load_env
     for s in "${targets[@]}"; do
       db="postgres://$CUSTOS_PG_USER:$CUSTOS_PG_PASSWORD@$CUSTOS_PG_HOST:$CUSTOS_PG_PORT/custos_$s"
-      HTTP_PORT="${PORT[$s]}" DATABASE_URL="$db" node "$ROOT/dist/apps/$s/src/main.js" rebuild-projections
+      INTERNAL_TOKEN_KEY="$(node "$ROOT/scripts/internal-token-keys.js" "$s")" HTTP_PORT="${PORT[$s]}" DATABASE_URL="$db" node "$ROOT/dist/apps/$s/src/main.js" rebuild-projections
     done
     ;;
   republish)
@@ -173,7 +175,7 @@ case "$cmd" in
     [ "$#" -eq 2 ] || { echo "usage: $0 republish <service> <from>-<to>" >&2; exit 2; }
     ensure_secrets; load_env
     db="postgres://$CUSTOS_PG_USER:$CUSTOS_PG_PASSWORD@$CUSTOS_PG_HOST:$CUSTOS_PG_PORT/custos_$1"
-    HTTP_PORT="${PORT[$1]}" DATABASE_URL="$db" node "$ROOT/dist/apps/$1/src/main.js" republish --seq "$2"
+    INTERNAL_TOKEN_KEY="$(node "$ROOT/scripts/internal-token-keys.js" "$1")" HTTP_PORT="${PORT[$1]}" DATABASE_URL="$db" node "$ROOT/dist/apps/$1/src/main.js" republish --seq "$2"
     ;;
   logs)
     for s in "${targets[@]}"; do echo "== $s ($DATA/logs/$s.log)"; tail -n "${LINES:-50}" "$DATA/logs/$s.log" 2>/dev/null || true; done

@@ -23,17 +23,17 @@ const UID = 10001;
 // The contract every deployment file must honour: service -> port and the variables it reads.
 // `secret` variables must come from a Secret (k8s) or an interpolation (compose), never a literal.
 const COMMON_ENV = ['HTTP_HOST', 'HTTP_PORT', 'DATABASE_URL', 'KAFKA_BROKERS', 'KAFKA_TOPIC_PARTITIONS',
-  'KAFKA_REPLICATION_FACTOR', 'KAFKA_MIN_INSYNC_REPLICAS', 'INTERNAL_TOKEN_PUBLIC_KEY', 'LOG_LEVEL'];
+  'KAFKA_REPLICATION_FACTOR', 'KAFKA_MIN_INSYNC_REPLICAS', 'LOG_LEVEL'];
 const SERVICES = {
-  gateway: { port: 8080, env: ['INTERNAL_TOKEN_PRIVATE_KEY', 'BOOTSTRAP_ADMIN_API_KEY', 'TRACKING_URL',
+  gateway: { port: 8080, env: ['INTERNAL_TOKEN_SECRET', 'BOOTSTRAP_ADMIN_API_KEY', 'TRACKING_URL',
     'REGISTRY_URL', 'AUTHZ_URL', 'AUDIT_URL', 'TRUSTED_PROXIES'] },
-  tracking: { port: 8081, env: ['S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'ARTIFACTS_BUCKET',
+  tracking: { port: 8081, env: ['INTERNAL_TOKEN_KEY', 'S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'ARTIFACTS_BUCKET',
     'ARTIFACT_MASTER_KEYS', 'ARTIFACT_ACTIVE_KEY_ID'], s3: true },
-  registry: { port: 8082, env: [] },
-  authz: { port: 8083, env: [] },
-  audit: { port: 8084, env: ['S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'AUDIT_CHECKPOINT_BUCKET', 'AUDIT_SIGNING_KEY'], s3: true },
+  registry: { port: 8082, env: ['INTERNAL_TOKEN_KEY'] },
+  authz: { port: 8083, env: ['INTERNAL_TOKEN_KEY'] },
+  audit: { port: 8084, env: ['INTERNAL_TOKEN_KEY', 'S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'AUDIT_CHECKPOINT_BUCKET', 'AUDIT_SIGNING_KEY'], s3: true },
 };
-const SECRET_ENV = new Set(['DATABASE_URL', 'INTERNAL_TOKEN_PRIVATE_KEY', 'BOOTSTRAP_ADMIN_API_KEY',
+const SECRET_ENV = new Set(['DATABASE_URL', 'INTERNAL_TOKEN_SECRET', 'INTERNAL_TOKEN_KEY', 'BOOTSTRAP_ADMIN_API_KEY',
   'S3_SECRET_KEY', 'ARTIFACT_MASTER_KEYS', 'AUDIT_SIGNING_KEY']);
 const BACKENDS = Object.keys(SERVICES).filter((s) => s !== 'gateway');
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition',
@@ -221,6 +221,10 @@ function checkDeployment(svc, dep, ctx) {
     if (!check(e, `${cw}: env ${name} missing`)) continue;
     if (SECRET_ENV.has(name)) check(e.valueFrom && e.valueFrom.secretKeyRef, `${cw}: env ${name} is secret and must come from secretKeyRef`);
   }
+  // Whoever holds the root secret can mint a token any service accepts (decision 032).
+  check(svc === 'gateway' || !names.includes('INTERNAL_TOKEN_SECRET'), `${cw}: only the gateway may have INTERNAL_TOKEN_SECRET`);
+  const tokenKey = ((env.find((x) => x.name === 'INTERNAL_TOKEN_KEY') || {}).valueFrom || {}).secretKeyRef;
+  check(svc === 'gateway' || (tokenKey && tokenKey.key === `${svc}-internal-token-key`), `${cw}: INTERNAL_TOKEN_KEY must be the Secret's ${svc}-internal-token-key`);
   const port = env.find((x) => x.name === 'HTTP_PORT');
   check(port && port.value === String(SERVICES[svc].port), `${cw}: HTTP_PORT must be "${SERVICES[svc].port}"`);
   for (const e of env) {
@@ -455,6 +459,7 @@ function checkCompose() {
       if (!check(Object.prototype.hasOwnProperty.call(env, v), `${where}: env ${v} missing`)) continue;
       if (SECRET_ENV.has(v) && v !== 'DATABASE_URL') check(/^\$\{[A-Z0-9_]+\}$/.test(String(env[v])), `${where}: secret ${v} must be an interpolation, not a literal`);
     }
+    check(svc === 'gateway' || !Object.prototype.hasOwnProperty.call(env, 'INTERNAL_TOKEN_SECRET'), `${where}: only the gateway may have INTERNAL_TOKEN_SECRET`);
     check(env.HTTP_HOST === '0.0.0.0' && String(env.HTTP_PORT) === String(spec.port), `${where}: HTTP_HOST must be 0.0.0.0 and HTTP_PORT ${spec.port}`);
     check(new RegExp(`^postgres://custos_${svc}:\\$\\{[A-Z0-9_]+\\}@postgres:5432/custos_${svc}$`).test(String(env.DATABASE_URL)),
       `${where}: DATABASE_URL must use role and database custos_${svc} with an interpolated password`);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseServiceEnv, envSchemas } from '@custos/platform';
+import { baseServiceEnv, envSchemas, InternalTokenSecret } from '@custos/platform';
 import { parseCidrList } from './domain/cidr';
 import { benchModeField, refuseBenchModeUnlessLoopback } from './bench-mode/bench-mode.config';
 
@@ -31,9 +31,10 @@ const namedSecrets = z
     return z.NEVER;
   });
 
-export const gatewayEnv = baseServiceEnv.extend({
+export const gatewayEnv = baseServiceEnv.omit({ INTERNAL_TOKEN_KEY: true }).extend({
   HTTP_PORT: baseServiceEnv.shape.HTTP_PORT.default(8080),
-  INTERNAL_TOKEN_PRIVATE_KEY: envSchemas.base64Key,
+  /** The root every service's internal-token key is derived from (decision 032); only the gateway holds it. */
+  INTERNAL_TOKEN_SECRET: envSchemas.base64Key,
   /** The first credential, until users and keys exist in authz. Compared by hash, never logged. */
   BOOTSTRAP_ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters'),
   TRACKING_URL: url,
@@ -68,5 +69,8 @@ export const gatewayEnv = baseServiceEnv.extend({
    * authentication off; refused unless HTTP_HOST is a loopback address. Never set in a deployment.
    */
   GATEWAY_BENCH_UNAUTHENTICATED: benchModeField,
-}).superRefine(refuseBenchModeUnlessLoopback);
+})
+  .superRefine(refuseBenchModeUnlessLoopback)
+  // The gateway serves its own admin routes behind the same tokens, under the key it derives for itself.
+  .transform((c) => ({ ...c, INTERNAL_TOKEN_KEY: InternalTokenSecret.fromBase64(c.INTERNAL_TOKEN_SECRET).exportKeyFor('gateway') }));
 export type GatewayConfig = z.infer<typeof gatewayEnv>;

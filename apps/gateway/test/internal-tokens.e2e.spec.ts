@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { INTERNAL_TOKEN_HEADER, InternalAudience, loadPrivateKey, signInternalToken } from '@custos/platform';
+import { INTERNAL_TOKEN_HEADER, InternalAudience, InternalTokenSecret, signInternalToken } from '@custos/platform';
 import { Principal } from '@custos/rbac';
 import { call, stackEnv } from '@custos/testing';
 
@@ -9,14 +9,14 @@ const admin: Principal = { id: 'bootstrap-admin', kind: 'user', roles: ['admin']
 /**
  * What a token captured on loopback is worth: the gateway mints one per forwarded request, for the
  * owning service, method and path only, and each service takes it once (decision 026). Tokens are
- * minted here with the stack's own gateway key, as the gateway would mint them.
+ * minted here with the stack's own gateway secret, as the gateway would mint them.
  */
 describe('internal tokens are bound to one service and one request', () => {
   const env = stackEnv();
-  const key = loadPrivateKey(env.secrets.INTERNAL_TOKEN_PRIVATE_KEY);
+  const secret = InternalTokenSecret.fromBase64(env.secrets.INTERNAL_TOKEN_SECRET);
   const read = '/api/2.0/mlflow/experiments/search?max_results=1';
   const mint = (audience: InternalAudience, method: string, url: string) =>
-    signInternalToken(key, admin, { audience, method, url, correlationId: randomUUID(), clientIp: '127.0.0.1' });
+    signInternalToken(secret, admin, { audience, method, url, correlationId: randomUUID(), clientIp: '127.0.0.1' });
   const direct = (svc: Service, method: string, path: string, token: string | undefined, body?: unknown) =>
     call(method, `${env.serviceUrl[svc]}${path}`, { auth: null, headers: token ? { [INTERNAL_TOKEN_HEADER]: token } : {}, body });
 

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { randomBytes } from 'node:crypto';
 import { dropDatabase, infraEnv, LateTcpProxy, pgUrl, stackEnv, waitFor } from '@custos/testing';
+import { InternalTokenSecret } from '@custos/platform';
 
 /**
  * A service started before PostgreSQL and Kafka answer must not crash-loop: it serves
@@ -35,7 +36,7 @@ describe('a service started before its dependencies', () => {
         METRICS_PORT: '0',
         DATABASE_URL: `postgres://${env.pgUser}:${env.pgPassword}@127.0.0.1:${pg.port}/${database}`,
         KAFKA_BROKERS: `127.0.0.1:${kafka.port}`,
-        INTERNAL_TOKEN_PUBLIC_KEY: stackEnv().secrets.INTERNAL_TOKEN_PUBLIC_KEY,
+        INTERNAL_TOKEN_KEY: InternalTokenSecret.fromBase64(stackEnv().secrets.INTERNAL_TOKEN_SECRET).exportKeyFor('registry'),
         LOG_LEVEL: 'info',
       },
       stdio: ['ignore', 'pipe', 'pipe'],

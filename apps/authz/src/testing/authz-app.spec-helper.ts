@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { eventCatalog, EventEnvelope } from '@custos/events';
 import { EventStore } from '@custos/eventing';
-import { createLogger, installBodyParsers, INTERNAL_TOKEN_HEADER, loadPrivateKey, parseConfig, runtimeMode, signInternalToken } from '@custos/platform';
+import { createLogger, installBodyParsers, INTERNAL_TOKEN_HEADER, InternalTokenSecret, parseConfig, runtimeMode, signInternalToken } from '@custos/platform';
 import { Principal } from '@custos/rbac';
 import { createTestDatabase, offlineServiceEnv, TestDatabase } from '@custos/testing';
 import { AuthzModule, authzService } from '../app.module';
@@ -20,9 +20,9 @@ export const admin: Principal = { id: 'root-admin', kind: 'user', roles: ['admin
  */
 export async function createAuthzApp(prefix: string, extraEnv: Record<string, string> = {}) {
   const db: TestDatabase = await createTestDatabase(prefix, authzService.migrations);
-  const env = offlineServiceEnv({ DATABASE_URL: db.url, AUTHZ_PASSWORD_HASH_LN: '12', ...extraEnv });
+  const secret = InternalTokenSecret.generate();
+  const env = offlineServiceEnv({ DATABASE_URL: db.url, AUTHZ_PASSWORD_HASH_LN: '12', INTERNAL_TOKEN_KEY: secret.exportKeyFor('authz'), ...extraEnv });
   const config = parseConfig(authzEnv, env) as AuthzConfig;
-  const signingKey = loadPrivateKey(env.INTERNAL_TOKEN_PRIVATE_KEY!);
   runtimeMode.passive = true;
   const app = await NestFactory.create<NestExpressApplication>(AuthzModule.forRoot(config, createLogger('authz', 'silent')), { logger: false, bodyParser: false });
   installBodyParsers(app, authzService);
@@ -37,7 +37,7 @@ export async function createAuthzApp(prefix: string, extraEnv: Record<string, st
     let req = request(server)[method](url);
     if (principal) {
       const target = { audience: 'authz' as const, method, url, correlationId: `test-${randomUUID()}`, clientIp: '127.0.0.1' };
-      req = req.set(INTERNAL_TOKEN_HEADER, await signInternalToken(signingKey, principal, target));
+      req = req.set(INTERNAL_TOKEN_HEADER, await signInternalToken(secret, principal, target));
     }
     return method === 'get' || body === undefined ? req : req.send(body as object);
   };

@@ -1,12 +1,12 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
-import { randomUUID, KeyObject } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import http, { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from 'pino';
 import {
   DENIAL_HEADER,
   INTERNAL_TOKEN_HEADER,
   isMlflowPath,
-  loadPrivateKey,
+  InternalTokenSecret,
   LOGGER,
   requestContext,
   RETRY_AFTER_SECONDS,
@@ -40,7 +40,7 @@ type Denied = Exclude<AuthResult, { ok: true }>;
 export class ProxyService implements OnModuleDestroy {
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 512, keepAliveMsecs: 10_000 });
   private readonly upstreams: Record<Upstream, URL>;
-  private readonly signingKey: KeyObject;
+  private readonly tokenSecret: InternalTokenSecret;
   private readonly trustedProxies: CidrList;
 
   constructor(
@@ -51,7 +51,7 @@ export class ProxyService implements OnModuleDestroy {
     private readonly denials: DenialRecorder,
   ) {
     this.upstreams = { tracking: new URL(config.TRACKING_URL), registry: new URL(config.REGISTRY_URL), authz: new URL(config.AUTHZ_URL), audit: new URL(config.AUDIT_URL) };
-    this.signingKey = loadPrivateKey(config.INTERNAL_TOKEN_PRIVATE_KEY);
+    this.tokenSecret = InternalTokenSecret.fromBase64(config.INTERNAL_TOKEN_SECRET);
     this.trustedProxies = parseCidrList(config.TRUSTED_PROXIES);
   }
 
@@ -99,7 +99,7 @@ export class ProxyService implements OnModuleDestroy {
     const owner = routeFor(path);
     if (!owner) return reply(res, path, 404, 'ENDPOINT_NOT_FOUND', `no route for ${method} ${path}`);
     // One token per forwarded request, for the owning service and this method and path only.
-    const token = await signInternalToken(this.signingKey, auth.principal, { audience: owner, method, url: req.url ?? '/', ...ids, clientIp: ip });
+    const token = await signInternalToken(this.tokenSecret, auth.principal, { audience: owner, method, url: req.url ?? '/', ...ids, clientIp: ip });
     if (owner === 'gateway') {
       // Served by this process's controllers: the platform guard verifies this token like any service.
       req.headers[INTERNAL_TOKEN_HEADER] = token;

@@ -1,8 +1,7 @@
 import http, { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { generateKeyPairSync } from 'node:crypto';
 import { Actor, EventData, RequestDenied } from '@custos/events';
-import { createLogger, INTERNAL_TOKEN_HEADER, loadPublicKey, parseConfig, verifyInternalToken } from '@custos/platform';
+import { createLogger, INTERNAL_TOKEN_HEADER, InternalTokenSecret, parseConfig, verifyInternalToken } from '@custos/platform';
 import { Principal } from '@custos/rbac';
 import { offlineServiceEnv } from '@custos/testing';
 import { Authenticator, AuthResult } from '../auth/authenticator';
@@ -12,7 +11,7 @@ import { DenialRecorder, RequestIds } from './denials';
 import { ProxyService } from './proxy.service';
 
 const alice: Principal = { id: 'alice', kind: 'user', roles: [], groups: [] };
-const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+const secret = InternalTokenSecret.generate();
 
 interface Answer {
   status: number;
@@ -60,8 +59,7 @@ describe('the gateway proxy', () => {
     const config = parseConfig(
       gatewayEnv,
       offlineServiceEnv({
-        INTERNAL_TOKEN_PRIVATE_KEY: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
-        INTERNAL_TOKEN_PUBLIC_KEY: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+        INTERNAL_TOKEN_SECRET: secret.exportSecret(),
         TRACKING_URL: `http://127.0.0.1:${portOf(upstream)}`,
         // Nothing listens there: the registry is "down".
         REGISTRY_URL: 'http://127.0.0.1:1',
@@ -100,9 +98,9 @@ describe('the gateway proxy', () => {
     const path = '/api/2.0/mlflow/experiments/search?max_results=5';
     expect((await send(portOf(gateway), 'GET', path)).status).toBe(200);
     const token = received[0].headers[INTERNAL_TOKEN_HEADER] as string;
-    const key = loadPublicKey(publicKey.export({ format: 'der', type: 'spki' }).toString('base64'));
+    const key = secret.keyFor('tracking');
     await expect(verifyInternalToken(key, token, 'tracking', { method: 'GET', url: path })).resolves.toMatchObject({ sub: 'alice', aud: 'tracking' });
-    await expect(verifyInternalToken(key, token, 'audit', { method: 'GET', url: '/api/audit/events' })).rejects.toThrow();
+    await expect(verifyInternalToken(secret.keyFor('audit'), token, 'audit', { method: 'GET', url: '/api/audit/events' })).rejects.toThrow();
     await expect(verifyInternalToken(key, token, 'tracking', { method: 'POST', url: '/api/2.0/mlflow/experiments/create' })).rejects.toThrow();
   });
 
@@ -111,7 +109,7 @@ describe('the gateway proxy', () => {
     const own = res.headers['x-correlation-id'] as string;
     expect(own).toMatch(/^[0-9a-f-]{36}$/);
     expect(received[0].headers['x-correlation-id']).toBe(own);
-    const claims = await verifyInternalToken(publicKey, received[0].headers[INTERNAL_TOKEN_HEADER] as string, 'tracking', { method: 'GET', url: '/api/2.0/mlflow/experiments/search' });
+    const claims = await verifyInternalToken(secret.keyFor('tracking'), received[0].headers[INTERNAL_TOKEN_HEADER] as string, 'tracking', { method: 'GET', url: '/api/2.0/mlflow/experiments/search' });
     expect(claims).toMatchObject({ cid: own, ccid: 'planted-by-client' });
   });
 

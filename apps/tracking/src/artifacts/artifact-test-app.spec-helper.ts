@@ -1,12 +1,12 @@
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { createHash, generateKeyPairSync, KeyObject, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import http, { IncomingHttpHeaders } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { Client } from 'minio';
 import { DataSource } from 'typeorm';
-import { createLogger, installBodyParsers, INTERNAL_TOKEN_HEADER, parseConfig, runtimeMode, s3Client, signInternalToken } from '@custos/platform';
+import { createLogger, installBodyParsers, INTERNAL_TOKEN_HEADER, InternalTokenSecret, parseConfig, runtimeMode, s3Client, signInternalToken } from '@custos/platform';
 import { Principal } from '@custos/rbac';
 import { createTestDatabase, infraEnv, TestDatabase } from '@custos/testing';
 import { FIXED_HEADER_BYTES, FRAME_HEADER_BYTES, TAG_BYTES } from '@custos/artifact-crypto';
@@ -38,17 +38,17 @@ export class ArtifactTestApp {
     readonly app: NestExpressApplication,
     readonly ds: DataSource,
     readonly baseUrl: URL,
-    private readonly signingKey: KeyObject,
+    private readonly tokenSecret: InternalTokenSecret,
   ) {}
 
-  static async start(db: TestDatabase, bucket: string, keys: { masterKeys: string; activeKeyId: string }, signing = generateKeyPairSync('ed25519')): Promise<ArtifactTestApp> {
+  static async start(db: TestDatabase, bucket: string, keys: { masterKeys: string; activeKeyId: string }, tokenSecret = InternalTokenSecret.generate()): Promise<ArtifactTestApp> {
     runtimeMode.passive = true;
     const env = infraEnv();
     const config = parseConfig(trackingEnv, {
       HTTP_PORT: '1',
       DATABASE_URL: db.url,
       KAFKA_BROKERS: env.kafkaBrokers.join(','),
-      INTERNAL_TOKEN_PUBLIC_KEY: signing.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+      INTERNAL_TOKEN_KEY: tokenSecret.exportKeyFor('tracking'),
       S3_ENDPOINT: env.s3Endpoint,
       S3_ACCESS_KEY: env.s3AccessKey,
       S3_SECRET_KEY: env.s3SecretKey,
@@ -64,7 +64,7 @@ export class ArtifactTestApp {
     await app.get(ArtifactObjectStore).ensureBucket();
     await app.listen(0, '127.0.0.1');
     const port = (app.getHttpServer().address() as AddressInfo).port;
-    return new ArtifactTestApp(app, ds, new URL(`http://127.0.0.1:${port}`), signing.privateKey);
+    return new ArtifactTestApp(app, ds, new URL(`http://127.0.0.1:${port}`), tokenSecret);
   }
 
   get<T>(type: new (...args: never[]) => T): T {
@@ -73,7 +73,7 @@ export class ArtifactTestApp {
 
   /** Headers as the gateway forwards them: a token minted for tracking, this method and this exact path. */
   async headersFor(as: Principal, method: string, path: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
-    const token = await signInternalToken(this.signingKey, as, { audience: 'tracking', method, url: path, correlationId: `test-${as.id}`, clientIp: '127.0.0.1' });
+    const token = await signInternalToken(this.tokenSecret, as, { audience: 'tracking', method, url: path, correlationId: `test-${as.id}`, clientIp: '127.0.0.1' });
     return { [INTERNAL_TOKEN_HEADER]: token, ...extra };
   }
 

@@ -1,15 +1,14 @@
 import { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { generateKeyPairSync } from 'node:crypto';
 import { Action, Actions, authorize, PolicyContext, Principal } from '@custos/rbac';
 import { ApiError } from './errors';
 import { ADMIN_POLICY, InternalAuthGuard, PolicyContextLoader } from './internal-auth.guard';
-import { INTERNAL_TOKEN_HEADER, InternalRequest, signInternalToken } from './internal-token';
+import { INTERNAL_TOKEN_HEADER, InternalRequest, InternalTokenSecret, signInternalToken } from './internal-token';
 import { InternalTokenVerifier } from './internal-token.verifier';
 import { POLICY_KEY } from './policy';
 import { RequestContext, requestContext } from './request-context';
 
-const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+const secret = InternalTokenSecret.generate();
 const alice: Principal = { id: 'alice', kind: 'user', roles: [], groups: ['team'] };
 const root: Principal = { id: 'root', kind: 'user', roles: ['admin'], groups: [] };
 const aliceGrants: PolicyContext = {
@@ -34,7 +33,7 @@ function routeWith(action: Action | undefined): () => void {
 
 const URL = '/api/2.0/mlflow/experiments/get?experiment_id=7';
 const forTracking: InternalRequest = { audience: 'tracking', method: 'GET', url: URL, correlationId: 'cid-1', clientCorrelationId: 'client-1', clientIp: '127.0.0.1' };
-const trackingVerifier = () => new InternalTokenVerifier(publicKey, { service: 'tracking' });
+const trackingVerifier = () => new InternalTokenVerifier(secret.keyFor('tracking'), { service: 'tracking' });
 
 function executionContext(handler: () => void, headers: Record<string, string>): ExecutionContext {
   class SomeController {}
@@ -48,7 +47,7 @@ function executionContext(handler: () => void, headers: Record<string, string>):
 
 async function guardRun(principal: Principal | undefined, action: Action | undefined, loader?: PolicyContextLoader): Promise<{ ctx: RequestContext; allowed: boolean }> {
   const guard = new InternalAuthGuard(new Reflector(), trackingVerifier(), loader);
-  const headers: Record<string, string> = principal ? { [INTERNAL_TOKEN_HEADER]: await signInternalToken(privateKey, principal, forTracking) } : {};
+  const headers: Record<string, string> = principal ? { [INTERNAL_TOKEN_HEADER]: await signInternalToken(secret, principal, forTracking) } : {};
   const ctx: RequestContext = { correlationId: 'local' };
   const allowed = await requestContext.run(ctx, () => guard.canActivate(executionContext(routeWith(action), headers)));
   return { ctx, allowed };
@@ -98,16 +97,16 @@ describe('InternalAuthGuard', () => {
 
   it('refuses a request without an internal token or with one signed by another key', async () => {
     expect(await refusal(guardRun(undefined, Actions.authenticated()))).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
-    const other = generateKeyPairSync('ed25519').privateKey;
+    const other = InternalTokenSecret.generate();
     const guard = new InternalAuthGuard(new Reflector(), trackingVerifier());
     const forged = executionContext(routeWith(Actions.authenticated()), { [INTERNAL_TOKEN_HEADER]: await signInternalToken(other, root, forTracking) });
     expect(await refusal(guard.canActivate(forged))).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
   });
 
   it('refuses a token minted for another service, and the same token a second time', async () => {
-    const token = await signInternalToken(privateKey, root, forTracking);
+    const token = await signInternalToken(secret, root, forTracking);
     const route = routeWith(Actions.authenticated());
-    const audit = new InternalAuthGuard(new Reflector(), new InternalTokenVerifier(publicKey, { service: 'audit' }));
+    const audit = new InternalAuthGuard(new Reflector(), new InternalTokenVerifier(secret.keyFor('audit'), { service: 'audit' }));
     expect(await refusal(audit.canActivate(executionContext(route, { [INTERNAL_TOKEN_HEADER]: token })))).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
     const tracking = new InternalAuthGuard(new Reflector(), trackingVerifier());
     const first = executionContext(route, { [INTERNAL_TOKEN_HEADER]: token });

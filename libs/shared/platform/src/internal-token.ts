@@ -1,13 +1,15 @@
-import { createHash, createPrivateKey, createPublicKey, KeyObject, randomBytes } from 'node:crypto';
+import { createHash, createSecretKey, hkdfSync, KeyObject, randomBytes } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import { Principal, PLATFORM_ROLES, PlatformRole } from '@custos/rbac';
 
 /**
- * The gateway vouches for the caller with a short-lived JWT signed by its Ed25519 key (decision
- * 026); services hold only the public key, so a compromised service cannot mint tokens for another.
- * A token is minted per forwarded request and names the one service (`aud`), method (`htm`) and
- * path with query (`hth`, hashed) it was minted for, and a random `jti` that each service accepts
- * once: a token captured on the wire opens nothing but the request it already made.
+ * The gateway vouches for the caller with a short-lived JWT (decision 026), MACed (HS256) with a key
+ * that belongs to the one service it is for (decision 032): the gateway holds a root secret and
+ * derives each service's key from it; a service holds only its own key, so a compromised service
+ * cannot mint tokens another service accepts. A token is minted per forwarded request and names the
+ * one service (`aud`), method (`htm`) and path with query (`hth`, hashed) it was minted for, and a
+ * random `jti` that each service accepts once: a token captured on the wire opens nothing but the
+ * request it already made.
  */
 export const INTERNAL_TOKEN_HEADER = 'x-custos-internal-token';
 export const INTERNAL_AUDIENCES = ['gateway', 'tracking', 'registry', 'authz', 'audit'] as const;
@@ -16,7 +18,10 @@ export type InternalAudience = (typeof INTERNAL_AUDIENCES)[number];
 const ISSUER = 'custos-gateway';
 /** The JOSE `typ`: no other JWT (an OIDC token, say) verifies as an internal token even under the same key. */
 const TOKEN_TYPE = 'custos-internal+jwt';
-const ALG = 'EdDSA';
+const ALG = 'HS256';
+/** Keys are at least as long as the hash (RFC 2104, RFC 7518 3.2). */
+const MIN_KEY_BYTES = 32;
+const KEY_DERIVATION_SALT = 'custos-internal-token/v1';
 export const INTERNAL_TOKEN_TTL_SECONDS = 60;
 export const INTERNAL_TOKEN_SKEW_SECONDS = 5;
 
@@ -55,12 +60,52 @@ export interface InternalRequest {
 
 export class InternalTokenError extends Error {}
 
-export function loadPrivateKey(base64Der: string): KeyObject {
-  return createPrivateKey({ key: Buffer.from(base64Der, 'base64'), format: 'der', type: 'pkcs8' });
+/**
+ * The gateway's root secret (`INTERNAL_TOKEN_SECRET`). Each service's key is HKDF-SHA256 of it with
+ * the service's name, so the keys are independent: knowing one tells nothing of another.
+ */
+export class InternalTokenSecret {
+  private readonly keys = new Map<InternalAudience, KeyObject>();
+
+  private constructor(private readonly root: Buffer) {}
+
+  static fromBase64(base64: string): InternalTokenSecret {
+    return new InternalTokenSecret(keyBytes(base64, 'internal token secret'));
+  }
+
+  static generate(): InternalTokenSecret {
+    return new InternalTokenSecret(randomBytes(MIN_KEY_BYTES));
+  }
+
+  /** The key a service verifies with and the gateway signs that service's tokens with. */
+  keyFor(audience: InternalAudience): KeyObject {
+    let key = this.keys.get(audience);
+    if (!key) {
+      key = createSecretKey(Buffer.from(hkdfSync('sha256', this.root, KEY_DERIVATION_SALT, `audience:${audience}`, MIN_KEY_BYTES)));
+      this.keys.set(audience, key);
+    }
+    return key;
+  }
+
+  /** The value of `INTERNAL_TOKEN_KEY` for that service. */
+  exportKeyFor(audience: InternalAudience): string {
+    return this.keyFor(audience).export().toString('base64');
+  }
+
+  exportSecret(): string {
+    return this.root.toString('base64');
+  }
 }
 
-export function loadPublicKey(base64Der: string): KeyObject {
-  return createPublicKey({ key: Buffer.from(base64Der, 'base64'), format: 'der', type: 'spki' });
+/** A service's own key (`INTERNAL_TOKEN_KEY`, base64). */
+export function loadInternalTokenKey(base64: string): KeyObject {
+  return createSecretKey(keyBytes(base64, 'internal token key'));
+}
+
+function keyBytes(base64: string, what: string): Buffer {
+  const bytes = Buffer.from(base64, 'base64');
+  if (bytes.length < MIN_KEY_BYTES) throw new InternalTokenError(`${what} must be at least ${MIN_KEY_BYTES} bytes`);
+  return bytes;
 }
 
 /** base64url SHA-256 of the request target (path and query, as on the request line). */
@@ -68,7 +113,7 @@ export function requestHash(url: string): string {
   return createHash('sha256').update(url, 'utf8').digest('base64url');
 }
 
-export async function signInternalToken(key: KeyObject, principal: Principal, target: InternalRequest, nowMs = Date.now()): Promise<string> {
+export async function signInternalToken(secret: InternalTokenSecret, principal: Principal, target: InternalRequest, nowMs = Date.now()): Promise<string> {
   const iat = Math.floor(nowMs / 1000);
   const claims = {
     kind: principal.kind,
@@ -89,7 +134,7 @@ export async function signInternalToken(key: KeyObject, principal: Principal, ta
     .setJti(randomBytes(16).toString('base64url'))
     .setIssuedAt(iat)
     .setExpirationTime(iat + INTERNAL_TOKEN_TTL_SECONDS)
-    .sign(key);
+    .sign(secret.keyFor(target.audience));
 }
 
 /** The request a service is answering, as the token must name it. */
@@ -99,8 +144,8 @@ export interface ReceivedRequest {
 }
 
 /**
- * Signature (EdDSA only: `alg` is pinned, so `none` and an HMAC keyed with the public key are
- * refused), type, issuer, audience, lifetime, the request it was minted for, and claim shapes.
+ * MAC (HS256 only: `alg` is pinned, so `none` and any other algorithm are refused) under this
+ * service's own key, type, issuer, audience, lifetime, the request it was minted for, and claim shapes.
  * Replays are refused by `ReplayGuard`, which only a verified token reaches.
  */
 export async function verifyInternalToken(key: KeyObject, token: string, audience: InternalAudience, request: ReceivedRequest, nowMs = Date.now()): Promise<InternalClaims> {

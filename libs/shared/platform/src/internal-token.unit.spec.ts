@@ -1,10 +1,12 @@
-import { createHmac, generateKeyPairSync, KeyObject, sign } from 'node:crypto';
+import { createHmac, generateKeyPairSync, KeyObject, randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { Principal } from '@custos/rbac';
 import {
   INTERNAL_TOKEN_TTL_SECONDS,
   InternalRequest,
   InternalTokenError,
+  InternalTokenSecret,
+  loadInternalTokenKey,
   principalFromClaims,
   ReplayGuard,
   requestHash,
@@ -12,7 +14,8 @@ import {
   verifyInternalToken,
 } from './internal-token';
 
-const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+const secret = InternalTokenSecret.generate();
+const trackingKey = secret.keyFor('tracking');
 const alice: Principal = { id: 'u1', kind: 'user', roles: ['admin'], groups: ['ml'] };
 const read: InternalRequest = { audience: 'tracking', method: 'GET', url: '/api/2.0/mlflow/experiments/search?max_results=10', correlationId: 'cid-1', clientIp: '127.0.0.1' };
 const asReceived = { method: read.method, url: read.url };
@@ -44,8 +47,8 @@ function validClaims(extra: Record<string, unknown> = {}): Record<string, unknow
   };
 }
 
-const ed25519 = (key: KeyObject) => (input: Buffer) => sign(null, input, key);
-const header = { alg: 'EdDSA', typ: 'custos-internal+jwt' };
+const hs256 = (key: KeyObject) => (input: Buffer) => createHmac('sha256', key).update(input).digest();
+const header = { alg: 'HS256', typ: 'custos-internal+jwt' };
 
 async function refusal(p: Promise<unknown>): Promise<string> {
   try {
@@ -58,15 +61,15 @@ async function refusal(p: Promise<unknown>): Promise<string> {
 }
 
 describe('internal token', () => {
-  const roundTrip = async (p: Principal) => principalFromClaims(await verifyInternalToken(publicKey, await signInternalToken(privateKey, p, read), 'tracking', asReceived));
+  const roundTrip = async (p: Principal) => principalFromClaims(await verifyInternalToken(trackingKey, await signInternalToken(secret, p, read), 'tracking', asReceived));
 
   it('is a JWT for one service, method and path, with a random id and the request ids', async () => {
-    const token = await signInternalToken(privateKey, alice, { ...read, clientCorrelationId: 'theirs' });
+    const token = await signInternalToken(secret, alice, { ...read, clientCorrelationId: 'theirs' });
     const [h, payload] = token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>);
-    expect(h).toEqual({ alg: 'EdDSA', typ: 'custos-internal+jwt' });
+    expect(h).toEqual({ alg: 'HS256', typ: 'custos-internal+jwt' });
     expect(payload).toMatchObject({ aud: 'tracking', sub: 'u1', htm: 'GET', hth: requestHash(read.url), cid: 'cid-1', ccid: 'theirs', ip: '127.0.0.1' });
     expect(payload.exp).toBe((payload.iat as number) + INTERNAL_TOKEN_TTL_SECONDS);
-    const other = await signInternalToken(privateKey, alice, read);
+    const other = await signInternalToken(secret, alice, read);
     expect(JSON.parse(Buffer.from(other.split('.')[1], 'base64url').toString('utf8')).jti).not.toBe(payload.jti);
   });
 
@@ -80,59 +83,77 @@ describe('internal token', () => {
     expect(await roundTrip({ ...alice, scopes: [] })).toEqual({ ...alice, scopes: [] });
   });
 
-  it('is refused by every other service', async () => {
-    const token = await signInternalToken(privateKey, alice, read);
+  it('is refused by every other service, under its own key or under the key it was made with', async () => {
+    const token = await signInternalToken(secret, alice, read);
     for (const aud of ['audit', 'authz', 'registry', 'gateway'] as const) {
-      expect(await refusal(verifyInternalToken(publicKey, token, aud, asReceived))).toMatch(/ERR_JWT_CLAIM_VALIDATION_FAILED|another service/);
+      expect(await refusal(verifyInternalToken(secret.keyFor(aud), token, aud, asReceived))).toMatch(/SIGNATURE_VERIFICATION_FAILED/);
+      expect(await refusal(verifyInternalToken(trackingKey, token, aud, asReceived))).toMatch(/ERR_JWT_CLAIM_VALIDATION_FAILED|another service/);
     }
   });
 
+  it("cannot be minted for another service with one service's key", async () => {
+    // What a compromised tracking could make: a well-formed token for audit, MACed with tracking's key.
+    const forAudit = handMade(header, validClaims({ aud: 'audit' }), hs256(trackingKey));
+    expect(await refusal(verifyInternalToken(secret.keyFor('audit'), forAudit, 'audit', asReceived))).toMatch(/SIGNATURE_VERIFICATION_FAILED/);
+  });
+
+  it('derives one independent key per service, the same from the same secret', () => {
+    const exported = (['gateway', 'tracking', 'registry', 'authz', 'audit'] as const).map((a) => secret.exportKeyFor(a));
+    expect(new Set(exported).size).toBe(5);
+    expect(InternalTokenSecret.fromBase64(secret.exportSecret()).exportKeyFor('audit')).toBe(secret.exportKeyFor('audit'));
+    expect(loadInternalTokenKey(secret.exportKeyFor('tracking')).equals(trackingKey)).toBe(true);
+    expect(() => InternalTokenSecret.fromBase64(randomBytes(16).toString('base64'))).toThrow(InternalTokenError);
+    expect(() => loadInternalTokenKey(randomBytes(31).toString('base64'))).toThrow(InternalTokenError);
+  });
+
   it('is refused for another method, another path or another query', async () => {
-    const token = await signInternalToken(privateKey, alice, read);
-    expect(await refusal(verifyInternalToken(publicKey, token, 'tracking', { ...asReceived, method: 'POST' }))).toMatch(/another request/);
-    expect(await refusal(verifyInternalToken(publicKey, token, 'tracking', { ...asReceived, url: '/api/2.0/mlflow/experiments/create' }))).toMatch(/another request/);
-    expect(await refusal(verifyInternalToken(publicKey, token, 'tracking', { ...asReceived, url: '/api/2.0/mlflow/experiments/search?max_results=11' }))).toMatch(/another request/);
+    const token = await signInternalToken(secret, alice, read);
+    expect(await refusal(verifyInternalToken(trackingKey, token, 'tracking', { ...asReceived, method: 'POST' }))).toMatch(/another request/);
+    expect(await refusal(verifyInternalToken(trackingKey, token, 'tracking', { ...asReceived, url: '/api/2.0/mlflow/experiments/create' }))).toMatch(/another request/);
+    expect(await refusal(verifyInternalToken(trackingKey, token, 'tracking', { ...asReceived, url: '/api/2.0/mlflow/experiments/search?max_results=11' }))).toMatch(/another request/);
   });
 
   it('is refused once expired (past the skew), and when issued in the future', async () => {
     const minted = Date.now();
-    const token = await signInternalToken(privateKey, alice, read, minted);
-    await expect(verifyInternalToken(publicKey, token, 'tracking', asReceived, minted + 64_000)).resolves.toBeDefined();
-    expect(await refusal(verifyInternalToken(publicKey, token, 'tracking', asReceived, minted + 70_000))).toMatch(/ERR_JWT_EXPIRED/);
-    expect(await refusal(verifyInternalToken(publicKey, token, 'tracking', asReceived, minted - 30_000))).toMatch(/ERR_JWT_CLAIM_VALIDATION_FAILED/);
+    const token = await signInternalToken(secret, alice, read, minted);
+    await expect(verifyInternalToken(trackingKey, token, 'tracking', asReceived, minted + 64_000)).resolves.toBeDefined();
+    expect(await refusal(verifyInternalToken(trackingKey, token, 'tracking', asReceived, minted + 70_000))).toMatch(/ERR_JWT_EXPIRED/);
+    expect(await refusal(verifyInternalToken(trackingKey, token, 'tracking', asReceived, minted - 30_000))).toMatch(/ERR_JWT_CLAIM_VALIDATION_FAILED/);
   });
 
   it('is refused when signed by another key or altered after signing', async () => {
-    const other = generateKeyPairSync('ed25519').privateKey;
-    expect(await refusal(verifyInternalToken(publicKey, await signInternalToken(other, alice, read), 'tracking', asReceived))).toMatch(/SIGNATURE_VERIFICATION_FAILED/);
-    const [h, , s] = (await signInternalToken(privateKey, { ...alice, roles: [] }, read)).split('.');
+    const other = InternalTokenSecret.generate();
+    expect(await refusal(verifyInternalToken(trackingKey, await signInternalToken(other, alice, read), 'tracking', asReceived))).toMatch(/SIGNATURE_VERIFICATION_FAILED/);
+    const [h, , s] = (await signInternalToken(secret, { ...alice, roles: [] }, read)).split('.');
     const promoted = `${h}.${b64(validClaims({ roles: ['admin'] }))}.${s}`;
-    expect(await refusal(verifyInternalToken(publicKey, promoted, 'tracking', asReceived))).toMatch(/SIGNATURE_VERIFICATION_FAILED/);
+    expect(await refusal(verifyInternalToken(trackingKey, promoted, 'tracking', asReceived))).toMatch(/SIGNATURE_VERIFICATION_FAILED/);
   });
 
-  it('pins the algorithm: alg none, and HS256 keyed with the public key, are refused', async () => {
+  it('pins the algorithm: alg none, and a signature of another algorithm, are refused', async () => {
     const unsigned = `${b64({ alg: 'none', typ: 'custos-internal+jwt' })}.${b64(validClaims())}.`;
-    expect(await refusal(verifyInternalToken(publicKey, unsigned, 'tracking', asReceived))).toMatch(/ALG_NOT_ALLOWED|JWS_INVALID/);
-    const spki = publicKey.export({ format: 'der', type: 'spki' });
-    const hs256 = handMade({ alg: 'HS256', typ: 'custos-internal+jwt' }, validClaims(), (input) => createHmac('sha256', spki).update(input).digest());
-    expect(await refusal(verifyInternalToken(publicKey, hs256, 'tracking', asReceived))).toMatch(/ALG_NOT_ALLOWED/);
+    expect(await refusal(verifyInternalToken(trackingKey, unsigned, 'tracking', asReceived))).toMatch(/ALG_NOT_ALLOWED|JWS_INVALID/);
+    const hs512 = handMade({ alg: 'HS512', typ: 'custos-internal+jwt' }, validClaims(), (input) => createHmac('sha512', trackingKey).update(input).digest());
+    expect(await refusal(verifyInternalToken(trackingKey, hs512, 'tracking', asReceived))).toMatch(/ALG_NOT_ALLOWED/);
+    const { privateKey } = generateKeyPairSync('ed25519');
+    const eddsa = await new SignJWT(validClaims()).setProtectedHeader({ alg: 'EdDSA', typ: 'custos-internal+jwt' }).sign(privateKey);
+    expect(await refusal(verifyInternalToken(trackingKey, eddsa, 'tracking', asReceived))).toMatch(/ALG_NOT_ALLOWED/);
   });
 
   it('refuses a validly signed JWT of another type, issuer or audience list', async () => {
-    const otherType = handMade({ alg: 'EdDSA', typ: 'JWT' }, validClaims(), ed25519(privateKey));
-    expect(await refusal(verifyInternalToken(publicKey, otherType, 'tracking', asReceived))).toMatch(/CLAIM_VALIDATION_FAILED/);
-    const otherIssuer = handMade(header, validClaims({ iss: 'someone' }), ed25519(privateKey));
-    expect(await refusal(verifyInternalToken(publicKey, otherIssuer, 'tracking', asReceived))).toMatch(/CLAIM_VALIDATION_FAILED/);
-    const everyone = handMade(header, validClaims({ aud: ['tracking', 'audit'] }), ed25519(privateKey));
-    expect(await refusal(verifyInternalToken(publicKey, everyone, 'tracking', asReceived))).toMatch(/another service/);
-    const noId = await new SignJWT({ ...validClaims(), jti: undefined }).setProtectedHeader(header).sign(privateKey);
-    expect(await refusal(verifyInternalToken(publicKey, noId, 'tracking', asReceived))).toMatch(/CLAIM_VALIDATION_FAILED|MISSING/);
+    const otherType = handMade({ alg: 'HS256', typ: 'JWT' }, validClaims(), hs256(trackingKey));
+    expect(await refusal(verifyInternalToken(trackingKey, otherType, 'tracking', asReceived))).toMatch(/CLAIM_VALIDATION_FAILED/);
+    const otherIssuer = handMade(header, validClaims({ iss: 'someone' }), hs256(trackingKey));
+    expect(await refusal(verifyInternalToken(trackingKey, otherIssuer, 'tracking', asReceived))).toMatch(/CLAIM_VALIDATION_FAILED/);
+    const everyone = handMade(header, validClaims({ aud: ['tracking', 'audit'] }), hs256(trackingKey));
+    expect(await refusal(verifyInternalToken(trackingKey, everyone, 'tracking', asReceived))).toMatch(/another service/);
+    const noId = await new SignJWT({ ...validClaims(), jti: undefined }).setProtectedHeader(header).sign(trackingKey);
+    expect(await refusal(verifyInternalToken(trackingKey, noId, 'tracking', asReceived))).toMatch(/CLAIM_VALIDATION_FAILED|MISSING/);
   });
 
   it('refuses a signed token whose scopes are not a list of strings, rather than reading them as absent', async () => {
     for (const scp of ['experiments:read', [1], null, {}]) {
-      const token = handMade(header, validClaims({ scp }), ed25519(privateKey));
-      await refusal(verifyInternalToken(publicKey, token, 'tracking', asReceived));
+      const token = handMade(header, validClaims({ scp }), hs256(trackingKey));
+      await refusal(verifyInternalToken(trackingKey, token, 'tracking', asReceived));
     }
   });
 });

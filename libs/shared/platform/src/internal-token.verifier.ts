@@ -6,7 +6,7 @@ import { INTERNAL_TOKEN_HEADER, InternalAudience, InternalClaims, InternalTokenE
 import { currentContext } from './request-context';
 import { SERVICE_DEFINITION, ServiceDefinition } from './service-definition';
 
-export const INTERNAL_PUBLIC_KEY = Symbol('INTERNAL_PUBLIC_KEY');
+export const INTERNAL_TOKEN_KEY = Symbol('INTERNAL_TOKEN_KEY');
 
 /** Probes only: reachable on a service port without an internal token. */
 export function isOpenPath(path: string): boolean {
@@ -24,7 +24,7 @@ export class InternalTokenVerifier {
   private readonly audience: InternalAudience;
 
   constructor(
-    @Inject(INTERNAL_PUBLIC_KEY) private readonly publicKey: KeyObject,
+    @Inject(INTERNAL_TOKEN_KEY) private readonly key: KeyObject,
     @Inject(SERVICE_DEFINITION) def: Pick<ServiceDefinition, 'service'>,
   ) {
     this.audience = def.service;
@@ -38,7 +38,7 @@ export class InternalTokenVerifier {
     if (typeof token !== 'string') throw new ApiError(401, 'UNAUTHENTICATED', 'requests must come through the gateway');
     let claims: InternalClaims;
     try {
-      claims = await verifyInternalToken(this.publicKey, token, this.audience, { method: req.method, url: req.originalUrl ?? req.url ?? '/' });
+      claims = await verifyInternalToken(this.key, token, this.audience, { method: req.method, url: req.originalUrl ?? req.url ?? '/' });
     } catch (e) {
       throw new ApiError(401, 'UNAUTHENTICATED', e instanceof InternalTokenError ? e.message : 'invalid internal token');
     }

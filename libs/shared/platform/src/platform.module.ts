@@ -11,8 +11,8 @@ import { ErrorFilter } from './errors';
 import { HealthController } from './health.controller';
 import { JsonBodyGuard } from './json-body.guard';
 import { InternalAuthGuard, POLICY_CONTEXT_LOADER } from './internal-auth.guard';
-import { INTERNAL_PUBLIC_KEY, InternalTokenMiddleware, InternalTokenVerifier } from './internal-token.verifier';
-import { loadPublicKey } from './internal-token';
+import { INTERNAL_TOKEN_KEY, InternalTokenMiddleware, InternalTokenVerifier } from './internal-token.verifier';
+import { loadInternalTokenKey } from './internal-token';
 import { Metrics } from './metrics';
 import { MetricsListener } from './metrics-listener';
 import { Readiness } from './readiness';
@@ -53,7 +53,7 @@ export class PlatformModule implements NestModule {
         { provide: SERVICE_DEFINITION, useValue: def },
         { provide: SERVICE_CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
-        { provide: INTERNAL_PUBLIC_KEY, useValue: loadPublicKey(config.INTERNAL_TOKEN_PUBLIC_KEY) },
+        { provide: INTERNAL_TOKEN_KEY, useValue: loadInternalTokenKey(config.INTERNAL_TOKEN_KEY) },
         { provide: EventStore, useValue: new EventStore(def.service, eventCatalog) },
         AccessPropagation,
         {
@@ -73,7 +73,7 @@ export class PlatformModule implements NestModule {
         { provide: APP_GUARD, useClass: JsonBodyGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
       ],
-      exports: [SERVICE_CONFIG, LOGGER, EventStore, CommandExecutor, Readiness, Metrics, ServiceRuntime, INTERNAL_PUBLIC_KEY, InternalTokenVerifier, MetricsListener],
+      exports: [SERVICE_CONFIG, LOGGER, EventStore, CommandExecutor, Readiness, Metrics, ServiceRuntime, INTERNAL_TOKEN_KEY, InternalTokenVerifier, MetricsListener],
     };
   }
 

@@ -1,11 +1,10 @@
 import { Controller, Get, INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { generateKeyPairSync } from 'node:crypto';
 import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { Actions } from '@custos/rbac';
 import { baseServiceEnv, parseConfig } from './config';
-import { INTERNAL_TOKEN_HEADER, InternalRequest, signInternalToken } from './internal-token';
+import { INTERNAL_TOKEN_HEADER, InternalRequest, InternalTokenSecret, signInternalToken } from './internal-token';
 import { createLogger } from './logger';
 import { MetricsListener } from './metrics-listener';
 import { PlatformModule } from './platform.module';
@@ -13,7 +12,7 @@ import { Policy } from './policy';
 import { eventMetadata } from './request-context.middleware';
 import { runtimeMode } from './service-runtime';
 
-const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+const secret = InternalTokenSecret.generate();
 const root = { id: 'root', kind: 'user' as const, roles: ['admin' as const], groups: [] };
 
 @Controller('api/things')
@@ -35,7 +34,7 @@ class ThingsController {
 describe('a service port', () => {
   let app: INestApplication;
   const token = (target: Partial<InternalRequest> & { url: string }) =>
-    signInternalToken(privateKey, root, { audience: 'registry', method: 'GET', correlationId: 'gw-id', clientCorrelationId: 'client-id', ...target });
+    signInternalToken(secret, root, { audience: 'registry', method: 'GET', correlationId: 'gw-id', clientCorrelationId: 'client-id', ...target });
 
   beforeAll(async () => {
     runtimeMode.passive = true;
@@ -43,7 +42,7 @@ describe('a service port', () => {
       HTTP_PORT: '1',
       DATABASE_URL: 'postgres://nobody:nothing@127.0.0.1:1/none',
       KAFKA_BROKERS: '127.0.0.1:1',
-      INTERNAL_TOKEN_PUBLIC_KEY: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+      INTERNAL_TOKEN_KEY: secret.exportKeyFor('registry'),
     });
     @Module({ imports: [PlatformModule.forRoot({ service: 'registry', migrations: [], configSchema: baseServiceEnv }, config, createLogger('registry', 'silent'))], controllers: [ThingsController] })
     class TestServiceModule {}

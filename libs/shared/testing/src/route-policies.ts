@@ -1,7 +1,7 @@
 import { DynamicModule, Type } from '@nestjs/common';
 import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
-import { generateKeyPairSync } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { POLICY_KEY, PUBLIC_KEY, runtimeMode } from '@custos/platform';
 import { Action } from '@custos/rbac';
 
@@ -14,13 +14,12 @@ export interface RouteInfo {
 
 /** Environment good enough to construct a service's module without connecting to anything. */
 export function offlineServiceEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   return {
     HTTP_PORT: '1',
     DATABASE_URL: 'postgres://nobody:nothing@127.0.0.1:1/none',
     KAFKA_BROKERS: '127.0.0.1:1',
-    INTERNAL_TOKEN_PUBLIC_KEY: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
-    INTERNAL_TOKEN_PRIVATE_KEY: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+    INTERNAL_TOKEN_KEY: randomBytes(32).toString('base64'),
+    INTERNAL_TOKEN_SECRET: randomBytes(32).toString('base64'),
     BOOTSTRAP_ADMIN_API_KEY: 'x'.repeat(32),
     TRACKING_URL: 'http://127.0.0.1:1',
     REGISTRY_URL: 'http://127.0.0.1:1',
