@@ -167,7 +167,7 @@ async function once(run, cases, runId) {
 
 /**
  * What the baseline still pays: the gateway mints an internal token (an HS256 JWT for one service and
- * request, under that service's key), the service verifies it and records its id (decisions 026, 032);
+ * request, under that service's key), the service verifies it and records its id (decisions 026, 039);
  * the built code, timed in-process.
  */
 async function internalTokenCostUs() {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Prints each service's INTERNAL_TOKEN_KEY, derived from the gateway's INTERNAL_TOKEN_SECRET (read
-// from the environment, never from the command line), as NAME=value lines (decision 032):
+// from the environment, never from the command line), as NAME=value lines (decision 039):
 //   INTERNAL_TOKEN_SECRET=... node scripts/internal-token-keys.js [service...]
 // Uses the built platform library (npm run build), so the derivation has one definition.
 const path = require('node:path');

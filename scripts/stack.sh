@@ -42,7 +42,7 @@ ensure_secrets() {
     const ed25519 = () => c.generateKeyPairSync("ed25519");
     // Secrets that only make sense together are generated together, or not at all.
     const groups = [
-      // The root of the internal-token keys: only the gateway holds it; services get derived keys (decision 032).
+      // The root of the internal-token keys: only the gateway holds it; services get derived keys (decision 039).
       [["INTERNAL_TOKEN_SECRET"], () => [c.randomBytes(32).toString("base64")]],
       [["BOOTSTRAP_ADMIN_API_KEY"], () => [`cus_admin_${c.randomBytes(24).toString("base64url")}`]],
       [["ARTIFACT_MASTER_KEYS", "ARTIFACT_ACTIVE_KEY_ID"], () => [`k1:${c.randomBytes(32).toString("base64")}`, "k1"]],

@@ -221,7 +221,7 @@ function checkDeployment(svc, dep, ctx) {
     if (!check(e, `${cw}: env ${name} missing`)) continue;
     if (SECRET_ENV.has(name)) check(e.valueFrom && e.valueFrom.secretKeyRef, `${cw}: env ${name} is secret and must come from secretKeyRef`);
   }
-  // Whoever holds the root secret can mint a token any service accepts (decision 032).
+  // Whoever holds the root secret can mint a token any service accepts (decision 039).
   check(svc === 'gateway' || !names.includes('INTERNAL_TOKEN_SECRET'), `${cw}: only the gateway may have INTERNAL_TOKEN_SECRET`);
   const tokenKey = ((env.find((x) => x.name === 'INTERNAL_TOKEN_KEY') || {}).valueFrom || {}).secretKeyRef;
   check(svc === 'gateway' || (tokenKey && tokenKey.key === `${svc}-internal-token-key`), `${cw}: INTERNAL_TOKEN_KEY must be the Secret's ${svc}-internal-token-key`);

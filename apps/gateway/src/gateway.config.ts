@@ -33,7 +33,7 @@ const namedSecrets = z
 
 export const gatewayEnv = baseServiceEnv.omit({ INTERNAL_TOKEN_KEY: true }).extend({
   HTTP_PORT: baseServiceEnv.shape.HTTP_PORT.default(8080),
-  /** The root every service's internal-token key is derived from (decision 032); only the gateway holds it. */
+  /** The root every service's internal-token key is derived from (decision 039); only the gateway holds it. */
   INTERNAL_TOKEN_SECRET: envSchemas.base64Key,
   /** The first credential, until users and keys exist in authz. Compared by hash, never logged. */
   BOOTSTRAP_ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters'),

@@ -37,7 +37,7 @@ export const baseServiceEnv = z.object({
   /** A consumer killed without leaving its group holds its partitions this long (decision 028). */
   KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6000).max(300_000).default(10_000),
   KAFKA_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
-  /** This service's key for the gateway's internal tokens (decision 032); the gateway derives its own from its secret. */
+  /** This service's key for the gateway's internal tokens (decision 039); the gateway derives its own from its secret. */
   INTERNAL_TOKEN_KEY: base64Key,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),

@@ -4,7 +4,7 @@ import { Principal, PLATFORM_ROLES, PlatformRole } from '@custos/rbac';
 
 /**
  * The gateway vouches for the caller with a short-lived JWT (decision 026), MACed (HS256) with a key
- * that belongs to the one service it is for (decision 032): the gateway holds a root secret and
+ * that belongs to the one service it is for (decision 039): the gateway holds a root secret and
  * derives each service's key from it; a service holds only its own key, so a compromised service
  * cannot mint tokens another service accepts. A token is minted per forwarded request and names the
  * one service (`aud`), method (`htm`) and path with query (`hth`, hashed) it was minted for, and a
