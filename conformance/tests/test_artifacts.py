@@ -2,6 +2,7 @@
 
 import json
 import os
+import posixpath
 import random
 
 import mlflow
@@ -135,3 +136,21 @@ def test_overwrite_artifact(client, active_experiment):
         mlflow.log_text("second, longer", "file.txt")
     assert mlflow.artifacts.load_text(f"runs:/{run.info.run_id}/file.txt") == "second, longer"
     assert listing(client, run.info.run_id) == {"file.txt": (False, len("second, longer"))}
+
+
+def test_dot_names_the_run_root(client, active_experiment, tree, tmp_path):
+    """`.` (and `./`) is the run's artifact root, as on MLflow's server: for it the stock client
+    lists `<root>/.` through the proxy, then `<root>/./sub` below it."""
+    with mlflow.start_run() as run:
+        mlflow.log_artifacts(str(tree))
+    run_id = run.info.run_id
+
+    root = listing(client, run_id)
+    assert {posixpath.normpath(p): v for p, v in listing(client, run_id, ".").items()} == root
+    assert {posixpath.normpath(p): v for p, v in listing(client, run_id, "./").items()} == root
+    assert {posixpath.normpath(p) for p in listing(client, run_id, "./sub")} == {"sub/b.json", "sub/deeper"}
+
+    dst = client.download_artifacts(run_id, ".", str(tmp_path / "dot"))
+    assert tree_digest(dst) == tree_digest(tree)
+    sub = mlflow.artifacts.download_artifacts(run_id=run_id, artifact_path="./sub", dst_path=str(tmp_path / "dot-sub"))
+    assert tree_digest(sub) == tree_digest(tree / "sub")

@@ -141,6 +141,13 @@ export const ROUTES: Route[] = [
   { method: 'POST', path: (t) => `${ARTIFACTS}/mpu/abort/${runRoot(t)}/b/big.bin`, body: () => ({ path: 'b/big.bin', upload_id: 'u1' }), need: 'EDIT', allowedStatus: 501 },
   { method: 'DELETE', path: (t) => `${ARTIFACTS}/artifacts/${runRoot(t)}/b/upload.txt`, need: 'MANAGE' },
   { method: 'DELETE', path: (t) => `${ARTIFACTS}/artifacts/${modelRoot(t)}/b.txt`, need: 'MANAGE' },
+  // the web UI's artifact routes, by run or logged model id
+  { method: 'GET', path: (t) => `/get-artifact?${qs({ run_id: t.run, path: 'a/data.txt' })}`, need: 'READ' },
+  { method: 'GET', path: (t) => `${AJAX}/get-artifact?${qs({ run_uuid: t.run, path: 'a/data.txt' })}`, need: 'READ' },
+  { method: 'POST', path: (t) => `${AJAX}/upload-artifact?${qs({ run_uuid: t.run, path: 'b/ui-upload.txt' })}`, bytes: 'uploaded by b', need: 'EDIT' },
+  { method: 'GET', path: (t) => `${API}/logged-models/${t.model}/artifacts/directories`, need: 'READ' },
+  { method: 'GET', path: (t) => `${AJAX}/logged-models/${t.model}/artifacts/directories?${qs({ artifact_directory_path: '.' })}`, need: 'READ' },
+  { method: 'GET', path: (t) => `${AJAX}/logged-models/${t.model}/artifacts/files?${qs({ artifact_file_path: 'model.txt' })}`, need: 'READ' },
 
   // logged models
   { method: 'GET', path: (t) => `${API}/logged-models/${t.model}`, need: 'READ' },

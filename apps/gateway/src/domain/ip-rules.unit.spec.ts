@@ -109,6 +109,18 @@ describe('a route rule against every alias of its route', () => {
     expect(blockedOrRefused(`${LM}m-1/`, `${LM}m-12`)).toBe('allowed');
     expect(blockedOrRefused('/api/audit/', '/api/auditx/events')).toBe('allowed');
   });
+  it("applies a rule for get-artifact's /ajax-api/ or /api/ spelling to MLflow's top-level /get-artifact, and back", () => {
+    const query = '?run_id=r1&path=model.pkl';
+    for (const prefix of ['/ajax-api/2.0/mlflow/get-artifact', '/api/2.0/mlflow/get-artifact', '/ajax-api/2.0/mlflow/', '/ajax-api']) {
+      expect(blockedOrRefused(prefix, `/get-artifact${query}`)).toBe('blocked');
+      expect(blockedOrRefused(prefix, `/Get-Artifact/${query}`)).toBe('blocked');
+    }
+    expect(blockedOrRefused('/get-artifact', `/ajax-api/2.0/mlflow/get-artifact${query}`)).toBe('blocked');
+    expect(blockedOrRefused('/get-artifact', `/get-artifact${query}`)).toBe('blocked');
+    // Only that route has a top-level spelling.
+    expect(blockedOrRefused('/ajax-api/2.0/mlflow/get-artifact', '/get-artifacts')).toBe('allowed');
+    expect(blockedOrRefused('/get-artifact', '/ajax-api/2.0/mlflow/upload-artifact')).toBe('allowed');
+  });
   it('leaves other routes alone', () => {
     expect(blockedOrRefused(LM, '/api/2.0/mlflow/experiments/search')).toBe('allowed');
     expect(blockedOrRefused(LM, '/ajax-api/2.0/mlflow/runs/get')).toBe('allowed');

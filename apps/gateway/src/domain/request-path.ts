@@ -69,19 +69,28 @@ export function decodePath(path: string): string | undefined {
 
 /** MLflow's routes are served under `/api/` and `/ajax-api/` alike: one route, two spellings. */
 const MLFLOW_TWIN = /^\/(?:ajax-)?api(\/[23]\.0\/mlflow.*)$/;
+/**
+ * MLflow routes also served at the top level, keyed by their path below `/api`: `/get-artifact` is
+ * `/ajax-api/2.0/mlflow/get-artifact`, so a rule written for either spelling covers all three.
+ */
+const TOP_LEVEL_TWINS = new Map([['/get-artifact', '/2.0/mlflow/get-artifact']]);
+const TOP_LEVEL_OF = new Map([...TOP_LEVEL_TWINS].map(([top, below]) => [below, top]));
 
 /**
  * The spellings of a path an IP rule's prefix is compared with: decoded, lower-cased (Express
  * matches routes case-insensitively; a rule is a case-insensitive prefix), and, for MLflow's routes,
- * both the `/api/` and the `/ajax-api/` form, so a rule written for either covers the route.
+ * both the `/api/` and the `/ajax-api/` form (and the top-level one where MLflow has it), so a rule
+ * written for any of them covers the route.
  * Undefined when the path does not decode; the caller then applies every route rule.
  */
 export function ruleViews(path: string): string[] | undefined {
   const decoded = decodePath(path);
   if (decoded === undefined) return undefined;
   const lower = decoded.toLowerCase().replace(/\/{2,}/g, '/');
-  const twin = MLFLOW_TWIN.exec(lower);
-  return twin ? [`/api${twin[1]}`, `/ajax-api${twin[1]}`] : [lower];
+  const twin = MLFLOW_TWIN.exec(lower)?.[1] ?? TOP_LEVEL_TWINS.get(lower);
+  if (twin === undefined) return [lower];
+  const top = TOP_LEVEL_OF.get(twin);
+  return top ? [`/api${twin}`, `/ajax-api${twin}`, top] : [`/api${twin}`, `/ajax-api${twin}`];
 }
 
 function refuse(detail: string): CanonicalTarget {

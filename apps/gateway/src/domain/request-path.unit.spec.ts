@@ -56,6 +56,14 @@ describe('the spellings an IP rule sees', () => {
     expect(ruleViews('/api/3.0/mlflow/users/x')).toEqual(['/api/3.0/mlflow/users/x', '/ajax-api/3.0/mlflow/users/x']);
     expect(ruleViews('/api/2.0/mlflow-artifacts/artifacts/a%3Ab')).toEqual(['/api/2.0/mlflow-artifacts/artifacts/a:b', '/ajax-api/2.0/mlflow-artifacts/artifacts/a:b']);
   });
+  it("gives MLflow's top-level /get-artifact its /api/ and /ajax-api/ twins, and them it", () => {
+    const all = ['/api/2.0/mlflow/get-artifact', '/ajax-api/2.0/mlflow/get-artifact', '/get-artifact'];
+    expect(ruleViews('/get-artifact')).toEqual(all);
+    expect(ruleViews('/Get-Artifact')).toEqual(all);
+    expect(ruleViews('/ajax-api/2.0/mlflow/get-artifact')).toEqual(all);
+    expect(ruleViews('/api/2.0/mlflow/get-artifact')).toEqual(all);
+    expect(ruleViews('/get-artifacts')).toEqual(['/get-artifacts']);
+  });
   it('gives other routes one spelling', () => {
     expect(ruleViews('/api/Audit/events')).toEqual(['/api/audit/events']);
     expect(ruleViews('/ajax-api/audit/events')).toEqual(['/ajax-api/audit/events']);

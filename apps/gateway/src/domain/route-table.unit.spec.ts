@@ -16,7 +16,12 @@ describe('routeFor', () => {
     ['/api/authz/api-keys', 'authz'],
     ['/api/audit/events', 'audit'],
     ['/api/gateway/ip-rules', 'gateway'],
+    ['/get-artifact', 'tracking'],
+    ['/ajax-api/2.0/mlflow/get-artifact', 'tracking'],
+    ['/ajax-api/2.0/mlflow/upload-artifact', 'tracking'],
+    ['/ajax-api/2.0/mlflow/logged-models/m-1/artifacts/directories', 'tracking'],
+    ['/ajax-api/2.0/mlflow/logged-models/m-1/artifacts/files', 'tracking'],
   ])('%s → %s', (path, upstream) => expect(routeFor(path)).toBe(upstream));
 
-  it.each(['/api/2.0/other', '/api/auditx', '/', '/api/2.0/mlflowx/experiments', '/api/gatewayx/ip-rules'])('%s has no owner', (path) => expect(routeFor(path)).toBeUndefined());
+  it.each(['/api/2.0/other', '/api/auditx', '/', '/api/2.0/mlflowx/experiments', '/api/gatewayx/ip-rules', '/get-artifacts', '/get-artifact/x', '/model-versions/get-artifact'])('%s has no owner', (path) => expect(routeFor(path)).toBeUndefined());
 });

@@ -25,8 +25,33 @@ const ID = /^[A-Za-z0-9_-]{1,128}$/;
 const FORBIDDEN = /[\u0000-\u001f\u007f\\/#]/;
 const PERCENT_ESCAPE = /%[0-9A-Fa-f]{2}/;
 
+/** MLflow's own answer to an unsafe path (`validate_path_is_safe`), word for word. */
+export const INVALID_PATH = 'Invalid path';
+
+/**
+ * A refused path answers MLflow's exact message; why it was refused stays on the error for tests
+ * and logs, so a client matching MLflow's wording and a person reading the code both get theirs.
+ */
+export class InvalidArtifactPath extends TrackingError {
+  constructor(readonly reason: string) {
+    super('INVALID_PARAMETER_VALUE', INVALID_PATH);
+    this.name = 'InvalidArtifactPath';
+  }
+}
+
+/**
+ * A well-formed path that is not under a run's or a logged model's artifact root. Custos keeps
+ * nothing there; the caller's access decides how it is answered (ArtifactAccess).
+ */
+export class OutsideArtifactRoot extends Error {
+  constructor(readonly path: string) {
+    super(`'${path}' is not under a run or logged model artifact root`);
+    this.name = 'OutsideArtifactRoot';
+  }
+}
+
 function invalid(reason: string): TrackingError {
-  return TrackingError.invalidParameter(`Invalid artifact path: ${reason}`);
+  return new InvalidArtifactPath(reason);
 }
 
 /**
@@ -64,11 +89,60 @@ export function artifactPathFromUrl(rawPath: string, opts: ParseOptions): Artifa
 
 /** From a query parameter, already decoded once by the query parser. */
 export function artifactPathFromQuery(value: unknown, opts: ParseOptions): ArtifactLocation {
+  return fromSegments(querySegments(value), opts);
+}
+
+/**
+ * A query path's segments. A `.` segment names the directory it stands in, as in MLflow: the stock
+ * client lists `<root>/.` for `download_artifacts(run_id, ".")` and `<root>/./sub` below it, so it
+ * is dropped (it cannot climb, unlike `..`, which stays refused). `posixpath.join(root, "dir/")`
+ * keeps a trailing slash; it names the same directory.
+ */
+function querySegments(value: unknown): string[] {
   if (value === undefined || value === null || value === '') throw invalid('a path below a run or logged model artifact root is required');
   if (typeof value !== 'string') throw invalid('path must be given once, as a string');
-  // `posixpath.join(root, "dir/")` keeps a trailing slash; it names the same directory.
   const trimmed = value.endsWith('/') && value.length > 1 ? value.slice(0, -1) : value;
-  return fromSegments(trimmed.split('/'), opts);
+  const segments = trimmed.split('/');
+  const kept = segments.filter((s) => s !== '.');
+  if (kept.length === 0) throw invalid('a path below a run or logged model artifact root is required');
+  return kept;
+}
+
+/**
+ * A path the caller gives relative to an owner's root (`get-artifact`, `upload-artifact`, the run
+ * and logged-model listings): absent, empty, `.` and `./` all mean the root itself.
+ */
+export function artifactPathBelow(root: ArtifactLocation, relative: unknown, opts: ParseOptions): ArtifactLocation {
+  if (relative === undefined || relative === null || relative === '') return fromSegments(root.path.split('/'), opts);
+  if (typeof relative !== 'string') throw invalid('path must be given once, as a string');
+  if (relative.startsWith('/')) throw invalid('an absolute path is not below the root');
+  const trimmed = relative.endsWith('/') ? relative.slice(0, -1) : relative;
+  const below = trimmed.split('/').filter((s) => s !== '.');
+  return fromSegments([...root.path.split('/'), ...below], opts);
+}
+
+/**
+ * The experiment a path names, read before the rest of it is checked: access is decided on the
+ * experiment first, so a caller who may not touch it learns nothing about the path's shape (its
+ * answer is the same whatever follows). Undefined when the first segment is no experiment id: such
+ * a path names nobody's artifacts and is refused as invalid.
+ */
+export function experimentIdOfUrlPath(rawPath: string): string | undefined {
+  const first = rawPath.split('/')[0];
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(first);
+  } catch {
+    return undefined;
+  }
+  return ID.test(decoded) ? decoded : undefined;
+}
+
+/** `experimentIdOfUrlPath` for a query parameter's path (already decoded). */
+export function experimentIdOfQueryPath(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const first = value.split('/')[0];
+  return ID.test(first) ? first : undefined;
 }
 
 function fromSegments(segments: string[], opts: ParseOptions): ArtifactLocation {
@@ -76,26 +150,22 @@ function fromSegments(segments: string[], opts: ParseOptions): ArtifactLocation 
   const path = segments.join('/');
   if (path.length > MAX_PATH_LENGTH) throw invalid(`longer than ${MAX_PATH_LENGTH} characters`);
   const [experimentId, second] = segments;
+  if (!ID.test(experimentId)) throw invalid('the first segment must be an experiment id');
   let runId: string | null = null;
   let modelId: string | null = null;
   let rootLength: number;
   if (second === 'models') {
-    if (segments.length < 4 || segments[3] !== 'artifacts' || !ID.test(segments[2])) throw outsideRoot();
+    if (segments.length < 4 || segments[3] !== 'artifacts' || !ID.test(segments[2])) throw new OutsideArtifactRoot(path);
     modelId = segments[2];
     rootLength = 4;
   } else {
-    if (segments.length < 3 || segments[2] !== 'artifacts' || !ID.test(second ?? '')) throw outsideRoot();
+    if (segments.length < 3 || segments[2] !== 'artifacts' || !ID.test(second ?? '')) throw new OutsideArtifactRoot(path);
     runId = second;
     rootLength = 3;
   }
-  if (!ID.test(experimentId)) throw invalid('the first segment must be an experiment id');
   const relative = segments.slice(rootLength).join('/');
   if (!relative && !opts.allowRoot) throw invalid('names an artifact root, not a file');
   return { experimentId, runId, modelId, root: segments.slice(0, rootLength).join('/'), relative, path };
-}
-
-function outsideRoot(): TrackingError {
-  return invalid('must lie within a run or logged model artifact root: <experiment_id>/<run_id>/artifacts/... or <experiment_id>/models/<model_id>/artifacts/...');
 }
 
 /**

@@ -1,21 +1,41 @@
 import { TrackingError } from '@custos/tracking-domain';
-import { artifactPathFromQuery, artifactPathFromUrl, artifactStreamId, proxiedRootOf } from './artifact-path';
+import {
+  artifactPathBelow,
+  artifactPathFromQuery,
+  artifactPathFromUrl,
+  artifactStreamId,
+  experimentIdOfQueryPath,
+  experimentIdOfUrlPath,
+  InvalidArtifactPath,
+  OutsideArtifactRoot,
+  proxiedRootOf,
+} from './artifact-path';
 
 const RUN = '0123456789abcdef0123456789abcdef';
 const file = { allowRoot: false };
 const dirOk = { allowRoot: true };
 
-function rejects(fn: () => unknown, message: RegExp = /^Invalid artifact path: /): void {
-  let thrown: unknown;
+function thrownBy(fn: () => unknown): unknown {
   try {
     fn();
   } catch (e) {
-    thrown = e;
+    return e;
   }
-  expect(thrown).toBeInstanceOf(TrackingError);
+  return undefined;
+}
+
+/** Refused with MLflow's exact answer (400, INVALID_PARAMETER_VALUE, "Invalid path"), for `reason`. */
+function rejects(fn: () => unknown, reason: RegExp = /./): void {
+  const thrown = thrownBy(fn);
+  expect(thrown).toBeInstanceOf(InvalidArtifactPath);
   expect((thrown as TrackingError).code).toBe('INVALID_PARAMETER_VALUE');
   expect((thrown as TrackingError).httpStatus).toBe(400);
-  expect((thrown as TrackingError).message).toMatch(message);
+  expect((thrown as TrackingError).message).toBe('Invalid path');
+  expect((thrown as InvalidArtifactPath).reason).toMatch(reason);
+}
+
+function outside(fn: () => unknown): void {
+  expect(thrownBy(fn)).toBeInstanceOf(OutsideArtifactRoot);
 }
 
 describe('artifact paths from the URL', () => {
@@ -90,14 +110,14 @@ describe('artifact paths from the URL', () => {
     ['model without the artifacts segment', '1/models/m-1/x'],
     ['models without an id', '1/models'],
     ['experiment root as a run', '1/artifacts/x'],
-  ])('rejects a path outside any owner root: %s', (_name, raw) => {
-    rejects(() => artifactPathFromUrl(raw, dirOk), /must lie within a run or logged model artifact root/);
+  ])("tells a path outside any owner root apart (answered by the caller's access): %s", (_name, raw) => {
+    outside(() => artifactPathFromUrl(raw, dirOk));
   });
 
   it('rejects ids that are not plain identifiers', () => {
     rejects(() => artifactPathFromUrl(`1.5/${RUN}/artifacts/x`, file), /experiment id/);
-    rejects(() => artifactPathFromUrl(`1/ru n/artifacts/x`, file), /artifact root/);
-    rejects(() => artifactPathFromUrl(`1/models/m:1/artifacts/x`, file), /artifact root/);
+    outside(() => artifactPathFromUrl(`1/ru n/artifacts/x`, file));
+    outside(() => artifactPathFromUrl(`1/models/m:1/artifacts/x`, file));
   });
 
   it('rejects over-long names and paths', () => {
@@ -137,10 +157,65 @@ describe('artifact paths from the list query', () => {
     ['backslash', `1/${RUN}/artifacts/..\\x`],
     ['NUL', `1/${RUN}/artifacts/a\u0000`],
     ['newline', `1/${RUN}/artifacts/a\nb`],
-    ['experiment only', '1'],
     ['two trailing slashes', `1/${RUN}/artifacts/dir//`],
+    ['only a dot', '.'],
+    ['only a dot and a slash', './'],
   ])('rejects %s', (_name, value) => {
     rejects(() => artifactPathFromQuery(value, dirOk));
+  });
+
+  it('tells an experiment alone apart as outside any owner root', () => {
+    outside(() => artifactPathFromQuery('1', dirOk));
+  });
+
+  // The stock client lists `<root>/.` for download_artifacts(run_id, ".") and `<root>/./sub` below it.
+  it('reads a "." segment as the directory it stands in', () => {
+    expect(artifactPathFromQuery(`1/${RUN}/artifacts/.`, dirOk)).toEqual(artifactPathFromQuery(`1/${RUN}/artifacts`, dirOk));
+    expect(artifactPathFromQuery(`1/${RUN}/artifacts/./`, dirOk).relative).toBe('');
+    expect(artifactPathFromQuery(`1/${RUN}/artifacts/./sub/./x.txt`, dirOk).relative).toBe('sub/x.txt');
+    rejects(() => artifactPathFromQuery(`1/${RUN}/artifacts/.`, file), /artifact root/);
+    rejects(() => artifactPathFromQuery(`1/${RUN}/artifacts/./..`, dirOk), /"\.\."/);
+  });
+});
+
+describe('artifact paths below an owner root', () => {
+  const root = artifactPathFromQuery(`1/${RUN}/artifacts`, dirOk);
+  it.each([undefined, '', '.', './'])('reads %p as the root itself', (rel) => {
+    expect(artifactPathBelow(root, rel, dirOk)).toEqual(root);
+  });
+  it('joins a relative path, dropping "." segments', () => {
+    expect(artifactPathBelow(root, 'a/b.txt', file).path).toBe(`1/${RUN}/artifacts/a/b.txt`);
+    expect(artifactPathBelow(root, './a/./b.txt', file).relative).toBe('a/b.txt');
+    expect(artifactPathBelow(root, 'dir/', dirOk).relative).toBe('dir');
+  });
+  it.each([
+    ['..', '../other'],
+    ['.. inside', 'a/../../x'],
+    ['absolute', '/etc/passwd'],
+    ['doubled slash', 'a//b'],
+    ['backslash', 'a\\b'],
+    ['fragment marker', 'a#b'],
+    ['repeated', ['a', 'b']],
+  ])('rejects %s with "Invalid path"', (_name, rel) => {
+    rejects(() => artifactPathBelow(root, rel, file));
+  });
+  it('needs a file where the route reads or writes one', () => {
+    rejects(() => artifactPathBelow(root, '.', file), /artifact root/);
+  });
+});
+
+describe('the experiment a path names, read before its shape', () => {
+  it('is the first segment when it is an id, decoded once from the URL', () => {
+    expect(experimentIdOfUrlPath(`12/${RUN}/artifacts/../x`)).toBe('12');
+    expect(experimentIdOfUrlPath(`%31%32/anything`)).toBe('12');
+    expect(experimentIdOfQueryPath(`7/models/m-1/artifacts/%2e%2e`)).toBe('7');
+  });
+  it('is undefined when the first segment names no experiment', () => {
+    expect(experimentIdOfUrlPath('../1/x')).toBeUndefined();
+    expect(experimentIdOfUrlPath('%zz/x')).toBeUndefined();
+    expect(experimentIdOfUrlPath('/1/x')).toBeUndefined();
+    expect(experimentIdOfQueryPath(['1', '2'])).toBeUndefined();
+    expect(experimentIdOfQueryPath('./1')).toBeUndefined();
   });
 });
 

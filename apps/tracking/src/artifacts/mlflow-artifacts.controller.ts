@@ -1,31 +1,41 @@
 import { Controller, Delete, Get, Head, Inject, Post, Put, Req, Res } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { Logger } from 'pino';
-import { Actions } from '@custos/rbac';
+import { Actions, Permission } from '@custos/rbac';
 import { LOGGER, Policy } from '@custos/platform';
-import { TrackingError } from '@custos/tracking-domain';
 import { ArtifactAccess } from './artifact-access.service';
 import { MULTIPART_DOWNLOAD_UNSUPPORTED, MULTIPART_UPLOAD_UNSUPPORTED } from './artifact-errors';
-import { artifactPathFromQuery, artifactPathFromUrl, ArtifactLocation, ParseOptions } from './artifact-path';
+import { artifactPathFromQuery, artifactPathFromUrl, ArtifactLocation, experimentIdOfQueryPath, experimentIdOfUrlPath, InvalidArtifactPath, ParseOptions } from './artifact-path';
 import { ArtifactService } from './artifact.service';
 import { ChildEntry } from './artifact-records';
 import { artifactHeaders, sendArtifact } from './download-response';
 
 /** Request bodies on these paths are artifact bytes: never parsed, streamed to the handler. */
-export const ARTIFACT_STREAMED_BODY_PATHS = [/^\/(ajax-)?api\/2\.0\/mlflow-artifacts\/artifacts\//];
+export const ARTIFACT_STREAMED_BODY_PATHS = [/^\/(ajax-)?api\/2\.0\/mlflow-artifacts\/artifacts\//, /^\/ajax-api\/2\.0\/mlflow\/upload-artifact$/];
 
 const ROUTE_PREFIX = /^\/(?:ajax-)?api\/2\.0\/mlflow-artifacts\/(?:artifacts|presigned|mpu\/(?:create|complete|abort))\//;
 
 /**
  * The artifact path exactly as the client encoded it. Express decodes route parameters, which
  * would turn `%2F` into a separator and `%2e%2e` into `..` before anyone could refuse them, so the
- * path is taken from the raw URL and decoded once, segment by segment, by the validator.
+ * path is taken from the raw URL and decoded once, segment by segment, by the validator, after the
+ * caller's access to the experiment it names is settled.
  */
-function locationFromUrl(req: Request, opts: ParseOptions): ArtifactLocation {
+function locateFromUrl(access: ArtifactAccess, req: Request, permission: Permission, opts: ParseOptions): Promise<ArtifactLocation> {
   const raw = req.originalUrl.split('?')[0];
   const prefix = ROUTE_PREFIX.exec(raw);
-  if (!prefix) throw TrackingError.invalidParameter('Invalid artifact path');
-  return artifactPathFromUrl(raw.slice(prefix[0].length), opts);
+  if (!prefix) throw new InvalidArtifactPath('not an artifact route');
+  const rawPath = raw.slice(prefix[0].length);
+  return access.locate(experimentIdOfUrlPath(rawPath), displayPath(rawPath), permission, () => artifactPathFromUrl(rawPath, opts));
+}
+
+/** The path as a message may quote it (decoded when it decodes). */
+function displayPath(rawPath: string): string {
+  try {
+    return decodeURIComponent(rawPath);
+  } catch {
+    return rawPath;
+  }
 }
 
 function contentLength(req: Request): number | undefined {
@@ -52,8 +62,7 @@ export class MlflowArtifactsController {
   @Put('artifacts/*path')
   @Policy(Actions.onExperiment('EDIT'))
   async upload(@Req() req: Request) {
-    const loc = locationFromUrl(req, { allowRoot: false });
-    await this.access.require(loc, 'EDIT');
+    const loc = await locateFromUrl(this.access, req, 'EDIT', { allowRoot: false });
     await this.artifacts.upload(loc, req, contentLength(req));
     return {};
   }
@@ -62,16 +71,14 @@ export class MlflowArtifactsController {
   @Head('artifacts/*path')
   @Policy(Actions.onExperiment('READ'))
   async head(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const loc = locationFromUrl(req, { allowRoot: false });
-    await this.access.require(loc, 'READ');
+    const loc = await locateFromUrl(this.access, req, 'READ', { allowRoot: false });
     res.status(200).set(artifactHeaders(loc, await this.artifacts.stat(loc))).end();
   }
 
   @Get('artifacts/*path')
   @Policy(Actions.onExperiment('READ'))
   async download(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const loc = locationFromUrl(req, { allowRoot: false });
-    await this.access.require(loc, 'READ');
+    const loc = await locateFromUrl(this.access, req, 'READ', { allowRoot: false });
     const { record, plaintext } = await this.artifacts.openDownload(loc);
     await sendArtifact(res, loc, record, plaintext, this.logger);
   }
@@ -79,8 +86,8 @@ export class MlflowArtifactsController {
   @Get('artifacts')
   @Policy(Actions.onExperiment('READ'))
   async list(@Req() req: Request) {
-    const loc = artifactPathFromQuery(req.query.path, { allowRoot: true });
-    await this.access.require(loc, 'READ');
+    const path = req.query.path;
+    const loc = await this.access.locate(experimentIdOfQueryPath(path), typeof path === 'string' ? path : '', 'READ', () => artifactPathFromQuery(path, { allowRoot: true }));
     const files = (await this.artifacts.list(loc)).map((c) => fileInfo(c));
     // MLflow omits an empty repeated field.
     return files.length > 0 ? { files } : {};
@@ -89,8 +96,7 @@ export class MlflowArtifactsController {
   @Delete('artifacts/*path')
   @Policy(Actions.onExperiment('MANAGE'))
   async delete(@Req() req: Request) {
-    const loc = locationFromUrl(req, { allowRoot: true });
-    await this.access.require(loc, 'MANAGE');
+    const loc = await locateFromUrl(this.access, req, 'MANAGE', { allowRoot: true });
     await this.artifacts.delete(loc);
     return {};
   }
@@ -127,8 +133,7 @@ export class MlflowArtifactsController {
 
   /** Answered, not thrown: an expected 501 is not a server fault worth an error log. */
   private async unsupported(req: Request, res: Response, permission: 'READ' | 'EDIT', message: string) {
-    const loc = locationFromUrl(req, { allowRoot: true });
-    await this.access.require(loc, permission);
+    await locateFromUrl(this.access, req, permission, { allowRoot: true });
     res.status(501);
     return { error_code: 'NOT_IMPLEMENTED', message: `${message}: artifacts are encrypted by the tracking server, so bytes cannot go to object storage directly` };
   }

@@ -133,6 +133,7 @@ export class ErrorFilter implements ExceptionFilter {
   }
 }
 
+/** MLflow's routes: under `/api/` and `/ajax-api/`, and the UI's top-level `/get-artifact`. */
 export function isMlflowPath(path: string): boolean {
-  return /^\/(ajax-)?api\/[23]\.0\/mlflow/.test(path);
+  return /^\/(?:(ajax-)?api\/[23]\.0\/mlflow|get-artifact$)/.test(path);
 }

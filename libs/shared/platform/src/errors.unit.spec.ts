@@ -1,5 +1,5 @@
 import { ArgumentsHost, Logger } from '@nestjs/common';
-import { ApiError, denialOf, ErrorFilter, toCoded } from './errors';
+import { ApiError, denialOf, ErrorFilter, isMlflowPath, toCoded } from './errors';
 
 describe('denials carried by errors', () => {
   const reasonOf = (e: unknown) => denialOf(e, toCoded(e));
@@ -106,4 +106,9 @@ describe('ErrorFilter', () => {
     expect(answer(new ApiError(503, 'TEMPORARILY_UNAVAILABLE', 'busy'), '/api/audit/events')).toMatchObject({ status: 503, headers: { 'retry-after': '1' } });
     expect(answer(new ApiError(404, 'RESOURCE_DOES_NOT_EXIST', 'no')).headers['retry-after']).toBeUndefined();
   });
+});
+
+describe('which paths answer in MLflow dialect', () => {
+  it.each(['/api/2.0/mlflow/runs/get', '/ajax-api/2.0/mlflow/get-artifact', '/api/3.0/mlflow/users/x', '/get-artifact'])('%s is MLflow', (p) => expect(isMlflowPath(p)).toBe(true));
+  it.each(['/api/audit/events', '/get-artifacts', '/get-artifact/x', '/api/authz/api-keys'])('%s is not', (p) => expect(isMlflowPath(p)).toBe(false));
 });
