@@ -8,10 +8,12 @@ import { MlflowArtifactsController } from './mlflow-artifacts.controller';
 import { ArtifactObjectStore } from './object-store.service';
 import { RotateArtifactKeysCommand } from './rotate-artifact-keys.command';
 import { RunArtifactsController } from './run-artifacts.controller';
+import { RunArtifactListing } from './run-artifact-listing';
 
 export { ARTIFACT_STREAMED_BODY_PATHS } from './mlflow-artifacts.controller';
 export { ArtifactBucketTask } from './artifact-bucket.task';
 export { RotateArtifactKeysCommand } from './rotate-artifact-keys.command';
+export { RunArtifactListing } from './run-artifact-listing';
 
 export const artifactControllers = [MlflowArtifactsController, RunArtifactsController];
 
@@ -22,6 +24,7 @@ export function artifactProviders(config: TrackingConfig): Provider[] {
     ArtifactObjectStore,
     ArtifactService,
     ArtifactAccess,
+    RunArtifactListing,
     ArtifactBucketTask,
     RotateArtifactKeysCommand,
   ];
