@@ -12,6 +12,8 @@ const TABLE: [RegExp, Owner][] = [
   [/^\/(ajax-)?api\/2\.0\/mlflow\/(registered-models|model-versions)\//, 'registry'],
   [/^\/(ajax-)?api\/[23]\.0\/mlflow\//, 'tracking'],
   [/^\/(ajax-)?api\/2\.0\/mlflow-artifacts\//, 'tracking'],
+  // MLflow's GraphQL endpoint (its web UI's experiment and run pages), served by tracking.
+  [/^\/graphql$/, 'tracking'],
   [/^\/api\/audit\//, 'audit'],
   [/^\/api\/authz\//, 'authz'],
   [/^\/api\/gateway\//, 'gateway'],

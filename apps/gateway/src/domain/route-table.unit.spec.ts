@@ -16,7 +16,8 @@ describe('routeFor', () => {
     ['/api/authz/api-keys', 'authz'],
     ['/api/audit/events', 'audit'],
     ['/api/gateway/ip-rules', 'gateway'],
+    ['/graphql', 'tracking'],
   ])('%s → %s', (path, upstream) => expect(routeFor(path)).toBe(upstream));
 
-  it.each(['/api/2.0/other', '/api/auditx', '/', '/api/2.0/mlflowx/experiments', '/api/gatewayx/ip-rules'])('%s has no owner', (path) => expect(routeFor(path)).toBeUndefined());
+  it.each(['/api/2.0/other', '/api/auditx', '/', '/api/2.0/mlflowx/experiments', '/api/gatewayx/ip-rules', '/graphqlx', '/graphql/x'])('%s has no owner', (path) => expect(routeFor(path)).toBeUndefined());
 });
