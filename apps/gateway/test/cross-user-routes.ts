@@ -49,6 +49,17 @@ const qs = (params: Record<string, string>) => new URLSearchParams(params).toStr
 const freshKey = () => `k-${randomUUID().slice(0, 8)}`;
 const FORBIDDEN_ANYWHERE = { status: 403, error_code: 'PERMISSION_DENIED' };
 
+/** One GraphQL root field over a target id, passed as the variable `$id` as the web UI passes its inputs. */
+const gql = (selection: string, id: string, operation: 'query' | 'mutation' = 'query') => ({ query: `${operation} Probe($id: String) { ${selection} }`, variables: { id } });
+interface GqlResult {
+  experiment?: { experimentId?: string };
+  run?: { info?: { runId?: string } };
+  runs?: { info?: { runId?: string } }[];
+  files?: unknown[];
+  metrics?: { runId?: string }[];
+  datasetSummaries?: { experimentId?: string }[];
+}
+const gqlField = (body: Record<string, unknown>, name: string) => (body.data as Record<string, GqlResult | null> | null | undefined)?.[name] ?? undefined;
 const list = (body: Record<string, unknown>, field: string) => (body[field] ?? []) as Record<string, unknown>[];
 const showsExperiment = (body: Record<string, unknown>, t: Target) => list(body, 'experiments').some((e) => e.experiment_id === t.exp);
 const showsRun = (body: Record<string, unknown>, t: Target) => list(body, 'runs').some((r) => (r.info as { run_id: string }).run_id === t.run);
@@ -148,6 +159,15 @@ export const ROUTES: Route[] = [
   { method: 'GET', path: (t) => `${API}/logged-models/${t.model}/artifacts/directories`, need: 'READ' },
   { method: 'GET', path: (t) => `${AJAX}/logged-models/${t.model}/artifacts/directories?${qs({ artifact_directory_path: '.' })}`, need: 'READ' },
   { method: 'GET', path: (t) => `${AJAX}/logged-models/${t.model}/artifacts/files?${qs({ artifact_file_path: 'model.txt' })}`, need: 'READ' },
+
+  // MLflow's GraphQL (its web UI's experiment and run pages): a field the caller may not read is
+  // null with the missing id's error, so B's answer is the missing id's answer, status 200
+  { method: 'POST', note: 'mlflowGetExperiment', path: () => '/graphql', body: (t) => gql('mlflowGetExperiment(input: {experimentId: $id}) { experiment { experimentId name } }', t.exp), need: 'READ', shows: (b, t) => gqlField(b, 'mlflowGetExperiment')?.experiment?.experimentId === t.exp },
+  { method: 'POST', note: 'mlflowGetRun', path: () => '/graphql', body: (t) => gql('mlflowGetRun(input: {runId: $id}) { run { info { runId } experiment { name } data { metrics { key value } } } }', t.run), need: 'READ', shows: (b, t) => gqlField(b, 'mlflowGetRun')?.run?.info?.runId === t.run },
+  { method: 'POST', note: 'mlflowSearchRuns', path: () => '/graphql', body: (t) => gql('mlflowSearchRuns(input: {experimentIds: [$id], runViewType: ALL}) { runs { info { runId } } }', t.exp), need: 'READ', shows: (b, t) => (gqlField(b, 'mlflowSearchRuns')?.runs ?? []).some((r) => r.info?.runId === t.run) },
+  { method: 'POST', note: 'mlflowListArtifacts', path: () => '/graphql', body: (t) => gql('mlflowListArtifacts(input: {runId: $id}) { rootUri files { path } }', t.run), need: 'READ', shows: (b) => (gqlField(b, 'mlflowListArtifacts')?.files ?? []).length > 0 },
+  { method: 'POST', note: 'mlflowGetMetricHistoryBulkInterval', path: () => '/graphql', body: (t) => gql('mlflowGetMetricHistoryBulkInterval(input: {runIds: [$id], metricKey: "loss"}) { metrics { runId step } }', t.run), need: 'READ', shows: (b, t) => (gqlField(b, 'mlflowGetMetricHistoryBulkInterval')?.metrics ?? []).some((m) => m.runId === t.run) },
+  { method: 'POST', note: 'mlflowSearchDatasets', path: () => '/graphql', body: (t) => gql('mlflowSearchDatasets(input: {experimentIds: [$id]}) { datasetSummaries { experimentId name } }', t.exp, 'mutation'), need: 'READ', shows: (b, t) => (gqlField(b, 'mlflowSearchDatasets')?.datasetSummaries ?? []).some((d) => d.experimentId === t.exp) },
 
   // logged models
   { method: 'GET', path: (t) => `${API}/logged-models/${t.model}`, need: 'READ' },

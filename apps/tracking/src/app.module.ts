@@ -26,6 +26,7 @@ import { MetricHistoryBatches1732000000800 } from './migrations/1732000000800-me
 import { LatestMetricsHotUpdates1732000000900 } from './migrations/1732000000900-latest-metrics-hot-updates';
 import { RunMetricsPending1732000001100 } from './migrations/1732000001100-run-metrics-pending';
 import { RunMetricsCatchUp } from './projections/run-metrics-catch-up';
+import { graphqlControllers, readProviders } from './graphql/graphql.providers';
 import { ARTIFACT_STREAMED_BODY_PATHS, ArtifactBucketTask, artifactControllers, artifactProviders, RotateArtifactKeysCommand } from './artifacts/artifacts.providers';
 
 export const trackingService: ServiceDefinition = {
@@ -46,8 +47,8 @@ export class TrackingModule {
     return {
       module: TrackingModule,
       imports: [PlatformModule.forRoot(trackingService, config, logger)],
-      controllers: [ExperimentsController, RunsController, RunDataController, MetricsController, LoggedModelsController, ...artifactControllers],
-      providers: [TrackingProjection, ExperimentAccess, ExperimentCommands, DefaultExperimentTask, AccessProjectionHandler, RunAccess, LoggedModelAccess, RunCommands, RunMetricsCatchUp, LoggedModelCommands, ExperimentLifecycle, ...artifactProviders(config)],
+      controllers: [ExperimentsController, RunsController, RunDataController, MetricsController, LoggedModelsController, ...artifactControllers, ...graphqlControllers],
+      providers: [TrackingProjection, ExperimentAccess, ExperimentCommands, DefaultExperimentTask, AccessProjectionHandler, RunAccess, LoggedModelAccess, RunCommands, RunMetricsCatchUp, LoggedModelCommands, ExperimentLifecycle, ...artifactProviders(config), ...readProviders],
     };
   }
 }

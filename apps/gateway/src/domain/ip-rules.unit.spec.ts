@@ -126,3 +126,22 @@ describe('a route rule against every alias of its route', () => {
     expect(blockedOrRefused(LM, '/ajax-api/2.0/mlflow/runs/get')).toBe('allowed');
   });
 });
+
+/** `/graphql` reads runs, experiments, artifacts and metrics: a rule on any of those covers it. */
+describe('a route rule and MLflow\'s GraphQL endpoint', () => {
+  const blocked = (prefix: string, raw: string) => {
+    const t = canonicalTarget(raw);
+    return t.ok && !new IpRuleSet([rule('deny', '11.0.0.0/8', prefix)]).evaluate('11.0.0.1', t.path).allowed;
+  };
+  it.each(['/api/2.0/mlflow/runs/', '/ajax-api/2.0/mlflow/experiments/', '/api/2.0/mlflow/artifacts/list', '/api/2.0/mlflow/metrics/', '/api/2.0/mlflow/model-versions/', '/graphql'])(
+    'a deny on %s blocks /graphql in any case',
+    (prefix) => {
+      expect(blocked(prefix, '/graphql')).toBe(true);
+      expect(blocked(prefix, '/GraphQL/')).toBe(true);
+    },
+  );
+  it('leaves /graphql alone for rules on what it does not read', () => {
+    expect(blocked('/api/2.0/mlflow/logged-models/', '/graphql')).toBe(false);
+    expect(blocked('/api/audit/', '/graphql')).toBe(false);
+  });
+});

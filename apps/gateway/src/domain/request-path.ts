@@ -77,16 +77,33 @@ const TOP_LEVEL_TWINS = new Map([['/get-artifact', '/2.0/mlflow/get-artifact']])
 const TOP_LEVEL_OF = new Map([...TOP_LEVEL_TWINS].map(([top, below]) => [below, top]));
 
 /**
+ * MLflow's `/graphql` reads what these REST routes read (each GraphQL root field is one of them), so
+ * it is also seen under their spellings: a rule written for any of them covers `/graphql`, and
+ * GraphQL is no way around a rule on the data it would read.
+ */
+const GRAPHQL_READS = [
+  'experiments/get',
+  'experiments/search-datasets',
+  'runs/get',
+  'runs/search',
+  'artifacts/list',
+  'metrics/get-history-bulk-interval',
+  'model-versions/search',
+].flatMap((route) => [`/api/2.0/mlflow/${route}`, `/ajax-api/2.0/mlflow/${route}`]);
+
+/**
  * The spellings of a path an IP rule's prefix is compared with: decoded, lower-cased (Express
  * matches routes case-insensitively; a rule is a case-insensitive prefix), and, for MLflow's routes,
  * both the `/api/` and the `/ajax-api/` form (and the top-level one where MLflow has it), so a rule
- * written for any of them covers the route.
+ * written for any of them covers the route; `/graphql` also as the routes it reads through
+ * (`GRAPHQL_READS`).
  * Undefined when the path does not decode; the caller then applies every route rule.
  */
 export function ruleViews(path: string): string[] | undefined {
   const decoded = decodePath(path);
   if (decoded === undefined) return undefined;
   const lower = decoded.toLowerCase().replace(/\/{2,}/g, '/');
+  if (lower === '/graphql') return [lower, ...GRAPHQL_READS];
   const twin = MLFLOW_TWIN.exec(lower)?.[1] ?? TOP_LEVEL_TWINS.get(lower);
   if (twin === undefined) return [lower];
   const top = TOP_LEVEL_OF.get(twin);

@@ -71,4 +71,11 @@ describe('the spellings an IP rule sees', () => {
   it('is undefined for a path that does not decode', () => {
     expect(ruleViews('/api/%E0%A4%A')).toBeUndefined();
   });
+  it('gives /graphql, in any case, the spellings of the REST reads it answers', () => {
+    const views = ruleViews('/GraphQL') ?? [];
+    expect(views[0]).toBe('/graphql');
+    for (const read of ['experiments/get', 'runs/get', 'runs/search', 'artifacts/list', 'metrics/get-history-bulk-interval', 'model-versions/search']) {
+      expect(views).toEqual(expect.arrayContaining([`/api/2.0/mlflow/${read}`, `/ajax-api/2.0/mlflow/${read}`]));
+    }
+  });
 });

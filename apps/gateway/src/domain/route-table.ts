@@ -14,6 +14,8 @@ const TABLE: [RegExp, Owner][] = [
   [/^\/(ajax-)?api\/2\.0\/mlflow-artifacts\//, 'tracking'],
   // MLflow's web UI downloads a run's file from the top level (`get_artifact_handler`).
   [/^\/get-artifact$/, 'tracking'],
+  // MLflow's GraphQL endpoint (its web UI's experiment and run pages), served by tracking.
+  [/^\/graphql$/, 'tracking'],
   [/^\/api\/audit\//, 'audit'],
   [/^\/api\/authz\//, 'authz'],
   [/^\/api\/gateway\//, 'gateway'],

@@ -21,7 +21,8 @@ describe('routeFor', () => {
     ['/ajax-api/2.0/mlflow/upload-artifact', 'tracking'],
     ['/ajax-api/2.0/mlflow/logged-models/m-1/artifacts/directories', 'tracking'],
     ['/ajax-api/2.0/mlflow/logged-models/m-1/artifacts/files', 'tracking'],
+    ['/graphql', 'tracking'],
   ])('%s → %s', (path, upstream) => expect(routeFor(path)).toBe(upstream));
 
-  it.each(['/api/2.0/other', '/api/auditx', '/', '/api/2.0/mlflowx/experiments', '/api/gatewayx/ip-rules', '/get-artifacts', '/get-artifact/x', '/model-versions/get-artifact'])('%s has no owner', (path) => expect(routeFor(path)).toBeUndefined());
+  it.each(['/api/2.0/other', '/api/auditx', '/', '/api/2.0/mlflowx/experiments', '/api/gatewayx/ip-rules', '/get-artifacts', '/get-artifact/x', '/model-versions/get-artifact', '/graphqlx', '/graphql/x'])('%s has no owner', (path) => expect(routeFor(path)).toBeUndefined());
 });

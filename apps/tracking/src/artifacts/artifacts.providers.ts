@@ -10,10 +10,12 @@ import { ArtifactObjectStore } from './object-store.service';
 import { RotateArtifactKeysCommand } from './rotate-artifact-keys.command';
 import { RunArtifactFilesController } from './run-artifact-files.controller';
 import { RunArtifactsController } from './run-artifacts.controller';
+import { RunArtifactListing } from './run-artifact-listing';
 
 export { ARTIFACT_STREAMED_BODY_PATHS } from './mlflow-artifacts.controller';
 export { ArtifactBucketTask } from './artifact-bucket.task';
 export { RotateArtifactKeysCommand } from './rotate-artifact-keys.command';
+export { RunArtifactListing } from './run-artifact-listing';
 
 export const artifactControllers = [MlflowArtifactsController, RunArtifactsController, RunArtifactFilesController, LoggedModelArtifactsController];
 
@@ -24,6 +26,7 @@ export function artifactProviders(config: TrackingConfig): Provider[] {
     ArtifactObjectStore,
     ArtifactService,
     ArtifactAccess,
+    RunArtifactListing,
     ArtifactBucketTask,
     RotateArtifactKeysCommand,
   ];

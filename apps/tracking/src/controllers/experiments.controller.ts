@@ -6,7 +6,6 @@ import { Policy } from '@custos/platform';
 import {
   decodePageToken,
   encodePageToken,
-  KeyValue,
   parseExperimentsFilter,
   parseOrderByList,
   SEARCH_MAX_RESULTS_DEFAULT,
@@ -20,10 +19,9 @@ import { ExperimentAccess, ExperimentRow } from '../access/experiment-access.ser
 import { ExperimentCommands } from '../commands/experiment-commands.service';
 import { ExperimentLifecycle } from '../commands/experiment-lifecycle.service';
 import { MlflowRequest } from '../http/mlflow-request';
-import { experimentJson, parseViewType } from '../http/mlflow-json';
+import { parseViewType } from '../http/mlflow-json';
 import { toKeyValues } from '../http/mlflow-values';
-
-const noExperiment = (id: string) => `No Experiment with id=${id} exists`;
+import { ExperimentReads, noExperiment } from '../queries/experiment-reads.query';
 
 @Controller(['api/2.0/mlflow/experiments', 'ajax-api/2.0/mlflow/experiments'])
 export class ExperimentsController {
@@ -32,6 +30,7 @@ export class ExperimentsController {
     private readonly access: ExperimentAccess,
     private readonly commands: ExperimentCommands,
     private readonly lifecycle: ExperimentLifecycle,
+    private readonly reads: ExperimentReads,
   ) {}
 
   // Creating makes the caller the creator (MANAGE); a key must at least be allowed to write experiments.
@@ -49,9 +48,7 @@ export class ExperimentsController {
   @Get('get')
   @Policy(Actions.onExperiment('READ'))
   async get(@Req() req: Request) {
-    const id = new MlflowRequest(req).string('experiment_id');
-    const row = await this.access.require(id, 'READ', noExperiment(id));
-    return { experiment: await this.withTags(row) };
+    return this.reads.get(new MlflowRequest(req).string('experiment_id'));
   }
 
   @Get('get-by-name')
@@ -62,7 +59,7 @@ export class ExperimentsController {
     const [found] = (await this.ds.query(`SELECT experiment_id FROM experiments WHERE name = $1`, [name])) as { experiment_id: string }[];
     if (!found) throw TrackingError.notFound(notFound);
     const row = await this.access.require(found.experiment_id, 'READ', notFound);
-    return { experiment: await this.withTags(row) };
+    return { experiment: await this.reads.withTags(row) };
   }
 
   // Lists are open to any caller and filtered to what the caller may read.
@@ -90,7 +87,7 @@ export class ExperimentsController {
       p.values,
     )) as ExperimentRow[];
     const page = rows.slice(0, maxResults);
-    const experiments = await Promise.all(page.map((row) => this.withTags(row)));
+    const experiments = await Promise.all(page.map((row) => this.reads.withTags(row)));
     return rows.length > maxResults ? { experiments, next_page_token: encodePageToken(offset + maxResults) } : { experiments };
   }
 
@@ -147,10 +144,5 @@ export class ExperimentsController {
     await this.access.require(id, 'EDIT', noExperiment(id));
     await this.commands.execute({ type: 'DeleteExperimentTag', experimentId: id, key: r.string('key') });
     return {};
-  }
-
-  private async withTags(row: ExperimentRow) {
-    const tags = (await this.ds.query(`SELECT key, value FROM experiment_tags WHERE experiment_id = $1 ORDER BY key`, [row.experiment_id])) as KeyValue[];
-    return experimentJson(row, tags);
   }
 }

@@ -7,12 +7,9 @@ import { decodePageToken, encodePageToken, GET_METRIC_HISTORY_MAX_RESULTS, Track
 import { RunAccess } from '../access/run-access.service';
 import { MlflowRequest } from '../http/mlflow-request';
 import { metricJson } from '../http/run-json';
-import { metricHistory, metricHistoryBulk, sampledMetricHistory } from '../queries/metric-history.query';
+import { metricHistory, metricHistoryBulk } from '../queries/metric-history.query';
+import { MAX_RUNS_PER_BULK_REQUEST, MetricIntervals } from '../queries/metric-intervals.query';
 import { RunMetricsCatchUp } from '../projections/run-metrics-catch-up';
-
-/** MLflow's limits for the chart endpoints (`mlflow/server/handlers.py`). */
-const MAX_RUNS_PER_BULK_REQUEST = 100;
-const MAX_RESULTS_PER_RUN = 2500;
 
 @Controller(['api/2.0/mlflow/metrics', 'ajax-api/2.0/mlflow/metrics'])
 export class MetricsController {
@@ -20,6 +17,7 @@ export class MetricsController {
     private readonly ds: DataSource,
     private readonly access: RunAccess,
     private readonly catchUp: RunMetricsCatchUp,
+    private readonly intervals: MetricIntervals,
   ) {}
 
   /** Without max_results MLflow answers the whole history; with it, pages with a token. */
@@ -44,30 +42,15 @@ export class MetricsController {
   /** The UI's sampled chart data (also reachable under api/2.0, as MLflow declares it in service.proto). */
   @Get('get-history-bulk-interval')
   @Policy(Actions.onExperiment('READ'))
-  async bulkInterval(@Req() req: Request) {
+  bulkInterval(@Req() req: Request) {
     const r = new MlflowRequest(req);
-    const runIds = r.stringList('run_ids');
-    if (runIds.length === 0) throw TrackingError.invalidParameter(`Missing value for required parameter 'run_ids'. See the API docs for more information about request parameters.`);
-    if (runIds.length > MAX_RUNS_PER_BULK_REQUEST) {
-      throw TrackingError.invalidParameter(`GetMetricHistoryBulkInterval request must specify at most ${MAX_RUNS_PER_BULK_REQUEST} run_ids. Received ${runIds.length} run_ids.`);
-    }
-    const key = r.string('metric_key');
-    const maxResults = r.optionalInt('max_results') ?? MAX_RESULTS_PER_RUN;
-    if (maxResults < 1 || maxResults > MAX_RESULTS_PER_RUN) throw TrackingError.invalidParameter(`max_results must be between 1 and ${MAX_RESULTS_PER_RUN}.`);
-    const start = r.optionalInt('start_step');
-    const end = r.optionalInt('end_step');
-    if ((start === undefined) !== (end === undefined)) throw TrackingError.invalidParameter('If either start step or end step are specified, both must be specified.');
-    if (start !== undefined && end !== undefined && start > end) {
-      throw TrackingError.invalidParameter(`end_step must be greater than start_step. Found start_step=${start} and end_step=${end}.`);
-    }
-    for (const runId of runIds) await this.access.require(runId, 'READ');
-    await this.catchUp.settleRuns(runIds);
-    const steps = start !== undefined && end !== undefined ? { start, end } : null;
-    const metrics = [];
-    for (const runId of runIds) {
-      for (const m of await sampledMetricHistory(this.ds, runId, key, maxResults, steps)) metrics.push(metricJson(m, runId));
-    }
-    return { metrics };
+    return this.intervals.bulkInterval({
+      runIds: r.stringList('run_ids'),
+      metricKey: r.optionalString('metric_key'),
+      maxResults: r.optionalInt('max_results'),
+      startStep: r.optionalInt('start_step'),
+      endStep: r.optionalInt('end_step'),
+    });
   }
 
   /** The UI's unsampled multi-run history (MLflow serves it under ajax-api only; harmless on both). */

@@ -4,26 +4,15 @@ import { DataSource } from 'typeorm';
 import { Actions } from '@custos/rbac';
 import { Policy } from '@custos/platform';
 import { RUN_STATUSES, RunStatus } from '@custos/events';
-import {
-  buildRunSearchQuery,
-  decodePageToken,
-  encodePageToken,
-  parseOrderByList,
-  parseRunsFilter,
-  SEARCH_MAX_RESULTS_DEFAULT,
-  SqlParams,
-  TrackingError,
-  validateSearchRunsMaxResults,
-} from '@custos/tracking-domain';
+import { TrackingError } from '@custos/tracking-domain';
 import { ExperimentAccess } from '../access/experiment-access.service';
-import { RunAccess, RunRow } from '../access/run-access.service';
+import { RunAccess } from '../access/run-access.service';
 import { RunCommands } from '../commands/run-commands.service';
 import { MlflowRequest } from '../http/mlflow-request';
-import { parseViewType } from '../http/mlflow-json';
 import { toKeyValues, withinLength } from '../http/mlflow-values';
 import { runInfoJson } from '../http/run-json';
 import { runsJson } from '../queries/run-details.query';
-import { RunMetricsCatchUp } from '../projections/run-metrics-catch-up';
+import { RunReads } from '../queries/run-reads.query';
 
 const noExperiment = (id: string) => `No Experiment with id=${id} exists`;
 
@@ -43,7 +32,7 @@ export class RunsController {
     private readonly experiments: ExperimentAccess,
     private readonly access: RunAccess,
     private readonly commands: RunCommands,
-    private readonly catchUp: RunMetricsCatchUp,
+    private readonly reads: RunReads,
   ) {}
 
   @Post('create')
@@ -69,10 +58,7 @@ export class RunsController {
   @Get('get')
   @Policy(Actions.onExperiment('READ'))
   async get(@Req() req: Request) {
-    const { run } = await this.access.require(new MlflowRequest(req).runId(), 'READ');
-    await this.catchUp.settleRuns([run.run_id]);
-    const [json] = await runsJson(this.ds, [run]);
-    return { run: json };
+    return this.reads.get(new MlflowRequest(req).runId());
   }
 
   @Post('update')
@@ -123,35 +109,15 @@ export class RunsController {
   @Post('search')
   @HttpCode(200)
   @Policy(Actions.authenticated({ area: 'experiments', level: 'READ' }))
-  async search(@Req() req: Request) {
+  search(@Req() req: Request) {
     const r = new MlflowRequest(req);
-    const maxResults = r.optionalInt('max_results') ?? SEARCH_MAX_RESULTS_DEFAULT;
-    validateSearchRunsMaxResults(maxResults);
-    if (maxResults < 1) {
-      throw TrackingError.invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive integer`);
-    }
-    const viewType = parseViewType(r.optionalEnum('run_view_type'));
-    const filter = parseRunsFilter(r.optionalString('filter'));
-    const orderBy = parseOrderByList(r.stringList('order_by'), 'runs');
-    const offset = decodePageToken(r.optionalString('page_token'));
-    const experimentIds = await this.readableExperiments(r.stringList('experiment_ids'));
-    if (experimentIds.length === 0) return { runs: [] };
-    await this.catchUp.settleExperiments(experimentIds);
-    const q = buildRunSearchQuery({ experimentIds, viewType, filter, orderBy, offset, limit: maxResults + 1 });
-    const rows = (await this.ds.query(q.text, q.values)) as RunRow[];
-    const runs = await runsJson(this.ds, rows.slice(0, maxResults));
-    return rows.length > maxResults ? { runs, next_page_token: encodePageToken(offset + maxResults) } : { runs };
+    return this.reads.search({
+      experimentIds: r.stringList('experiment_ids'),
+      filter: r.optionalString('filter'),
+      runViewType: r.optionalEnum('run_view_type'),
+      maxResults: r.optionalInt('max_results'),
+      orderBy: r.stringList('order_by'),
+      pageToken: r.optionalString('page_token'),
+    });
   }
-
-  private async readableExperiments(requested: string[]): Promise<string[]> {
-    if (requested.length === 0) return [];
-    const p = new SqlParams();
-    const ids = p.bind(requested);
-    const readable = this.experiments.readableCondition(p);
-    const rows = (await this.ds.query(`SELECT e.experiment_id FROM experiments e WHERE e.experiment_id = ANY(${ids}::text[]) AND ${readable}`, p.values)) as {
-      experiment_id: string;
-    }[];
-    return rows.map((row) => row.experiment_id);
-  }
-
 }

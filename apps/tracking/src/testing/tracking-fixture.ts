@@ -23,6 +23,9 @@ import { LatestMetricsHotUpdates1732000000900 } from '../migrations/173200000090
 import { RunMetricsPending1732000001100 } from '../migrations/1732000001100-run-metrics-pending';
 import { RunMetricsCatchUp } from '../projections/run-metrics-catch-up';
 import { TrackingProjection } from '../projections/tracking.projection';
+import { ExperimentReads } from '../queries/experiment-reads.query';
+import { MetricIntervals } from '../queries/metric-intervals.query';
+import { RunReads } from '../queries/run-reads.query';
 
 export const admin: Principal = { id: 'admin', kind: 'user', roles: ['admin'], groups: [] };
 export const alice: Principal = { id: 'alice', kind: 'user', roles: [], groups: [] };
@@ -63,6 +66,8 @@ export async function createTrackingFixture(prefix: string) {
   const runCommands = new RunCommands(executor, projection, catchUp);
   const modelCommands = new LoggedModelCommands(executor, projection);
   const lifecycle = new ExperimentLifecycle(ds, experimentCommands, runCommands);
+  const runReads = new RunReads(ds, experimentAccess, runAccess, catchUp);
+  const metricIntervals = new MetricIntervals(ds, runAccess, catchUp);
   return {
     // Background metric catch-ups finish before the database goes.
     db: { ...db, drop: () => catchUp.whenIdle().then(() => db.drop()) },
@@ -73,9 +78,12 @@ export async function createTrackingFixture(prefix: string) {
     runCommands,
     lifecycle,
     catchUp,
-    runs: new RunsController(ds, experimentAccess, runAccess, runCommands, catchUp),
+    runs: new RunsController(ds, experimentAccess, runAccess, runCommands, runReads),
+    runReads,
+    metricIntervals,
+    experimentReads: new ExperimentReads(ds, experimentAccess),
     runData: new RunDataController(ds, runAccess, modelAccess, runCommands),
-    metrics: new MetricsController(ds, runAccess, catchUp),
+    metrics: new MetricsController(ds, runAccess, catchUp, metricIntervals),
     models: new LoggedModelsController(ds, experimentAccess, runAccess, modelAccess, modelCommands),
     as<T>(principal: Principal, fn: () => Promise<T>, grants: Grant[] = []): Promise<T> {
       return requestContext.run({ correlationId: `test-${principal.id}`, principal, policy: { grants, defaultPermission: 'NO_PERMISSIONS' } }, fn);
