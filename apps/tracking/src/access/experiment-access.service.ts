@@ -55,6 +55,15 @@ export class ExperimentAccess {
     return atLeastSql(rankExpr, 'READ');
   }
 
+  /** The ids among `requested` the caller may read (searches over named experiments drop the rest). */
+  async readableIds(requested: readonly string[], sql: Sql = this.ds): Promise<string[]> {
+    if (requested.length === 0) return [];
+    const params: unknown[] = [[...requested]];
+    const readable = this.readableCondition({ bind: (value: unknown) => `$${params.push(value)}` });
+    const rows = (await sql.query(`SELECT e.experiment_id FROM experiments e WHERE e.experiment_id = ANY($1::text[]) AND ${readable}`, params)) as { experiment_id: string }[];
+    return rows.map((row) => row.experiment_id);
+  }
+
   private policy(): PolicyContext {
     // No loader ran (e.g. a startup task acting as the system): no grants, nothing by default.
     return currentContext()?.policy ?? { grants: [], defaultPermission: 'NO_PERMISSIONS' };

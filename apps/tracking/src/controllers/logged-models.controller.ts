@@ -3,7 +3,7 @@ import { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { Actions } from '@custos/rbac';
 import { Policy } from '@custos/platform';
-import { decodePageToken, encodePageToken, SEARCH_MAX_RESULTS_THRESHOLD, SqlParams, TrackingError } from '@custos/tracking-domain';
+import { decodePageToken, encodePageToken, SqlParams, TrackingError, validateSearchLoggedModelsMaxResults } from '@custos/tracking-domain';
 import { ExperimentAccess } from '../access/experiment-access.service';
 import { LoggedModelAccess, LoggedModelRow } from '../access/logged-model-access.service';
 import { RunAccess } from '../access/run-access.service';
@@ -57,9 +57,7 @@ export class LoggedModelsController {
     const requested = r.stringList('experiment_ids');
     if (requested.length === 0) throw TrackingError.invalidParameter(`Missing value for required parameter 'experiment_ids'. See the API docs for more information about request parameters.`);
     const maxResults = r.optionalInt('max_results') || SEARCH_DEFAULT_MAX_RESULTS;
-    if (maxResults < 1 || maxResults > SEARCH_MAX_RESULTS_THRESHOLD) {
-      throw TrackingError.invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be between 1 and ${SEARCH_MAX_RESULTS_THRESHOLD}.`);
-    }
+    validateSearchLoggedModelsMaxResults(maxResults);
     const datasets = asList(r.raw('datasets'), 'datasets').map((d, i) => {
       const o = asObject(d, `datasets[${i}]`);
       const name = asString(o.dataset_name, `datasets[${i}].dataset_name`);

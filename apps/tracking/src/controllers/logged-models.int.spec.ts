@@ -67,6 +67,10 @@ describe('logged models on real PostgreSQL', () => {
       ((await t.as(alice, () => t.models.search(post({ experiment_ids: [exp], ...body })))) as { models: Model[] }).models.map((m) => m.info.name).filter((n) => n.startsWith('metric-'));
     expect(await search({ filter: 'metrics.acc > 0.5' })).toEqual(['metric-b']);
     expect(await search({ filter: 'metrics.acc > 0.1', datasets: [{ dataset_name: 'iris' }] })).toEqual(['metric-b']);
+    // Datasets alone keep the models with some metric on them (MLflow's store), digest included when given.
+    expect(await search({ datasets: [{ dataset_name: 'iris' }] })).toEqual(['metric-b']);
+    expect(await search({ datasets: [{ dataset_name: 'iris', dataset_digest: 'd1' }] })).toEqual(['metric-b']);
+    expect(await search({ datasets: [{ dataset_name: 'iris', dataset_digest: 'other' }] })).toEqual([]);
     expect(await search({ order_by: [{ field_name: 'metrics.acc', ascending: true }] })).toEqual(['metric-a', 'metric-b']);
     expect(await search({ order_by: [{ field_name: 'metrics.acc', ascending: false }] })).toEqual(['metric-b', 'metric-a']);
   });

@@ -126,10 +126,7 @@ export class RunsController {
   async search(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const maxResults = r.optionalInt('max_results') ?? SEARCH_MAX_RESULTS_DEFAULT;
-    validateSearchRunsMaxResults(maxResults);
-    if (maxResults < 1) {
-      throw TrackingError.invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive integer`);
-    }
+    validateSearchRunsMaxResults(maxResults, r.raw('max_results'));
     const viewType = parseViewType(r.optionalEnum('run_view_type'));
     const filter = parseRunsFilter(r.optionalString('filter'));
     const orderBy = parseOrderByList(r.stringList('order_by'), 'runs');
