@@ -6,7 +6,6 @@ import { Policy } from '@custos/platform';
 import { decodePageToken, encodePageToken, SqlParams, TrackingError, validateSearchLoggedModelsMaxResults } from '@custos/tracking-domain';
 import { ExperimentAccess } from '../access/experiment-access.service';
 import { LoggedModelAccess, LoggedModelRow } from '../access/logged-model-access.service';
-import { RunAccess } from '../access/run-access.service';
 import { LoggedModelCommands } from '../commands/logged-model-commands.service';
 import { MlflowRequest } from '../http/mlflow-request';
 import { parseFinalStatus } from '../http/logged-model-json';
@@ -24,7 +23,6 @@ export class LoggedModelsController {
   constructor(
     private readonly ds: DataSource,
     private readonly experiments: ExperimentAccess,
-    private readonly runs: RunAccess,
     private readonly access: LoggedModelAccess,
     private readonly commands: LoggedModelCommands,
   ) {}
@@ -37,7 +35,8 @@ export class LoggedModelsController {
     const experimentId = r.string('experiment_id');
     const sourceRunId = r.optionalString('source_run_id') || null;
     const experiment = await this.experiments.require(experimentId, 'EDIT', noExperiment(experimentId));
-    if (sourceRunId) await this.runs.require(sourceRunId, 'READ');
+    // Taken as given, as MLflow does: a label that grants nothing, and checking it would answer
+    // differently for a hidden run than for a missing one (decision 033).
     const modelId = await this.commands.create({
       experiment,
       name: r.optionalString('name') ? boundedString(r.raw('name'), 'name', 500) : null,
