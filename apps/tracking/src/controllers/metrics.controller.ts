@@ -3,11 +3,11 @@ import { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { Actions } from '@custos/rbac';
 import { Policy } from '@custos/platform';
-import { decodePageToken, encodePageToken, GET_METRIC_HISTORY_MAX_RESULTS, sampleChartSteps, TrackingError } from '@custos/tracking-domain';
+import { decodePageToken, encodePageToken, GET_METRIC_HISTORY_MAX_RESULTS, TrackingError } from '@custos/tracking-domain';
 import { RunAccess } from '../access/run-access.service';
 import { MlflowRequest } from '../http/mlflow-request';
 import { metricJson } from '../http/run-json';
-import { chartStepSource, metricHistory, metricHistoryAtSteps, metricHistoryBulk } from '../queries/metric-history.query';
+import { metricHistory, metricHistoryBulk, sampledMetricHistory } from '../queries/metric-history.query';
 import { RunMetricsCatchUp } from '../projections/run-metrics-catch-up';
 
 /** MLflow's limits for the chart endpoints (`mlflow/server/handlers.py`). */
@@ -62,13 +62,10 @@ export class MetricsController {
     }
     for (const runId of runIds) await this.access.require(runId, 'READ');
     await this.catchUp.settleRuns(runIds);
-    const range = start !== undefined && end !== undefined ? { start, end } : null;
-    // Sampled once over all the runs, so every run's line is drawn at the same steps.
-    const source = await chartStepSource(this.ds, runIds, key);
-    const steps = sampleChartSteps(source.allSteps, source.runBounds, maxResults, range);
+    const steps = start !== undefined && end !== undefined ? { start, end } : null;
     const metrics = [];
     for (const runId of runIds) {
-      for (const m of await metricHistoryAtSteps(this.ds, runId, key, steps, GET_METRIC_HISTORY_MAX_RESULTS)) metrics.push(metricJson(m, runId));
+      for (const m of await sampledMetricHistory(this.ds, runId, key, maxResults, steps)) metrics.push(metricJson(m, runId));
     }
     return { metrics };
   }

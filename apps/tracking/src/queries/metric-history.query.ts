@@ -1,5 +1,4 @@
 import { Sql } from '@custos/eventing';
-import { RunStepBounds } from '@custos/tracking-domain';
 import { MetricRow } from '../http/run-json';
 
 // MLflow orders history by (timestamp, step, value) with a NaN standing as 0 (how MLflow stores it).
@@ -33,24 +32,37 @@ export async function metricHistoryBulk(sql: Sql, runIds: readonly string[], key
   )) as (MetricRow & { run_id: string })[];
 }
 
-/** What the UI chart's step sample is computed from: the runs' distinct steps and each run's ends. */
-export async function chartStepSource(sql: Sql, runIds: readonly string[], key: string): Promise<{ allSteps: number[]; runBounds: RunStepBounds[] }> {
-  const where = 'b.run_id = ANY($1::text[]) AND b.key = $2';
-  const [steps, bounds] = await Promise.all([
-    sql.query(`SELECT DISTINCT u.step FROM run_metric_batches b, unnest(b.steps) AS u(step) WHERE ${where} ORDER BY u.step`, [[...runIds], key]) as Promise<{ step: string }[]>,
-    sql.query(`SELECT min(u.step) AS min, max(u.step) AS max FROM run_metric_batches b, unnest(b.steps) AS u(step) WHERE ${where} GROUP BY b.run_id`, [
-      [...runIds],
-      key,
-    ]) as Promise<{ min: string; max: string }[]>,
-  ]);
-  return { allSteps: steps.map((s) => Number(s.step)), runBounds: bounds.map((b) => ({ min: Number(b.min), max: Number(b.max) })) };
-}
-
-/** One run's points at the given steps, in step order (MLflow's get_metric_history_bulk_interval_from_steps). */
-export async function metricHistoryAtSteps(sql: Sql, runId: string, key: string, steps: readonly number[], limit: number): Promise<MetricRow[]> {
-  if (steps.length === 0) return [];
-  return (await sql.query(
-    `SELECT key, value, timestamp, step, is_nan FROM ${points('b.run_id = $1 AND b.key = $2')} WHERE step = ANY($3::bigint[]) ORDER BY ${STEP_ORDER} LIMIT $4`,
-    [runId, key, steps.map(String), limit],
-  )) as MetricRow[];
+/**
+ * MLflow's sampled history (`get_metric_history_bulk_interval`), the rule `sampleChartPoints` states
+ * (tracking-domain): the rows of one run, optionally within [startStep, endStep], split into
+ * `maxResults` NTILE buckets in step order; the first row of each bucket is kept, and the overall
+ * last row always ends the sample (replacing the final pick when the sample is already full). Done
+ * in SQL so a run with millions of points returns only the sample; metric-history.int.spec.ts checks
+ * it against the pure rule.
+ */
+export async function sampledMetricHistory(
+  sql: Sql,
+  runId: string,
+  key: string,
+  maxResults: number,
+  steps: { start: number; end: number } | null,
+): Promise<MetricRow[]> {
+  const rows = (await sql.query(
+    `WITH b AS (
+       SELECT key, value, timestamp, step, is_nan,
+              ntile($3::int) OVER w AS bucket, row_number() OVER w AS pos, count(*) OVER () AS total
+       FROM ${points('b.run_id = $1 AND b.key = $2')}
+       WHERE $4::bigint IS NULL OR step BETWEEN $4 AND $5
+       WINDOW w AS (ORDER BY ${STEP_ORDER})
+     ), r AS (SELECT b.*, row_number() OVER (PARTITION BY bucket ORDER BY pos) AS rn FROM b)
+     SELECT key, value, timestamp, step, is_nan, rn = 1 AS first_of_bucket FROM r WHERE rn = 1 OR pos = total ORDER BY pos`,
+    [runId, key, maxResults, steps?.start ?? null, steps?.end ?? null],
+  )) as (MetricRow & { first_of_bucket: boolean })[];
+  const picked = rows.filter((row) => row.first_of_bucket);
+  const last = rows[rows.length - 1];
+  if (last && !last.first_of_bucket) {
+    if (picked.length >= maxResults) picked[picked.length - 1] = last;
+    else picked.push(last);
+  }
+  return picked.map(({ key: k, value, timestamp, step, is_nan }) => ({ key: k, value, timestamp, step, is_nan }));
 }

@@ -13,4 +13,4 @@ export * from './search-order-by';
 export * from './page-token';
 export * from './search-sql';
 export * from './latest-metrics';
-export * from './chart-step-sampling';
+export * from './chart-sampling';
