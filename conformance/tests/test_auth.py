@@ -75,6 +75,25 @@ def test_401_carries_www_authenticate():
         assert resp.headers.get("WWW-Authenticate"), "a 401 must say how to authenticate"
 
 
+MLFLOW_UNAUTHENTICATED = (
+    "You are not authenticated. Please see "
+    "https://www.mlflow.org/docs/latest/auth/index.html#authenticating-to-mlflow on how to authenticate."
+)
+
+
+def test_401_says_it_in_mlflows_words(no_credentials):
+    # MLflow's auth answers a missing and a wrong credential alike; people search for this sentence.
+    for headers in ({}, {"Authorization": "Bearer cus_not_a_real_key"}, {"Authorization": "Basic Zm9vOmJhcg=="}):
+        resp = raw_request("POST", "/api/2.0/mlflow/runs/search", auth=False, json={"experiment_ids": ["0"]}, headers=headers)
+        assert resp.status_code == 401, (headers, resp.status_code, resp.text[:300])
+        assert resp.reason == "Unauthorized"
+        assert resp.json() == {"error_code": "UNAUTHENTICATED", "message": MLFLOW_UNAUTHENTICATED}
+        assert "Basic" in resp.headers["WWW-Authenticate"]
+    with pytest.raises(MlflowException) as info:
+        MlflowClient().search_experiments(max_results=1)
+    assert MLFLOW_UNAUTHENTICATED in info.value.message
+
+
 def test_basic_auth_with_api_key(no_credentials, tmp_path):
     no_credentials.setenv("MLFLOW_TRACKING_USERNAME", ADMIN_USER)
     no_credentials.setenv("MLFLOW_TRACKING_PASSWORD", admin_key())

@@ -10,7 +10,7 @@ from mlflow.data.http_dataset_source import HTTPDatasetSource
 from mlflow.data.meta_dataset import MetaDataset
 from mlflow.types import ColSpec, Schema
 
-from helpers import unique
+from helpers import raw_request, unique
 
 
 def dataset_fields(entity):
@@ -115,3 +115,40 @@ def test_search_runs_by_dataset(client, active_experiment):
         with_dataset.info.run_id
     ]
     assert found(f"datasets.name = '{name}' AND datasets.context = 'evaluation'") == []
+
+
+def search_datasets(experiment_ids, **kwargs):
+    return raw_request("POST", "/ajax-api/2.0/mlflow/experiments/search-datasets", json={"experiment_ids": experiment_ids}, **kwargs)
+
+
+def test_search_datasets_summarises_each_experiments_inputs(client):
+    # The web UI's datasets panel (MLflow serves this route under ajax-api only).
+    exp_id = client.create_experiment(unique("search-datasets"))
+    meta = MetaDataset(source=HTTPDatasetSource("https://example.com/d.parquet"), name=unique("summary"))
+    untagged = MetaDataset(source=HTTPDatasetSource("https://example.com/e.parquet"), name=unique("untagged"))
+    run_a = client.create_run(exp_id).info.run_id
+    run_b = client.create_run(exp_id).info.run_id
+    for run_id in (run_a, run_b):  # the same dataset and context twice is one summary
+        client.log_inputs(run_id, [mlflow.entities.DatasetInput(meta._to_mlflow_entity(), [mlflow.entities.InputTag("mlflow.data.context", "training")])])
+    client.log_inputs(run_b, [mlflow.entities.DatasetInput(untagged._to_mlflow_entity(), [])])
+
+    resp = search_datasets([exp_id])
+    assert resp.status_code == 200, resp.text
+    summaries = sorted(resp.json()["dataset_summaries"], key=lambda s: s["name"])
+    expected = [
+        {"experiment_id": exp_id, "name": meta.name, "digest": meta.digest, "context": "training"},
+        {"experiment_id": exp_id, "name": untagged.name, "digest": untagged.digest},
+    ]
+    assert summaries == sorted(expected, key=lambda s: s["name"])
+
+
+def test_search_datasets_needs_experiment_ids():
+    resp = search_datasets([])
+    assert resp.status_code == 400
+    assert resp.json() == {
+        "error_code": "INVALID_PARAMETER_VALUE",
+        "message": "SearchDatasets request must specify at least one experiment_id.",
+    }
+    resp = search_datasets([str(i) for i in range(21)])
+    assert resp.status_code == 400
+    assert "cannot specify more than 20 experiment_ids. Received 21 experiment_ids." in resp.json()["message"]

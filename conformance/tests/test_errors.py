@@ -73,8 +73,28 @@ def test_bad_experiment_filter(client):
 
 
 def test_too_many_results_requested(client, experiment_id):
-    with expect_mlflow_error("INVALID_PARAMETER_VALUE"):
+    # MLflow's server words (its request schema for runs, its store for experiments): people and
+    # scripts match on them.
+    with expect_mlflow_error("INVALID_PARAMETER_VALUE") as info:
         client.search_runs([experiment_id], max_results=50001)
+    assert info.value.message.endswith(
+        "Invalid value 50001 for parameter 'max_results' supplied:  Hint: Value was of type 'int'. "
+        "See the API docs for more information about request parameters."
+    )
+    with expect_mlflow_error("INVALID_PARAMETER_VALUE") as info:
+        client.search_experiments(max_results=50001)
+    assert info.value.message.endswith("Invalid value 50001 for parameter 'max_results' supplied. It must be at most 50000")
+    with expect_mlflow_error("INVALID_PARAMETER_VALUE") as info:
+        client.search_logged_models([experiment_id], max_results=50001)
+    assert info.value.message.endswith("Invalid value 50001 for parameter 'max_results' supplied. It must be at most 50000")
+
+
+def test_reason_phrase_is_mlflows():
+    # MLflow's server (uvicorn) names a 413 "Request Entity Too Large"; Node's own name differs.
+    body = b'{"run_id": "' + b"x" * (17 * 1024 * 1024) + b'"}'
+    resp = raw_request("POST", "/api/2.0/mlflow/runs/log-batch", data=body, headers={"Content-Type": "application/json"})
+    assert resp.status_code == 413, resp.text[:300]
+    assert resp.reason == "Request Entity Too Large"
 
 
 def test_write_to_deleted_experiment_rejected(client):

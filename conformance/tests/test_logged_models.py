@@ -167,3 +167,32 @@ def test_delete_logged_model(client, experiment_id):
     with expect_mlflow_error("RESOURCE_DOES_NOT_EXIST"):
         client.get_logged_model(model.model_id)
     assert model.model_id not in {m.model_id for m in client.search_logged_models([experiment_id])}
+
+
+def test_source_run_id_is_taken_as_given(client, experiment_id):
+    # MLflow stores the id without looking the run up; so does Custos (decision 033).
+    missing = "f" * 32
+    model = client.create_logged_model(experiment_id, name=unique("from-nowhere"), source_run_id=missing)
+    assert client.get_logged_model(model.model_id).source_run_id == missing
+
+
+def test_search_by_datasets_alone_keeps_models_with_metrics_on_them(client):
+    exp_id = client.create_experiment(unique("lm-datasets"))
+    run_id = client.create_run(exp_id).info.run_id
+    on_iris = client.create_logged_model(exp_id, name="on-iris", source_run_id=run_id)
+    on_wine = client.create_logged_model(exp_id, name="on-wine", source_run_id=run_id)
+    client.create_logged_model(exp_id, name="no-metrics", source_run_id=run_id)
+    client.log_metric(run_id, "acc", 0.9, step=0, dataset_name="iris", dataset_digest="d1", model_id=on_iris.model_id)
+    client.log_metric(run_id, "acc", 0.8, step=0, dataset_name="wine", dataset_digest="d2", model_id=on_wine.model_id)
+
+    def names(**kwargs):
+        return sorted(m.name for m in client.search_logged_models([exp_id], **kwargs))
+
+    assert names() == ["no-metrics", "on-iris", "on-wine"]
+    assert names(datasets=[{"dataset_name": "iris", "dataset_digest": "d1"}]) == ["on-iris"]
+    assert names(datasets=[{"dataset_name": "iris", "dataset_digest": "d1"}, {"dataset_name": "wine", "dataset_digest": "d2"}]) == [
+        "on-iris",
+        "on-wine",
+    ]
+    assert names(datasets=[{"dataset_name": "wine", "dataset_digest": "other"}]) == []
+    assert names(filter_string="metrics.acc > 0.85", datasets=[{"dataset_name": "wine", "dataset_digest": "d2"}]) == []

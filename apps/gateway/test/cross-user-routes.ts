@@ -63,6 +63,7 @@ const gqlField = (body: Record<string, unknown>, name: string) => (body.data as 
 const list = (body: Record<string, unknown>, field: string) => (body[field] ?? []) as Record<string, unknown>[];
 const showsExperiment = (body: Record<string, unknown>, t: Target) => list(body, 'experiments').some((e) => e.experiment_id === t.exp);
 const showsRun = (body: Record<string, unknown>, t: Target) => list(body, 'runs').some((r) => (r.info as { run_id: string }).run_id === t.run);
+const showsDataset = (body: Record<string, unknown>, t: Target) => list(body, 'dataset_summaries').some((d) => d.experiment_id === t.exp);
 const showsModel = (body: Record<string, unknown>, t: Target) => list(body, 'models').some((m) => (m.info as { model_id: string }).model_id === t.model);
 
 /**
@@ -79,6 +80,7 @@ export const ROUTES: Route[] = [
   { method: 'POST', path: () => `${API}/experiments/search`, body: (t) => ({ filter: `name = '${t.expName}'`, view_type: 'ALL' }), need: 'READ', shows: showsExperiment },
   { method: 'GET', path: (t) => `${API}/experiments/search?${qs({ filter: `name = '${t.expName}'`, view_type: 'ALL' })}`, need: 'READ', shows: showsExperiment },
   { method: 'POST', path: () => `${AJAX}/experiments/search`, body: (t) => ({ filter: `name = '${t.expName}'` }), need: 'READ', shows: showsExperiment },
+  { method: 'POST', path: () => `${AJAX}/experiments/search-datasets`, body: (t) => ({ experiment_ids: [t.exp] }), need: 'READ', shows: showsDataset },
   { method: 'POST', path: () => `${API}/experiments/update`, body: (t) => ({ experiment_id: t.exp, new_name: t.expName }), need: 'EDIT' },
   { method: 'POST', path: () => `${API}/experiments/set-experiment-tag`, body: (t) => ({ experiment_id: t.exp, key: 'b-tag', value: 'b' }), need: 'EDIT' },
   { method: 'POST', path: () => `${API}/experiments/delete-experiment-tag`, body: (t) => ({ experiment_id: t.exp, key: 'b-tag' }), need: 'EDIT' },

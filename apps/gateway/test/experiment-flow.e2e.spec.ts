@@ -84,7 +84,10 @@ describe('the edge refuses what it must', () => {
     const correlationId = r.headers.get('x-correlation-id');
     expect(correlationId).not.toBe(clientCorrelationId);
     expect(r.headers.get('www-authenticate')).toMatch(/Basic/);
-    expect(r.body).toEqual({ error_code: 'UNAUTHENTICATED', message: 'invalid credentials' });
+    expect(r.body).toEqual({
+      error_code: 'UNAUTHENTICATED',
+      message: 'You are not authenticated. Please see https://www.mlflow.org/docs/latest/auth/index.html#authenticating-to-mlflow on how to authenticate.',
+    });
     const entry = await waitFor('denial in audit', async () => {
       const a = await call<{ entries: AuditEntry[] }>('GET', `/api/audit/events?correlation_id=${correlationId}`);
       return a.body.entries?.[0];

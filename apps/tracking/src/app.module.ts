@@ -10,6 +10,7 @@ import { ExperimentAccess } from './access/experiment-access.service';
 import { ExperimentCommands } from './commands/experiment-commands.service';
 import { DefaultExperimentTask } from './commands/default-experiment.task';
 import { ExperimentsController } from './controllers/experiments.controller';
+import { DatasetsController } from './controllers/datasets.controller';
 import { RunsAndLoggedModels1732000000500 } from './migrations/1732000000500-runs-and-logged-models';
 import { RunAccess } from './access/run-access.service';
 import { LoggedModelAccess } from './access/logged-model-access.service';
@@ -47,7 +48,7 @@ export class TrackingModule {
     return {
       module: TrackingModule,
       imports: [PlatformModule.forRoot(trackingService, config, logger)],
-      controllers: [ExperimentsController, RunsController, RunDataController, MetricsController, LoggedModelsController, ...artifactControllers, ...graphqlControllers],
+      controllers: [ExperimentsController, DatasetsController, RunsController, RunDataController, MetricsController, LoggedModelsController, ...artifactControllers, ...graphqlControllers],
       providers: [TrackingProjection, ExperimentAccess, ExperimentCommands, DefaultExperimentTask, AccessProjectionHandler, RunAccess, LoggedModelAccess, RunCommands, RunMetricsCatchUp, LoggedModelCommands, ExperimentLifecycle, ...artifactProviders(config), ...readProviders],
     };
   }

@@ -26,6 +26,9 @@ import { actorOf, DenialRecorder, denialDetail, RequestIds } from './denials';
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'upgrade', 'host', 'authorization', 'cookie', INTERNAL_TOKEN_HEADER];
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** MLflow auth's words for a request without valid credentials (`mlflow/server/auth`). */
+export const MLFLOW_UNAUTHENTICATED =
+  'You are not authenticated. Please see https://www.mlflow.org/docs/latest/auth/index.html#authenticating-to-mlflow on how to authenticate.';
 
 type Next = (err?: unknown) => void;
 type Denied = Exclude<AuthResult, { ok: true }>;
@@ -134,7 +137,10 @@ export class ProxyService implements OnModuleDestroy {
     }
     const bearer = auth.bearer ? `Bearer realm="custos", error="${auth.bearer.error}", error_description="${auth.bearer.description}"` : 'Bearer realm="custos"';
     res.setHeader('WWW-Authenticate', ['Basic realm="custos", charset="UTF-8"', bearer]);
-    return reply(res, denial.path, 401, 'UNAUTHENTICATED', auth.reason === 'unauthenticated' ? 'authentication required' : 'invalid credentials');
+    // MLflow's auth answers both cases with one sentence, which its users and docs know; the audit
+    // event above keeps the difference.
+    const message = isMlflowPath(denial.path) ? MLFLOW_UNAUTHENTICATED : auth.reason === 'unauthenticated' ? 'authentication required' : 'invalid credentials';
+    return reply(res, denial.path, 401, 'UNAUTHENTICATED', message);
   }
 
   private forward(

@@ -3,10 +3,9 @@ import { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { Actions } from '@custos/rbac';
 import { Policy } from '@custos/platform';
-import { decodePageToken, encodePageToken, SEARCH_MAX_RESULTS_THRESHOLD, SqlParams, TrackingError } from '@custos/tracking-domain';
+import { decodePageToken, encodePageToken, SqlParams, TrackingError, validateSearchLoggedModelsMaxResults } from '@custos/tracking-domain';
 import { ExperimentAccess } from '../access/experiment-access.service';
 import { LoggedModelAccess, LoggedModelRow } from '../access/logged-model-access.service';
-import { RunAccess } from '../access/run-access.service';
 import { LoggedModelCommands } from '../commands/logged-model-commands.service';
 import { MlflowRequest } from '../http/mlflow-request';
 import { parseFinalStatus } from '../http/logged-model-json';
@@ -24,7 +23,6 @@ export class LoggedModelsController {
   constructor(
     private readonly ds: DataSource,
     private readonly experiments: ExperimentAccess,
-    private readonly runs: RunAccess,
     private readonly access: LoggedModelAccess,
     private readonly commands: LoggedModelCommands,
   ) {}
@@ -37,7 +35,8 @@ export class LoggedModelsController {
     const experimentId = r.string('experiment_id');
     const sourceRunId = r.optionalString('source_run_id') || null;
     const experiment = await this.experiments.require(experimentId, 'EDIT', noExperiment(experimentId));
-    if (sourceRunId) await this.runs.require(sourceRunId, 'READ');
+    // Taken as given, as MLflow does: a label that grants nothing, and checking it would answer
+    // differently for a hidden run than for a missing one (decision 033).
     const modelId = await this.commands.create({
       experiment,
       name: r.optionalString('name') ? boundedString(r.raw('name'), 'name', 500) : null,
@@ -57,9 +56,7 @@ export class LoggedModelsController {
     const requested = r.stringList('experiment_ids');
     if (requested.length === 0) throw TrackingError.invalidParameter(`Missing value for required parameter 'experiment_ids'. See the API docs for more information about request parameters.`);
     const maxResults = r.optionalInt('max_results') || SEARCH_DEFAULT_MAX_RESULTS;
-    if (maxResults < 1 || maxResults > SEARCH_MAX_RESULTS_THRESHOLD) {
-      throw TrackingError.invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be between 1 and ${SEARCH_MAX_RESULTS_THRESHOLD}.`);
-    }
+    validateSearchLoggedModelsMaxResults(maxResults);
     const datasets = asList(r.raw('datasets'), 'datasets').map((d, i) => {
       const o = asObject(d, `datasets[${i}]`);
       const name = asString(o.dataset_name, `datasets[${i}].dataset_name`);

@@ -35,6 +35,14 @@ describe('logged models on real PostgreSQL', () => {
     expect((await failure(t.as(alice, () => t.models.finalize(m.info.model_id, post({ status: 'LOGGED_MODEL_PENDING' }))))).httpStatus).toBe(400);
   });
 
+  it('takes source_run_id as given, as MLflow does: a missing run and a run the caller cannot see alike', async () => {
+    const missing = 'f'.repeat(32);
+    expect((await create({ name: 'from-nowhere', source_run_id: missing })).info.source_run_id).toBe(missing);
+    const bobExp = await t.as(bob, () => t.experimentCommands.create('bob-source', undefined, []));
+    const bobRun = await t.as(bob, async () => ((await t.runs.create(post({ experiment_id: bobExp }))) as { run: { info: { run_id: string } } }).run.info.run_id);
+    expect((await create({ name: 'from-hidden', source_run_id: bobRun })).info.source_run_id).toBe(bobRun);
+  });
+
   it('sets and deletes tags, logs params write-once, and hides deleted models unless asked', async () => {
     const m = await create({});
     const id = m.info.model_id;
@@ -67,6 +75,10 @@ describe('logged models on real PostgreSQL', () => {
       ((await t.as(alice, () => t.models.search(post({ experiment_ids: [exp], ...body })))) as { models: Model[] }).models.map((m) => m.info.name).filter((n) => n.startsWith('metric-'));
     expect(await search({ filter: 'metrics.acc > 0.5' })).toEqual(['metric-b']);
     expect(await search({ filter: 'metrics.acc > 0.1', datasets: [{ dataset_name: 'iris' }] })).toEqual(['metric-b']);
+    // Datasets alone keep the models with some metric on them (MLflow's store), digest included when given.
+    expect(await search({ datasets: [{ dataset_name: 'iris' }] })).toEqual(['metric-b']);
+    expect(await search({ datasets: [{ dataset_name: 'iris', dataset_digest: 'd1' }] })).toEqual(['metric-b']);
+    expect(await search({ datasets: [{ dataset_name: 'iris', dataset_digest: 'other' }] })).toEqual([]);
     expect(await search({ order_by: [{ field_name: 'metrics.acc', ascending: true }] })).toEqual(['metric-a', 'metric-b']);
     expect(await search({ order_by: [{ field_name: 'metrics.acc', ascending: false }] })).toEqual(['metric-b', 'metric-a']);
   });

@@ -116,6 +116,7 @@ export class RunsController {
       filter: r.optionalString('filter'),
       runViewType: r.optionalEnum('run_view_type'),
       maxResults: r.optionalInt('max_results'),
+      maxResultsSent: r.raw('max_results'),
       orderBy: r.stringList('order_by'),
       pageToken: r.optionalString('page_token'),
     });

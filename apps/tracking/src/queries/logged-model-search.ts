@@ -10,8 +10,10 @@ import { storedStatus } from '../http/logged-model-json';
  *
  * Metrics come from `logged_model_metrics` (points logged with a `model_id`): a comparison holds
  * when any point of that key satisfies it (NaN only `!=`), and an ordering uses the model's latest
- * point (greatest step, then timestamp). The request's `datasets` restrict both to points computed
- * on those datasets.
+ * point (greatest timestamp, then step, then the first run id, as MLflow's store picks it). The
+ * request's `datasets` restrict every metric comparison to points computed on those datasets; with
+ * no metric comparison they keep only models with some metric on them. An ordering by a metric is
+ * scoped by its own `dataset_name`/`dataset_digest`, not by `datasets` (MLflow's store does the same).
  */
 
 /** A `datasets` entry of SearchLoggedModels: a name and optionally a digest. */
@@ -112,7 +114,12 @@ function parseStringList(s: TokenStream): string[] {
   return values;
 }
 
-function comparisonSql(s: TokenStream, p: SqlParams, datasets: readonly LoggedModelDataset[]): string {
+/** Models with at least one metric point computed on one of the datasets. */
+function onDatasetsSql(datasets: readonly LoggedModelDataset[], p: SqlParams): string {
+  return `EXISTS (SELECT 1 FROM logged_model_metrics mm WHERE mm.model_id = lm.model_id${datasetCondition(datasets, p, 'mm')})`;
+}
+
+function comparisonSql(s: TokenStream, p: SqlParams, datasets: readonly LoggedModelDataset[]): { sql: string; metric: boolean } {
   const at = s.peek();
   const entity = parseEntity(s);
   const op = parseOperator(s);
@@ -125,30 +132,33 @@ function comparisonSql(s: TokenStream, p: SqlParams, datasets: readonly LoggedMo
       const key = p.bind(entity.key);
       const value = `${p.bind(Number(t.text))}::float8`;
       const test = op === '!=' ? `(mm.is_nan OR mm.value <> ${value})` : `NOT mm.is_nan AND mm.value ${SQL_OP[op]} ${value}`;
-      return `EXISTS (SELECT 1 FROM logged_model_metrics mm WHERE mm.model_id = lm.model_id AND mm.key = ${key} AND ${test}${datasetCondition(datasets, p, 'mm')})`;
+      return { sql: `EXISTS (SELECT 1 FROM logged_model_metrics mm WHERE mm.model_id = lm.model_id AND mm.key = ${key} AND ${test}${datasetCondition(datasets, p, 'mm')})`, metric: true };
     }
     // Bound as a double: `creation_timestamp > 1.5` must compare, not fail a bigint cast.
-    return `${(entity as { column: Column }).column.sql} ${SQL_OP[op]} ${p.bind(Number(t.text))}::float8`;
+    return { sql: `${(entity as { column: Column }).column.sql} ${SQL_OP[op]} ${p.bind(Number(t.text))}::float8`, metric: false };
   }
   const normalise = (v: string) => (entity.kind === 'attribute' && entity.key === 'status' ? storedStatus(v) : v);
   const list = op === 'IN' || op === 'NOT IN';
   const values = list ? parseStringList(s).map(normalise) : [normalise(parseStringValue(s))];
   const test = (col: string) => (list ? `${op === 'IN' ? '' : 'NOT '}(${col} = ANY(${p.bind(values)}::text[]))` : `${col} ${SQL_OP[op]} ${p.bind(values[0])}`);
-  if (entity.kind === 'attribute') return test(entity.column.sql);
+  if (entity.kind === 'attribute') return { sql: test(entity.column.sql), metric: false };
   const table = KEY_VALUE_TABLES[entity.kind as 'params' | 'tags'];
-  return `EXISTS (SELECT 1 FROM ${table} kv WHERE kv.model_id = lm.model_id AND kv.key = ${p.bind(entity.key)} AND ${test('kv.value')})`;
+  return { sql: `EXISTS (SELECT 1 FROM ${table} kv WHERE kv.model_id = lm.model_id AND kv.key = ${p.bind(entity.key)} AND ${test('kv.value')})`, metric: false };
 }
 
-/** A boolean SQL expression over `logged_models lm`; `TRUE` for an empty filter. */
+/** A boolean SQL expression over `logged_models lm`; `TRUE` for an empty filter and no datasets. */
 export function loggedModelFilterSql(filter: string | undefined, p: SqlParams, datasets: readonly LoggedModelDataset[] = []): string {
-  if (!filter || filter.trim() === '') return 'TRUE';
-  const s = TokenStream.of(filter);
-  const parts = [comparisonSql(s, p, datasets)];
-  while (s.peek().kind !== 'eof') {
-    if (!s.acceptKeyword('AND')) throw s.error(s.peek(), "expected AND (comparisons are joined by AND, e.g. 'metrics.loss > 0.1 AND params.lr = 0.01')");
+  const parts: { sql: string; metric: boolean }[] = [];
+  if (filter && filter.trim() !== '') {
+    const s = TokenStream.of(filter);
     parts.push(comparisonSql(s, p, datasets));
+    while (s.peek().kind !== 'eof') {
+      if (!s.acceptKeyword('AND')) throw s.error(s.peek(), "expected AND (comparisons are joined by AND, e.g. 'metrics.loss > 0.1 AND params.lr = 0.01')");
+      parts.push(comparisonSql(s, p, datasets));
+    }
   }
-  return parts.join(' AND ');
+  if (datasets.length > 0 && !parts.some((part) => part.metric)) parts.push({ sql: onDatasetsSql(datasets, p), metric: true });
+  return parts.length === 0 ? 'TRUE' : parts.map((part) => part.sql).join(' AND ');
 }
 
 export interface LoggedModelOrder {
@@ -170,7 +180,7 @@ export function loggedModelOrderSql(order: readonly LoggedModelOrder[], p: SqlPa
       if (key === '') throw TrackingError.invalidParameter(`Invalid order by field name: ${o.fieldName}`);
       const keyParam = p.bind(key);
       const scope = o.datasetName ? datasetCondition([{ name: o.datasetName, digest: o.datasetDigest }], p, 'mm') : '';
-      const latest = `SELECT mm.value FROM logged_model_metrics mm WHERE mm.model_id = lm.model_id AND mm.key = ${keyParam} AND NOT mm.is_nan${scope} ORDER BY mm.step DESC, mm.timestamp DESC LIMIT 1`;
+      const latest = `SELECT mm.value FROM logged_model_metrics mm WHERE mm.model_id = lm.model_id AND mm.key = ${keyParam} AND NOT mm.is_nan${scope} ORDER BY mm.timestamp DESC, mm.step DESC, mm.run_id ASC LIMIT 1`;
       clauses.push(`(${latest}) ${o.ascending ? 'ASC' : 'DESC'} NULLS LAST`);
       continue;
     }

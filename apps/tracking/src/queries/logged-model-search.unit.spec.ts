@@ -25,12 +25,25 @@ describe('logged model search translation', () => {
     }
   });
 
+  it('keeps only models with a metric on the datasets when no metric is compared, as MLflow does', () => {
+    const p = new SqlParams();
+    expect(loggedModelFilterSql(undefined, p, [{ name: 'iris', digest: 'abc' }])).toBe(
+      'EXISTS (SELECT 1 FROM logged_model_metrics mm WHERE mm.model_id = lm.model_id AND ((mm.dataset_name = $1 AND mm.dataset_digest = $2)))',
+    );
+    expect(p.values).toEqual(['iris', 'abc']);
+    const q = new SqlParams();
+    expect(loggedModelFilterSql("name = 'x'", q, [{ name: 'wine' }])).toBe(
+      'lm.name = $1 AND EXISTS (SELECT 1 FROM logged_model_metrics mm WHERE mm.model_id = lm.model_id AND (mm.dataset_name = $2))',
+    );
+    expect(loggedModelFilterSql(undefined, new SqlParams())).toBe('TRUE');
+  });
+
   it('orders with nulls last and MLflow’s tiebreakers', () => {
     expect(loggedModelOrderSql([])).toBe('lm.creation_timestamp_ms DESC, lm.model_id ASC');
     expect(loggedModelOrderSql([{ fieldName: 'name', ascending: true }])).toBe('lm.name ASC NULLS LAST, lm.creation_timestamp_ms DESC, lm.model_id ASC');
     const p = new SqlParams();
     expect(loggedModelOrderSql([{ fieldName: 'metrics.acc', ascending: false, datasetName: 'iris' }], p)).toBe(
-      '(SELECT mm.value FROM logged_model_metrics mm WHERE mm.model_id = lm.model_id AND mm.key = $1 AND NOT mm.is_nan AND (mm.dataset_name = $2) ORDER BY mm.step DESC, mm.timestamp DESC LIMIT 1) DESC NULLS LAST, lm.creation_timestamp_ms DESC, lm.model_id ASC',
+      '(SELECT mm.value FROM logged_model_metrics mm WHERE mm.model_id = lm.model_id AND mm.key = $1 AND NOT mm.is_nan AND (mm.dataset_name = $2) ORDER BY mm.timestamp DESC, mm.step DESC, mm.run_id ASC LIMIT 1) DESC NULLS LAST, lm.creation_timestamp_ms DESC, lm.model_id ASC',
     );
     expect(p.values).toEqual(['acc', 'iris']);
     expect(() => loggedModelOrderSql([{ fieldName: 'params.x', ascending: true }])).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER_VALUE' }));

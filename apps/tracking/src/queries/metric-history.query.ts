@@ -33,11 +33,12 @@ export async function metricHistoryBulk(sql: Sql, runIds: readonly string[], key
 }
 
 /**
- * MLflow's sampled history (`get_metric_history_bulk_interval`): the rows of one run, optionally
- * within [startStep, endStep], split into `maxResults` equal buckets in step order; the first row of
- * each bucket is kept, and the overall last row always ends the sample (replacing the final pick
- * when the sample is already full). Done in SQL so a run with millions of points returns only the
- * sample.
+ * MLflow's sampled history (`get_metric_history_bulk_interval`), the rule `sampleChartPoints` states
+ * (tracking-domain): the rows of one run, optionally within [startStep, endStep], split into
+ * `maxResults` NTILE buckets in step order; the first row of each bucket is kept, and the overall
+ * last row always ends the sample (replacing the final pick when the sample is already full). Done
+ * in SQL so a run with millions of points returns only the sample; metric-history.int.spec.ts checks
+ * it against the pure rule.
  */
 export async function sampledMetricHistory(
   sql: Sql,

@@ -8,7 +8,6 @@ import {
   parseRunsFilter,
   SEARCH_MAX_RESULTS_DEFAULT,
   SqlParams,
-  TrackingError,
   validateSearchRunsMaxResults,
 } from '@custos/tracking-domain';
 import { ExperimentAccess } from '../access/experiment-access.service';
@@ -23,6 +22,8 @@ export interface RunSearchRequest {
   filter?: string;
   runViewType?: string;
   maxResults?: number;
+  /** `max_results` as the request carried it, for MLflow's message naming its type. */
+  maxResultsSent?: unknown;
   orderBy: string[];
   pageToken?: string;
 }
@@ -51,10 +52,7 @@ export class RunReads {
   /** Searches are open to any caller; the experiments searched are cut down to the readable ones. */
   async search(req: RunSearchRequest) {
     const maxResults = req.maxResults ?? SEARCH_MAX_RESULTS_DEFAULT;
-    validateSearchRunsMaxResults(maxResults);
-    if (maxResults < 1) {
-      throw TrackingError.invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive integer`);
-    }
+    validateSearchRunsMaxResults(maxResults, req.maxResultsSent ?? maxResults);
     const viewType = parseViewType(req.runViewType);
     const filter = parseRunsFilter(req.filter);
     const orderBy = parseOrderByList(req.orderBy, 'runs');

@@ -84,7 +84,7 @@ export async function createTrackingFixture(prefix: string) {
     experimentReads: new ExperimentReads(ds, experimentAccess),
     runData: new RunDataController(ds, runAccess, modelAccess, runCommands),
     metrics: new MetricsController(ds, runAccess, catchUp, metricIntervals),
-    models: new LoggedModelsController(ds, experimentAccess, runAccess, modelAccess, modelCommands),
+    models: new LoggedModelsController(ds, experimentAccess, modelAccess, modelCommands),
     as<T>(principal: Principal, fn: () => Promise<T>, grants: Grant[] = []): Promise<T> {
       return requestContext.run({ correlationId: `test-${principal.id}`, principal, policy: { grants, defaultPermission: 'NO_PERMISSIONS' } }, fn);
     },

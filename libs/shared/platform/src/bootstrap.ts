@@ -9,6 +9,7 @@ import { Logger } from 'pino';
 import { rebuildProjections, EventStore, Projection } from '@custos/eventing';
 import { BaseServiceConfig, ConfigError, parseConfig } from './config';
 import { fixHeapGrowth } from './heap-growth';
+import { useMlflowReasonPhrases } from './reason-phrases';
 import { jsonParseErrors, requestInputGuard, verifyJsonText } from './request-input.middleware';
 import { republish } from './republish';
 import { createLogger, NestPinoLogger } from './logger';
@@ -56,6 +57,7 @@ export async function bootstrapService<C extends BaseServiceConfig>(
   const command = def.commands && Object.hasOwn(def.commands, argv[0] ?? '') ? def.commands[argv[0]] : undefined;
   if (command) return runCommand(argv[0], command, argv.slice(1), module, logger);
 
+  useMlflowReasonPhrases();
   const app = await NestFactory.create<NestExpressApplication>(module, {
     logger: new NestPinoLogger(logger),
     bodyParser: false,

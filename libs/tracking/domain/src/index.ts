@@ -13,3 +13,4 @@ export * from './search-order-by';
 export * from './page-token';
 export * from './search-sql';
 export * from './latest-metrics';
+export * from './chart-sampling';

@@ -275,22 +275,29 @@ export function validateDatasetInputs(datasets: readonly DatasetInputData[]): vo
   }
 }
 
-export function validateSearchRunsMaxResults(maxResults: number): void {
-  if (!Number.isSafeInteger(maxResults) || maxResults < 0) {
-    throw TrackingError.invalidParameter(`Invalid value for request parameter max_results. It must be a non-negative integer, but got value ${maxResults}`);
-  }
-  if (maxResults > SEARCH_MAX_RESULTS_THRESHOLD) {
-    throw TrackingError.invalidParameter(
-      `Invalid value for request parameter max_results. It must be at most ${SEARCH_MAX_RESULTS_THRESHOLD}, but got value ${maxResults}`,
-    );
-  }
+/**
+ * MLflow's words for max_results out of range, as its server (SQL store) answers them; clients and
+ * people match on these. MLflow's request schema checks search runs' ceiling before the store and
+ * phrases it with the value as sent (JSON-quoted when it came as a string) and its Python type.
+ */
+const notPositive = (n: number) => `Invalid value ${n} for parameter 'max_results' supplied. It must be a positive integer`;
+const overStoreLimit = (n: number, limit: number) => `Invalid value ${n} for parameter 'max_results' supplied. It must be at most ${limit}`;
+const overSchemaLimit = (sent: unknown) =>
+  `Invalid value ${JSON.stringify(sent)} for parameter 'max_results' supplied:  Hint: Value was of type '${typeof sent === 'string' ? 'str' : 'int'}'. See the API docs for more information about request parameters.`;
+
+/** @param sent the value as the request carried it (a number in JSON, a string in a query) */
+export function validateSearchRunsMaxResults(maxResults: number, sent: unknown = maxResults): void {
+  if (maxResults > SEARCH_MAX_RESULTS_THRESHOLD) throw TrackingError.invalidParameter(overSchemaLimit(sent));
+  if (!Number.isSafeInteger(maxResults) || maxResults < 1) throw TrackingError.invalidParameter(notPositive(maxResults));
 }
 
 export function validateSearchExperimentsMaxResults(maxResults: number): void {
-  if (!Number.isSafeInteger(maxResults) || maxResults < 1) {
-    throw TrackingError.invalidParameter(`Invalid value for max_results. It must be a positive integer, but got ${maxResults}`);
-  }
-  if (maxResults > MAX_EXPERIMENTS_LISTED_PER_PAGE) {
-    throw TrackingError.invalidParameter(`Invalid value for max_results. It must be at most ${MAX_EXPERIMENTS_LISTED_PER_PAGE}, but got ${maxResults}`);
-  }
+  if (!Number.isSafeInteger(maxResults) || maxResults < 1) throw TrackingError.invalidParameter(notPositive(maxResults));
+  if (maxResults > MAX_EXPERIMENTS_LISTED_PER_PAGE) throw TrackingError.invalidParameter(overStoreLimit(maxResults, MAX_EXPERIMENTS_LISTED_PER_PAGE));
+}
+
+/** MLflow's store sets no ceiling here; Custos keeps search's ceiling and says it in MLflow's store words. */
+export function validateSearchLoggedModelsMaxResults(maxResults: number): void {
+  if (!Number.isSafeInteger(maxResults) || maxResults < 1) throw TrackingError.invalidParameter(notPositive(maxResults));
+  if (maxResults > SEARCH_MAX_RESULTS_THRESHOLD) throw TrackingError.invalidParameter(overStoreLimit(maxResults, SEARCH_MAX_RESULTS_THRESHOLD));
 }

@@ -12,6 +12,7 @@ import {
   validateParam,
   validateRunId,
   validateSearchExperimentsMaxResults,
+  validateSearchLoggedModelsMaxResults,
   validateSearchRunsMaxResults,
   validateTag,
 } from './validation';
@@ -109,13 +110,20 @@ describe('validation', () => {
     );
   });
 
-  it('bounds max_results as MLflow does', () => {
+  it('bounds max_results in MLflow\'s words', () => {
     expect(() => validateSearchRunsMaxResults(50_000)).not.toThrow();
-    expect(() => validateSearchRunsMaxResults(0)).not.toThrow();
-    expect(() => validateSearchRunsMaxResults(50_001)).toThrow('It must be at most 50000, but got value 50001');
+    expect(() => validateSearchRunsMaxResults(50_001)).toThrow(
+      "Invalid value 50001 for parameter 'max_results' supplied:  Hint: Value was of type 'int'. See the API docs for more information about request parameters.",
+    );
+    expect(() => validateSearchRunsMaxResults(50_001, '50001')).toThrow(
+      'Invalid value "50001" for parameter \'max_results\' supplied:  Hint: Value was of type \'str\'. See the API docs for more information about request parameters.',
+    );
+    expect(() => validateSearchRunsMaxResults(0)).toThrow("Invalid value 0 for parameter 'max_results' supplied. It must be a positive integer");
     expect(() => validateSearchRunsMaxResults(-1)).toThrow(TrackingError);
-    expect(() => validateSearchExperimentsMaxResults(0)).toThrow('It must be a positive integer, but got 0');
-    expect(() => validateSearchExperimentsMaxResults(50_001)).toThrow('It must be at most 50000, but got 50001');
+    expect(() => validateSearchExperimentsMaxResults(0)).toThrow("Invalid value 0 for parameter 'max_results' supplied. It must be a positive integer");
+    expect(() => validateSearchExperimentsMaxResults(50_001)).toThrow("Invalid value 50001 for parameter 'max_results' supplied. It must be at most 50000");
+    expect(() => validateSearchLoggedModelsMaxResults(50_001)).toThrow("Invalid value 50001 for parameter 'max_results' supplied. It must be at most 50000");
+    expect(() => validateSearchLoggedModelsMaxResults(-2)).toThrow("Invalid value -2 for parameter 'max_results' supplied. It must be a positive integer");
   });
 
   it('derives artifact locations as MLflow does', () => {

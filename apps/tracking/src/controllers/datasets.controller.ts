@@ -1,0 +1,21 @@
+import { Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Request } from 'express';
+import { Actions } from '@custos/rbac';
+import { Policy } from '@custos/platform';
+import { MlflowRequest } from '../http/mlflow-request';
+import { DatasetSummaries } from '../queries/dataset-summaries.query';
+
+/** The datasets panel of MLflow's web UI (served under ajax-api only, as MLflow does). */
+@Controller('ajax-api/2.0/mlflow/experiments')
+export class DatasetsController {
+  constructor(private readonly summaries: DatasetSummaries) {}
+
+  // Open to any caller; the experiments named are cut down to the readable ones, as run search does,
+  // so an unreadable experiment answers like one that does not exist (no datasets).
+  @Post('search-datasets')
+  @HttpCode(200)
+  @Policy(Actions.authenticated({ area: 'experiments', level: 'READ' }))
+  search(@Req() req: Request) {
+    return this.summaries.search(new MlflowRequest(req).stringList('experiment_ids'));
+  }
+}
