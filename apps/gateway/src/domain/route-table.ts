@@ -7,6 +7,10 @@ export type Upstream = 'tracking' | 'registry' | 'authz' | 'audit';
 export type Owner = Upstream | 'gateway';
 
 const TABLE: [RegExp, Owner][] = [
+  // MLflow's web UI and the 3.0 routes that describe the server, answered by the gateway itself.
+  [/^\/(static-files\/|$)/, 'gateway'],
+  [/^\/(ajax-)?api\/3\.0\/mlflow\/server-info$/, 'gateway'],
+  [/^\/ajax-api\/3\.0\/mlflow\/(ui-telemetry$|assistant\/)/, 'gateway'],
   [/^\/(ajax-)?api\/2\.0\/mlflow\/(users|experiments\/permissions|registered-models\/permissions)\//, 'authz'],
   [/^\/(ajax-)?api\/3\.0\/mlflow\/(roles|users)\//, 'authz'],
   [/^\/(ajax-)?api\/2\.0\/mlflow\/(registered-models|model-versions)\//, 'registry'],

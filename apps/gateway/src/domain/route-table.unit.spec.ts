@@ -16,7 +16,14 @@ describe('routeFor', () => {
     ['/api/authz/api-keys', 'authz'],
     ['/api/audit/events', 'audit'],
     ['/api/gateway/ip-rules', 'gateway'],
+    ['/', 'gateway'],
+    ['/static-files/static/js/main.c2f5f8d4.js', 'gateway'],
+    ['/ajax-api/3.0/mlflow/server-info', 'gateway'],
+    ['/api/3.0/mlflow/server-info', 'gateway'],
+    ['/ajax-api/3.0/mlflow/ui-telemetry', 'gateway'],
+    ['/ajax-api/3.0/mlflow/assistant/config', 'gateway'],
+    ['/ajax-api/3.0/mlflow/traces/search', 'tracking'],
   ])('%s → %s', (path, upstream) => expect(routeFor(path)).toBe(upstream));
 
-  it.each(['/api/2.0/other', '/api/auditx', '/', '/api/2.0/mlflowx/experiments', '/api/gatewayx/ip-rules'])('%s has no owner', (path) => expect(routeFor(path)).toBeUndefined());
+  it.each(['/api/2.0/other', '/api/auditx', '/index.html', '/static-filesx', '/api/2.0/mlflowx/experiments', '/api/gatewayx/ip-rules'])('%s has no owner', (path) => expect(routeFor(path)).toBeUndefined());
 });
