@@ -29,3 +29,5 @@ export const UI_TELEMETRY_POST_DISABLED = { status: 'disabled' };
 export const ASSISTANT_CONFIG_DISABLED = { providers: {}, projects: {}, remote_access_allowed: false };
 /** `GET .../assistant/providers`: no provider to choose. */
 export const ASSISTANT_PROVIDERS_DISABLED = { providers: [] as unknown[], resolved: null, gateway_vendor_options: {} };
+/** `.../gateway-proxy` with no AI gateway behind it: no endpoints. */
+export const GATEWAY_PROXY_EMPTY = { endpoints: [] as unknown[] };

@@ -22,6 +22,7 @@ describe('routeFor', () => {
     ['/api/3.0/mlflow/server-info', 'gateway'],
     ['/ajax-api/3.0/mlflow/ui-telemetry', 'gateway'],
     ['/ajax-api/3.0/mlflow/assistant/config', 'gateway'],
+    ['/ajax-api/2.0/mlflow/gateway-proxy', 'gateway'],
     ['/ajax-api/3.0/mlflow/traces/search', 'tracking'],
   ])('%s → %s', (path, upstream) => expect(routeFor(path)).toBe(upstream));
 

@@ -2,7 +2,7 @@ import { All, Controller, Get, HttpCode, Post, UseFilters } from '@nestjs/common
 import { Actions } from '@custos/rbac';
 import { Policy } from '@custos/platform';
 import { GatewayError } from '../domain/gateway-error';
-import { ASSISTANT_CONFIG_DISABLED, ASSISTANT_PROVIDERS_DISABLED, serverInfo, UI_TELEMETRY_DISABLED, UI_TELEMETRY_POST_DISABLED } from '../domain/mlflow-server-info';
+import { ASSISTANT_CONFIG_DISABLED, ASSISTANT_PROVIDERS_DISABLED, GATEWAY_PROXY_EMPTY, serverInfo, UI_TELEMETRY_DISABLED, UI_TELEMETRY_POST_DISABLED } from '../domain/mlflow-server-info';
 import { ForbiddenAuditFilter } from '../proxy/forbidden.filter';
 
 /**
@@ -39,6 +39,21 @@ export class MlflowInfoController {
   @Get('ajax-api/3.0/mlflow/assistant/providers')
   assistantProviders() {
     return ASSISTANT_PROVIDERS_DISABLED;
+  }
+
+  /**
+   * The UI's door to MLflow's AI gateway (deployments server). None is configured behind Custos, and
+   * MLflow's server then answers as an empty gateway, for reads and writes alike.
+   */
+  @Get('ajax-api/2.0/mlflow/gateway-proxy')
+  gatewayProxyRead() {
+    return GATEWAY_PROXY_EMPTY;
+  }
+
+  @Post('ajax-api/2.0/mlflow/gateway-proxy')
+  @HttpCode(200)
+  gatewayProxyWrite() {
+    return GATEWAY_PROXY_EMPTY;
   }
 
   /** Sessions, messages, configuration changes: the assistant runs an agent on the server host, which Custos does not offer. */
