@@ -3,6 +3,10 @@ import { Browser, BrowserContext, Page } from 'playwright-core';
 import { call, stackEnv } from '@custos/testing';
 import { keepScreenshot, launchChromium, signedIn, watchedPage } from './web-ui-browser';
 
+// Generous: the UI parses 4 MB of script before its first call, and the test machine's CPUs are shared.
+const RENDER_MS = 120_000;
+const BROWSER_TEST_MS = 300_000;
+
 const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 /**
@@ -66,7 +70,7 @@ describe('MLflow web UI in a browser', () => {
     const { page } = watched;
     try {
       await page.goto(`${stackEnv().gatewayUrl}/#${hashRoute}`);
-      for (const text of expectTexts) await page.getByText(text, { exact: false }).first().waitFor({ state: 'visible', timeout: 30_000 });
+      for (const text of expectTexts) await page.getByText(text, { exact: false }).filter({ visible: true }).first().waitFor({ state: 'visible', timeout: RENDER_MS });
       // Requests the page makes after the data shows (counts, charts, side panels) are judged too.
       await watched.settled();
     } catch (e) {
@@ -82,23 +86,27 @@ describe('MLflow web UI in a browser', () => {
     const { page, failures } = await open('experiment-list', '/experiments', [experimentName, username]);
     expect(failures).toEqual([]);
     await page.close();
-  });
+  }, BROWSER_TEST_MS);
 
   it("shows the experiment's runs table with both runs, with no failed request", async () => {
     const { page, failures } = await open('experiment-runs', `/experiments/${experimentId}/runs`, runNames);
     expect(failures).toEqual([]);
     await page.close();
-  });
+  }, BROWSER_TEST_MS);
 
-  it("shows a run's metric chart and its artifact list, with no failed request", async () => {
-    const charts = await open('run-metric-charts', `/experiments/${experimentId}/runs/${runIds[0]}/model-metrics`, [runNames[0], 'loss']);
-    await charts.page.locator('.js-plotly-plot').first().waitFor({ state: 'visible', timeout: 30_000 });
-    await keepScreenshot(charts.page, 'run-metric-charts');
-    const artifacts = await open('run-artifacts', `/experiments/${experimentId}/runs/${runIds[0]}/artifacts`, [runNames[0], artifactName]);
-    expect({ charts: charts.failures, artifacts: artifacts.failures }).toEqual({ charts: [], artifacts: [] });
-    await charts.page.close();
-    await artifacts.page.close();
-  });
+  it("shows a run's metric chart, with no failed request", async () => {
+    const { page, failures } = await open('run-metric-charts', `/experiments/${experimentId}/runs/${runIds[0]}/model-metrics`, [runNames[0], 'loss']);
+    await page.locator('.js-plotly-plot').first().waitFor({ state: 'visible', timeout: RENDER_MS });
+    await keepScreenshot(page, 'run-metric-charts');
+    expect(failures).toEqual([]);
+    await page.close();
+  }, BROWSER_TEST_MS);
+
+  it("shows a run's artifact list, with no failed request", async () => {
+    const { page, failures } = await open('run-artifacts', `/experiments/${experimentId}/runs/${runIds[0]}/artifacts`, [runNames[0], artifactName]);
+    expect(failures).toEqual([]);
+    await page.close();
+  }, BROWSER_TEST_MS);
 });
 
 /** The wire underneath: the Basic challenge, the files and their caching, and MLflow's 3.0 info routes. */
