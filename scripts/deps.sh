@@ -12,3 +12,6 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   npm install --no-audit --no-fund --prefer-offline --loglevel=error
   echo "$want" >"$stamp"
 fi
+# MLflow's web UI for the gateway (scripts/mlflow-ui.sh); without it the API still works and `/`
+# says the UI is not installed.
+bash scripts/mlflow-ui.sh fetch || echo "[deps] warning: MLflow's web UI could not be fetched; the gateway serves the API only" >&2

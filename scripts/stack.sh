@@ -75,6 +75,9 @@ load_env() {
   AUTHZ_URL="http://$HOST:${PORT[authz]}" AUDIT_URL="http://$HOST:${PORT[audit]}"
   export TRACKING_URL REGISTRY_URL AUTHZ_URL AUDIT_URL
   export ARTIFACTS_BUCKET="${ARTIFACTS_BUCKET:-custos-artifacts}" AUDIT_CHECKPOINT_BUCKET="${AUDIT_CHECKPOINT_BUCKET:-custos-audit}"
+  # The gateway serves MLflow's web UI from the cache scripts/mlflow-ui.sh fills (deps.sh runs it).
+  MLFLOW_UI_DIR="${MLFLOW_UI_DIR:-$(bash "$ROOT/scripts/mlflow-ui.sh" path)}"
+  export MLFLOW_UI_DIR
 }
 
 pidfile() { echo "$DATA/run/$1.pid"; }

@@ -41,6 +41,12 @@ if ! command -v slapd >/dev/null 2>&1 && [ ! -x /usr/sbin/slapd ]; then
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends slapd ldap-utils) >/dev/null ||
     { echo "could not install slapd"; exit 1; }
 fi
+# The web UI test drives a real headless browser: Debian's chromium, through playwright-core.
+if ! command -v chromium >/dev/null 2>&1 && [ -z "${CHROMIUM_PATH:-}" ]; then
+  echo "[test] installing chromium for the web UI test"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium) >/dev/null ||
+    { echo "could not install chromium"; exit 1; }
+fi
 cleanup
 rm -rf "$CUSTOS_DATA_DIR"; mkdir -p "$RESULTS"
 

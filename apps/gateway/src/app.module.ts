@@ -16,6 +16,8 @@ import { IpRulesController } from './ip-rules/ip-rules.controller';
 import { DenialRecorder } from './proxy/denials';
 import { ProxyService } from './proxy/proxy.service';
 import { benchModeProviders } from './bench-mode/bench-authenticator';
+import { MlflowInfoController } from './mlflow-ui/mlflow-info.controller';
+import { UiAssetsController } from './mlflow-ui/ui-assets.controller';
 
 export const gatewayService: ServiceDefinition = {
   service: 'gateway',
@@ -33,7 +35,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [PlatformModule.forRoot(gatewayService, config, logger), CredentialsModule],
-      controllers: [IpRulesController],
+      controllers: [IpRulesController, MlflowInfoController, UiAssetsController],
       providers: [IdentityProjectionHandler, IpRulesProjection, IpRules, IpRuleCommands, DenialRecorder, ProxyService, ...benchModeProviders(config)],
     };
   }

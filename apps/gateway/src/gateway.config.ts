@@ -64,6 +64,8 @@ export const gatewayEnv = baseServiceEnv.omit({ INTERNAL_TOKEN_KEY: true }).exte
   OIDC_JWKS_TIMEOUT_MS: ms(100, 60_000, 5_000),
   LDAP_TIMEOUT_MS: ms(100, 60_000, 5_000),
   IDP_SECRETS: namedSecrets,
+  /** MLflow's web UI build served at `/` (scripts/mlflow-ui.sh fetches it); empty: no UI, the API only. */
+  MLFLOW_UI_DIR: z.string().default(''),
   /**
    * BENCH ONLY (decision 013, bench/auth-latency.mjs): `i-understand-this-disables-auth` turns
    * authentication off; refused unless HTTP_HOST is a loopback address. Never set in a deployment.

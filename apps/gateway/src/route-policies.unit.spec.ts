@@ -17,8 +17,17 @@ describe('gateway route policies', () => {
   it('makes every API route admin-only', async () => {
     const config = parseConfig(gatewayService.configSchema, offlineServiceEnv());
     const routes = await listRoutePolicies(GatewayModule.forRoot(config as never, createLogger('gateway', 'silent')));
-    const api = routes.filter((r) => r.route.includes(' /api/'));
+    const api = routes.filter((r) => r.route.includes(' /api/gateway/'));
     expect(api.length).toBeGreaterThan(0);
     expect(api.filter((r) => r.action?.kind !== 'admin').map((r) => r.route)).toEqual([]);
+  });
+
+  // MLflow's web UI and its informational routes: anyone signed in, nothing more (no scope needed).
+  it('lets any authenticated caller load the web UI and the MLflow info routes', async () => {
+    const config = parseConfig(gatewayService.configSchema, offlineServiceEnv());
+    const routes = await listRoutePolicies(GatewayModule.forRoot(config as never, createLogger('gateway', 'silent')));
+    const ui = routes.filter((r) => !r.route.includes(' /api/gateway/') && !r.route.includes(' /health/'));
+    expect(ui.map((r) => r.route)).toEqual(expect.arrayContaining(['0 /', '0 /static-files/*rest', '0 /ajax-api/3.0/mlflow/server-info']));
+    expect(ui.filter((r) => r.action?.kind !== 'authenticated' || r.action.scope).map((r) => r.route)).toEqual([]);
   });
 });

@@ -1,12 +1,18 @@
 /**
  * Which service owns a public path. Order matters: permission routes live under the experiment and
- * registered-model prefixes but belong to authz. `gateway` is this service's own admin API, served
- * in-process by its controllers once the caller is authenticated.
+ * registered-model prefixes but belong to authz. `gateway` is this service's own admin API, MLflow's
+ * web UI and the MLflow routes about the server as a whole, served in-process by its controllers
+ * once the caller is authenticated.
  */
 export type Upstream = 'tracking' | 'registry' | 'authz' | 'audit';
 export type Owner = Upstream | 'gateway';
 
 const TABLE: [RegExp, Owner][] = [
+  // MLflow's web UI and the 3.0 routes that describe the server, answered by the gateway itself.
+  [/^\/(static-files\/|$)/, 'gateway'],
+  [/^\/(ajax-)?api\/3\.0\/mlflow\/server-info$/, 'gateway'],
+  [/^\/ajax-api\/3\.0\/mlflow\/(ui-telemetry$|assistant\/)/, 'gateway'],
+  [/^\/ajax-api\/2\.0\/mlflow\/gateway-proxy$/, 'gateway'],
   [/^\/(ajax-)?api\/2\.0\/mlflow\/(users|experiments\/permissions|registered-models\/permissions)\//, 'authz'],
   [/^\/(ajax-)?api\/3\.0\/mlflow\/(roles|users)\//, 'authz'],
   [/^\/(ajax-)?api\/2\.0\/mlflow\/(registered-models|model-versions)\//, 'registry'],

@@ -22,7 +22,15 @@ describe('routeFor', () => {
     ['/ajax-api/2.0/mlflow/logged-models/m-1/artifacts/directories', 'tracking'],
     ['/ajax-api/2.0/mlflow/logged-models/m-1/artifacts/files', 'tracking'],
     ['/graphql', 'tracking'],
+    ['/', 'gateway'],
+    ['/static-files/static/js/main.c2f5f8d4.js', 'gateway'],
+    ['/ajax-api/3.0/mlflow/server-info', 'gateway'],
+    ['/api/3.0/mlflow/server-info', 'gateway'],
+    ['/ajax-api/3.0/mlflow/ui-telemetry', 'gateway'],
+    ['/ajax-api/3.0/mlflow/assistant/config', 'gateway'],
+    ['/ajax-api/2.0/mlflow/gateway-proxy', 'gateway'],
+    ['/ajax-api/3.0/mlflow/traces/search', 'tracking'],
   ])('%s → %s', (path, upstream) => expect(routeFor(path)).toBe(upstream));
 
-  it.each(['/api/2.0/other', '/api/auditx', '/', '/api/2.0/mlflowx/experiments', '/api/gatewayx/ip-rules', '/get-artifacts', '/get-artifact/x', '/model-versions/get-artifact', '/graphqlx', '/graphql/x'])('%s has no owner', (path) => expect(routeFor(path)).toBeUndefined());
+  it.each(['/api/2.0/other', '/api/auditx', '/index.html', '/static-filesx', '/api/2.0/mlflowx/experiments', '/api/gatewayx/ip-rules', '/get-artifacts', '/get-artifact/x', '/model-versions/get-artifact', '/graphqlx', '/graphql/x'])('%s has no owner', (path) => expect(routeFor(path)).toBeUndefined());
 });
