@@ -36,7 +36,7 @@ export const trackingService: ServiceDefinition = {
   startupTasks: [DefaultExperimentTask, ArtifactBucketTask, RunMetricsCatchUp],
   commands: { 'rotate-artifact-keys': RotateArtifactKeysCommand },
   streamedBodyPaths: ARTIFACT_STREAMED_BODY_PATHS,
-  consumers: [{ name: 'access', topics: [topicFor('authz')], handler: AccessProjectionHandler }],
+  consumers: [{ name: 'access', topics: [topicFor('authz')] }],
   policyContextLoader: GrantsPolicyLoader,
 };
 
@@ -46,8 +46,8 @@ export class TrackingModule {
     return {
       module: TrackingModule,
       imports: [PlatformModule.forRoot(trackingService, config, logger)],
-      controllers: [ExperimentsController, RunsController, RunDataController, MetricsController, LoggedModelsController, ...artifactControllers],
-      providers: [TrackingProjection, ExperimentAccess, ExperimentCommands, DefaultExperimentTask, AccessProjectionHandler, RunAccess, LoggedModelAccess, RunCommands, RunMetricsCatchUp, LoggedModelCommands, ExperimentLifecycle, ...artifactProviders(config)],
+      controllers: [ExperimentsController, RunsController, RunDataController, MetricsController, LoggedModelsController, AccessProjectionHandler, ...artifactControllers],
+      providers: [TrackingProjection, ExperimentAccess, ExperimentCommands, DefaultExperimentTask, RunAccess, LoggedModelAccess, RunCommands, RunMetricsCatchUp, LoggedModelCommands, ExperimentLifecycle, ...artifactProviders(config)],
     };
   }
 }

@@ -39,7 +39,7 @@ describe('the audit log through a PostgreSQL restart under load', () => {
       name,
       groupId: name,
       topics: [topic],
-      handle: (e, tx) => handler.handle(e, tx),
+      handle: (e, tx) => handler.handleBatch([e], tx),
       handleBatch: (events, tx) => handler.handleBatch(events, tx),
       onDeadLettered: (reason) => void deadLettered.push(reason),
     });
