@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EntityManager } from 'typeorm';
 import { EventEnvelope } from '@custos/events';
 import { ALL_EVENTS, consumedBy } from '@custos/eventing';
@@ -26,7 +26,7 @@ interface AuditRow {
 export class AuditLogHandler {
   /** Every event of every topic, catalogued or not: an unknown type is dead-lettered, never skipped. */
   @EventPattern(ALL_EVENTS, consumedBy('audit-log', { batch: true }))
-  async handleBatch(events: EventEnvelope[], tx: EntityManager): Promise<void> {
+  async handleBatch(@Payload() events: EventEnvelope[], @Ctx() tx: EntityManager): Promise<void> {
     const [head] = (await tx.query(`SELECT sequence, hash, coverage FROM audit_chain_head FOR UPDATE`)) as { sequence: string; hash: string; coverage: StoredCoverage }[];
     let sequence = Number(head.sequence);
     let prev = head.hash;

@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EntityManager } from 'typeorm';
 import { EventData, EventEnvelope, RequestDenied } from '@custos/events';
 import { consumedBy } from '@custos/eventing';
@@ -7,7 +7,7 @@ import { consumedBy } from '@custos/eventing';
 @Controller()
 export class AuthFailuresHandler {
   @EventPattern(RequestDenied.type, consumedBy('auth-failures'))
-  async requestDenied(event: EventEnvelope, tx: EntityManager): Promise<void> {
+  async requestDenied(@Payload() event: EventEnvelope, @Ctx() tx: EntityManager): Promise<void> {
     const d = event.data as EventData<typeof RequestDenied>;
     if (d.reason !== 'invalid_credentials' || !d.claimedAccount) return;
     await tx.query(

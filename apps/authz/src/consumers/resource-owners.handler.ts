@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EntityManager } from 'typeorm';
 import { EventData, EventEnvelope, ExperimentCreated, RegisteredModelCreated } from '@custos/events';
 import { consumedBy } from '@custos/eventing';
@@ -13,7 +13,7 @@ import { consumedBy } from '@custos/eventing';
 @Controller()
 export class ResourceOwnersHandler {
   @EventPattern([ExperimentCreated.type, RegisteredModelCreated.type], consumedBy('resource-owners'))
-  async handle(event: EventEnvelope, tx: EntityManager): Promise<void> {
+  async handle(@Payload() event: EventEnvelope, @Ctx() tx: EntityManager): Promise<void> {
     if (event.type === ExperimentCreated.type) {
       const d = event.data as EventData<typeof ExperimentCreated>;
       await this.record(tx, 'experiment', d.experimentId, event.metadata.actor.id);

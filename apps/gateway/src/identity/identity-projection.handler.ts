@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EntityManager } from 'typeorm';
 import {
   ApiKeyIssued,
@@ -40,7 +40,7 @@ const IDENTITY_EVENTS = [
 @Controller()
 export class IdentityProjectionHandler {
   @EventPattern(IDENTITY_EVENTS, consumedBy('identity', { batch: true }))
-  async handleBatch(events: EventEnvelope[], tx: EntityManager): Promise<void> {
+  async handleBatch(@Payload() events: EventEnvelope[], @Ctx() tx: EntityManager): Promise<void> {
     let changed = false;
     for (const e of events) changed = (await applyIdentityEvent(tx, e)) || changed;
     // Last, so the hot row is locked only for the end of the transaction.

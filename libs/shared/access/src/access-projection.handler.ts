@@ -1,5 +1,5 @@
 import { Controller } from '@nestjs/common';
-import { EventPattern } from '@nestjs/microservices';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EntityManager } from 'typeorm';
 import {
   DefaultPermissionSet,
@@ -21,7 +21,7 @@ const GRANT_EVENTS = [PermissionGranted, PermissionRevoked, RoleDefined, RoleDel
 @Controller()
 export class AccessProjectionHandler {
   @EventPattern(GRANT_EVENTS, consumedBy('access'))
-  async handle(e: EventEnvelope, tx: EntityManager): Promise<void> {
+  async handle(@Payload() e: EventEnvelope, @Ctx() tx: EntityManager): Promise<void> {
     switch (e.type) {
       case PermissionGranted.type: {
         const d = e.data as EventData<typeof PermissionGranted>;
