@@ -22,8 +22,9 @@ export interface EventTransportOptions {
 
 /**
  * The consumer base as a NestJS transport: handlers are declared with `@EventPattern(type,
- * consumedBy(name))` on controllers, Nest registers them here, and each declared consumer's
- * EventConsumer calls them inside its exactly-once transaction (decision 037). Kafka, offsets,
+ * consumedBy(name))` on controllers as `(@Payload() event, @Ctx() tx)`, Nest registers them here,
+ * and each declared consumer's EventConsumer calls them inside its exactly-once transaction, `tx`
+ * being that transaction (decision 037). Kafka, offsets,
  * batching and dead letters stay in EventConsumer; this class routes and owns their lifecycle.
  */
 export class EventTransport extends Server implements CustomTransportStrategy {
