@@ -21,7 +21,7 @@ export const auditService: ServiceDefinition = {
   service: 'audit',
   configSchema: auditEnv,
   migrations: [AuditLog1732000000100, AuditMerkleCheckpoints1732000000200, AuditCanonicalLz41732000000300, AuditCoverage1732000000400],
-  consumers: [{ name: 'audit-log', topics: ALL_EVENT_TOPICS, handler: AuditLogHandler, lingerMs: (c) => (c as AuditConfig).AUDIT_CONSUMER_LINGER_MS }],
+  consumers: [{ name: 'audit-log', topics: ALL_EVENT_TOPICS, lingerMs: (c) => (c as AuditConfig).AUDIT_CONSUMER_LINGER_MS }],
 };
 
 @Module({})
@@ -30,8 +30,8 @@ export class AuditModule {
     return {
       module: AuditModule,
       imports: [PlatformModule.forRoot(auditService, config, logger)],
-      controllers: [AuditController, CheckpointsController],
-      providers: [AuditLogHandler, AuditSigner, AuditMerkleTree, CheckpointObjectStore, AuditCheckpointer, AuditVerifier, CompletenessMonitor],
+      controllers: [AuditController, CheckpointsController, AuditLogHandler],
+      providers: [AuditSigner, AuditMerkleTree, CheckpointObjectStore, AuditCheckpointer, AuditVerifier, CompletenessMonitor],
     };
   }
 }

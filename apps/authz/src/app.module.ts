@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Logger } from 'pino';
-import { ExperimentCreated, RegisteredModelCreated, topicFor } from '@custos/events';
+import { topicFor } from '@custos/events';
 import { PlatformModule, ServiceDefinition } from '@custos/platform';
 import { authzEnv, AuthzConfig } from './authz.config';
 import { AuthFailures1732000000300 } from './migrations/1732000000300-auth-failures';
@@ -33,13 +33,8 @@ export const authzService: ServiceDefinition = {
   projections: [AuthzProjection],
   startupTasks: [BootstrapAdminTask],
   consumers: [
-    { name: 'auth-failures', topics: [topicFor('gateway')], handler: AuthFailuresHandler },
-    {
-      name: 'resource-owners',
-      topics: [topicFor('tracking'), topicFor('registry')],
-      handler: ResourceOwnersHandler,
-      eventTypes: [ExperimentCreated.type, RegisteredModelCreated.type],
-    },
+    { name: 'auth-failures', topics: [topicFor('gateway')] },
+    { name: 'resource-owners', topics: [topicFor('tracking'), topicFor('registry')] },
   ],
 };
 
@@ -58,10 +53,10 @@ export class AuthzModule {
         ApiKeysController,
         RolesController,
         SettingsController,
-      ],
-      providers: [
         AuthFailuresHandler,
         ResourceOwnersHandler,
+      ],
+      providers: [
         AuthzProjection,
         AuthzAccess,
         UserCommands,

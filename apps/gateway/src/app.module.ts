@@ -25,7 +25,7 @@ export const gatewayService: ServiceDefinition = {
   migrations: [GatewayIdentity1732000000700, GatewayIpRules1732000000710, GatewayReplicaAcks1732000000720],
   // One group for all replicas (they share the database); each replica's caches follow `gw_versions`,
   // and an identity change counts as applied once every live replica's have (decision 031).
-  consumers: [{ name: 'identity', topics: [topicFor('authz')], handler: IdentityProjectionHandler, appliedBarrier: ReplicaAcks }],
+  consumers: [{ name: 'identity', topics: [topicFor('authz')], appliedBarrier: ReplicaAcks }],
   projections: [IpRulesProjection],
 };
 
@@ -35,8 +35,8 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [PlatformModule.forRoot(gatewayService, config, logger), CredentialsModule],
-      controllers: [IpRulesController, MlflowInfoController, UiAssetsController],
-      providers: [IdentityProjectionHandler, IpRulesProjection, IpRules, IpRuleCommands, DenialRecorder, ProxyService, ...benchModeProviders(config)],
+      controllers: [IpRulesController, MlflowInfoController, UiAssetsController, IdentityProjectionHandler],
+      providers: [IpRulesProjection, IpRules, IpRuleCommands, DenialRecorder, ProxyService, ...benchModeProviders(config)],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Logger } from 'pino';
-import { ExperimentCreated, topicFor } from '@custos/events';
+import { topicFor } from '@custos/events';
 import { PlatformModule, ServiceDefinition } from '@custos/platform';
 import { AccessGrants1732000001000, AccessProjectionHandler, GrantsPolicyLoader } from '@custos/access';
 import { registryEnv, RegistryConfig } from './registry.config';
@@ -12,8 +12,8 @@ export const registryService: ServiceDefinition = {
   configSchema: registryEnv,
   migrations: [Lineage1732000000200, AccessGrants1732000001000],
   consumers: [
-    { name: 'lineage', topics: [topicFor('tracking')], handler: LineageHandler, eventTypes: [ExperimentCreated.type] },
-    { name: 'access', topics: [topicFor('authz')], handler: AccessProjectionHandler },
+    { name: 'lineage', topics: [topicFor('tracking')] },
+    { name: 'access', topics: [topicFor('authz')] },
   ],
   policyContextLoader: GrantsPolicyLoader,
 };
@@ -21,6 +21,6 @@ export const registryService: ServiceDefinition = {
 @Module({})
 export class RegistryModule {
   static forRoot(config: RegistryConfig, logger: Logger): DynamicModule {
-    return { module: RegistryModule, imports: [PlatformModule.forRoot(registryService, config, logger)], providers: [LineageHandler, AccessProjectionHandler] };
+    return { module: RegistryModule, imports: [PlatformModule.forRoot(registryService, config, logger)], controllers: [LineageHandler, AccessProjectionHandler] };
   }
 }

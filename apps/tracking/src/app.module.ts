@@ -38,7 +38,7 @@ export const trackingService: ServiceDefinition = {
   startupTasks: [DefaultExperimentTask, ArtifactBucketTask, RunMetricsCatchUp],
   commands: { 'rotate-artifact-keys': RotateArtifactKeysCommand },
   streamedBodyPaths: ARTIFACT_STREAMED_BODY_PATHS,
-  consumers: [{ name: 'access', topics: [topicFor('authz')], handler: AccessProjectionHandler }],
+  consumers: [{ name: 'access', topics: [topicFor('authz')] }],
   policyContextLoader: GrantsPolicyLoader,
 };
 
@@ -48,8 +48,8 @@ export class TrackingModule {
     return {
       module: TrackingModule,
       imports: [PlatformModule.forRoot(trackingService, config, logger)],
-      controllers: [ExperimentsController, DatasetsController, RunsController, RunDataController, MetricsController, LoggedModelsController, ...artifactControllers, ...graphqlControllers],
-      providers: [TrackingProjection, ExperimentAccess, ExperimentCommands, DefaultExperimentTask, AccessProjectionHandler, RunAccess, LoggedModelAccess, RunCommands, RunMetricsCatchUp, LoggedModelCommands, ExperimentLifecycle, ...artifactProviders(config), ...readProviders],
+      controllers: [ExperimentsController, DatasetsController, RunsController, RunDataController, MetricsController, LoggedModelsController, AccessProjectionHandler, ...artifactControllers, ...graphqlControllers],
+      providers: [TrackingProjection, ExperimentAccess, ExperimentCommands, DefaultExperimentTask, RunAccess, LoggedModelAccess, RunCommands, RunMetricsCatchUp, LoggedModelCommands, ExperimentLifecycle, ...artifactProviders(config), ...readProviders],
     };
   }
 }

@@ -60,7 +60,7 @@ describe('audit completeness on real PostgreSQL and Kafka', () => {
       name,
       groupId: name,
       topics: [auditTopic],
-      handle: (e, tx) => handler.handle(e, tx),
+      handle: (e, tx) => handler.handleBatch([e], tx),
       handleBatch: (es, tx) => handler.handleBatch(es, tx),
     });
     await consumer.start();

@@ -1,7 +1,9 @@
+import { INestApplication, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { Kafka, Producer } from 'kafkajs';
-import { DEAD_LETTER_TOPIC, eventCatalog } from '@custos/events';
+import { ALL_EVENT_TOPICS, DEAD_LETTER_TOPIC, eventCatalog } from '@custos/events';
 import { verifyChain } from '@custos/audit-domain';
-import { createIdempotentProducer, ensureTopics, EventConsumer } from '@custos/eventing';
+import { connectEventTransport, createIdempotentProducer, ensureTopics, EventConsumer, EventTransport } from '@custos/eventing';
 import { createTestDatabase, createTopic, restartInfra, TestDatabase, testKafka, uniqueName, waitFor } from '@custos/testing';
 import { auditService } from '../app.module';
 import { AuditLogHandler } from './audit-log.handler';
@@ -17,11 +19,16 @@ jest.setTimeout(120_000);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The audit handler as the service declares it, reached through the event transport. */
+@Module({ controllers: [AuditLogHandler] })
+class AuditHandlers {}
+
 describe('the audit log through a PostgreSQL restart under load', () => {
   let db: TestDatabase;
   let kafka: Kafka;
   let producer: Producer;
-  let consumer: EventConsumer;
+  let consumer: EventConsumer | undefined;
+  let app: INestApplication;
   let topic: string;
   const deadLettered: string[] = [];
 
@@ -34,20 +41,27 @@ describe('the audit log through a PostgreSQL restart under load', () => {
     await createTopic(kafka, topic, 3);
     producer = createIdempotentProducer(kafka);
     await producer.connect();
-    const handler = new AuditLogHandler();
-    consumer = new EventConsumer(kafka, db.dataSource, eventCatalog, producer, {
-      name,
-      groupId: name,
-      topics: [topic],
-      handle: (e, tx) => handler.handle(e, tx),
-      handleBatch: (events, tx) => handler.handleBatch(events, tx),
-      onDeadLettered: (reason) => void deadLettered.push(reason),
+    const transport = new EventTransport({
+      consumers: [{ name: 'audit-log', topics: ALL_EVENT_TOPICS }],
+      registry: eventCatalog,
+      whenReady: () => Promise.resolve(),
+      // The service's consumer, on this test's own topic.
+      createConsumer: (_c, route) =>
+        (consumer = new EventConsumer(kafka, db.dataSource, eventCatalog, producer, {
+          name,
+          groupId: name,
+          topics: [topic],
+          ...route,
+          onDeadLettered: (reason) => void deadLettered.push(reason),
+        })),
     });
-    await consumer.start();
+    app = await NestFactory.create(AuditHandlers, { logger: false });
+    await connectEventTransport(app, transport);
+    await waitFor('the consumer joined', async () => consumer?.isConnected(), 30_000);
   });
 
   afterAll(async () => {
-    await consumer?.stop();
+    await app?.close();
     await producer?.disconnect();
     await db?.drop();
   });

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EntityManager } from 'typeorm';
 import { EventEnvelope } from '@custos/events';
-import { EventHandlerService } from '@custos/platform';
+import { ALL_EVENTS, consumedBy } from '@custos/eventing';
 import { AuditEntry, canonicalJson, linkHash, recordSourceSeqs, toAuditEntry } from '@custos/audit-domain';
 import { coverageParam, parseCoverage, StoredCoverage } from '../completeness/audit-coverage.store';
 
@@ -21,13 +22,11 @@ interface AuditRow {
  * memory and written with one statement per thousand entries. Each source's coverage (which of
  * its numbered events are recorded, decision 029) lives on the head row, read and written with it.
  */
-@Injectable()
-export class AuditLogHandler implements EventHandlerService {
-  handle(event: EventEnvelope, tx: EntityManager): Promise<void> {
-    return this.handleBatch([event], tx);
-  }
-
-  async handleBatch(events: EventEnvelope[], tx: EntityManager): Promise<void> {
+@Controller()
+export class AuditLogHandler {
+  /** Every event of every topic, catalogued or not: an unknown type is dead-lettered, never skipped. */
+  @EventPattern(ALL_EVENTS, consumedBy('audit-log', { batch: true }))
+  async handleBatch(@Payload() events: EventEnvelope[], @Ctx() tx: EntityManager): Promise<void> {
     const [head] = (await tx.query(`SELECT sequence, hash, coverage FROM audit_chain_head FOR UPDATE`)) as { sequence: string; hash: string; coverage: StoredCoverage }[];
     let sequence = Number(head.sequence);
     let prev = head.hash;

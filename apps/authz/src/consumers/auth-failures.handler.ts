@@ -1,12 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EntityManager } from 'typeorm';
 import { EventData, EventEnvelope, RequestDenied } from '@custos/events';
-import { EventHandlerService } from '@custos/platform';
+import { consumedBy } from '@custos/eventing';
 
-@Injectable()
-export class AuthFailuresHandler implements EventHandlerService {
-  async handle(event: EventEnvelope, tx: EntityManager): Promise<void> {
-    if (event.type !== RequestDenied.type) return;
+@Controller()
+export class AuthFailuresHandler {
+  @EventPattern(RequestDenied.type, consumedBy('auth-failures'))
+  async requestDenied(@Payload() event: EventEnvelope, @Ctx() tx: EntityManager): Promise<void> {
     const d = event.data as EventData<typeof RequestDenied>;
     if (d.reason !== 'invalid_credentials' || !d.claimedAccount) return;
     await tx.query(

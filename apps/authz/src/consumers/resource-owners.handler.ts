@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EntityManager } from 'typeorm';
 import { EventData, EventEnvelope, ExperimentCreated, RegisteredModelCreated } from '@custos/events';
-import { EventHandlerService } from '@custos/platform';
+import { consumedBy } from '@custos/eventing';
 
 /**
  * Who created each experiment and registered model, from tracking's and registry's events (the
@@ -9,9 +10,10 @@ import { EventHandlerService } from '@custos/platform';
  * permissions here without an explicit grant. An access enforcer (decision 031): the creating
  * request answers once this consumer has applied its event, so the creator's next call is allowed.
  */
-@Injectable()
-export class ResourceOwnersHandler implements EventHandlerService {
-  async handle(event: EventEnvelope, tx: EntityManager): Promise<void> {
+@Controller()
+export class ResourceOwnersHandler {
+  @EventPattern([ExperimentCreated.type, RegisteredModelCreated.type], consumedBy('resource-owners'))
+  async handle(@Payload() event: EventEnvelope, @Ctx() tx: EntityManager): Promise<void> {
     if (event.type === ExperimentCreated.type) {
       const d = event.data as EventData<typeof ExperimentCreated>;
       await this.record(tx, 'experiment', d.experimentId, event.metadata.actor.id);

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EntityManager } from 'typeorm';
 import {
   ApiKeyIssued,
@@ -14,7 +15,7 @@ import {
   UserPasswordChanged,
   UserPlatformRolesChanged,
 } from '@custos/events';
-import { EventHandlerService } from '@custos/platform';
+import { consumedBy } from '@custos/eventing';
 import { bumpVersion } from './versions';
 
 /**
@@ -23,13 +24,23 @@ import { bumpVersion } from './versions';
  * drops what it cached. Every statement is an idempotent upsert, and deletions and revocations are
  * sticky (a late or replayed creation never resurrects a deleted user or a revoked key).
  */
-@Injectable()
-export class IdentityProjectionHandler implements EventHandlerService {
-  async handle(event: EventEnvelope, tx: EntityManager): Promise<void> {
-    if (await applyIdentityEvent(tx, event)) await bumpIdentityVersion(tx);
-  }
+const IDENTITY_EVENTS = [
+  UserCreated,
+  UserPasswordChanged,
+  UserAdminChanged,
+  UserPlatformRolesChanged,
+  UserGroupsChanged,
+  UserDeleted,
+  ApiKeyIssued,
+  ApiKeyRevoked,
+  IdentityProviderConfigured,
+  IdentityProviderRemoved,
+].map((d) => d.type);
 
-  async handleBatch(events: EventEnvelope[], tx: EntityManager): Promise<void> {
+@Controller()
+export class IdentityProjectionHandler {
+  @EventPattern(IDENTITY_EVENTS, consumedBy('identity', { batch: true }))
+  async handleBatch(@Payload() events: EventEnvelope[], @Ctx() tx: EntityManager): Promise<void> {
     let changed = false;
     for (const e of events) changed = (await applyIdentityEvent(tx, e)) || changed;
     // Last, so the hot row is locked only for the end of the transaction.

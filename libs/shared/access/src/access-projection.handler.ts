@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EntityManager } from 'typeorm';
 import {
   DefaultPermissionSet,
@@ -12,12 +13,15 @@ import {
   RoleUnassigned,
   UserDeleted,
 } from '@custos/events';
-import { EventHandlerService } from '@custos/platform';
+import { consumedBy } from '@custos/eventing';
+
+const GRANT_EVENTS = [PermissionGranted, PermissionRevoked, RoleDefined, RoleDeleted, RoleAssigned, RoleUnassigned, UserDeleted, DefaultPermissionSet].map((d) => d.type);
 
 /** Applies authz's grant facts to the local access tables (inside the consumer's exactly-once transaction). */
-@Injectable()
-export class AccessProjectionHandler implements EventHandlerService {
-  async handle(e: EventEnvelope, tx: EntityManager): Promise<void> {
+@Controller()
+export class AccessProjectionHandler {
+  @EventPattern(GRANT_EVENTS, consumedBy('access'))
+  async handle(@Payload() e: EventEnvelope, @Ctx() tx: EntityManager): Promise<void> {
     switch (e.type) {
       case PermissionGranted.type: {
         const d = e.data as EventData<typeof PermissionGranted>;

@@ -3,6 +3,8 @@ export * from './event-store';
 export * from './command-executor';
 export * from './outbox-relay';
 export * from './event-consumer';
+export * from './event-routes';
+export * from './event-transport';
 export * from './kafka';
 export * from './kafka-codec';
 export * from './projection';

@@ -6,7 +6,7 @@ import { IncomingMessage, Server } from 'node:http';
 import { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { Logger } from 'pino';
-import { rebuildProjections, EventStore, Projection } from '@custos/eventing';
+import { connectEventTransport, rebuildProjections, EventStore, Projection } from '@custos/eventing';
 import { BaseServiceConfig, ConfigError, parseConfig } from './config';
 import { fixHeapGrowth } from './heap-growth';
 import { useMlflowReasonPhrases } from './reason-phrases';
@@ -16,7 +16,7 @@ import { createLogger, NestPinoLogger } from './logger';
 import { MetricsListener, metricsPortOf } from './metrics-listener';
 import { REDRIVE_COMMAND, runRedriveCommand } from './redrive-command';
 import { ServiceCommand, ServiceDefinition } from './service-definition';
-import { runtimeMode } from './service-runtime';
+import { runtimeMode, ServiceRuntime } from './service-runtime';
 
 export type AppModuleFactory<C extends BaseServiceConfig> = (config: C, logger: Logger) => DynamicModule | Type<unknown>;
 
@@ -67,6 +67,8 @@ export async function bootstrapService<C extends BaseServiceConfig>(
   app.set('trust proxy', false);
   configure?.(app);
   installBodyParsers(app, def);
+  // Registers the @EventPattern handlers; the consumers start once the runtime reaches the brokers.
+  await connectEventTransport(app, app.get(ServiceRuntime).transport);
   const server = await app.listen(config.HTTP_PORT, config.HTTP_HOST);
   applyServerTimeouts(server, config);
   logger.info({ host: config.HTTP_HOST, port: config.HTTP_PORT }, `${def.service} listening`);

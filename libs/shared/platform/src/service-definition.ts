@@ -1,17 +1,9 @@
 import { Type } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { Context, EventEnvelope } from '@custos/events';
+import { Context } from '@custos/events';
 import { Projection } from '@custos/eventing';
 import { z } from 'zod';
 import { BaseServiceConfig } from './config';
 import { PolicyContextLoader } from './internal-auth.guard';
-
-/** A consumer's effect; runs inside the transaction that records the event as processed. */
-export interface EventHandlerService {
-  handle(event: EventEnvelope, tx: EntityManager): Promise<void>;
-  /** When present, used for whole batches (same exactly-once transaction). */
-  handleBatch?(events: EventEnvelope[], tx: EntityManager): Promise<void>;
-}
 
 /** Work that needs the database migrated, run once per start (e.g. seeding the Default experiment). */
 export interface StartupTask {
@@ -28,15 +20,14 @@ export interface AppliedBarrier {
   whenApplied(): Promise<void>;
 }
 
+/**
+ * A Kafka consumer group of the service. What it applies is declared on controllers with
+ * `@EventPattern(<event type>, consumedBy(<name>))` (decision 037); it reads only the types its
+ * handlers name (others are skipped unread, by the type header), unless one takes ALL_EVENTS.
+ */
 export interface ConsumerDefinition {
   name: string;
   topics: string[];
-  handler: Type<EventHandlerService>;
-  /**
-   * The only event types the handler acts on. Others are skipped unread (by the type header),
-   * so a handler that wants experiment creations does not parse every 1000-metric log-batch.
-   */
-  eventTypes?: readonly string[];
   /** The consumer's linger (see `ConsumerOptions.lingerMs`), read from the service's config. */
   lingerMs?: (config: BaseServiceConfig) => number;
   /** For an access enforcer (`ACCESS_ENFORCERS`): run before each report of applied events. */

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Admin, Kafka, Producer } from 'kafkajs';
 import { Logger } from 'pino';
 import { APPLIED_TOPIC, enforcerFor, eventCatalog, topicFor } from '@custos/events';
-import { AppliedBatch, AppliedReporter, createIdempotentProducer, createKafka, ensureTopics, EventConsumer, EventStore, OutboxRelay } from '@custos/eventing';
+import { AppliedBatch, AppliedReporter, createIdempotentProducer, createKafka, ensureTopics, EventConsumer, EventRoute, EventStore, EventTransport, OutboxRelay } from '@custos/eventing';
 import { AccessPropagation } from './access-propagation';
 import { BaseServiceConfig } from './config';
 import { logFn } from './logger';
@@ -25,7 +25,10 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
   readonly producer: Producer;
   private admin?: Admin;
   private relay?: OutboxRelay;
-  private consumers: EventConsumer[] = [];
+  /** The consumers, as a Nest transport: bootstrap connects it, `@EventPattern` handlers declare what they apply. */
+  readonly transport: EventTransport;
+  private brokersReached!: () => void;
+  private readonly reached = new Promise<void>((resolve) => (this.brokersReached = resolve));
   /** Sends enforcers' applied reports, apart from the relay's producer so a report never queues behind a backlog. */
   private reportProducer?: Producer;
   private reporters: AppliedReporter[] = [];
@@ -53,6 +56,13 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
     this.producer.on(this.producer.events.DISCONNECT, () => (this.producerUp = false));
     readiness.register('postgres', () => this.dbUp);
     readiness.register('kafka', () => this.kafkaUp && this.producerUp);
+    this.transport = new EventTransport({
+      consumers: (def.consumers ?? []).map((c) => ({ name: c.name, topics: c.topics, mustHandle: enforcerFor(def.service, c.name)?.eventTypes })),
+      registry: eventCatalog,
+      whenReady: () => this.reached,
+      createConsumer: (c, route) => this.createConsumer(this.def.consumers!.find((d) => d.name === c.name)!, route),
+      log: logFn(logger.child({ component: 'consumers' })),
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -99,30 +109,31 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
     });
     this.relay.start();
     void this.retry('applied watch', () => this.propagation.start(this.kafka, logFn(this.logger.child({ component: 'propagation' }))));
-    for (const c of this.def.consumers ?? []) {
-      const handler = this.moduleRef.get(c.handler, { strict: false });
-      const reporter = this.reporterFor(c);
-      const consumer = new EventConsumer(this.kafka, this.dataSource, eventCatalog, this.producer, {
-        name: c.name,
-        groupId: `custos-${this.def.service}-${c.name}`,
-        topics: c.topics,
-        ...(c.eventTypes ? { eventTypes: c.eventTypes } : {}),
-        ...(c.lingerMs ? { lingerMs: c.lingerMs(this.config) } : {}),
-        sessionTimeoutMs: this.config.KAFKA_SESSION_TIMEOUT_MS,
-        heartbeatIntervalMs: this.config.KAFKA_HEARTBEAT_INTERVAL_MS,
-        handle: (event, tx) => handler.handle(event, tx),
-        handleBatch: handler.handleBatch ? (events, tx) => handler.handleBatch!(events, tx) : undefined,
-        onProcessed: (n) => this.metrics.eventsConsumed.inc({ consumer: c.name }, n),
-        onDeadLettered: (_reason, reasonClass) => this.metrics.deadLettered.inc({ consumer: c.name, reason_class: reasonClass }),
-        ...(reporter ? { onApplied: (applied: AppliedBatch) => reporter.applied(applied.events) } : {}),
-        log: logFn(this.logger.child({ component: 'consumer', consumer: c.name })),
-      });
-      registerConsumerReadiness(this.readiness, c.name, consumer);
-      this.metrics.watchConsumer(c.name, consumer);
-      this.consumers.push(consumer);
-      void this.retry(`consumer ${c.name}`, () => consumer.start());
-    }
+    this.brokersReached();
     this.logger.info({ service: this.def.service }, 'dependencies reached; relay and consumers running');
+  }
+
+  /** The consumer base around one consumer's route (the transport starts it). */
+  private createConsumer(c: ConsumerDefinition, route: EventRoute): EventConsumer {
+    const reporter = this.reporterFor(c);
+    const consumer = new EventConsumer(this.kafka, this.dataSource, eventCatalog, this.producer, {
+      name: c.name,
+      groupId: `custos-${this.def.service}-${c.name}`,
+      topics: c.topics,
+      eventTypes: route.eventTypes,
+      handle: route.handle,
+      handleBatch: route.handleBatch,
+      ...(c.lingerMs ? { lingerMs: c.lingerMs(this.config) } : {}),
+      sessionTimeoutMs: this.config.KAFKA_SESSION_TIMEOUT_MS,
+      heartbeatIntervalMs: this.config.KAFKA_HEARTBEAT_INTERVAL_MS,
+      onProcessed: (n) => this.metrics.eventsConsumed.inc({ consumer: c.name }, n),
+      onDeadLettered: (_reason, reasonClass) => this.metrics.deadLettered.inc({ consumer: c.name, reason_class: reasonClass }),
+      ...(reporter ? { onApplied: (applied: AppliedBatch) => reporter.applied(applied.events) } : {}),
+      log: logFn(this.logger.child({ component: 'consumer', consumer: c.name })),
+    });
+    registerConsumerReadiness(this.readiness, c.name, consumer);
+    this.metrics.watchConsumer(c.name, consumer);
+    return consumer;
   }
 
   /** An access enforcer's reporter (decision 031); none for other consumers. */
@@ -191,7 +202,7 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     if (this.pinger) clearInterval(this.pinger);
-    await Promise.allSettled(this.consumers.map((c) => c.stop()));
+    await this.transport.close();
     for (const r of this.reporters) r.stop();
     await this.propagation.stop().catch(() => undefined);
     await this.reportProducer?.disconnect().catch(() => undefined);
