@@ -16,6 +16,8 @@ import { MetricsListener, metricsPortOf } from './metrics-listener';
 import { REDRIVE_COMMAND, runRedriveCommand } from './redrive-command';
 import { ServiceCommand, ServiceDefinition } from './service-definition';
 import { runtimeMode } from './service-runtime';
+import { InternalTokenVerifier } from './internal-token.verifier';
+import { buildServiceDocument, internalOpenApiHandler, ServiceOpenApi } from './openapi/service-document';
 
 export type AppModuleFactory<C extends BaseServiceConfig> = (config: C, logger: Logger) => DynamicModule | Type<unknown>;
 
@@ -64,6 +66,10 @@ export async function bootstrapService<C extends BaseServiceConfig>(
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   configure?.(app);
+  // Built once here from the controllers' decorators, never on a request (the gateway merges them).
+  const openApi = app.get(ServiceOpenApi);
+  openApi.set(buildServiceDocument(app, def.service));
+  app.use(internalOpenApiHandler(openApi, app.get(InternalTokenVerifier)));
   installBodyParsers(app, def);
   const server = await app.listen(config.HTTP_PORT, config.HTTP_HOST);
   applyServerTimeouts(server, config);

@@ -22,3 +22,4 @@ export * from './request-input';
 export * from './request-input.middleware';
 export * from './json-body.guard';
 export * from './access-propagation';
+export * from './openapi';
