@@ -3,13 +3,14 @@ import { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { rows } from '@custos/eventing';
 import { Actions } from '@custos/rbac';
-import { Policy } from '@custos/platform';
+import { Policy, MlflowApi } from '@custos/platform';
 import { TrackingError } from '@custos/tracking-domain';
 import { ExperimentAccess } from '../access/experiment-access.service';
 import { MlflowRequest } from '../http/mlflow-request';
 import { artifactPathFromQuery, proxiedRootOf } from './artifact-path';
 import { ArtifactService } from './artifact.service';
 import { fileInfo } from './mlflow-artifacts.controller';
+import { ListRunArtifactsRequest, ListRunArtifactsResponse } from '../dtos/artifacts.dto';
 
 /** `GET /api/2.0/mlflow/artifacts/list`: a run's artifacts, with paths relative to its root. */
 @Controller(['api/2.0/mlflow/artifacts', 'ajax-api/2.0/mlflow/artifacts'])
@@ -22,6 +23,7 @@ export class RunArtifactsController {
 
   @Get('list')
   @Policy(Actions.onExperiment('READ'))
+  @MlflowApi({ query: ListRunArtifactsRequest, response: ListRunArtifactsResponse })
   async list(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const runId = r.runId();

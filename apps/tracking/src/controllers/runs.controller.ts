@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { Actions } from '@custos/rbac';
-import { Policy } from '@custos/platform';
+import { Policy, MlflowApi } from '@custos/platform';
 import { RUN_STATUSES, RunStatus } from '@custos/events';
 import {
   buildRunSearchQuery,
@@ -24,6 +24,7 @@ import { toKeyValues, withinLength } from '../http/mlflow-values';
 import { runInfoJson } from '../http/run-json';
 import { runsJson } from '../queries/run-details.query';
 import { RunMetricsCatchUp } from '../projections/run-metrics-catch-up';
+import { CreateRunRequest, RunIdRequest, RunResponse, SearchRunsRequest, SearchRunsResponse, UpdateRunRequest, UpdateRunResponse } from '../dtos/runs.dto';
 
 const noExperiment = (id: string) => `No Experiment with id=${id} exists`;
 
@@ -49,6 +50,7 @@ export class RunsController {
   @Post('create')
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
+  @MlflowApi({ body: CreateRunRequest, response: RunResponse })
   async create(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const experimentId = r.string('experiment_id');
@@ -68,6 +70,7 @@ export class RunsController {
 
   @Get('get')
   @Policy(Actions.onExperiment('READ'))
+  @MlflowApi({ query: RunIdRequest, response: RunResponse })
   async get(@Req() req: Request) {
     const { run } = await this.access.require(new MlflowRequest(req).runId(), 'READ');
     await this.catchUp.settleRuns([run.run_id]);
@@ -78,6 +81,7 @@ export class RunsController {
   @Post('update')
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
+  @MlflowApi({ body: UpdateRunRequest, response: UpdateRunResponse })
   async update(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const runId = r.runId();
@@ -96,6 +100,7 @@ export class RunsController {
   @Post('delete')
   @HttpCode(200)
   @Policy(Actions.onExperiment('MANAGE'))
+  @MlflowApi({ body: RunIdRequest })
   async delete(@Req() req: Request) {
     const runId = new MlflowRequest(req).runId();
     await this.access.require(runId, 'MANAGE');
@@ -106,6 +111,7 @@ export class RunsController {
   @Post('restore')
   @HttpCode(200)
   @Policy(Actions.onExperiment('MANAGE'))
+  @MlflowApi({ body: RunIdRequest })
   async restore(@Req() req: Request) {
     const runId = new MlflowRequest(req).runId();
     await this.access.require(runId, 'MANAGE');
@@ -116,6 +122,7 @@ export class RunsController {
   // Searches are open to any caller; the experiments searched are cut down to the readable ones.
   @Get('search')
   @Policy(Actions.authenticated({ area: 'experiments', level: 'READ' }))
+  @MlflowApi({ query: SearchRunsRequest, response: SearchRunsResponse })
   searchGet(@Req() req: Request) {
     return this.search(req);
   }
@@ -123,6 +130,7 @@ export class RunsController {
   @Post('search')
   @HttpCode(200)
   @Policy(Actions.authenticated({ area: 'experiments', level: 'READ' }))
+  @MlflowApi({ body: SearchRunsRequest, response: SearchRunsResponse })
   async search(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const maxResults = r.optionalInt('max_results') ?? SEARCH_MAX_RESULTS_DEFAULT;

@@ -31,14 +31,17 @@ export class EmptyResponse {}
 /** An octet stream in or out (artifact bodies). */
 export const BINARY = 'binary' as const;
 
+/** An answer of headers alone (HEAD). */
+export const HEADERS_ONLY = 'headers' as const;
+
 export interface RouteDoc {
   summary?: string;
   /** Fields read from the query string: each `@ApiProperty` of the class becomes one parameter. */
   query?: Type<unknown>;
   /** The JSON body, or `BINARY` for a streamed one. */
   body?: Type<unknown> | typeof BINARY;
-  /** The success body, or `BINARY`; omitted with `status: 204`. */
-  response?: Type<unknown> | typeof BINARY;
+  /** The answer's body, or `BINARY`, or `HEADERS_ONLY` (HEAD); omitted with `status: 204`. */
+  response?: Type<unknown> | typeof BINARY | typeof HEADERS_ONLY;
   /** The success status (200 unless given). */
   status?: number;
   /** Path parameters by name (`:id` in the route, or `*path` wildcards). */
@@ -68,6 +71,7 @@ function route(dialect: Type<unknown>, doc: RouteDoc): MethodDecorator {
   if (doc.body === BINARY) decorators.push(ApiConsumes('application/octet-stream'), ApiBody({ schema: { type: 'string', format: 'binary' } }));
   else if (doc.body) decorators.push(ApiBody({ type: doc.body }));
   if (status === 204) decorators.push(ApiResponse({ status, description: 'no content' }));
+  else if (doc.response === HEADERS_ONLY) decorators.push(ApiResponse({ status, description: 'headers only' }));
   else if (doc.response === BINARY) decorators.push(ApiProduces('application/octet-stream'), ApiResponse({ status, description: 'the bytes', schema: { type: 'string', format: 'binary' } }));
   else decorators.push(ApiResponse({ status, description: 'success', type: doc.response ?? EmptyResponse }));
   return applyDecorators(...decorators);

@@ -39,8 +39,8 @@ export function openApiProblems(doc: OpenAPIObject): string[] {
 }
 
 /**
- * Operations whose request and answer are not described: no success response naming its body (a
- * 204 needs none), or a write without a request body. Swagger lists every registered route on its
+ * Operations whose request and answer are not described: no declared answer naming its body (a
+ * 204 or a HEAD needs none), or a write without a request body. Swagger lists every registered route on its
  * own; this is what says a route was documented rather than merely found.
  */
 export function undocumentedOperations(doc: OpenAPIObject): string[] {
@@ -49,8 +49,9 @@ export function undocumentedOperations(doc: OpenAPIObject): string[] {
     for (const method of METHODS) {
       const op = (item as Record<string, Operation | undefined>)[method];
       if (!op) continue;
-      const success = Object.entries(op.responses ?? {}).filter(([status]) => /^2\d\d$/.test(status));
-      const described = success.some(([status, r]) => status === '204' || Object.values(r?.content ?? {}).some((c) => c.schema !== undefined));
+      // A declared status with its body (or none to declare: 204, or any answer to HEAD); `default` is the error shape.
+      const declared = Object.entries(op.responses ?? {}).filter(([status]) => /^\d{3}$/.test(status));
+      const described = declared.some(([status, r]) => status === '204' || method === 'head' || Object.values(r?.content ?? {}).some((c) => c.schema !== undefined));
       const needsBody = method === 'post' || method === 'put' || method === 'patch';
       if (!described || (needsBody && op.requestBody === undefined)) missing.push(`${method.toUpperCase()} ${path}`);
     }
