@@ -16,6 +16,8 @@ import { IpRulesController } from './ip-rules/ip-rules.controller';
 import { DenialRecorder } from './proxy/denials';
 import { ProxyService } from './proxy/proxy.service';
 import { benchModeProviders } from './bench-mode/bench-authenticator';
+import { ApiDocsController } from './openapi/api-docs.controller';
+import { OpenApiCollector } from './openapi/openapi-collector.service';
 
 export const gatewayService: ServiceDefinition = {
   service: 'gateway',
@@ -33,8 +35,8 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [PlatformModule.forRoot(gatewayService, config, logger), CredentialsModule],
-      controllers: [IpRulesController],
-      providers: [IdentityProjectionHandler, IpRulesProjection, IpRules, IpRuleCommands, DenialRecorder, ProxyService, ...benchModeProviders(config)],
+      controllers: [IpRulesController, ApiDocsController],
+      providers: [IdentityProjectionHandler, IpRulesProjection, IpRules, IpRuleCommands, DenialRecorder, ProxyService, OpenApiCollector, ...benchModeProviders(config)],
     };
   }
 }

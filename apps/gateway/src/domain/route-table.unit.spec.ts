@@ -16,7 +16,10 @@ describe('routeFor', () => {
     ['/api/authz/api-keys', 'authz'],
     ['/api/audit/events', 'audit'],
     ['/api/gateway/ip-rules', 'gateway'],
+    ['/api/openapi.json', 'gateway'],
+    ['/api/docs', 'gateway'],
+    ['/api/docs/swagger-ui.css', 'gateway'],
   ])('%s → %s', (path, upstream) => expect(routeFor(path)).toBe(upstream));
 
-  it.each(['/api/2.0/other', '/api/auditx', '/', '/api/2.0/mlflowx/experiments', '/api/gatewayx/ip-rules'])('%s has no owner', (path) => expect(routeFor(path)).toBeUndefined());
+  it.each(['/api/2.0/other', '/api/auditx', '/', '/api/2.0/mlflowx/experiments', '/api/gatewayx/ip-rules', '/api/openapi.jsonx', '/api/docsx'])('%s has no owner', (path) => expect(routeFor(path)).toBeUndefined());
 });

@@ -18,8 +18,8 @@ class ReadyResponse {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'boolean' }, description: 'each dependency and whether it is ready' })
   checks!: Record<string, boolean>;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
-  details?: Record<string, string>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'shown for operators; does not decide readiness' })
+  details?: Record<string, unknown>;
 }
 
 @Controller()
