@@ -46,6 +46,8 @@ describe('OpenAPI at the gateway', () => {
 
   it.each(SERVICES)('holds every operation %s documents for the paths the gateway sends it', async (service) => {
     const token = await signInternalToken(gatewayKey, system, { audience: service, method: 'GET', url: INTERNAL_OPENAPI_PATH, correlationId: randomUUID() });
+    // Like every path of a service: not without the gateway's token for it.
+    expect((await call('GET', `${env.serviceUrl[service]}${INTERNAL_OPENAPI_PATH}`, { auth: null })).status).toBe(401);
     const own = await call<OpenAPIObject>('GET', `${env.serviceUrl[service]}${INTERNAL_OPENAPI_PATH}`, { auth: null, headers: { [INTERNAL_TOKEN_HEADER]: token } });
     expect(own.status).toBe(200);
     const listed = new Set(operations(merged).map((o) => o.key));

@@ -67,13 +67,13 @@ export class ApiDocsController {
   }
 
   @Get('docs')
-  @AdminApi({ summary: 'Swagger UI over /api/openapi.json', response: String })
+  @AdminApi({ summary: 'Swagger UI over /api/openapi.json', text: ['text/html'] })
   page(@Res() res: Response): void {
     res.status(200).type('text/html').send(PAGE);
   }
 
   @Get('docs/:file')
-  @AdminApi({ summary: 'Swagger UI’s scripts and styles', response: String })
+  @AdminApi({ summary: 'Swagger UI’s scripts, styles and icon', text: ['text/javascript', 'text/css', 'image/png'] })
   asset(@Param('file') file: string, @Res() res: Response): void {
     const found = Object.hasOwn(UI_FILES, file) ? UI_FILES[file] : undefined;
     if (!found) throw new ApiError(404, 'RESOURCE_DOES_NOT_EXIST', 'no such file');

@@ -40,10 +40,12 @@ export interface RouteDoc {
   query?: Type<unknown>;
   /** The JSON body, or `BINARY` for a streamed one. */
   body?: Type<unknown> | typeof BINARY;
-  /** The answer's body, or `BINARY`, or `HEADERS_ONLY` (HEAD); omitted with `status: 204`. */
+  /** The answer's body, or `BINARY`, or `HEADERS_ONLY` (HEAD); omitted with `status: 204` or `text`. */
   response?: Type<unknown> | typeof BINARY | typeof HEADERS_ONLY;
   /** The success status (200 unless given). */
   status?: number;
+  /** A non-JSON answer: its content types (a page, a script), each a string body. */
+  text?: string[];
   /** Path parameters by name (`:id` in the route, or `*path` wildcards). */
   params?: Record<string, string>;
 }
@@ -70,7 +72,8 @@ function route(dialect: Type<unknown>, doc: RouteDoc): MethodDecorator {
   for (const [name, description] of Object.entries(doc.params ?? {})) decorators.push(ApiParam({ name, type: String, required: true, description }));
   if (doc.body === BINARY) decorators.push(ApiConsumes('application/octet-stream'), ApiBody({ schema: { type: 'string', format: 'binary' } }));
   else if (doc.body) decorators.push(ApiBody({ type: doc.body }));
-  if (status === 204) decorators.push(ApiResponse({ status, description: 'no content' }));
+  if (doc.text) decorators.push(ApiProduces(...doc.text), ApiResponse({ status, description: 'success', content: Object.fromEntries(doc.text.map((t) => [t, { schema: { type: 'string' } }])) }));
+  else if (status === 204) decorators.push(ApiResponse({ status, description: 'no content' }));
   else if (doc.response === HEADERS_ONLY) decorators.push(ApiResponse({ status, description: 'headers only' }));
   else if (doc.response === BINARY) decorators.push(ApiProduces('application/octet-stream'), ApiResponse({ status, description: 'the bytes', schema: { type: 'string', format: 'binary' } }));
   else decorators.push(ApiResponse({ status, description: 'success', type: doc.response ?? EmptyResponse }));

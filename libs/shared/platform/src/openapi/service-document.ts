@@ -2,6 +2,7 @@ import { INestApplication, Injectable } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { NextFunction, Request, Response } from 'express';
 import { InternalTokenVerifier } from '../internal-token.verifier';
+import { setSafeResponseHeaders } from '../request-context.middleware';
 
 /**
  * Where a service serves its own document to the gateway. Not routed by the gateway (only its
@@ -48,6 +49,7 @@ export class ServiceOpenApi {
 export function internalOpenApiHandler(holder: ServiceOpenApi, verifier: InternalTokenVerifier) {
   return (req: Request, res: Response, next: NextFunction): void => {
     if (req.method !== 'GET' || req.originalUrl.split('?')[0] !== INTERNAL_OPENAPI_PATH) return next();
+    setSafeResponseHeaders(res);
     verifier.claimsOf(req).then(
       () => {
         const json = holder.serialized();
