@@ -1,5 +1,6 @@
 import { applyDecorators, Type } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiDefaultResponse, ApiOperation, ApiParam, ApiProduces, ApiProperty, ApiPropertyOptional, ApiQuery, ApiResponse, DECORATORS } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 
 /** MLflow's error body on its routes (`{error_code, message}`). */
 export class MlflowErrorBody {
@@ -57,6 +58,7 @@ interface PropertyMeta {
   description?: string;
   enum?: unknown[];
   format?: string;
+  default?: unknown;
 }
 
 /**
@@ -92,14 +94,19 @@ function queryParameters(cls: Type<unknown>): MethodDecorator[] {
   return names.map((key) => {
     const name = key.replace(/^:/, '');
     const meta = (Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, cls.prototype, name) as PropertyMeta | undefined) ?? {};
-    const type = typeof meta.type === 'function' ? (meta.type as Type<unknown>) : String;
+    const item: SchemaObject = {
+      type: meta.type === Number ? (meta.format?.startsWith('int') ? 'integer' : 'number') : meta.type === Boolean ? 'boolean' : 'string',
+      ...(meta.format ? { format: meta.format } : {}),
+      ...(meta.enum ? { enum: meta.enum } : {}),
+      ...(meta.default !== undefined ? { default: meta.default } : {}),
+    };
     return ApiQuery({
       name,
       required: meta.required !== false,
-      type,
-      ...(meta.isArray ? { isArray: true } : {}),
-      ...(meta.enum ? { enum: meta.enum as string[] } : {}),
       ...(meta.description ? { description: meta.description } : {}),
+      // A repeated field is sent as the name repeated (`run_ids=a&run_ids=b`), as MLflow's clients do.
+      schema: meta.isArray ? { type: 'array', items: item } : item,
+      ...(meta.isArray ? { style: 'form', explode: true } : {}),
     });
   });
 }

@@ -48,7 +48,8 @@ export class ServiceOpenApi {
  */
 export function internalOpenApiHandler(holder: ServiceOpenApi, verifier: InternalTokenVerifier) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (req.method !== 'GET' || req.originalUrl.split('?')[0] !== INTERNAL_OPENAPI_PATH) return next();
+    // Every request passes here: a method and prefix comparison, nothing parsed.
+    if (req.method !== 'GET' || !req.originalUrl.startsWith(INTERNAL_OPENAPI_PATH) || req.originalUrl.split('?')[0] !== INTERNAL_OPENAPI_PATH) return next();
     setSafeResponseHeaders(res);
     verifier.claimsOf(req).then(
       () => {
