@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Dataset, DatasetInput, Metric, ModelInput, ModelOutput, Param, RunTag } from './entities.dto';
+import { DatasetInput, Metric, ModelInput, ModelOutput, Param, RunTag } from './entities.dto';
 import { RunIdRequest } from './runs.dto';
 
 export class LogMetricRequest extends RunIdRequest {
@@ -74,5 +74,3 @@ export class LogModelRequest extends RunIdRequest {
   @ApiProperty({ type: String, description: 'the MLmodel file as JSON text' })
   model_json!: string;
 }
-
-export { Dataset };
