@@ -18,6 +18,8 @@ import { ProxyService } from './proxy/proxy.service';
 import { benchModeProviders } from './bench-mode/bench-authenticator';
 import { MlflowInfoController } from './mlflow-ui/mlflow-info.controller';
 import { UiAssetsController } from './mlflow-ui/ui-assets.controller';
+import { ApiDocsController } from './openapi/api-docs.controller';
+import { OpenApiCollector } from './openapi/openapi-collector.service';
 
 export const gatewayService: ServiceDefinition = {
   service: 'gateway',
@@ -35,8 +37,8 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [PlatformModule.forRoot(gatewayService, config, logger), CredentialsModule],
-      controllers: [IpRulesController, MlflowInfoController, UiAssetsController, IdentityProjectionHandler],
-      providers: [IpRulesProjection, IpRules, IpRuleCommands, DenialRecorder, ProxyService, ...benchModeProviders(config)],
+      controllers: [IpRulesController, MlflowInfoController, UiAssetsController, ApiDocsController, IdentityProjectionHandler],
+      providers: [IpRulesProjection, IpRules, IpRuleCommands, DenialRecorder, ProxyService, OpenApiCollector, ...benchModeProviders(config)],
     };
   }
 }

@@ -13,13 +13,15 @@ describe('gateway route policies', () => {
     expect(routes.filter((r) => r.policy === 'public').map((r) => r.route).sort()).toEqual(['0 /health/live', '0 /health/ready']);
   });
 
-  // The gateway's own API (IP rules) is administration, reads included.
-  it('makes every API route admin-only', async () => {
+  // The gateway's own API (IP rules) is administration, reads included; the API's documentation is for any signed-in caller.
+  it('makes every API route admin-only, except the documentation', async () => {
     const config = parseConfig(gatewayService.configSchema, offlineServiceEnv());
     const routes = await listRoutePolicies(GatewayModule.forRoot(config as never, createLogger('gateway', 'silent')));
+    const docs = ['0 /api/openapi.json', '0 /api/docs', '0 /api/docs/:file'];
     const api = routes.filter((r) => r.route.includes(' /api/gateway/'));
     expect(api.length).toBeGreaterThan(0);
     expect(api.filter((r) => r.action?.kind !== 'admin').map((r) => r.route)).toEqual([]);
+    expect(routes.filter((r) => docs.includes(r.route)).map((r) => r.action)).toEqual(docs.map(() => ({ kind: 'authenticated' })));
   });
 
   // MLflow's web UI and its informational routes: anyone signed in, nothing more (no scope needed).

@@ -2,8 +2,9 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { Actions } from '@custos/rbac';
-import { ApiError, Policy } from '@custos/platform';
+import { AdminApi, ApiError, Policy } from '@custos/platform';
 import { AuditVerifier } from '../completeness/audit-verifier';
+import { AuditEventsResponse, SearchAuditEventsQuery, VerificationResponse, VerifyQuery } from '../dtos/audit.dto';
 
 const searchQuery = z.object({
   correlation_id: z.string().max(128).optional(),
@@ -35,6 +36,7 @@ export class AuditController {
 
   @Get('events')
   @Policy(Actions.audit())
+  @AdminApi({ query: SearchAuditEventsQuery, response: AuditEventsResponse })
   async search(@Query() raw: Record<string, string>) {
     const parsed = searchQuery.safeParse(raw);
     if (!parsed.success) throw new ApiError(400, 'INVALID_PARAMETER_VALUE', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
@@ -69,6 +71,7 @@ export class AuditController {
    */
   @Get('verify')
   @Policy(Actions.audit())
+  @AdminApi({ query: VerifyQuery, response: VerificationResponse })
   async verify(@Query('from') fromRaw?: string) {
     const from = fromRaw === undefined ? 1 : Number(fromRaw);
     if (!Number.isInteger(from) || from < 1) throw new ApiError(400, 'INVALID_PARAMETER_VALUE', 'from must be a positive integer');

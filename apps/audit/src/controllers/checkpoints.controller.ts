@@ -2,10 +2,11 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { Actions } from '@custos/rbac';
-import { ApiError, Policy } from '@custos/platform';
+import { AdminApi, ApiError, Policy } from '@custos/platform';
 import { SignedCheckpoint } from '@custos/audit-domain';
 import { AuditMerkleTree } from '../checkpoints/audit-merkle-tree';
 import { AuditSigner } from '../checkpoints/audit-signer';
+import { CheckpointResponse, ConsistencyProofQuery, ConsistencyProofResponse, InclusionProofQuery, InclusionProofResponse, PublicKeyResponse } from '../dtos/audit.dto';
 
 const position = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const inclusionQuery = z.object({ sequence: position, size: position.optional() });
@@ -43,6 +44,7 @@ export class CheckpointsController {
 
   @Get('public-key')
   @Policy(Actions.audit())
+  @AdminApi({ response: PublicKeyResponse })
   publicKey() {
     const k = this.signer.key;
     return { algorithm: 'Ed25519', keyId: k.keyId, publicKey: k.publicKeySpki, encoding: 'base64 SubjectPublicKeyInfo DER' };
@@ -50,6 +52,7 @@ export class CheckpointsController {
 
   @Get('checkpoints/latest')
   @Policy(Actions.audit())
+  @AdminApi({ response: CheckpointResponse })
   async latest() {
     const [row] = (await this.ds.query(`SELECT * FROM audit_checkpoints ORDER BY size DESC LIMIT 1`)) as CheckpointRow[];
     if (!row) throw new ApiError(404, 'RESOURCE_DOES_NOT_EXIST', 'no checkpoint has been signed yet');
@@ -58,6 +61,7 @@ export class CheckpointsController {
 
   @Get('checkpoints/:size')
   @Policy(Actions.audit())
+  @AdminApi({ response: CheckpointResponse })
   async bySize(@Param('size') raw: string) {
     const size = parse(position, raw);
     const [row] = (await this.ds.query(`SELECT * FROM audit_checkpoints WHERE size = $1`, [size])) as CheckpointRow[];
@@ -68,6 +72,7 @@ export class CheckpointsController {
   /** Audit path for entry `sequence` in the tree of `size` entries (default: the latest checkpoint's). */
   @Get('proof/inclusion')
   @Policy(Actions.audit())
+  @AdminApi({ query: InclusionProofQuery, response: InclusionProofResponse })
   async inclusion(@Query() raw: Record<string, string>) {
     const q = parse(inclusionQuery, raw);
     const size = q.size ?? (await this.latestSize());
@@ -92,6 +97,7 @@ export class CheckpointsController {
   /** Proof that the tree of `to` entries (default: latest checkpoint) extends the tree of `from` entries. */
   @Get('proof/consistency')
   @Policy(Actions.audit())
+  @AdminApi({ query: ConsistencyProofQuery, response: ConsistencyProofResponse })
   async consistency(@Query() raw: Record<string, string>) {
     const q = parse(consistencyQuery, raw);
     const to = q.to ?? (await this.latestSize());

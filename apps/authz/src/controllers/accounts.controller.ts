@@ -1,11 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, ValidationPipe } from '@nestjs/common';
 import { Actions } from '@custos/rbac';
-import { Policy } from '@custos/platform';
+import { AdminApi, Policy } from '@custos/platform';
 import { AuthzError } from '@custos/authz-domain';
 import { AuthzAccess } from '../access/authz-access.service';
 import { UserCommands } from '../commands/user-commands.service';
 import { CreateServiceAccountDto, SetGroupsDto, SetPlatformRolesDto } from '../dtos/accounts.dto';
 import { accountJson, UserQueries } from '../queries/users.queries';
+import { AccountResponse, AccountsResponse, ServiceAccountResponse, ServiceAccountsResponse } from '../dtos/responses.dto';
 
 const body = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true });
 
@@ -23,12 +24,14 @@ export class AccountsController {
 
   @Get('users')
   @Policy(Actions.admin())
+  @AdminApi({ response: AccountsResponse })
   async list() {
     return { users: (await this.queries.list()).map(accountJson) };
   }
 
   @Get('users/:userId')
   @Policy(Actions.authenticated({ area: 'account', level: 'READ' }))
+  @AdminApi({ response: AccountResponse })
   async get(@Param('userId') userId: string) {
     const p = this.access.principal();
     if (!this.access.isAdmin(p) && p.id !== userId) throw AuthzError.notFound(`User with id=${userId} not found`);
@@ -37,6 +40,7 @@ export class AccountsController {
 
   @Put('users/:userId/platform-roles')
   @Policy(Actions.admin())
+  @AdminApi({ body: SetPlatformRolesDto, response: AccountResponse })
   async setPlatformRoles(@Param('userId') userId: string, @Body(body) dto: SetPlatformRolesDto) {
     await this.queries.byId(userId);
     await this.users.execute({ type: 'SetPlatformRoles', userId, platformRoles: dto.platformRoles });
@@ -45,6 +49,7 @@ export class AccountsController {
 
   @Put('users/:userId/groups')
   @Policy(Actions.admin())
+  @AdminApi({ body: SetGroupsDto, response: AccountResponse })
   async setGroups(@Param('userId') userId: string, @Body(body) dto: SetGroupsDto) {
     await this.queries.byId(userId);
     await this.users.execute({ type: 'SetGroups', userId, groups: dto.groups });
@@ -54,6 +59,7 @@ export class AccountsController {
   @Post('service-accounts')
   @HttpCode(201)
   @Policy(Actions.admin())
+  @AdminApi({ body: CreateServiceAccountDto, status: 201, response: ServiceAccountResponse })
   async createServiceAccount(@Body(body) dto: CreateServiceAccountDto) {
     const userId = await this.users.create({ username: dto.name, password: null, kind: 'service_account', platformRoles: dto.platformRoles ?? [] });
     if (dto.groups && dto.groups.length > 0) await this.users.execute({ type: 'SetGroups', userId, groups: dto.groups });
@@ -62,12 +68,14 @@ export class AccountsController {
 
   @Get('service-accounts')
   @Policy(Actions.admin())
+  @AdminApi({ response: ServiceAccountsResponse })
   async listServiceAccounts() {
     return { serviceAccounts: (await this.queries.list('service_account')).map(accountJson) };
   }
 
   @Get('service-accounts/:userId')
   @Policy(Actions.admin())
+  @AdminApi({ response: ServiceAccountResponse })
   async getServiceAccount(@Param('userId') userId: string) {
     return { serviceAccount: accountJson(await this.serviceAccount(userId)) };
   }
@@ -76,6 +84,7 @@ export class AccountsController {
   @Delete('service-accounts/:userId')
   @HttpCode(204)
   @Policy(Actions.admin())
+  @AdminApi({ status: 204 })
   async deleteServiceAccount(@Param('userId') userId: string) {
     await this.serviceAccount(userId);
     await this.users.delete(userId);

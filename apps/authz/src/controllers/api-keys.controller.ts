@@ -1,12 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, ValidationPipe } from '@nestjs/common';
 import { Actions, scopesBeyond } from '@custos/rbac';
-import { Policy } from '@custos/platform';
+import { AdminApi, Policy } from '@custos/platform';
 import { AuthzError, normalizeScopes } from '@custos/authz-domain';
 import { AuthzAccess } from '../access/authz-access.service';
 import { ApiKeyCommands } from '../commands/api-key-commands.service';
 import { IssueApiKeyDto } from '../dtos/api-keys.dto';
 import { AccessQueries, apiKeyJson, ApiKeyRow } from '../queries/access.queries';
 import { UserQueries } from '../queries/users.queries';
+import { ApiKeyResponse, ApiKeysResponse, IssuedApiKeyResponse } from '../dtos/responses.dto';
 
 const body = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true });
 
@@ -29,6 +30,7 @@ export class ApiKeysController {
   @Post()
   @HttpCode(201)
   @Policy(Actions.authenticated({ area: 'account', level: 'MANAGE' }))
+  @AdminApi({ body: IssueApiKeyDto, status: 201, response: IssuedApiKeyResponse })
   async issue(@Body(body) dto: IssueApiKeyDto) {
     const scopes = normalizeScopes(dto.scopes ?? []);
     this.requireWithinCallerScopes(scopes);
@@ -40,6 +42,7 @@ export class ApiKeysController {
   }
 
   @Get()
+  @AdminApi({ response: ApiKeysResponse })
   async list(@Query('ownerId') ownerId?: string) {
     const p = this.access.principal();
     const owner = this.access.isAdmin(p) ? ownerId : p.id;
@@ -47,6 +50,7 @@ export class ApiKeysController {
   }
 
   @Get(':keyId')
+  @AdminApi({ response: ApiKeyResponse })
   async get(@Param('keyId') keyId: string) {
     return { apiKey: apiKeyJson(await this.visible(keyId)) };
   }
@@ -54,6 +58,7 @@ export class ApiKeysController {
   /** Revocation is immediate for the gateway once the event reaches it; revoking twice is harmless. */
   @Delete(':keyId')
   @Policy(Actions.authenticated({ area: 'account', level: 'MANAGE' }))
+  @AdminApi({ response: ApiKeyResponse })
   async revoke(@Param('keyId') keyId: string) {
     await this.visible(keyId);
     await this.keys.revoke(keyId);

@@ -1,13 +1,14 @@
 import { Controller, Delete, Get, HttpCode, Patch, Post, Req } from '@nestjs/common';
 import { Request } from 'express';
 import { Actions, ResourceType } from '@custos/rbac';
-import { Policy } from '@custos/platform';
+import { MlflowApi, Policy } from '@custos/platform';
 import { AuthzError, isAuthzError, parsePermission, validateResourcePattern } from '@custos/authz-domain';
 import { AuthzAccess } from '../access/authz-access.service';
 import { AccessCommands } from '../commands/access-commands.service';
 import { MlflowRequest } from '../http/mlflow-request';
 import { AccessQueries } from '../queries/access.queries';
 import { UserQueries, UserRow } from '../queries/users.queries';
+import { ExperimentPermissionRequest, ExperimentPermissionResponse, ExperimentPermissionWriteRequest, RegisteredModelPermissionRequest, RegisteredModelPermissionResponse, RegisteredModelPermissionWriteRequest } from '../dtos/mlflow-auth.dto';
 
 /** How MLflow names and words each resource's permission routes. */
 interface Flavor {
@@ -62,12 +63,14 @@ export class MlflowPermissionsController {
   @Post('experiments/permissions/create')
   @HttpCode(200)
   @Policy(Actions.onExperiment('MANAGE'))
+  @MlflowApi({ body: ExperimentPermissionWriteRequest, response: ExperimentPermissionResponse })
   createExperiment(@Req() req: Request) {
     return this.create(EXPERIMENT, req);
   }
 
   @Get('experiments/permissions/get')
   @Policy(Actions.onExperiment('MANAGE'))
+  @MlflowApi({ query: ExperimentPermissionRequest, response: ExperimentPermissionResponse })
   getExperiment(@Req() req: Request) {
     return this.get(EXPERIMENT, req);
   }
@@ -75,6 +78,7 @@ export class MlflowPermissionsController {
   @Patch('experiments/permissions/update')
   @HttpCode(200)
   @Policy(Actions.onExperiment('MANAGE'))
+  @MlflowApi({ body: ExperimentPermissionWriteRequest })
   updateExperiment(@Req() req: Request) {
     return this.update(EXPERIMENT, req);
   }
@@ -82,6 +86,7 @@ export class MlflowPermissionsController {
   @Delete('experiments/permissions/delete')
   @HttpCode(200)
   @Policy(Actions.onExperiment('MANAGE'))
+  @MlflowApi({ body: ExperimentPermissionRequest })
   deleteExperiment(@Req() req: Request) {
     return this.remove(EXPERIMENT, req);
   }
@@ -89,12 +94,14 @@ export class MlflowPermissionsController {
   @Post('registered-models/permissions/create')
   @HttpCode(200)
   @Policy(Actions.onRegisteredModel('MANAGE'))
+  @MlflowApi({ body: RegisteredModelPermissionWriteRequest, response: RegisteredModelPermissionResponse })
   createModel(@Req() req: Request) {
     return this.create(REGISTERED_MODEL, req);
   }
 
   @Get('registered-models/permissions/get')
   @Policy(Actions.onRegisteredModel('MANAGE'))
+  @MlflowApi({ query: RegisteredModelPermissionRequest, response: RegisteredModelPermissionResponse })
   getModel(@Req() req: Request) {
     return this.get(REGISTERED_MODEL, req);
   }
@@ -102,6 +109,7 @@ export class MlflowPermissionsController {
   @Patch('registered-models/permissions/update')
   @HttpCode(200)
   @Policy(Actions.onRegisteredModel('MANAGE'))
+  @MlflowApi({ body: RegisteredModelPermissionWriteRequest })
   updateModel(@Req() req: Request) {
     return this.update(REGISTERED_MODEL, req);
   }
@@ -109,6 +117,7 @@ export class MlflowPermissionsController {
   @Delete('registered-models/permissions/delete')
   @HttpCode(200)
   @Policy(Actions.onRegisteredModel('MANAGE'))
+  @MlflowApi({ body: RegisteredModelPermissionRequest })
   deleteModel(@Req() req: Request) {
     return this.remove(REGISTERED_MODEL, req);
   }

@@ -1,12 +1,13 @@
 import { Controller, Delete, Get, HttpCode, Patch, Post, Req } from '@nestjs/common';
 import { Request } from 'express';
 import { Actions } from '@custos/rbac';
-import { Policy } from '@custos/platform';
+import { MlflowApi, Policy } from '@custos/platform';
 import { AuthzError, parsePermission, parseResourceType } from '@custos/authz-domain';
 import { RoleCommands } from '../commands/role-commands.service';
 import { MlflowRequest } from '../http/mlflow-request';
 import { mlflowAssignmentJson, mlflowRoleJson, mlflowRolePermissionJson, RoleQueries, WORKSPACE } from '../queries/roles.queries';
 import { UserQueries } from '../queries/users.queries';
+import { AddRolePermissionRequest, CreateRoleRequest, ListRolesRequest, RoleAssignmentRequest, RoleAssignmentResponse, RoleAssignmentsResponse, RoleIdRequest, RolePermissionIdRequest, RolePermissionResponse, RolePermissionsResponse, RoleResponse, RolesResponse, UpdateRolePermissionRequest, UpdateRoleRequest } from '../dtos/mlflow-auth.dto';
 
 const resourceTypeOf = (raw: string) => parseResourceType(raw === 'gateway_endpoint' ? 'gateway_route' : raw);
 
@@ -27,6 +28,7 @@ export class MlflowRolesController {
 
   @Post('create')
   @HttpCode(200)
+  @MlflowApi({ body: CreateRoleRequest, response: RoleResponse })
   async create(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const name = r.optionalString('name') ?? '';
@@ -39,11 +41,13 @@ export class MlflowRolesController {
   }
 
   @Get('get')
+  @MlflowApi({ query: RoleIdRequest, response: RoleResponse })
   async get(@Req() req: Request) {
     return { role: mlflowRoleJson(await this.roles.role(new MlflowRequest(req).integerId('role_id'))) };
   }
 
   @Get('list')
+  @MlflowApi({ query: ListRolesRequest, response: RolesResponse })
   async list(@Req() req: Request) {
     const workspaces = new MlflowRequest(req).stringList('workspace');
     if (workspaces.some((w) => !w.trim())) throw AuthzError.invalid("Parameter 'workspace' must be a non-empty string when provided.");
@@ -53,6 +57,7 @@ export class MlflowRolesController {
 
   @Patch('update')
   @HttpCode(200)
+  @MlflowApi({ body: UpdateRoleRequest, response: RoleResponse })
   async update(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const roleId = r.integerId('role_id');
@@ -65,6 +70,7 @@ export class MlflowRolesController {
 
   @Delete('delete')
   @HttpCode(200)
+  @MlflowApi({ body: RoleIdRequest })
   async delete(@Req() req: Request) {
     await this.commands.execute({ type: 'DeleteRole', roleId: new MlflowRequest(req).integerId('role_id') });
     return {};
@@ -72,6 +78,7 @@ export class MlflowRolesController {
 
   @Post('permissions/add')
   @HttpCode(200)
+  @MlflowApi({ body: AddRolePermissionRequest, response: RolePermissionResponse })
   async addPermission(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const roleId = r.integerId('role_id');
@@ -84,6 +91,7 @@ export class MlflowRolesController {
 
   @Delete('permissions/remove')
   @HttpCode(200)
+  @MlflowApi({ body: RolePermissionIdRequest })
   async removePermission(@Req() req: Request) {
     const p = await this.roles.permissionById(new MlflowRequest(req).integerId('role_permission_id'));
     await this.commands.execute({ type: 'RemoveRoleGrant', roleId: p.role_id, resourceType: resourceTypeOf(p.resource_type), resourcePattern: p.resource_pattern });
@@ -91,6 +99,7 @@ export class MlflowRolesController {
   }
 
   @Get('permissions/list')
+  @MlflowApi({ query: RoleIdRequest, response: RolePermissionsResponse })
   async listPermissions(@Req() req: Request) {
     const role = await this.roles.role(new MlflowRequest(req).integerId('role_id'));
     return { role_permissions: role.permissions.map(mlflowRolePermissionJson) };
@@ -98,6 +107,7 @@ export class MlflowRolesController {
 
   @Patch('permissions/update')
   @HttpCode(200)
+  @MlflowApi({ body: UpdateRolePermissionRequest, response: RolePermissionResponse })
   async updatePermission(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const p = await this.roles.permissionById(r.integerId('role_permission_id'));
@@ -108,6 +118,7 @@ export class MlflowRolesController {
 
   @Post('assign')
   @HttpCode(200)
+  @MlflowApi({ body: RoleAssignmentRequest, response: RoleAssignmentResponse })
   async assign(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const user = await this.users.byUsername(r.string('username'));
@@ -120,6 +131,7 @@ export class MlflowRolesController {
 
   @Delete('unassign')
   @HttpCode(200)
+  @MlflowApi({ body: RoleAssignmentRequest })
   async unassign(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const user = await this.users.byUsername(r.string('username'));
@@ -128,6 +140,7 @@ export class MlflowRolesController {
   }
 
   @Get('users/list')
+  @MlflowApi({ query: RoleIdRequest, response: RoleAssignmentsResponse })
   async roleUsers(@Req() req: Request) {
     const roleId = new MlflowRequest(req).integerId('role_id');
     await this.roles.role(roleId);

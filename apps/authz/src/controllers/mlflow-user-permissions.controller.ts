@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { Request } from 'express';
 import { Actions, atLeast, PLATFORM_ROLES, PlatformRole, Principal, ResourceType } from '@custos/rbac';
-import { Policy } from '@custos/platform';
+import { MlflowApi, Policy } from '@custos/platform';
 import { AuthzError, parsePermission, parseResourceType, validateResourcePattern } from '@custos/authz-domain';
 import { AuthzAccess } from '../access/authz-access.service';
 import { AccessCommands } from '../commands/access-commands.service';
@@ -10,6 +10,7 @@ import { AccessQueries } from '../queries/access.queries';
 import { mlflowRoleJson, RoleQueries, WORKSPACE } from '../queries/roles.queries';
 import { UserQueries, UserRow } from '../queries/users.queries';
 import { creatorPermissionFixed, subjectOf } from './mlflow-permissions.controller';
+import { UsernameRequest, UserPermissionsResponse, UserResourcePermissionRequest, UserResourcePermissionResponse, UserResourcePermissionWriteRequest, RolesResponse } from '../dtos/mlflow-auth.dto';
 
 interface PermissionRow {
   role_id: number | null;
@@ -50,6 +51,7 @@ export class MlflowUserPermissionsController {
   @Post('permissions/grant')
   @HttpCode(200)
   @Policy(Actions.authenticated())
+  @MlflowApi({ body: UserResourcePermissionWriteRequest })
   async grant(@Req() req: Request) {
     const { r, type, id, user } = await this.manageTarget(req);
     const permission = parsePermission(r.string('permission'));
@@ -62,6 +64,7 @@ export class MlflowUserPermissionsController {
   @Post('permissions/revoke')
   @HttpCode(200)
   @Policy(Actions.authenticated())
+  @MlflowApi({ body: UserResourcePermissionRequest })
   async revoke(@Req() req: Request) {
     const { type, id, user } = await this.manageTarget(req);
     if ((await this.access.ownerOf(type, id)) === user.user_id) throw creatorPermissionFixed(user.username, type.replace('_', ' '), id);
@@ -72,6 +75,7 @@ export class MlflowUserPermissionsController {
   /** The effective permission, resolved as every service resolves it; `allowed` is MLflow's `can_use`. */
   @Get('permissions/get')
   @Policy(Actions.authenticated({ area: 'account', level: 'READ' }))
+  @MlflowApi({ query: UserResourcePermissionRequest, response: UserResourcePermissionResponse })
   async get(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const type = resourceTypeOf(r.string('resource_type'));
@@ -83,6 +87,7 @@ export class MlflowUserPermissionsController {
 
   @Get('permissions/list')
   @Policy(Actions.authenticated({ area: 'account', level: 'READ' }))
+  @MlflowApi({ query: UsernameRequest, response: UserPermissionsResponse })
   async list(@Req() req: Request) {
     const user = await this.selfOrAdmin(new MlflowRequest(req).string('username'));
     return this.permissionsOf(user);
@@ -90,6 +95,7 @@ export class MlflowUserPermissionsController {
 
   @Get('current/permissions')
   @Policy(Actions.authenticated({ area: 'account', level: 'READ' }))
+  @MlflowApi({ response: UserPermissionsResponse })
   async current() {
     const p = this.access.principal();
     const user = await this.users.findById(p.id);
@@ -99,6 +105,7 @@ export class MlflowUserPermissionsController {
 
   @Get('roles/list')
   @Policy(Actions.authenticated({ area: 'account', level: 'READ' }))
+  @MlflowApi({ query: UsernameRequest, response: RolesResponse })
   async userRoles(@Req() req: Request) {
     const user = await this.selfOrAdmin(new MlflowRequest(req).string('username'));
     return { roles: (await this.roles.rolesOf(user.user_id, user.groups)).map(mlflowRoleJson) };

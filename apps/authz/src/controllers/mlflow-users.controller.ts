@@ -1,13 +1,14 @@
 import { Controller, Delete, Get, HttpCode, Patch, Post, Req } from '@nestjs/common';
 import { Request } from 'express';
 import { Actions } from '@custos/rbac';
-import { Policy } from '@custos/platform';
+import { MlflowApi, Policy } from '@custos/platform';
 import { AuthzError } from '@custos/authz-domain';
 import { AuthzAccess } from '../access/authz-access.service';
 import { UserCommands } from '../commands/user-commands.service';
 import { MlflowRequest } from '../http/mlflow-request';
 import { mlflowRoleJson, RoleQueries } from '../queries/roles.queries';
 import { mlflowUserJson, UserQueries, UserRow } from '../queries/users.queries';
+import { CreateUserRequest, CurrentUserResponse, UpdateAdminRequest, UpdatePasswordRequest, UsernameRequest, UserResponse, UsersResponse } from '../dtos/mlflow-auth.dto';
 
 /**
  * MLflow's user API (`mlflow.server.auth`), as AuthServiceClient calls it. Every route answers
@@ -26,6 +27,7 @@ export class MlflowUsersController {
   @Post('create')
   @HttpCode(200)
   @Policy(Actions.admin())
+  @MlflowApi({ body: CreateUserRequest, response: UserResponse })
   async create(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const username = r.optionalString('username') ?? '';
@@ -37,6 +39,7 @@ export class MlflowUsersController {
 
   @Get('get')
   @Policy(Actions.authenticated({ area: 'account', level: 'READ' }))
+  @MlflowApi({ query: UsernameRequest, response: UserResponse })
   async get(@Req() req: Request) {
     const username = new MlflowRequest(req).string('username');
     await this.requireSelfOrAdmin(username);
@@ -50,6 +53,7 @@ export class MlflowUsersController {
    */
   @Get('current')
   @Policy(Actions.authenticated())
+  @MlflowApi({ response: CurrentUserResponse })
   async current() {
     const p = this.access.principal();
     const row = await this.queries.findById(p.id);
@@ -60,6 +64,7 @@ export class MlflowUsersController {
   /** The roster is for admins, as MLflow's `validate_can_list_users` has it without workspaces; a user reads itself through `get` or `current`. */
   @Get('list')
   @Policy(Actions.admin())
+  @MlflowApi({ response: UsersResponse })
   async list() {
     const rows = await this.queries.list();
     const roles = await this.roles.rolesOfAll(rows);
@@ -70,6 +75,7 @@ export class MlflowUsersController {
   @Patch('update-password')
   @HttpCode(200)
   @Policy(Actions.authenticated({ area: 'account', level: 'MANAGE' }))
+  @MlflowApi({ body: UpdatePasswordRequest })
   async updatePassword(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const username = r.string('username');
@@ -89,6 +95,7 @@ export class MlflowUsersController {
   @Patch('update-admin')
   @HttpCode(200)
   @Policy(Actions.admin())
+  @MlflowApi({ body: UpdateAdminRequest })
   async updateAdmin(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const target = await this.queries.byUsername(r.string('username'));
@@ -99,6 +106,7 @@ export class MlflowUsersController {
   @Delete('delete')
   @HttpCode(200)
   @Policy(Actions.admin())
+  @MlflowApi({ body: UsernameRequest })
   async delete(@Req() req: Request) {
     const target = await this.queries.byUsername(new MlflowRequest(req).string('username'));
     if (target.user_id === this.access.principal().id) {

@@ -1,11 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, ValidationPipe } from '@nestjs/common';
 import { Actions } from '@custos/rbac';
-import { Policy } from '@custos/platform';
+import { AdminApi, Policy } from '@custos/platform';
 import { AuthzError, Subject } from '@custos/authz-domain';
 import { RoleCommands } from '../commands/role-commands.service';
 import { DefineRoleDto, SubjectDto, UpdateRoleDto } from '../dtos/roles.dto';
 import { RoleQueries, roleJson } from '../queries/roles.queries';
 import { UserQueries } from '../queries/users.queries';
+import { RoleResponseDto, RolesResponseDto } from '../dtos/responses.dto';
 
 const body = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true });
 
@@ -21,23 +22,27 @@ export class RolesController {
 
   @Post()
   @HttpCode(201)
+  @AdminApi({ body: DefineRoleDto, status: 201, response: RoleResponseDto })
   async define(@Body(body) dto: DefineRoleDto) {
     const roleId = await this.commands.create(dto.name, dto.description, dto.grants);
     return { role: roleJson(await this.roles.role(roleId)) };
   }
 
   @Get()
+  @AdminApi({ response: RolesResponseDto })
   async list() {
     return { roles: (await this.roles.list()).map((r) => roleJson(r)) };
   }
 
   @Get(':roleId')
+  @AdminApi({ response: RoleResponseDto })
   async get(@Param('roleId') roleId: string) {
     const role = await this.roles.role(checkedId(roleId));
     return { role: roleJson(role, await this.roles.assignments(role.role_id)) };
   }
 
   @Put(':roleId')
+  @AdminApi({ body: UpdateRoleDto, response: RoleResponseDto })
   async update(@Param('roleId') roleId: string, @Body(body) dto: UpdateRoleDto) {
     const id = checkedId(roleId);
     await this.commands.execute({ type: 'UpdateRole', roleId: id, name: dto.name, description: dto.description, grants: dto.grants }, dto.name);
@@ -46,12 +51,14 @@ export class RolesController {
 
   @Delete(':roleId')
   @HttpCode(204)
+  @AdminApi({ status: 204 })
   async delete(@Param('roleId') roleId: string) {
     await this.commands.execute({ type: 'DeleteRole', roleId: checkedId(roleId) });
   }
 
   @Post(':roleId/assignments')
   @HttpCode(201)
+  @AdminApi({ body: SubjectDto, status: 201, response: RoleResponseDto })
   async assign(@Param('roleId') roleId: string, @Body(body) dto: SubjectDto) {
     const id = checkedId(roleId);
     await this.commands.execute({ type: 'AssignRole', roleId: id, subject: await resolveSubject(this.users, dto) });
@@ -59,6 +66,7 @@ export class RolesController {
   }
 
   @Delete(':roleId/assignments')
+  @AdminApi({ body: SubjectDto, response: RoleResponseDto })
   async unassign(@Param('roleId') roleId: string, @Body(body) dto: SubjectDto) {
     const id = checkedId(roleId);
     await this.commands.execute({ type: 'UnassignRole', roleId: id, subject: await resolveSubject(this.users, dto) });

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query, ValidationPipe } from '@nestjs/common';
 import { Actions } from '@custos/rbac';
-import { Policy } from '@custos/platform';
+import { AdminApi, Policy } from '@custos/platform';
 import { AuthzError, parseResourceType } from '@custos/authz-domain';
 import { AuthzAccess } from '../access/authz-access.service';
 import { AccessCommands } from '../commands/access-commands.service';
@@ -9,6 +9,7 @@ import { GrantDto } from '../dtos/roles.dto';
 import { AccessQueries, grantJson } from '../queries/access.queries';
 import { UserQueries } from '../queries/users.queries';
 import { resolveSubject } from './roles.controller';
+import { AuthFailuresResponse, DefaultPermissionResponse, GrantResponse, GrantsResponse, IdentityProviderResponse, IdentityProvidersResponse } from '../dtos/responses.dto';
 
 const body = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true });
 
@@ -27,6 +28,7 @@ export class SettingsController {
   ) {}
 
   @Get('grants')
+  @AdminApi({ response: GrantsResponse })
   async grants(
     @Query('subjectKind') subjectKind?: string,
     @Query('subjectId') subjectId?: string,
@@ -39,6 +41,7 @@ export class SettingsController {
 
   /** Sets (creates or changes) one grant. */
   @Put('grants')
+  @AdminApi({ body: GrantDto, response: GrantResponse })
   async grant(@Body(body) dto: GrantDto) {
     if (dto.permission === undefined) throw AuthzError.invalid('permission is required to grant.');
     const subject = await resolveSubject(this.users, dto.subject);
@@ -48,33 +51,39 @@ export class SettingsController {
 
   @Delete('grants')
   @HttpCode(204)
+  @AdminApi({ body: GrantDto, status: 204 })
   async revoke(@Body(body) dto: GrantDto) {
     const subject = await resolveSubject(this.users, dto.subject);
     await this.commands.grant({ type: 'RevokeGrant', subject, resourceType: dto.resourceType, resourcePattern: dto.resourcePattern });
   }
 
   @Get('settings/default-permission')
+  @AdminApi({ response: DefaultPermissionResponse })
   async defaultPermission() {
     return { permission: await this.access.defaultPermission() };
   }
 
   @Put('settings/default-permission')
+  @AdminApi({ body: DefaultPermissionDto, response: DefaultPermissionResponse })
   async setDefaultPermission(@Body(body) dto: DefaultPermissionDto) {
     await this.commands.settings({ type: 'SetDefaultPermission', permission: dto.permission });
     return { permission: dto.permission };
   }
 
   @Get('identity-providers')
+  @AdminApi({ response: IdentityProvidersResponse })
   async identityProviders() {
     return { identityProviders: await this.queries.identityProviders() };
   }
 
   @Get('identity-providers/:providerId')
+  @AdminApi({ response: IdentityProviderResponse })
   async identityProvider(@Param('providerId') providerId: string) {
     return { identityProvider: await this.queries.identityProvider(providerId) };
   }
 
   @Put('identity-providers/:providerId')
+  @AdminApi({ body: IdentityProviderDto, response: IdentityProviderResponse })
   async configure(@Param('providerId') providerId: string, @Body(body) dto: IdentityProviderDto) {
     const provider = { providerId, kind: dto.kind, enabled: dto.enabled ?? true, oidc: dto.oidc, ldap: dto.ldap, groupRoleMap: dto.groupRoleMap ?? {} };
     await this.commands.settings({ type: 'ConfigureIdentityProvider', provider });
@@ -83,12 +92,14 @@ export class SettingsController {
 
   @Delete('identity-providers/:providerId')
   @HttpCode(204)
+  @AdminApi({ status: 204 })
   async remove(@Param('providerId') providerId: string) {
     await this.commands.settings({ type: 'RemoveIdentityProvider', providerId });
   }
 
   /** Failed sign-ins per claimed account, from the gateway's denial events (input for lockout). */
   @Get('auth-failures')
+  @AdminApi({ response: AuthFailuresResponse })
   async authFailures(@Query('limit') limit?: string) {
     const n = limit === undefined ? 100 : Number(limit);
     if (!Number.isInteger(n) || n < 1 || n > 1000) throw AuthzError.invalid('limit must be an integer from 1 to 1000');

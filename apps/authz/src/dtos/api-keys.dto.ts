@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
 
 /**
@@ -5,6 +6,7 @@ import { ArrayMaxSize, IsArray, IsISO8601, IsOptional, IsString, MaxLength } fro
  * owner (by id or username) is for admins, e.g. to give a service account its key.
  */
 export class IssueApiKeyDto {
+  @ApiPropertyOptional({ type: String })
   @IsOptional()
   @IsString()
   @MaxLength(256)
@@ -16,6 +18,7 @@ export class IssueApiKeyDto {
    * audit (read), admin (manage). Omitted or empty: the owner's full rights. Stored canonical (one
    * per area, the strongest); an unknown scope is a 400 listing the valid ones.
    */
+  @ApiPropertyOptional({ type: String, isArray: true, example: ['experiments:edit'] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(32)
@@ -23,15 +26,18 @@ export class IssueApiKeyDto {
   scopes?: string[];
 
   /** ISO 8601 date-time with offset; omitted or null: the key does not expire. */
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
   @IsOptional()
   @IsISO8601({ strict: true })
   expiresAt?: string | null;
 
+  @ApiPropertyOptional({ type: String })
   @IsOptional()
   @IsString()
   @MaxLength(64)
   ownerId?: string;
 
+  @ApiPropertyOptional({ type: String })
   @IsOptional()
   @IsString()
   @MaxLength(256)

@@ -1,30 +1,37 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { PERMISSION_LEVELS, RESOURCE_TYPES } from '@custos/rbac';
 
 export class GrantSpecDto {
+  @ApiProperty({ type: String, enum: RESOURCE_TYPES })
   @IsIn(RESOURCE_TYPES)
   resourceType!: (typeof RESOURCE_TYPES)[number];
 
+  @ApiProperty({ type: String, description: 'an id, `*`, or a prefix ending in `*`' })
   @IsString()
   @MaxLength(480)
   resourcePattern!: string;
 
+  @ApiProperty({ type: String, enum: PERMISSION_LEVELS })
   @IsIn(PERMISSION_LEVELS)
   permission!: (typeof PERMISSION_LEVELS)[number];
 }
 
 /** Body of `POST /api/authz/roles`. */
 export class DefineRoleDto {
+  @ApiProperty({ type: String })
   @IsString()
   @MaxLength(128)
   name!: string;
 
+  @ApiPropertyOptional({ type: String })
   @IsOptional()
   @IsString()
   @MaxLength(1000)
   description?: string;
 
+  @ApiProperty({ type: () => GrantSpecDto, isArray: true })
   @IsArray()
   @ArrayMaxSize(500)
   @ValidateNested({ each: true })
@@ -34,16 +41,19 @@ export class DefineRoleDto {
 
 /** Body of `PUT /api/authz/roles/:roleId`: what is given replaces what was. */
 export class UpdateRoleDto {
+  @ApiPropertyOptional({ type: String })
   @IsOptional()
   @IsString()
   @MaxLength(128)
   name?: string;
 
+  @ApiPropertyOptional({ type: String })
   @IsOptional()
   @IsString()
   @MaxLength(1000)
   description?: string;
 
+  @ApiPropertyOptional({ type: () => GrantSpecDto, isArray: true })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(500)
@@ -54,15 +64,18 @@ export class UpdateRoleDto {
 
 /** A principal (by user id or username) or a group. */
 export class SubjectDto {
+  @ApiProperty({ type: String, enum: ['principal', 'group'] })
   @IsIn(['principal', 'group'])
   kind!: 'principal' | 'group';
 
   /** User id for a principal, group name for a group; or give `username` for a principal. */
+  @ApiPropertyOptional({ type: String, description: 'user id for a principal, group name for a group' })
   @IsOptional()
   @IsString()
   @MaxLength(256)
   id?: string;
 
+  @ApiPropertyOptional({ type: String, description: 'instead of id, for a principal' })
   @IsOptional()
   @IsString()
   @MaxLength(256)
@@ -71,18 +84,22 @@ export class SubjectDto {
 
 /** Body of `PUT /api/authz/grants` and `DELETE /api/authz/grants`. */
 export class GrantDto {
+  @ApiProperty({ type: () => SubjectDto })
   @ValidateNested()
   @Type(() => SubjectDto)
   subject!: SubjectDto;
 
+  @ApiProperty({ type: String, enum: RESOURCE_TYPES })
   @IsIn(RESOURCE_TYPES)
   resourceType!: (typeof RESOURCE_TYPES)[number];
 
+  @ApiProperty({ type: String, description: 'an id, `*`, or a prefix ending in `*`' })
   @IsString()
   @MaxLength(480)
   resourcePattern!: string;
 
   /** Required to grant; ignored to revoke. */
+  @ApiPropertyOptional({ type: String, enum: PERMISSION_LEVELS, description: 'required to grant; ignored to revoke' })
   @IsOptional()
   @IsIn(PERMISSION_LEVELS)
   permission?: (typeof PERMISSION_LEVELS)[number];

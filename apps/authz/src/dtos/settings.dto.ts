@@ -1,8 +1,10 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsObject, IsOptional } from 'class-validator';
 import { PERMISSION_LEVELS } from '@custos/rbac';
 
 /** Body of `PUT /api/authz/settings/default-permission`. */
 export class DefaultPermissionDto {
+  @ApiProperty({ type: String, enum: PERMISSION_LEVELS })
   @IsIn(PERMISSION_LEVELS)
   permission!: (typeof PERMISSION_LEVELS)[number];
 }
@@ -13,21 +15,26 @@ export class DefaultPermissionDto {
  * name of the secret that holds it, `ldap.bindPasswordSecretName`).
  */
 export class IdentityProviderDto {
+  @ApiProperty({ type: String, enum: ['oidc', 'ldap'] })
   @IsIn(['oidc', 'ldap'])
   kind!: 'oidc' | 'ldap';
 
+  @ApiPropertyOptional({ type: Boolean })
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;
 
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'issuer, audience, client id, claim names' })
   @IsOptional()
   @IsObject()
   oidc?: Record<string, unknown>;
 
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'url, bind DN, bindPasswordSecretName, search base and filter' })
   @IsOptional()
   @IsObject()
   ldap?: Record<string, unknown>;
 
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } })
   @IsOptional()
   @IsObject()
   groupRoleMap?: Record<string, string[]>;

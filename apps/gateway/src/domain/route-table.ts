@@ -25,6 +25,8 @@ const TABLE: [RegExp, Owner][] = [
   [/^\/api\/audit\//, 'audit'],
   [/^\/api\/authz\//, 'authz'],
   [/^\/api\/gateway\//, 'gateway'],
+  // The merged OpenAPI document and its Swagger UI page (decision 036).
+  [/^\/api\/(openapi\.json$|docs(\/|$))/, 'gateway'],
 ];
 
 export function routeFor(path: string): Owner | undefined {

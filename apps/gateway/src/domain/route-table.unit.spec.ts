@@ -30,7 +30,10 @@ describe('routeFor', () => {
     ['/ajax-api/3.0/mlflow/assistant/config', 'gateway'],
     ['/ajax-api/2.0/mlflow/gateway-proxy', 'gateway'],
     ['/ajax-api/3.0/mlflow/traces/search', 'tracking'],
+    ['/api/openapi.json', 'gateway'],
+    ['/api/docs', 'gateway'],
+    ['/api/docs/swagger-ui.css', 'gateway'],
   ])('%s → %s', (path, upstream) => expect(routeFor(path)).toBe(upstream));
 
-  it.each(['/api/2.0/other', '/api/auditx', '/index.html', '/static-filesx', '/api/2.0/mlflowx/experiments', '/api/gatewayx/ip-rules', '/get-artifacts', '/get-artifact/x', '/model-versions/get-artifact', '/graphqlx', '/graphql/x'])('%s has no owner', (path) => expect(routeFor(path)).toBeUndefined());
+  it.each(['/api/2.0/other', '/api/auditx', '/index.html', '/static-filesx', '/api/2.0/mlflowx/experiments', '/api/gatewayx/ip-rules', '/get-artifacts', '/get-artifact/x', '/model-versions/get-artifact', '/graphqlx', '/graphql/x', '/api/openapi.jsonx', '/api/docsx'])('%s has no owner', (path) => expect(routeFor(path)).toBeUndefined());
 });

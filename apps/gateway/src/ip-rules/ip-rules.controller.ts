@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseFilters, ValidationPipe } from '@nestjs/common';
 import { uuidv7 } from '@custos/events';
 import { Actions } from '@custos/rbac';
-import { Policy } from '@custos/platform';
+import { AdminApi, Policy } from '@custos/platform';
 import { GatewayError } from '../domain/gateway-error';
 import { ForbiddenAuditFilter } from '../proxy/forbidden.filter';
-import { AddIpRuleDto } from './ip-rule.dto';
+import { AddIpRuleDto, IpRuleCreatedDto, IpRuleListDto } from './ip-rule.dto';
 import { IpRuleCommands } from './ip-rule-commands.service';
 import { IpRules } from './ip-rule-set.service';
 
@@ -25,12 +25,14 @@ export class IpRulesController {
   ) {}
 
   @Get()
+  @AdminApi({ response: IpRuleListDto })
   async list() {
     return { rules: await this.rules.list() };
   }
 
   @Post()
   @HttpCode(201)
+  @AdminApi({ body: AddIpRuleDto, status: 201, response: IpRuleCreatedDto })
   async add(@Body(body) dto: AddIpRuleDto) {
     const ruleId = uuidv7();
     await this.commands.execute({ type: 'AddIpRule', ruleId, action: dto.action, cidr: dto.cidr, routePrefix: dto.routePrefix ?? null, description: dto.description ?? '' });
@@ -40,6 +42,7 @@ export class IpRulesController {
 
   @Delete(':ruleId')
   @HttpCode(204)
+  @AdminApi({ status: 204 })
   async remove(@Param('ruleId') ruleId: string) {
     if (ruleId.length > 64) throw new GatewayError('RESOURCE_DOES_NOT_EXIST', 'no such IP rule');
     await this.commands.execute({ type: 'RemoveIpRule', ruleId });

@@ -2,13 +2,14 @@ import { Controller, Delete, Get, Head, Inject, Post, Put, Req, Res } from '@nes
 import { Request, Response } from 'express';
 import { Logger } from 'pino';
 import { Actions, Permission } from '@custos/rbac';
-import { LOGGER, Policy } from '@custos/platform';
+import { LOGGER, Policy, MlflowApi, BINARY, HEADERS_ONLY, MlflowErrorBody } from '@custos/platform';
 import { ArtifactAccess } from './artifact-access.service';
 import { MULTIPART_DOWNLOAD_UNSUPPORTED, MULTIPART_UPLOAD_UNSUPPORTED } from './artifact-errors';
 import { artifactPathFromQuery, artifactPathFromUrl, ArtifactLocation, experimentIdOfQueryPath, experimentIdOfUrlPath, InvalidArtifactPath, ParseOptions } from './artifact-path';
 import { ArtifactService } from './artifact.service';
 import { ChildEntry } from './artifact-records';
 import { artifactHeaders, sendArtifact } from './download-response';
+import { ListProxiedArtifactsRequest, ListProxiedArtifactsResponse, MultipartUploadRequest } from '../dtos/artifacts.dto';
 
 /** Request bodies on these paths are artifact bytes: never parsed, streamed to the handler. */
 export const ARTIFACT_STREAMED_BODY_PATHS = [/^\/(ajax-)?api\/2\.0\/mlflow-artifacts\/artifacts\//, /^\/ajax-api\/2\.0\/mlflow\/upload-artifact$/];
@@ -47,6 +48,8 @@ export function fileInfo(c: ChildEntry, path = c.name) {
   return c.is_dir ? { path, is_dir: true } : { path, is_dir: false, file_size: Number(c.size) };
 }
 
+const ARTIFACT_PATH = { path: '<experiment id>/<run id>/artifacts/<relative path>, or a logged model\'s artifact path' };
+
 /**
  * MLflow's artifact proxy (`mlflow_artifacts.proto`). The client reaches it for every
  * `mlflow-artifacts:` URI; bytes are encrypted here before object storage sees them.
@@ -61,6 +64,7 @@ export class MlflowArtifactsController {
 
   @Put('artifacts/*path')
   @Policy(Actions.onExperiment('EDIT'))
+  @MlflowApi({ params: ARTIFACT_PATH, body: BINARY })
   async upload(@Req() req: Request) {
     const loc = await locateFromUrl(this.access, req, 'EDIT', { allowRoot: false });
     await this.artifacts.upload(loc, req, contentLength(req));
@@ -70,6 +74,7 @@ export class MlflowArtifactsController {
   /** Declared before GET, which Express would otherwise run for HEAD: decrypting and auditing a read no byte of which is sent. */
   @Head('artifacts/*path')
   @Policy(Actions.onExperiment('READ'))
+  @MlflowApi({ params: ARTIFACT_PATH, response: HEADERS_ONLY })
   async head(@Req() req: Request, @Res() res: Response): Promise<void> {
     const loc = await locateFromUrl(this.access, req, 'READ', { allowRoot: false });
     res.status(200).set(artifactHeaders(loc, await this.artifacts.stat(loc))).end();
@@ -77,6 +82,7 @@ export class MlflowArtifactsController {
 
   @Get('artifacts/*path')
   @Policy(Actions.onExperiment('READ'))
+  @MlflowApi({ params: ARTIFACT_PATH, response: BINARY })
   async download(@Req() req: Request, @Res() res: Response): Promise<void> {
     const loc = await locateFromUrl(this.access, req, 'READ', { allowRoot: false });
     const { record, plaintext } = await this.artifacts.openDownload(loc);
@@ -85,6 +91,7 @@ export class MlflowArtifactsController {
 
   @Get('artifacts')
   @Policy(Actions.onExperiment('READ'))
+  @MlflowApi({ query: ListProxiedArtifactsRequest, response: ListProxiedArtifactsResponse })
   async list(@Req() req: Request) {
     const path = req.query.path;
     const loc = await this.access.locate(experimentIdOfQueryPath(path), typeof path === 'string' ? path : '', 'READ', () => artifactPathFromQuery(path, { allowRoot: true }));
@@ -95,6 +102,7 @@ export class MlflowArtifactsController {
 
   @Delete('artifacts/*path')
   @Policy(Actions.onExperiment('MANAGE'))
+  @MlflowApi({ params: ARTIFACT_PATH })
   async delete(@Req() req: Request) {
     const loc = await locateFromUrl(this.access, req, 'MANAGE', { allowRoot: true });
     await this.artifacts.delete(loc);
@@ -109,24 +117,28 @@ export class MlflowArtifactsController {
 
   @Post('mpu/create/*path')
   @Policy(Actions.onExperiment('EDIT'))
+  @MlflowApi({ params: ARTIFACT_PATH, body: MultipartUploadRequest, status: 501, response: MlflowErrorBody, summary: 'not supported: bytes are encrypted by the server' })
   createMultipart(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     return this.unsupported(req, res, 'EDIT', MULTIPART_UPLOAD_UNSUPPORTED);
   }
 
   @Post('mpu/complete/*path')
   @Policy(Actions.onExperiment('EDIT'))
+  @MlflowApi({ params: ARTIFACT_PATH, body: MultipartUploadRequest, status: 501, response: MlflowErrorBody, summary: 'not supported: bytes are encrypted by the server' })
   completeMultipart(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     return this.unsupported(req, res, 'EDIT', MULTIPART_UPLOAD_UNSUPPORTED);
   }
 
   @Post('mpu/abort/*path')
   @Policy(Actions.onExperiment('EDIT'))
+  @MlflowApi({ params: ARTIFACT_PATH, body: MultipartUploadRequest, status: 501, response: MlflowErrorBody, summary: 'not supported: bytes are encrypted by the server' })
   abortMultipart(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     return this.unsupported(req, res, 'EDIT', MULTIPART_UPLOAD_UNSUPPORTED);
   }
 
   @Get('presigned/*path')
   @Policy(Actions.onExperiment('READ'))
+  @MlflowApi({ params: ARTIFACT_PATH, status: 501, response: MlflowErrorBody, summary: 'not supported: bytes are encrypted by the server' })
   presigned(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     return this.unsupported(req, res, 'READ', MULTIPART_DOWNLOAD_UNSUPPORTED);
   }

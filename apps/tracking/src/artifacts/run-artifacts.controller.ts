@@ -1,8 +1,9 @@
 import { Controller, Get, Req } from '@nestjs/common';
 import { Request } from 'express';
 import { Actions } from '@custos/rbac';
-import { Policy } from '@custos/platform';
+import { Policy, MlflowApi } from '@custos/platform';
 import { MlflowRequest } from '../http/mlflow-request';
+import { ListRunArtifactsRequest, ListRunArtifactsResponse } from '../dtos/artifacts.dto';
 import { RunArtifactListing } from './run-artifact-listing';
 
 /** `GET /api/2.0/mlflow/artifacts/list`: a run's artifacts, with paths relative to its root. */
@@ -12,6 +13,7 @@ export class RunArtifactsController {
 
   @Get('list')
   @Policy(Actions.onExperiment('READ'))
+  @MlflowApi({ query: ListRunArtifactsRequest, response: ListRunArtifactsResponse })
   list(@Req() req: Request) {
     const r = new MlflowRequest(req);
     return this.listing.list(r.runId(), r.optionalString('path'));

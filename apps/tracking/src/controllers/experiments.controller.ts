@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { Actions } from '@custos/rbac';
-import { Policy } from '@custos/platform';
+import { Policy, MlflowApi } from '@custos/platform';
 import {
   decodePageToken,
   encodePageToken,
@@ -22,6 +22,7 @@ import { MlflowRequest } from '../http/mlflow-request';
 import { parseViewType } from '../http/mlflow-json';
 import { toKeyValues } from '../http/mlflow-values';
 import { ExperimentReads, noExperiment } from '../queries/experiment-reads.query';
+import { CreateExperimentRequest, CreateExperimentResponse, DeleteExperimentTagRequest, ExperimentIdRequest, ExperimentResponse, GetExperimentByNameRequest, GetExperimentRequest, SearchExperimentsRequest, SearchExperimentsResponse, SetExperimentTagRequest, UpdateExperimentRequest } from '../dtos/experiments.dto';
 
 @Controller(['api/2.0/mlflow/experiments', 'ajax-api/2.0/mlflow/experiments'])
 export class ExperimentsController {
@@ -37,6 +38,7 @@ export class ExperimentsController {
   @Post('create')
   @HttpCode(200)
   @Policy(Actions.authenticated({ area: 'experiments', level: 'EDIT' }))
+  @MlflowApi({ body: CreateExperimentRequest, response: CreateExperimentResponse })
   async create(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const name = r.string('name');
@@ -47,12 +49,14 @@ export class ExperimentsController {
 
   @Get('get')
   @Policy(Actions.onExperiment('READ'))
+  @MlflowApi({ query: GetExperimentRequest, response: ExperimentResponse })
   async get(@Req() req: Request) {
     return this.reads.get(new MlflowRequest(req).string('experiment_id'));
   }
 
   @Get('get-by-name')
   @Policy(Actions.onExperiment('READ'))
+  @MlflowApi({ query: GetExperimentByNameRequest, response: ExperimentResponse })
   async getByName(@Req() req: Request) {
     const name = new MlflowRequest(req).string('experiment_name');
     const notFound = `Could not find experiment with name '${name}'`;
@@ -65,6 +69,7 @@ export class ExperimentsController {
   // Lists are open to any caller and filtered to what the caller may read.
   @Get('search')
   @Policy(Actions.authenticated({ area: 'experiments', level: 'READ' }))
+  @MlflowApi({ query: SearchExperimentsRequest, response: SearchExperimentsResponse })
   searchGet(@Req() req: Request) {
     return this.search(req);
   }
@@ -72,6 +77,7 @@ export class ExperimentsController {
   @Post('search')
   @HttpCode(200)
   @Policy(Actions.authenticated({ area: 'experiments', level: 'READ' }))
+  @MlflowApi({ body: SearchExperimentsRequest, response: SearchExperimentsResponse })
   async search(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const maxResults = r.optionalInt('max_results') ?? SEARCH_MAX_RESULTS_DEFAULT;
@@ -94,6 +100,7 @@ export class ExperimentsController {
   @Post('update')
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
+  @MlflowApi({ body: UpdateExperimentRequest })
   async update(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const id = r.string('experiment_id');
@@ -106,6 +113,7 @@ export class ExperimentsController {
   @Post('delete')
   @HttpCode(200)
   @Policy(Actions.onExperiment('MANAGE'))
+  @MlflowApi({ body: ExperimentIdRequest })
   async delete(@Req() req: Request) {
     const id = new MlflowRequest(req).string('experiment_id');
     await this.access.require(id, 'MANAGE', noExperiment(id));
@@ -117,6 +125,7 @@ export class ExperimentsController {
   @Post('restore')
   @HttpCode(200)
   @Policy(Actions.onExperiment('MANAGE'))
+  @MlflowApi({ body: ExperimentIdRequest })
   async restore(@Req() req: Request) {
     const id = new MlflowRequest(req).string('experiment_id');
     await this.access.require(id, 'MANAGE', noExperiment(id));
@@ -127,6 +136,7 @@ export class ExperimentsController {
   @Post('set-experiment-tag')
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
+  @MlflowApi({ body: SetExperimentTagRequest })
   async setTag(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const id = r.string('experiment_id');
@@ -138,6 +148,7 @@ export class ExperimentsController {
   @Post('delete-experiment-tag')
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
+  @MlflowApi({ body: DeleteExperimentTagRequest })
   async deleteTag(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const id = r.string('experiment_id');

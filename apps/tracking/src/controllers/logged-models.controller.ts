@@ -2,7 +2,7 @@ import { Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nes
 import { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { Actions } from '@custos/rbac';
-import { Policy } from '@custos/platform';
+import { Policy, MlflowApi } from '@custos/platform';
 import { decodePageToken, encodePageToken, SqlParams, TrackingError, validateSearchLoggedModelsMaxResults } from '@custos/tracking-domain';
 import { ExperimentAccess } from '../access/experiment-access.service';
 import { LoggedModelAccess, LoggedModelRow } from '../access/logged-model-access.service';
@@ -12,6 +12,7 @@ import { parseFinalStatus } from '../http/logged-model-json';
 import { asList, asObject, asString, boundedString, toKeyValues } from '../http/mlflow-values';
 import { loggedModelsJson } from '../queries/logged-model-details.query';
 import { loggedModelFilterSql, loggedModelOrderSql } from '../queries/logged-model-search';
+import { CreateLoggedModelRequest, FinalizeLoggedModelRequest, LoggedModelResponse, LogLoggedModelParamsRequest, SearchLoggedModelsRequest, SearchLoggedModelsResponse, SetLoggedModelTagsRequest } from '../dtos/logged-models.dto';
 
 const noExperiment = (id: string) => `No Experiment with id=${id} exists`;
 /** SearchLoggedModels' proto default for max_results. */
@@ -30,6 +31,7 @@ export class LoggedModelsController {
   @Post()
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
+  @MlflowApi({ body: CreateLoggedModelRequest, response: LoggedModelResponse })
   async create(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const experimentId = r.string('experiment_id');
@@ -51,6 +53,7 @@ export class LoggedModelsController {
   @Post('search')
   @HttpCode(200)
   @Policy(Actions.authenticated({ area: 'experiments', level: 'READ' }))
+  @MlflowApi({ body: SearchLoggedModelsRequest, response: SearchLoggedModelsResponse })
   async search(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const requested = r.stringList('experiment_ids');
@@ -94,6 +97,7 @@ export class LoggedModelsController {
 
   @Get(':model_id')
   @Policy(Actions.onExperiment('READ'))
+  @MlflowApi({ response: LoggedModelResponse })
   async get(@Param('model_id') modelId: string, @Req() req: Request) {
     const allowDeleted = String(req.query.allow_deleted ?? 'false').toLowerCase() === 'true';
     return { model: await this.json(await this.access.require(modelId, 'READ', allowDeleted)) };
@@ -102,6 +106,7 @@ export class LoggedModelsController {
   @Patch(':model_id')
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
+  @MlflowApi({ body: FinalizeLoggedModelRequest, response: LoggedModelResponse })
   async finalize(@Param('model_id') modelId: string, @Req() req: Request) {
     const status = parseFinalStatus(new MlflowRequest(req).optionalEnum('status'));
     await this.access.require(modelId, 'EDIT');
@@ -112,6 +117,7 @@ export class LoggedModelsController {
   @Delete(':model_id')
   @HttpCode(200)
   @Policy(Actions.onExperiment('MANAGE'))
+  @MlflowApi({})
   async delete(@Param('model_id') modelId: string) {
     await this.access.require(modelId, 'MANAGE');
     await this.commands.execute({ type: 'DeleteLoggedModel', modelId });
@@ -121,6 +127,7 @@ export class LoggedModelsController {
   @Patch(':model_id/tags')
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
+  @MlflowApi({ body: SetLoggedModelTagsRequest })
   async setTags(@Param('model_id') modelId: string, @Req() req: Request) {
     const tags = toKeyValues(new MlflowRequest(req).raw('tags'), 'tags');
     await this.access.require(modelId, 'EDIT');
@@ -132,6 +139,7 @@ export class LoggedModelsController {
   @Delete(':model_id/tags/:tag_key')
   @HttpCode(200)
   @Policy(Actions.onExperiment('MANAGE'))
+  @MlflowApi({})
   async deleteTag(@Param('model_id') modelId: string, @Param('tag_key') key: string) {
     await this.access.require(modelId, 'MANAGE');
     await this.commands.execute({ type: 'DeleteLoggedModelTag', modelId, key });
@@ -141,6 +149,7 @@ export class LoggedModelsController {
   @Post(':model_id/params')
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
+  @MlflowApi({ body: LogLoggedModelParamsRequest })
   async logParams(@Param('model_id') modelId: string, @Req() req: Request) {
     const params = toKeyValues(new MlflowRequest(req).raw('params'), 'params');
     await this.access.require(modelId, 'EDIT');

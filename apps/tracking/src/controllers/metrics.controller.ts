@@ -2,7 +2,7 @@ import { Controller, Get, Req } from '@nestjs/common';
 import { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { Actions } from '@custos/rbac';
-import { Policy } from '@custos/platform';
+import { Policy, MlflowApi } from '@custos/platform';
 import { decodePageToken, encodePageToken, GET_METRIC_HISTORY_MAX_RESULTS, TrackingError } from '@custos/tracking-domain';
 import { RunAccess } from '../access/run-access.service';
 import { MlflowRequest } from '../http/mlflow-request';
@@ -10,6 +10,7 @@ import { metricJson } from '../http/run-json';
 import { metricHistory, metricHistoryBulk } from '../queries/metric-history.query';
 import { MAX_RUNS_PER_BULK_REQUEST, MetricIntervals } from '../queries/metric-intervals.query';
 import { RunMetricsCatchUp } from '../projections/run-metrics-catch-up';
+import { GetMetricHistoryBulkIntervalRequest, GetMetricHistoryBulkRequest, GetMetricHistoryRequest, MetricsResponse } from '../dtos/metrics.dto';
 
 @Controller(['api/2.0/mlflow/metrics', 'ajax-api/2.0/mlflow/metrics'])
 export class MetricsController {
@@ -23,6 +24,7 @@ export class MetricsController {
   /** Without max_results MLflow answers the whole history; with it, pages with a token. */
   @Get('get-history')
   @Policy(Actions.onExperiment('READ'))
+  @MlflowApi({ query: GetMetricHistoryRequest, response: MetricsResponse })
   async history(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const runId = r.runId();
@@ -42,6 +44,7 @@ export class MetricsController {
   /** The UI's sampled chart data (also reachable under api/2.0, as MLflow declares it in service.proto). */
   @Get('get-history-bulk-interval')
   @Policy(Actions.onExperiment('READ'))
+  @MlflowApi({ query: GetMetricHistoryBulkIntervalRequest, response: MetricsResponse })
   bulkInterval(@Req() req: Request) {
     const r = new MlflowRequest(req);
     return this.intervals.bulkInterval({
@@ -56,6 +59,7 @@ export class MetricsController {
   /** The UI's unsampled multi-run history (MLflow serves it under ajax-api only; harmless on both). */
   @Get('get-history-bulk')
   @Policy(Actions.onExperiment('READ'))
+  @MlflowApi({ query: GetMetricHistoryBulkRequest, response: MetricsResponse })
   async bulk(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const runIds = r.stringList('run_id');

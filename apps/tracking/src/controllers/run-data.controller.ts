@@ -2,13 +2,14 @@ import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { Actions } from '@custos/rbac';
-import { Policy } from '@custos/platform';
+import { Policy, MlflowApi } from '@custos/platform';
 import { MAX_TAG_VAL_LENGTH, TrackingError, validateBatchLogRequestSize } from '@custos/tracking-domain';
 import { LoggedModelAccess } from '../access/logged-model-access.service';
 import { RunAccess } from '../access/run-access.service';
 import { RunCommands } from '../commands/run-commands.service';
 import { MlflowRequest } from '../http/mlflow-request';
 import { asInt, asList, asObject, boundedString, metricLinks, toDatasetInputs, toKeyValues, toMetric } from '../http/mlflow-values';
+import { DeleteTagRequest, LogBatchRequest, LogInputsRequest, LogMetricRequest, LogModelRequest, LogOutputsRequest, LogParamRequest, SetTagRequest } from '../dtos/run-data.dto';
 
 const LOGGED_MODELS_TAG = 'mlflow.log-model.history';
 const MODEL_JSON_FIELDS = ['artifact_path', 'flavors', 'utc_time_created', 'run_id'];
@@ -30,6 +31,7 @@ export class RunDataController {
   @Post('log-metric')
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
+  @MlflowApi({ body: LogMetricRequest })
   async logMetric(@Req() req: Request) {
     // MLflow's LogMetric schema, in its order: run_id, key, value, timestamp, step, then the links.
     const r = new MlflowRequest(req);
@@ -47,6 +49,7 @@ export class RunDataController {
   @Post('log-parameter')
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
+  @MlflowApi({ body: LogParamRequest })
   async logParam(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const runId = r.runId();
@@ -57,6 +60,7 @@ export class RunDataController {
   @Post('set-tag')
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
+  @MlflowApi({ body: SetTagRequest })
   async setTag(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const runId = r.runId();
@@ -67,6 +71,7 @@ export class RunDataController {
   @Post('delete-tag')
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
+  @MlflowApi({ body: DeleteTagRequest })
   async deleteTag(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const runId = r.runId();
@@ -79,6 +84,7 @@ export class RunDataController {
   @Post('log-batch')
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
+  @MlflowApi({ body: LogBatchRequest })
   async logBatch(@Req() req: Request) {
     validateBatchLogRequestSize(Number(req.headers['content-length'] ?? 0));
     const r = new MlflowRequest(req);
@@ -94,6 +100,7 @@ export class RunDataController {
   @Post('log-inputs')
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
+  @MlflowApi({ body: LogInputsRequest })
   async logInputs(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const runId = r.runId();
@@ -109,6 +116,7 @@ export class RunDataController {
   @Post('outputs')
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
+  @MlflowApi({ body: LogOutputsRequest })
   async logOutputs(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const runId = r.runId();
@@ -131,6 +139,7 @@ export class RunDataController {
   @Post('log-model')
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
+  @MlflowApi({ body: LogModelRequest })
   async logModel(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const runId = r.runId();

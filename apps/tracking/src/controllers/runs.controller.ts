@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { Actions } from '@custos/rbac';
-import { Policy } from '@custos/platform';
+import { Policy, MlflowApi } from '@custos/platform';
 import { RUN_STATUSES, RunStatus } from '@custos/events';
 import { TrackingError } from '@custos/tracking-domain';
 import { ExperimentAccess } from '../access/experiment-access.service';
@@ -13,6 +13,7 @@ import { toKeyValues, withinLength } from '../http/mlflow-values';
 import { runInfoJson } from '../http/run-json';
 import { runsJson } from '../queries/run-details.query';
 import { RunReads } from '../queries/run-reads.query';
+import { CreateRunRequest, RunIdRequest, RunResponse, SearchRunsRequest, SearchRunsResponse, UpdateRunRequest, UpdateRunResponse } from '../dtos/runs.dto';
 
 const noExperiment = (id: string) => `No Experiment with id=${id} exists`;
 
@@ -38,6 +39,7 @@ export class RunsController {
   @Post('create')
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
+  @MlflowApi({ body: CreateRunRequest, response: RunResponse })
   async create(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const experimentId = r.string('experiment_id');
@@ -57,6 +59,7 @@ export class RunsController {
 
   @Get('get')
   @Policy(Actions.onExperiment('READ'))
+  @MlflowApi({ query: RunIdRequest, response: RunResponse })
   async get(@Req() req: Request) {
     return this.reads.get(new MlflowRequest(req).runId());
   }
@@ -64,6 +67,7 @@ export class RunsController {
   @Post('update')
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
+  @MlflowApi({ body: UpdateRunRequest, response: UpdateRunResponse })
   async update(@Req() req: Request) {
     const r = new MlflowRequest(req);
     const runId = r.runId();
@@ -82,6 +86,7 @@ export class RunsController {
   @Post('delete')
   @HttpCode(200)
   @Policy(Actions.onExperiment('MANAGE'))
+  @MlflowApi({ body: RunIdRequest })
   async delete(@Req() req: Request) {
     const runId = new MlflowRequest(req).runId();
     await this.access.require(runId, 'MANAGE');
@@ -92,6 +97,7 @@ export class RunsController {
   @Post('restore')
   @HttpCode(200)
   @Policy(Actions.onExperiment('MANAGE'))
+  @MlflowApi({ body: RunIdRequest })
   async restore(@Req() req: Request) {
     const runId = new MlflowRequest(req).runId();
     await this.access.require(runId, 'MANAGE');
@@ -102,6 +108,7 @@ export class RunsController {
   // Searches are open to any caller; the experiments searched are cut down to the readable ones.
   @Get('search')
   @Policy(Actions.authenticated({ area: 'experiments', level: 'READ' }))
+  @MlflowApi({ query: SearchRunsRequest, response: SearchRunsResponse })
   searchGet(@Req() req: Request) {
     return this.search(req);
   }
@@ -109,6 +116,7 @@ export class RunsController {
   @Post('search')
   @HttpCode(200)
   @Policy(Actions.authenticated({ area: 'experiments', level: 'READ' }))
+  @MlflowApi({ body: SearchRunsRequest, response: SearchRunsResponse })
   search(@Req() req: Request) {
     const r = new MlflowRequest(req);
     return this.reads.search({

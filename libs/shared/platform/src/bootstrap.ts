@@ -17,6 +17,8 @@ import { MetricsListener, metricsPortOf } from './metrics-listener';
 import { REDRIVE_COMMAND, runRedriveCommand } from './redrive-command';
 import { ServiceCommand, ServiceDefinition } from './service-definition';
 import { runtimeMode, ServiceRuntime } from './service-runtime';
+import { InternalTokenVerifier } from './internal-token.verifier';
+import { buildServiceDocument, internalOpenApiHandler, ServiceOpenApi } from './openapi/service-document';
 
 export type AppModuleFactory<C extends BaseServiceConfig> = (config: C, logger: Logger) => DynamicModule | Type<unknown>;
 
@@ -66,6 +68,10 @@ export async function bootstrapService<C extends BaseServiceConfig>(
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   configure?.(app);
+  // Built once here from the controllers' decorators, never on a request (the gateway merges them).
+  const openApi = app.get(ServiceOpenApi);
+  openApi.set(buildServiceDocument(app, def.service));
+  app.use(internalOpenApiHandler(openApi, app.get(InternalTokenVerifier)));
   installBodyParsers(app, def);
   // Registers the @EventPattern handlers; the consumers start once the runtime reaches the brokers.
   await connectEventTransport(app, app.get(ServiceRuntime).transport);

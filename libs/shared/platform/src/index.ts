@@ -23,3 +23,4 @@ export * from './request-input.middleware';
 export * from './json-body.guard';
 export * from './access-propagation';
 export * from './reason-phrases';
+export * from './openapi';

@@ -20,6 +20,7 @@ import { currentContext } from './request-context';
 import { RequestContextMiddleware } from './request-context.middleware';
 import { LOGGER, SERVICE_CONFIG, SERVICE_DEFINITION, ServiceDefinition } from './service-definition';
 import { ServiceRuntime } from './service-runtime';
+import { ServiceOpenApi } from './openapi/service-document';
 
 /**
  * The glue every service shares: its database (TypeORM, connected in the background), the event
@@ -67,13 +68,14 @@ export class PlatformModule implements NestModule {
         Metrics,
         MetricsListener,
         ServiceRuntime,
+        ServiceOpenApi,
         ...(def.policyContextLoader ? [{ provide: POLICY_CONTEXT_LOADER, useClass: def.policyContextLoader }] : []),
         { provide: APP_GUARD, useClass: InternalAuthGuard },
         // After the caller is known: a write's body is judged only on a route that exists.
         { provide: APP_GUARD, useClass: JsonBodyGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
       ],
-      exports: [SERVICE_CONFIG, LOGGER, EventStore, CommandExecutor, Readiness, Metrics, ServiceRuntime, INTERNAL_TOKEN_KEY, InternalTokenVerifier, MetricsListener],
+      exports: [SERVICE_CONFIG, LOGGER, EventStore, CommandExecutor, Readiness, Metrics, ServiceRuntime, INTERNAL_TOKEN_KEY, InternalTokenVerifier, MetricsListener, ServiceOpenApi],
     };
   }
 

@@ -1,0 +1,48 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { FileInfo } from './entities.dto';
+
+export class ListRunArtifactsRequest {
+  @ApiProperty({ type: String })
+  run_id!: string;
+
+  @ApiPropertyOptional({ type: String, deprecated: true })
+  run_uuid?: string;
+
+  @ApiPropertyOptional({ type: String, description: 'relative to the run artifact root; omitted: the root' })
+  path?: string;
+
+  @ApiPropertyOptional({ type: String })
+  page_token?: string;
+}
+
+export class ListRunArtifactsResponse {
+  @ApiPropertyOptional({ type: String })
+  root_uri?: string;
+
+  @ApiPropertyOptional({ type: () => FileInfo, isArray: true })
+  files?: FileInfo[];
+
+  @ApiPropertyOptional({ type: String })
+  next_page_token?: string;
+}
+
+export class ListProxiedArtifactsRequest {
+  @ApiPropertyOptional({ type: String, description: 'e.g. 1/<run_id>/artifacts/model; omitted: the store root' })
+  path?: string;
+}
+
+export class ListProxiedArtifactsResponse {
+  @ApiPropertyOptional({ type: () => FileInfo, isArray: true })
+  files?: FileInfo[];
+}
+
+export class MultipartUploadRequest {
+  @ApiPropertyOptional({ type: String })
+  path?: string;
+
+  @ApiPropertyOptional({ type: Number, format: 'int64' })
+  num_parts?: number;
+
+  @ApiPropertyOptional({ type: String })
+  upload_id?: string;
+}

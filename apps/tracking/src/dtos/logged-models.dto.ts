@@ -1,0 +1,145 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { KeyValue, Metric } from './entities.dto';
+
+export const LOGGED_MODEL_STATUSES = ['LOGGED_MODEL_PENDING', 'LOGGED_MODEL_READY', 'LOGGED_MODEL_UPLOAD_FAILED'];
+
+export class LoggedModelTag extends KeyValue {}
+export class LoggedModelParameter extends KeyValue {}
+
+export class LoggedModelInfo {
+  @ApiProperty({ type: String })
+  model_id!: string;
+
+  @ApiProperty({ type: String })
+  experiment_id!: string;
+
+  @ApiProperty({ type: String })
+  name!: string;
+
+  @ApiPropertyOptional({ type: Number, format: 'int64' })
+  creation_timestamp_ms?: number;
+
+  @ApiPropertyOptional({ type: Number, format: 'int64' })
+  last_updated_timestamp_ms?: number;
+
+  @ApiPropertyOptional({ type: String })
+  artifact_uri?: string;
+
+  @ApiPropertyOptional({ type: String, enum: LOGGED_MODEL_STATUSES })
+  status?: string;
+
+  @ApiPropertyOptional({ type: String })
+  model_type?: string;
+
+  @ApiPropertyOptional({ type: String })
+  source_run_id?: string;
+
+  @ApiPropertyOptional({ type: () => LoggedModelTag, isArray: true })
+  tags?: LoggedModelTag[];
+}
+
+export class LoggedModelData {
+  @ApiPropertyOptional({ type: () => LoggedModelParameter, isArray: true })
+  params?: LoggedModelParameter[];
+
+  @ApiPropertyOptional({ type: () => Metric, isArray: true })
+  metrics?: Metric[];
+}
+
+export class LoggedModel {
+  @ApiProperty({ type: () => LoggedModelInfo })
+  info!: LoggedModelInfo;
+
+  @ApiPropertyOptional({ type: () => LoggedModelData })
+  data?: LoggedModelData;
+}
+
+export class LoggedModelResponse {
+  @ApiProperty({ type: () => LoggedModel })
+  model!: LoggedModel;
+}
+
+export class CreateLoggedModelRequest {
+  @ApiProperty({ type: String })
+  experiment_id!: string;
+
+  @ApiPropertyOptional({ type: String })
+  name?: string;
+
+  @ApiPropertyOptional({ type: String })
+  model_type?: string;
+
+  @ApiPropertyOptional({ type: String })
+  source_run_id?: string;
+
+  @ApiPropertyOptional({ type: () => LoggedModelParameter, isArray: true })
+  params?: LoggedModelParameter[];
+
+  @ApiPropertyOptional({ type: () => LoggedModelTag, isArray: true })
+  tags?: LoggedModelTag[];
+}
+
+export class DatasetFilter {
+  @ApiProperty({ type: String })
+  dataset_name!: string;
+
+  @ApiPropertyOptional({ type: String })
+  dataset_digest?: string;
+}
+
+export class LoggedModelOrderBy {
+  @ApiProperty({ type: String })
+  field_name!: string;
+
+  @ApiPropertyOptional({ type: Boolean, default: true })
+  ascending?: boolean;
+
+  @ApiPropertyOptional({ type: String })
+  dataset_name?: string;
+
+  @ApiPropertyOptional({ type: String })
+  dataset_digest?: string;
+}
+
+export class SearchLoggedModelsRequest {
+  @ApiPropertyOptional({ type: String, isArray: true })
+  experiment_ids?: string[];
+
+  @ApiPropertyOptional({ type: String })
+  filter?: string;
+
+  @ApiPropertyOptional({ type: () => DatasetFilter, isArray: true })
+  datasets?: DatasetFilter[];
+
+  @ApiPropertyOptional({ type: Number, format: 'int32' })
+  max_results?: number;
+
+  @ApiPropertyOptional({ type: () => LoggedModelOrderBy, isArray: true })
+  order_by?: LoggedModelOrderBy[];
+
+  @ApiPropertyOptional({ type: String })
+  page_token?: string;
+}
+
+export class SearchLoggedModelsResponse {
+  @ApiPropertyOptional({ type: () => LoggedModel, isArray: true })
+  models?: LoggedModel[];
+
+  @ApiPropertyOptional({ type: String })
+  next_page_token?: string;
+}
+
+export class FinalizeLoggedModelRequest {
+  @ApiProperty({ type: String, enum: ['LOGGED_MODEL_READY', 'LOGGED_MODEL_UPLOAD_FAILED'] })
+  status!: string;
+}
+
+export class SetLoggedModelTagsRequest {
+  @ApiProperty({ type: () => LoggedModelTag, isArray: true })
+  tags!: LoggedModelTag[];
+}
+
+export class LogLoggedModelParamsRequest {
+  @ApiProperty({ type: () => LoggedModelParameter, isArray: true })
+  params!: LoggedModelParameter[];
+}
