@@ -1,9 +1,10 @@
-import { All, Controller, Get, HttpCode, Post, UseFilters } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post, UseFilters } from '@nestjs/common';
 import { Actions } from '@custos/rbac';
-import { Policy } from '@custos/platform';
+import { MlflowApi, Policy } from '@custos/platform';
 import { GatewayError } from '../domain/gateway-error';
 import { ASSISTANT_CONFIG_DISABLED, ASSISTANT_PROVIDERS_DISABLED, GATEWAY_PROXY_EMPTY, serverInfo, UI_TELEMETRY_DISABLED, UI_TELEMETRY_POST_DISABLED } from '../domain/mlflow-server-info';
 import { ForbiddenAuditFilter } from '../proxy/forbidden.filter';
+import { AssistantConfigResponse, AssistantProvidersResponse, GatewayProxyRequest, GatewayProxyResponse, ServerInfoResponse, UiTelemetryConfigResponse, UiTelemetryRecordsRequest, UiTelemetryRecordsResponse } from './mlflow-info.dto';
 
 /**
  * MLflow's 3.0 informational routes, answered by the gateway itself: they describe the server as a
@@ -15,11 +16,13 @@ import { ForbiddenAuditFilter } from '../proxy/forbidden.filter';
 @UseFilters(ForbiddenAuditFilter)
 export class MlflowInfoController {
   @Get(['api/3.0/mlflow/server-info', 'ajax-api/3.0/mlflow/server-info'])
+  @MlflowApi({ response: ServerInfoResponse })
   serverInfo() {
     return serverInfo();
   }
 
   @Get('ajax-api/3.0/mlflow/ui-telemetry')
+  @MlflowApi({ response: UiTelemetryConfigResponse })
   telemetryConfig() {
     return UI_TELEMETRY_DISABLED;
   }
@@ -27,16 +30,19 @@ export class MlflowInfoController {
   // The body is not read: nothing is recorded.
   @Post('ajax-api/3.0/mlflow/ui-telemetry')
   @HttpCode(200)
+  @MlflowApi({ body: UiTelemetryRecordsRequest, response: UiTelemetryRecordsResponse })
   telemetryRecords() {
     return UI_TELEMETRY_POST_DISABLED;
   }
 
   @Get('ajax-api/3.0/mlflow/assistant/config')
+  @MlflowApi({ response: AssistantConfigResponse })
   assistantConfig() {
     return ASSISTANT_CONFIG_DISABLED;
   }
 
   @Get('ajax-api/3.0/mlflow/assistant/providers')
+  @MlflowApi({ response: AssistantProvidersResponse })
   assistantProviders() {
     return ASSISTANT_PROVIDERS_DISABLED;
   }
@@ -46,18 +52,23 @@ export class MlflowInfoController {
    * MLflow's server then answers as an empty gateway, for reads and writes alike.
    */
   @Get('ajax-api/2.0/mlflow/gateway-proxy')
+  @MlflowApi({ response: GatewayProxyResponse })
   gatewayProxyRead() {
     return GATEWAY_PROXY_EMPTY;
   }
 
   @Post('ajax-api/2.0/mlflow/gateway-proxy')
   @HttpCode(200)
+  @MlflowApi({ body: GatewayProxyRequest, response: GatewayProxyResponse })
   gatewayProxyWrite() {
     return GATEWAY_PROXY_EMPTY;
   }
 
   /** Sessions, messages, configuration changes: the assistant runs an agent on the server host, which Custos does not offer. */
-  @All('ajax-api/3.0/mlflow/assistant/*rest')
+  // GET and POST are all the UI sends; other methods find no route (404).
+  @Get('ajax-api/3.0/mlflow/assistant/*rest')
+  @Post('ajax-api/3.0/mlflow/assistant/*rest')
+  @MlflowApi({ status: 501, params: { rest: 'any assistant route' } })
   assistantDisabled(): never {
     throw new GatewayError('NOT_IMPLEMENTED', 'The MLflow assistant is not available on this server.');
   }

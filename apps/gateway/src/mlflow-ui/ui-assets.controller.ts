@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Req, Res, UseFilters } from '@nestjs/common';
 import { Request, Response } from 'express';
 import path from 'node:path';
 import { Actions } from '@custos/rbac';
-import { Policy, SERVICE_CONFIG } from '@custos/platform';
+import { AdminApi, Policy, SERVICE_CONFIG } from '@custos/platform';
 import { GatewayConfig } from '../gateway.config';
 import { UI_INDEX_CACHE_CONTROL, uiAssetFor } from '../domain/ui-assets';
 import { ForbiddenAuditFilter } from '../proxy/forbidden.filter';
@@ -27,11 +27,13 @@ export class UiAssetsController {
   }
 
   @Get()
+  @AdminApi({ summary: "MLflow's web UI (the pinned release's build)", text: ['text/html'] })
   index(@Res() res: Response): void {
     this.send(res, 'index.html', UI_INDEX_CACHE_CONTROL);
   }
 
   @Get('static-files/*rest')
+  @AdminApi({ summary: "the web UI's scripts, styles and images", text: ['text/javascript', 'text/css', 'image/*'], params: { rest: 'a file of the build' } })
   asset(@Req() req: Request, @Res() res: Response): void {
     const asset = uiAssetFor(req.path.slice(STATIC_PREFIX.length));
     if (!asset) return notFound(res, 'No such file in the MLflow web UI.');

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { Logger } from 'pino';
 import { Actions } from '@custos/rbac';
-import { LOGGER, Policy } from '@custos/platform';
+import { BINARY, LOGGER, MlflowApi, Policy } from '@custos/platform';
 import { TrackingError } from '@custos/tracking-domain';
 import { ArtifactAccess } from './artifact-access.service';
 import { artifactPathBelow } from './artifact-path';
@@ -11,6 +11,7 @@ import { queryParam } from './artifact-query';
 import { ArtifactService } from './artifact.service';
 import { sendArtifact } from './download-response';
 import { fileInfo } from './mlflow-artifacts.controller';
+import { GetLoggedModelArtifactRequest, ListLoggedModelArtifactsRequest, ListRunArtifactsResponse } from '../dtos/artifacts.dto';
 
 /**
  * A logged model's artifacts by model id, as MLflow's web UI reads them: the listing
@@ -27,6 +28,7 @@ export class LoggedModelArtifactsController {
 
   @Get(['api/2.0/mlflow/logged-models/:modelId/artifacts/directories', 'ajax-api/2.0/mlflow/logged-models/:modelId/artifacts/directories'])
   @Policy(Actions.onExperiment('READ'))
+  @MlflowApi({ query: ListLoggedModelArtifactsRequest, response: ListRunArtifactsResponse, params: { modelId: 'the logged model id' } })
   async list(@Param('modelId') modelId: string, @Req() req: Request) {
     const owner = await this.access.requireLoggedModel(modelId, 'READ');
     if (!owner.root) return { root_uri: owner.artifactUri };
@@ -37,6 +39,7 @@ export class LoggedModelArtifactsController {
 
   @Get('ajax-api/2.0/mlflow/logged-models/:modelId/artifacts/files')
   @Policy(Actions.onExperiment('READ'))
+  @MlflowApi({ query: GetLoggedModelArtifactRequest, response: BINARY, params: { modelId: 'the logged model id' } })
   async file(@Param('modelId') modelId: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const path = queryParam(req, 'artifact_file_path');
     if (!path) throw new TrackingError('BAD_REQUEST', 'Request must include the "artifact_file_path" query parameter.');

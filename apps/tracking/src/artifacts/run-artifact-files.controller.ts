@@ -3,7 +3,7 @@ import { Request, Response } from 'express';
 import { Readable } from 'node:stream';
 import { Logger } from 'pino';
 import { Actions } from '@custos/rbac';
-import { LOGGER, Policy } from '@custos/platform';
+import { BINARY, EmptyResponse, LOGGER, MlflowApi, Policy } from '@custos/platform';
 import { TrackingError } from '@custos/tracking-domain';
 import { ArtifactAccess, OwnerRoot } from './artifact-access.service';
 import { artifactPathBelow, ArtifactLocation, InvalidArtifactPath } from './artifact-path';
@@ -11,6 +11,7 @@ import { notFoundMessage } from './artifact-errors';
 import { queryParam, readUploadBody } from './artifact-query';
 import { ArtifactService } from './artifact.service';
 import { sendArtifact } from './download-response';
+import { GetRunArtifactRequest, UploadRunArtifactRequest } from '../dtos/artifacts.dto';
 
 /**
  * The routes MLflow's web UI reads and writes a run's files by (`get_artifact_handler`,
@@ -28,6 +29,7 @@ export class RunArtifactFilesController {
   /** MLflow serves it at the top level; the `/ajax-api/` twin is the spelling every other UI route has. */
   @Get(['get-artifact', 'ajax-api/2.0/mlflow/get-artifact'])
   @Policy(Actions.onExperiment('READ'))
+  @MlflowApi({ query: GetRunArtifactRequest, response: BINARY })
   async getArtifact(@Req() req: Request, @Res() res: Response): Promise<void> {
     const runId = queryParam(req, 'run_id') || queryParam(req, 'run_uuid');
     if (!runId) throw TrackingError.invalidParameter('Request must specify run_id or run_uuid parameter');
@@ -40,6 +42,7 @@ export class RunArtifactFilesController {
   /** The UI's upload: the file is the body, at most 10 MB, as in MLflow. */
   @Post('ajax-api/2.0/mlflow/upload-artifact')
   @Policy(Actions.onExperiment('EDIT'))
+  @MlflowApi({ query: UploadRunArtifactRequest, body: BINARY, response: EmptyResponse })
   async uploadArtifact(@Req() req: Request, @Res() res: Response): Promise<void> {
     const runId = queryParam(req, 'run_uuid') || queryParam(req, 'run_id');
     if (!runId) throw TrackingError.invalidParameter('Request must specify run_uuid.');

@@ -1,7 +1,8 @@
 import { Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { Request } from 'express';
 import { Actions } from '@custos/rbac';
-import { Policy } from '@custos/platform';
+import { MlflowApi, Policy } from '@custos/platform';
+import { SearchDatasetsRequest, SearchDatasetsResponse } from '../dtos/datasets.dto';
 import { MlflowRequest } from '../http/mlflow-request';
 import { DatasetSummaries } from '../queries/dataset-summaries.query';
 
@@ -15,6 +16,7 @@ export class DatasetsController {
   @Post('search-datasets')
   @HttpCode(200)
   @Policy(Actions.authenticated({ area: 'experiments', level: 'READ' }))
+  @MlflowApi({ body: SearchDatasetsRequest, response: SearchDatasetsResponse })
   search(@Req() req: Request) {
     return this.summaries.search(new MlflowRequest(req).stringList('experiment_ids'));
   }

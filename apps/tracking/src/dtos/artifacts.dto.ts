@@ -46,3 +46,37 @@ export class MultipartUploadRequest {
   @ApiPropertyOptional({ type: String })
   upload_id?: string;
 }
+
+/** `GET /get-artifact`: one file of a run, by the run and a path below its artifact root. */
+export class GetRunArtifactRequest {
+  @ApiProperty({ type: String, description: 'relative to the run artifact root' })
+  path!: string;
+
+  @ApiPropertyOptional({ type: String })
+  run_id?: string;
+
+  @ApiPropertyOptional({ type: String, deprecated: true })
+  run_uuid?: string;
+}
+
+/** `POST /ajax-api/2.0/mlflow/upload-artifact`: the body is the file (at most 10 MB, as in MLflow). */
+export class UploadRunArtifactRequest {
+  @ApiProperty({ type: String, description: 'relative to the run artifact root' })
+  path!: string;
+
+  @ApiPropertyOptional({ type: String })
+  run_uuid?: string;
+
+  @ApiPropertyOptional({ type: String })
+  run_id?: string;
+}
+
+export class ListLoggedModelArtifactsRequest {
+  @ApiPropertyOptional({ type: String, description: "relative to the logged model's artifact root; omitted: the root" })
+  artifact_directory_path?: string;
+}
+
+export class GetLoggedModelArtifactRequest {
+  @ApiProperty({ type: String, description: "relative to the logged model's artifact root" })
+  artifact_file_path!: string;
+}

@@ -1,7 +1,8 @@
 import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { Actions } from '@custos/rbac';
-import { DENIAL_HEADER, Policy } from '@custos/platform';
+import { DENIAL_HEADER, MlflowApi, Policy } from '@custos/platform';
+import { GraphqlRequestBody, GraphqlRequestQuery, GraphqlResponse } from '../dtos/graphql.dto';
 import { GraphqlAnswer, GraphqlRequest, MlflowGraphql } from './mlflow-graphql.service';
 
 /** A GET carries the request in its query string; `variables` there is JSON text. */
@@ -28,6 +29,7 @@ export class GraphqlController {
   @Post('graphql')
   @HttpCode(200)
   @Policy(Actions.authenticated({ area: 'experiments', level: 'READ' }))
+  @MlflowApi({ body: GraphqlRequestBody, response: GraphqlResponse })
   async post(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const body = req.body as unknown;
     const request = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as GraphqlRequest) : {};
@@ -36,6 +38,7 @@ export class GraphqlController {
 
   @Get('graphql')
   @Policy(Actions.authenticated({ area: 'experiments', level: 'READ' }))
+  @MlflowApi({ query: GraphqlRequestQuery, response: GraphqlResponse })
   async get(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
     const request = fromQueryString(req.query);
     return this.answer('status' in request ? request : await this.graphql.run(request), res);
