@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { ArgumentsHost, Logger } from '@nestjs/common';
 import { ApiError, denialOf, ErrorFilter, toCoded } from './errors';
 
