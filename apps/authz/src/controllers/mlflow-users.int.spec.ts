@@ -31,7 +31,7 @@ describe('MLflow users API on real PostgreSQL', () => {
     expect(JSON.stringify(event)).not.toContain('alice-password-1');
     await expect(verifyPassword('alice-password-1', data.passwordHash!)).resolves.toBe(true);
 
-    const [row] = await t.ds.query(`SELECT username, kind, is_admin, has_password FROM users WHERE user_id = $1`, [user.id]);
+    const [row] = (await t.ds.query(`SELECT username, kind, is_admin, has_password FROM users WHERE user_id = $1`, [user.id])) as unknown[];
     expect(row).toEqual({ username: 'alice', kind: 'user', is_admin: false, has_password: true });
     expect(await t.ds.query(`SELECT * FROM users WHERE to_jsonb(users)::text LIKE '%scrypt%'`)).toEqual([]);
   });
@@ -136,7 +136,7 @@ describe('MLflow users API on real PostgreSQL', () => {
     await t.ds.query(`TRUNCATE users`);
     await task.run();
     await task.run();
-    const [row] = await t.ds.query(`SELECT user_id, is_admin, platform_roles FROM users WHERE username = 'admin'`);
+    const [row] = (await t.ds.query(`SELECT user_id, is_admin, platform_roles FROM users WHERE username = 'admin'`)) as { user_id: string }[];
     expect(row).toMatchObject({ is_admin: true, platform_roles: ['admin'] });
     const [created] = await t.stream(`user-${row.user_id}`);
     expect(created.metadata.actor).toEqual({ type: 'system', id: 'system' });
