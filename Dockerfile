@@ -12,11 +12,10 @@ ENV NX_DAEMON=false \
     NX_NO_CLOUD=true \
     NX_TUI=false \
     CI=true
-# Dependencies first so source edits do not invalidate the install layer. `npm install` honours the
-# lock file as scripts/deps.sh does: current npm's `npm ci` rejects lock files that leave out other
-# platforms' optional binaries, even lock files it wrote itself.
+# Dependencies first so source edits do not invalidate the install layer. `npm ci` installs exactly
+# the committed lock file (which records every platform's optional binaries), as scripts/deps.sh does.
 COPY package.json package-lock.json ./
-RUN npm install --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund \

@@ -9,6 +9,22 @@ export default [
   { ignores: ['**/dist', '**/node_modules', '**/.data', '**/.nx', 'bench/**/*.py', 'conformance/**'] },
   ...tseslint.configs.recommended,
   {
+    // Type-aware rules: one TypeScript program per lint run, found through the project service
+    // (tsconfig.json covers apps, libs and bench). Promises must be awaited or handled, and an
+    // `any` may not leak into typed code unchecked.
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/no-unsafe-assignment': 'error',
+      '@typescript-eslint/no-unsafe-member-access': 'error',
+      '@typescript-eslint/no-unsafe-call': 'error',
+      '@typescript-eslint/no-unsafe-return': 'error',
+      '@typescript-eslint/no-unsafe-argument': 'error',
+    },
+  },
+  {
     files: ['**/*.ts'],
     plugins: { '@nx': nx },
     rules: {

@@ -6,10 +6,11 @@ cd "$(dirname "$0")/.."
 stamp="node_modules/.custos-lock-hash"
 want="$(sha256sum package-lock.json | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  # `npm install` honours the lock file; this npm's `npm ci` rejects lock files that omit other
-  # platforms' optional binaries (even ones it wrote itself).
-  echo "[deps] npm install (lock file changed)" >&2
-  npm install --no-audit --no-fund --prefer-offline --loglevel=error
+  # `npm ci` installs exactly the lock file and never rewrites it. The lock must record every
+  # platform's optional binaries (@swc/core-*, @nx/nx-*, ...): regenerate it without node_modules
+  # present (`npm install --package-lock-only`), or npm leaves other platforms out and `npm ci` refuses it.
+  echo "[deps] npm ci (lock file changed)" >&2
+  npm ci --no-audit --no-fund --prefer-offline --loglevel=error
   echo "$want" >"$stamp"
 fi
 # MLflow's web UI for the gateway (scripts/mlflow-ui.sh); without it the API still works and `/`

@@ -55,6 +55,7 @@ rm -rf "$CUSTOS_DATA_DIR"; mkdir -p "$RESULTS"
 infra_pid=$!
 
 run_step lint npx nx run-many -t lint --outputStyle=static
+run_step format npm run --silent format:check
 run_step typecheck npx tsc -p tsconfig.json --noEmit
 run_step unit jest_level unit
 run_step build bash scripts/build.sh

@@ -481,7 +481,7 @@ function checkImageFiles() {
   has(/^FROM \$\{NODE_IMAGE\} AS build$/m, 'needs a build stage');
   has(/^FROM \$\{NODE_IMAGE\} AS runtime$/m, 'needs a runtime stage');
   has(/^COPY package\.json package-lock\.json \.\/$/m, 'copy the lock file before installing');
-  has(/npm install --no-audit/, 'install from the lock file');
+  has(/npm ci --no-audit/, 'install exactly the lock file (npm ci)');
   has(/npm run build\b/, 'run npm run build');
   has(/npm prune --omit=dev/, 'prune dev dependencies');
   has(/^ARG SERVICE$/m, 'declare ARG SERVICE');
@@ -493,9 +493,25 @@ function checkImageFiles() {
   }
 }
 
+// `npm ci` (Dockerfile, scripts/deps.sh) refuses a lock file that leaves out another platform's
+// optional binary: npm drops them when it rewrites the lock over an existing node_modules.
+function checkLockFile() {
+  const lock = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8'));
+  const missing = [];
+  for (const [where, pkg] of Object.entries(lock.packages)) {
+    for (const name of Object.keys(pkg.optionalDependencies || {})) {
+      // npm resolves a dependency from the nearest node_modules up the tree.
+      const dirs = where ? where.split('/node_modules/').map((_, i, a) => a.slice(0, i + 1).join('/node_modules/')) : [];
+      const found = [...dirs.reverse().map((d) => `${d}/node_modules/${name}`), `node_modules/${name}`].some((k) => lock.packages[k]);
+      if (!found) missing.push(`${name} (optional for ${where || 'the root'})`);
+    }
+  }
+  check(missing.length === 0, `package-lock.json: regenerate it without node_modules present; it lacks ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`);
+}
+
 function main() {
   const args = parseArgs(process.argv.slice(2));
-  for (const [label, fn] of [['k8s', () => checkK8s(args)], ['compose', checkCompose], ['image', checkImageFiles]]) {
+  for (const [label, fn] of [['k8s', () => checkK8s(args)], ['compose', checkCompose], ['image', checkImageFiles], ['lock', checkLockFile]]) {
     try {
       fn();
     } catch (err) {

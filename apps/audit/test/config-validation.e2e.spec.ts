@@ -12,7 +12,7 @@ describe('configuration is validated at start', () => {
   ])('%s: exits non-zero naming the variable', (_label, env, variable) => {
     const r = spawnSync(process.execPath, [main], { env: { PATH: process.env.PATH, ...env }, encoding: 'utf8', timeout: 20_000 });
     expect(r.status).not.toBe(0);
-    const line = JSON.parse(r.stderr.trim().split('\n').pop()!);
+    const line = JSON.parse(r.stderr.trim().split('\n').pop()!) as { variables: string[] };
     expect(line).toMatchObject({ level: 'fatal', service: 'audit' });
     expect(line.variables).toContain(variable);
   });

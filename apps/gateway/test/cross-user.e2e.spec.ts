@@ -40,7 +40,7 @@ describe('user B against user A’s experiment, by every route', () => {
   /** B's grant as tracking's own projection of authz events holds it (null: none). */
   const grantInTracking = async () =>
     (
-      await trackingDb.query(`SELECT permission FROM access_grants WHERE subject_kind = 'principal' AND subject_id = $1 AND resource_type = 'experiment' AND resource_pattern = $2`, [
+      await trackingDb.query<{ permission: Level }>(`SELECT permission FROM access_grants WHERE subject_kind = 'principal' AND subject_id = $1 AND resource_type = 'experiment' AND resource_pattern = $2`, [
         bUserId,
         t.exp,
       ])

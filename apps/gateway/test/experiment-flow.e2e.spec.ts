@@ -64,7 +64,7 @@ describe('create an experiment through the gateway and find it in audit', () => 
     const db = new Client({ connectionString: pgUrl('custos_registry', infraEnv()) });
     await db.connect();
     try {
-      const row = await waitFor('registry lineage row', async () => (await db.query(`SELECT name FROM lineage_experiments WHERE experiment_id = $1`, [experimentId])).rows[0]);
+      const row = await waitFor('registry lineage row', async () => (await db.query<{ name: string }>(`SELECT name FROM lineage_experiments WHERE experiment_id = $1`, [experimentId])).rows[0]);
       expect(row.name).toBe(name);
     } finally {
       await db.end();

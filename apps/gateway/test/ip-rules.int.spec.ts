@@ -58,7 +58,7 @@ describe('IP rules: commands, projection and every replica', () => {
 
   it('applies a rule added on one replica on every replica within a poll', async () => {
     await commands().execute({ type: 'AddIpRule', ruleId: 'deny-scanner', action: 'deny', cidr: '203.0.113.0/24', routePrefix: null, description: 'scanner' });
-    const [{ count }] = await db.dataSource.query(`SELECT count(*)::int AS count FROM events WHERE type = 'gateway.IpRuleAdded'`);
+    const [{ count }] = (await db.dataSource.query(`SELECT count(*)::int AS count FROM events WHERE type = 'gateway.IpRuleAdded'`)) as { count: number }[];
     expect(count).toBe(1);
     // Every replica reloads on its own watch (the one that ran the command too), so each is awaited.
     const started = Date.now();
@@ -90,7 +90,7 @@ describe('IP rules: commands, projection and every replica', () => {
   });
 
   it('rebuilds the same rules from the store, twice', async () => {
-    const rules = () => db.dataSource.query(`SELECT rule_id, action, cidr, route_prefix, description, created_at, created_by FROM gw_ip_rules ORDER BY rule_id`);
+    const rules = async () => (await db.dataSource.query(`SELECT rule_id, action, cidr, route_prefix, description, created_at, created_by FROM gw_ip_rules ORDER BY rule_id`)) as { rule_id: string }[];
     const before = await rules();
     const store = replicas[0].get(EventStore);
     const projection = replicas[0].get(IpRulesProjection);

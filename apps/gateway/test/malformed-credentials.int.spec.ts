@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { PG_SESSION_OPTIONS } from '@custos/eventing';

@@ -77,7 +77,7 @@ describe('a service started before its dependencies', () => {
     expect(ready.body.checks).toMatchObject({ postgres: true, kafka: true, 'consumer:lineage': true });
     const db = new Client({ connectionString: pgUrl(database, env) });
     await db.connect();
-    const { rows } = await db.query(`SELECT count(*)::int AS n FROM schema_migrations`);
+    const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM schema_migrations`);
     await db.end();
     expect(rows[0].n).toBeGreaterThanOrEqual(2);
     expect(exited).toBe(false);

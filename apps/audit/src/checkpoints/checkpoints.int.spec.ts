@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ChainCheckpointed, eventCatalog } from '@custos/events';

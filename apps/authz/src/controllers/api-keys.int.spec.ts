@@ -1,7 +1,8 @@
+import { expect } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { ApiKeyIssued, EventData } from '@custos/events';
 import { VALID_SCOPES } from '@custos/rbac';
-import { admin, AuthzApp, createAuthzApp, principalFor } from '../testing/authz-app.spec-helper';
+import { admin, ApiKeyView, AuthzApp, createAuthzApp, principalFor, UserBody } from '../testing/authz-app.spec-helper';
 
 const KEYS = '/api/authz/api-keys';
 
@@ -11,7 +12,7 @@ describe('API keys and service accounts on real PostgreSQL', () => {
   let dave: string;
   beforeAll(async () => {
     t = await createAuthzApp('authz_keys');
-    const create = async (username: string) => (await t.call(admin, 'post', '/api/2.0/mlflow/users/create', { username, password: `${username}-password-1` })).body.user.id as string;
+    const create = async (username: string) => (await t.call<UserBody>(admin, 'post', '/api/2.0/mlflow/users/create', { username, password: `${username}-password-1` })).body.user.id as string;
     carol = await create('carol');
     dave = await create('dave');
   });
@@ -39,21 +40,21 @@ describe('API keys and service accounts on real PostgreSQL', () => {
   });
 
   it('keeps keys private: others see only their own, and someone else’s key is "not found"', async () => {
-    const mine = await t.call(principalFor(dave), 'post', KEYS, { name: 'ci' });
+    const mine = await t.call<{ apiKey: ApiKeyView }>(principalFor(dave), 'post', KEYS, { name: 'ci' });
     const keyId = mine.body.apiKey.keyId as string;
-    const carolsView = await t.call(principalFor(carol), 'get', KEYS);
+    const carolsView = await t.call<{ apiKeys: ApiKeyView[] }>(principalFor(carol), 'get', KEYS);
     expect(carolsView.body.apiKeys.every((k: { ownerId: string }) => k.ownerId === carol)).toBe(true);
     expect((await t.call(principalFor(carol), 'get', `${KEYS}/${keyId}`)).status).toBe(404);
     expect((await t.call(principalFor(carol), 'delete', `${KEYS}/${keyId}`)).status).toBe(404);
     const forOther = await t.call(principalFor(carol), 'post', KEYS, { ownerId: dave });
     expect(forOther.status).toBe(403);
     expect(forOther.headers['content-type']).toContain('application/problem+json');
-    const all = await t.call(admin, 'get', KEYS);
+    const all = await t.call<{ apiKeys: ApiKeyView[] }>(admin, 'get', KEYS);
     expect(all.body.apiKeys.map((k: { ownerUsername: string }) => k.ownerUsername).sort()).toEqual(['carol', 'dave']);
   });
 
   it('revokes a key with an event carrying the owner; revoking again is harmless', async () => {
-    const issued = await t.call(principalFor(dave), 'post', KEYS, { name: 'to-revoke' });
+    const issued = await t.call<{ apiKey: ApiKeyView }>(principalFor(dave), 'post', KEYS, { name: 'to-revoke' });
     const keyId = issued.body.apiKey.keyId as string;
     const revoked = await t.call(principalFor(dave), 'delete', `${KEYS}/${keyId}`);
     expect(revoked.status).toBe(200);
@@ -78,7 +79,7 @@ describe('API keys and service accounts on real PostgreSQL', () => {
   });
 
   it('creates a service account without a password; an admin issues its key; deleting it revokes its keys', async () => {
-    const created = await t.call(admin, 'post', '/api/authz/service-accounts', { name: 'ci-bot', groups: ['ml'] });
+    const created = await t.call<{ serviceAccount: { userId: string } }>(admin, 'post', '/api/authz/service-accounts', { name: 'ci-bot', groups: ['ml'] });
     expect(created.status).toBe(201);
     const sa = created.body.serviceAccount;
     expect(sa).toMatchObject({ username: 'ci-bot', kind: 'service_account', hasPassword: false, groups: ['ml'], isAdmin: false });
@@ -88,13 +89,13 @@ describe('API keys and service accounts on real PostgreSQL', () => {
     const k1 = await t.call(admin, 'post', KEYS, { ownerUsername: 'ci-bot', name: 'deploy' });
     const k2 = await t.call(admin, 'post', KEYS, { ownerId: sa.userId, name: 'nightly' });
     expect([k1.status, k2.status]).toEqual([201, 201]);
-    expect((await t.call(admin, 'get', '/api/authz/service-accounts')).body.serviceAccounts.map((s: { username: string }) => s.username)).toEqual(['ci-bot']);
+    expect((await t.call<{ serviceAccounts: { username: string }[] }>(admin, 'get', '/api/authz/service-accounts')).body.serviceAccounts.map((s: { username: string }) => s.username)).toEqual(['ci-bot']);
 
     const pw = await t.call(admin, 'patch', '/api/2.0/mlflow/users/update-password', { username: 'ci-bot', password: 'cannot-have-one' });
     expect(pw.body.error_code).toBe('INVALID_PARAMETER_VALUE');
 
     expect((await t.call(admin, 'delete', `/api/authz/service-accounts/${sa.userId}`)).status).toBe(204);
-    const keys = (await t.call(admin, 'get', KEYS, { ownerId: sa.userId })).body.apiKeys as { status: string }[];
+    const keys = (await t.call<{ apiKeys: ApiKeyView[] }>(admin, 'get', KEYS, { ownerId: sa.userId })).body.apiKeys as { status: string }[];
     expect(keys.map((k) => k.status)).toEqual(['revoked', 'revoked']);
     expect((await t.call(admin, 'delete', `/api/authz/service-accounts/${carol}`)).status).toBe(404);
   });
@@ -103,7 +104,7 @@ describe('API keys and service accounts on real PostgreSQL', () => {
     const bad = await t.call(principalFor(carol), 'post', KEYS, { scopes: ['experiments:read', 'mlflow:write'] });
     expect(bad.status).toBe(400);
     expect(bad.body.detail).toBe(`Invalid scope 'mlflow:write'. Valid scopes are: ${VALID_SCOPES.join(', ')}`);
-    const ok = await t.call(principalFor(carol), 'post', KEYS, { scopes: ['experiments:read', 'audit:read', 'experiments:edit'] });
+    const ok = await t.call<{ apiKey: ApiKeyView }>(principalFor(carol), 'post', KEYS, { scopes: ['experiments:read', 'audit:read', 'experiments:edit'] });
     expect(ok.body.apiKey.scopes).toEqual(['audit:read', 'experiments:edit']);
   });
 
@@ -118,7 +119,7 @@ describe('API keys and service accounts on real PostgreSQL', () => {
     expect([pw.status, pw.body.error_code]).toEqual([403, 'PERMISSION_DENIED']);
     expect(pw.body.message).toContain('key scope does not include account (needs account:manage)');
     // Any key may ask who it is.
-    expect((await t.call(scoped('experiments:read'), 'get', '/api/2.0/mlflow/users/current')).body.user.username).toBe('carol');
+    expect((await t.call<UserBody>(scoped('experiments:read'), 'get', '/api/2.0/mlflow/users/current')).body.user.username).toBe('carol');
     // account:read reads, but does not issue.
     expect((await t.call(scoped('account:read'), 'get', KEYS)).status).toBe(200);
     expect((await t.call(scoped('account:read'), 'post', KEYS, { scopes: ['account:read'] })).status).toBe(403);
@@ -139,8 +140,8 @@ describe('API keys and service accounts on real PostgreSQL', () => {
     expect((await t.call(adminKey('experiments:read'), 'post', '/api/2.0/mlflow/users/create', { username: 'erin', password: 'erin-password-1' })).status).toBe(403);
     expect((await t.call(adminKey('account:read'), 'get', KEYS, { ownerId: dave })).body.apiKeys).toEqual([]);
     expect((await t.call(adminKey('account:read'), 'get', '/api/2.0/mlflow/users/get', { username: 'dave' })).status).toBe(403);
-    expect((await t.call(adminKey('experiments:read'), 'get', '/api/2.0/mlflow/users/current')).body.user.is_admin).toBe(false);
+    expect((await t.call<UserBody>(adminKey('experiments:read'), 'get', '/api/2.0/mlflow/users/current')).body.user.is_admin).toBe(false);
     expect((await t.call(adminKey('admin:manage'), 'post', '/api/2.0/mlflow/users/create', { username: 'erin', password: 'erin-password-1' })).status).toBe(200);
-    expect((await t.call(adminKey('admin:manage', 'account:read'), 'get', KEYS, { ownerId: dave })).body.apiKeys.length).toBeGreaterThan(0);
+    expect((await t.call<{ apiKeys: ApiKeyView[] }>(adminKey('admin:manage', 'account:read'), 'get', KEYS, { ownerId: dave })).body.apiKeys.length).toBeGreaterThan(0);
   });
 });

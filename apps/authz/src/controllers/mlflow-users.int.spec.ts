@@ -1,7 +1,8 @@
+import { expect } from '@jest/globals';
 import { EventData, UserCreated } from '@custos/events';
 import { verifyPassword } from '../credentials/password-hash';
 import { BootstrapAdminTask } from '../commands/bootstrap-admin.task';
-import { admin, AuthzApp, createAuthzApp, principalFor } from '../testing/authz-app.spec-helper';
+import { admin, AuthzApp, createAuthzApp, MlflowUser, principalFor, UserBody } from '../testing/authz-app.spec-helper';
 
 const USERS = '/api/2.0/mlflow/users';
 
@@ -13,7 +14,7 @@ describe('MLflow users API on real PostgreSQL', () => {
   afterAll(() => t.close());
 
   const createUser = async (username: string, password = 'alice-password-1') => {
-    const r = await t.call(admin, 'post', `${USERS}/create`, { username, password });
+    const r = await t.call<UserBody>(admin, 'post', `${USERS}/create`, { username, password });
     expect(r.status).toBe(200);
     return r.body.user as { id: string; username: string; is_admin: boolean };
   };
@@ -30,7 +31,7 @@ describe('MLflow users API on real PostgreSQL', () => {
     expect(JSON.stringify(event)).not.toContain('alice-password-1');
     await expect(verifyPassword('alice-password-1', data.passwordHash!)).resolves.toBe(true);
 
-    const [row] = await t.ds.query(`SELECT username, kind, is_admin, has_password FROM users WHERE user_id = $1`, [user.id]);
+    const [row] = (await t.ds.query(`SELECT username, kind, is_admin, has_password FROM users WHERE user_id = $1`, [user.id])) as unknown[];
     expect(row).toEqual({ username: 'alice', kind: 'user', is_admin: false, has_password: true });
     expect(await t.ds.query(`SELECT * FROM users WHERE to_jsonb(users)::text LIKE '%scrypt%'`)).toEqual([]);
   });
@@ -60,7 +61,7 @@ describe('MLflow users API on real PostgreSQL', () => {
     const bob = await createUser('bob');
     const asBob = principalFor(bob.id);
     expect((await t.call(asBob, 'post', `${USERS}/create`, { username: 'mallory', password: 'mallory-password' })).status).toBe(403);
-    expect((await t.call(asBob, 'get', `${USERS}/get`, { username: 'bob' })).body.user.username).toBe('bob');
+    expect((await t.call<UserBody>(asBob, 'get', `${USERS}/get`, { username: 'bob' })).body.user.username).toBe('bob');
     const other = await t.call(asBob, 'get', `${USERS}/get`, { username: 'alice' });
     expect(other.status).toBe(403);
     expect(other.body.error_code).toBe('PERMISSION_DENIED');
@@ -70,7 +71,7 @@ describe('MLflow users API on real PostgreSQL', () => {
   });
 
   it('describes the caller on users/current, with or without an account', async () => {
-    const bob = await t.call(admin, 'get', `${USERS}/get`, { username: 'bob' });
+    const bob = await t.call<UserBody>(admin, 'get', `${USERS}/get`, { username: 'bob' });
     const me = await t.call(principalFor(bob.body.user.id), 'get', `${USERS}/current`);
     expect(me.body).toEqual({ user: { id: bob.body.user.id, username: 'bob', is_admin: false }, is_basic_auth: true });
     const root = await t.call(admin, 'get', `${USERS}/current`);
@@ -78,7 +79,7 @@ describe('MLflow users API on real PostgreSQL', () => {
   });
 
   it('changes passwords: admins freely, users only with the right current password', async () => {
-    const bob = (await t.call(admin, 'get', `${USERS}/get`, { username: 'bob' })).body.user;
+    const bob = (await t.call<UserBody>(admin, 'get', `${USERS}/get`, { username: 'bob' })).body.user;
     const asBob = principalFor(bob.id);
     const missing = await t.call(asBob, 'patch', `${USERS}/update-password`, { username: 'bob', password: 'bob-new-password' });
     expect(missing.body).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message: 'Current password is required when changing your own password.' });
@@ -96,21 +97,21 @@ describe('MLflow users API on real PostgreSQL', () => {
   });
 
   it('updates admin with both facts, lists users, deletes (not oneself) and frees the username', async () => {
-    const alice = (await t.call(admin, 'get', `${USERS}/get`, { username: 'alice' })).body.user;
+    const alice = (await t.call<UserBody>(admin, 'get', `${USERS}/get`, { username: 'alice' })).body.user;
     expect((await t.call(admin, 'patch', `${USERS}/update-admin`, { username: 'alice', is_admin: true })).status).toBe(200);
     expect((await t.stream(`user-${alice.id}`)).map((e) => e.type).slice(-2)).toEqual(['authz.UserAdminChanged', 'authz.UserPlatformRolesChanged']);
-    expect((await t.call(admin, 'get', `${USERS}/get`, { username: 'alice' })).body.user.is_admin).toBe(true);
+    expect((await t.call<UserBody>(admin, 'get', `${USERS}/get`, { username: 'alice' })).body.user.is_admin).toBe(true);
 
-    const list = await t.call(admin, 'get', `${USERS}/list`);
+    const list = await t.call<{ users: MlflowUser[] }>(admin, 'get', `${USERS}/list`);
     expect(list.body.users.map((u: { username: string }) => u.username)).toEqual(['alice', 'bob']);
     expect(list.body.users[0]).toEqual({ id: alice.id, username: 'alice', is_admin: true, roles: [] });
     // The roster is for admins only (MLflow answers a non-admin 403), by either path; a user reads itself.
-    const bob = (await t.call(admin, 'get', `${USERS}/get`, { username: 'bob' })).body.user;
+    const bob = (await t.call<UserBody>(admin, 'get', `${USERS}/get`, { username: 'bob' })).body.user;
     for (const path of [`${USERS}/list`, '/ajax-api/2.0/mlflow/users/list']) {
       const refused = await t.call(principalFor(bob.id), 'get', path);
       expect([path, refused.status, refused.body.error_code]).toEqual([path, 403, 'PERMISSION_DENIED']);
     }
-    expect((await t.call(principalFor(bob.id), 'get', `${USERS}/get`, { username: 'bob' })).body.user.username).toBe('bob');
+    expect((await t.call<UserBody>(principalFor(bob.id), 'get', `${USERS}/get`, { username: 'bob' })).body.user.username).toBe('bob');
     expect((await t.call(principalFor(bob.id), 'get', `${USERS}/get`, { username: 'alice' })).status).toBe(403);
 
     const self = await t.call(principalFor(alice.id, { roles: ['admin'] }), 'delete', `${USERS}/delete`, { username: 'alice' });
@@ -135,7 +136,7 @@ describe('MLflow users API on real PostgreSQL', () => {
     await t.ds.query(`TRUNCATE users`);
     await task.run();
     await task.run();
-    const [row] = await t.ds.query(`SELECT user_id, is_admin, platform_roles FROM users WHERE username = 'admin'`);
+    const [row] = (await t.ds.query(`SELECT user_id, is_admin, platform_roles FROM users WHERE username = 'admin'`)) as { user_id: string }[];
     expect(row).toMatchObject({ is_admin: true, platform_roles: ['admin'] });
     const [created] = await t.stream(`user-${row.user_id}`);
     expect(created.metadata.actor).toEqual({ type: 'system', id: 'system' });

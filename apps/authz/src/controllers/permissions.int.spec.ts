@@ -1,7 +1,8 @@
+import { expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { eventCatalog, uuidv7 } from '@custos/events';
 import { ResourceOwnersHandler } from '../consumers/resource-owners.handler';
-import { admin, AuthzApp, createAuthzApp, principalFor } from '../testing/authz-app.spec-helper';
+import { admin, AuthzApp, createAuthzApp, principalFor, UserBody } from '../testing/authz-app.spec-helper';
 
 const EXP = '/api/2.0/mlflow/experiments/permissions';
 const MODEL = '/api/2.0/mlflow/registered-models/permissions';
@@ -14,7 +15,7 @@ describe('grants, roles and settings on real PostgreSQL', () => {
   let frank: string;
   beforeAll(async () => {
     t = await createAuthzApp('authz_grants');
-    const create = async (username: string) => (await t.call(admin, 'post', '/api/2.0/mlflow/users/create', { username, password: `${username}-password-1` })).body.user.id as string;
+    const create = async (username: string) => (await t.call<UserBody>(admin, 'post', '/api/2.0/mlflow/users/create', { username, password: `${username}-password-1` })).body.user.id as string;
     erin = await create('erin');
     frank = await create('frank');
   });
@@ -32,7 +33,7 @@ describe('grants, roles and settings on real PostgreSQL', () => {
     expect(dup.body).toEqual({ error_code: 'RESOURCE_ALREADY_EXISTS', message: 'Experiment permission (experiment_id=7, username=erin) already exists.' });
 
     expect((await t.call(admin, 'patch', `${EXP}/update`, { experiment_id: '7', username: 'erin', permission: 'EDIT' })).body).toEqual({});
-    expect((await t.call(admin, 'get', `${EXP}/get`, { experiment_id: '7', username: 'erin' })).body.experiment_permission.permission).toBe('EDIT');
+    expect((await t.call<{ experiment_permission: { permission: string } }>(admin, 'get', `${EXP}/get`, { experiment_id: '7', username: 'erin' })).body.experiment_permission.permission).toBe('EDIT');
 
     expect((await t.call(admin, 'delete', `${EXP}/delete`, { experiment_id: '7', username: 'erin' })).status).toBe(200);
     const gone = await t.call(admin, 'get', `${EXP}/get`, { experiment_id: '7', username: 'erin' });
@@ -75,7 +76,7 @@ describe('grants, roles and settings on real PostgreSQL', () => {
     expect((await t.call(asErin, 'post', `${EXP}/create`, { ...body, experiment_id: '9' })).status).toBe(403);
 
     // A role held through a group gives MANAGE on a prefix of models.
-    const role = await t.call(admin, 'post', '/api/authz/roles', { name: 'model-owners', grants: [{ resourceType: 'registered_model', resourcePattern: 'fraud-*', permission: 'MANAGE' }] });
+    const role = await t.call<{ role: { roleId: string } }>(admin, 'post', '/api/authz/roles', { name: 'model-owners', grants: [{ resourceType: 'registered_model', resourcePattern: 'fraud-*', permission: 'MANAGE' }] });
     await t.call(admin, 'post', `/api/authz/roles/${role.body.role.roleId}/assignments`, { kind: 'group', id: 'risk' });
     const inGroup = principalFor(erin, { groups: ['risk'] });
     expect((await t.call(inGroup, 'post', `${MODEL}/create`, { name: 'fraud-v2', username: 'frank', permission: 'EDIT' })).body).toEqual({
@@ -173,14 +174,14 @@ describe('grants, roles and settings on real PostgreSQL', () => {
   });
 
   it('serves MLflow 3 roles with integer ids and stable permission ids', async () => {
-    const created = await t.call(admin, 'post', `${ROLES}/create`, { workspace: 'default', name: 'readers', description: 'read all' });
+    const created = await t.call<{ role: { id: number } }>(admin, 'post', `${ROLES}/create`, { workspace: 'default', name: 'readers', description: 'read all' });
     expect(created.status).toBe(200);
     const role = created.body.role;
     expect(role).toMatchObject({ id: expect.any(Number), name: 'readers', workspace: 'default', description: 'read all', permissions: [] });
     expect((await t.call(admin, 'post', `${ROLES}/create`, { workspace: 'default', name: 'readers' })).body.error_code).toBe('RESOURCE_ALREADY_EXISTS');
     expect((await t.call(admin, 'post', `${ROLES}/create`, { workspace: 'team-a', name: 'x' })).status).toBe(400);
 
-    const added = await t.call(admin, 'post', `${ROLES}/permissions/add`, { role_id: role.id, resource_type: 'experiment', resource_pattern: '*', permission: 'READ' });
+    const added = await t.call<{ role_permission: { id: number } }>(admin, 'post', `${ROLES}/permissions/add`, { role_id: role.id, resource_type: 'experiment', resource_pattern: '*', permission: 'READ' });
     const rp = added.body.role_permission;
     expect(rp).toEqual({ id: expect.any(Number), role_id: role.id, resource_type: 'experiment', resource_pattern: '*', permission: 'READ' });
     const updated = await t.call(admin, 'patch', `${ROLES}/permissions/update`, { role_permission_id: rp.id, permission: 'EDIT' });
@@ -189,16 +190,16 @@ describe('grants, roles and settings on real PostgreSQL', () => {
     const assigned = await t.call(admin, 'post', `${ROLES}/assign`, { username: 'frank', role_id: role.id });
     expect(assigned.body.assignment).toEqual({ id: expect.any(Number), user_id: frank, role_id: role.id });
     expect((await t.call(admin, 'get', `${ROLES}/users/list`, { role_id: String(role.id) })).body.assignments).toEqual([assigned.body.assignment]);
-    expect((await t.call(principalFor(frank), 'get', '/api/3.0/mlflow/users/roles/list', { username: 'frank' })).body.roles[0]).toMatchObject({ id: role.id, name: 'readers' });
+    expect((await t.call<{ roles: unknown[] }>(principalFor(frank), 'get', '/api/3.0/mlflow/users/roles/list', { username: 'frank' })).body.roles[0]).toMatchObject({ id: role.id, name: 'readers' });
     expect((await t.call(principalFor(frank), 'get', `${V3}/get`, { username: 'frank', resource_type: 'experiment', resource_id: '555' })).body).toEqual({ allowed: true, permission: 'EDIT' });
     const byName = (body: { users: { username: string; roles: { name: string }[] }[] }) => Object.fromEntries(body.users.map((u) => [u.username, u.roles.map((r) => r.name)]));
-    expect(byName((await t.call(admin, 'get', '/api/2.0/mlflow/users/list')).body).frank).toEqual(['readers']);
+    expect(byName((await t.call<Parameters<typeof byName>[0]>(admin, 'get', '/api/2.0/mlflow/users/list')).body).frank).toEqual(['readers']);
     expect((await t.call(principalFor(erin), 'get', '/api/2.0/mlflow/users/list')).status).toBe(403);
 
-    expect((await t.call(admin, 'get', `${ROLES}/get`, { role_id: String(role.id) })).body.role.permissions).toEqual([{ ...rp, permission: 'EDIT' }]);
-    expect((await t.call(admin, 'get', `${ROLES}/list`)).body.roles.map((r: { name: string }) => r.name)).toContain('readers');
+    expect((await t.call<{ role: { permissions: unknown[] } }>(admin, 'get', `${ROLES}/get`, { role_id: String(role.id) })).body.role.permissions).toEqual([{ ...rp, permission: 'EDIT' }]);
+    expect((await t.call<{ roles: { name: string }[] }>(admin, 'get', `${ROLES}/list`)).body.roles.map((r: { name: string }) => r.name)).toContain('readers');
     expect((await t.call(admin, 'get', `${ROLES}/list`, { workspace: 'other' })).body.roles).toEqual([]);
-    expect((await t.call(admin, 'patch', `${ROLES}/update`, { role_id: role.id, name: 'viewers' })).body.role.name).toBe('viewers');
+    expect((await t.call<{ role: { name: string } }>(admin, 'patch', `${ROLES}/update`, { role_id: role.id, name: 'viewers' })).body.role.name).toBe('viewers');
     expect((await t.call(admin, 'delete', `${ROLES}/permissions/remove`, { role_permission_id: rp.id })).status).toBe(200);
     expect((await t.call(admin, 'delete', `${ROLES}/unassign`, { username: 'frank', role_id: role.id })).status).toBe(200);
     expect((await t.call(admin, 'delete', `${ROLES}/delete`, { role_id: role.id })).status).toBe(200);
@@ -236,10 +237,10 @@ describe('grants, roles and settings on real PostgreSQL', () => {
   it('sets platform roles and groups on an account', async () => {
     const roles = await t.call(admin, 'put', `/api/authz/users/${frank}/platform-roles`, { platformRoles: ['auditor'] });
     expect(roles.body.user).toMatchObject({ platformRoles: ['auditor'], isAdmin: false });
-    const groups = await t.call(admin, 'put', `/api/authz/users/${frank}/groups`, { groups: ['risk', 'ml', 'risk'] });
+    const groups = await t.call<UserBody>(admin, 'put', `/api/authz/users/${frank}/groups`, { groups: ['risk', 'ml', 'risk'] });
     expect(groups.body.user.groups).toEqual(['ml', 'risk']);
     expect((await t.call(admin, 'put', `/api/authz/users/${frank}/platform-roles`, { platformRoles: ['root'] })).status).toBe(400);
-    expect((await t.call(principalFor(frank), 'get', `/api/authz/users/${frank}`)).body.user.username).toBe('frank');
+    expect((await t.call<UserBody>(principalFor(frank), 'get', `/api/authz/users/${frank}`)).body.user.username).toBe('frank');
     expect((await t.call(principalFor(frank), 'get', `/api/authz/users/${erin}`)).status).toBe(404);
   });
 });

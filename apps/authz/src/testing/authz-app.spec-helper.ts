@@ -11,6 +11,31 @@ import { createTestDatabase, offlineServiceEnv, TestDatabase } from '@custos/tes
 import { AuthzModule, authzService } from '../app.module';
 import { authzEnv, AuthzConfig } from '../authz.config';
 
+/** A response body as most assertions read it: MLflow's error fields, anything else left unknown. */
+export type ApiBody = { error_code?: string; message?: string } & Record<string, unknown>;
+export interface CallResult<T> {
+  status: number;
+  headers: Record<string, string>;
+  body: T;
+}
+/** Response shapes the tests read from authz. */
+export interface MlflowUser {
+  id: string;
+  username: string;
+  is_admin: boolean;
+  groups?: string[];
+}
+export interface UserBody {
+  user: MlflowUser;
+}
+export interface ApiKeyView {
+  keyId: string;
+  ownerId: string;
+  ownerUsername: string;
+  scopes: string[];
+  status: string;
+}
+
 export const admin: Principal = { id: 'root-admin', kind: 'user', roles: ['admin'], groups: [] };
 
 /**
@@ -32,14 +57,16 @@ export async function createAuthzApp(prefix: string, extraEnv: Record<string, st
   const store = new EventStore('authz', eventCatalog);
 
   /** A request as the gateway forwards it: a token minted for authz, this method and this exact path and query. */
-  const call = async (principal: Principal | null, method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: string, body?: unknown) => {
+  const call = async <T = ApiBody>(principal: Principal | null, method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: string, body?: unknown): Promise<CallResult<T>> => {
     const url = method === 'get' && body !== undefined ? `${path}?${new URLSearchParams(body as Record<string, string>).toString()}` : path;
     let req = request(server)[method](url);
     if (principal) {
       const target = { audience: 'authz' as const, method, url, correlationId: `test-${randomUUID()}`, clientIp: '127.0.0.1' };
       req = req.set(INTERNAL_TOKEN_HEADER, await signInternalToken(secret, principal, target));
     }
-    return method === 'get' || body === undefined ? req : req.send(body as object);
+    const res = await (method === 'get' || body === undefined ? req : req.send(body as object));
+    // The JSON body as the test expects it; the assertions that follow check the shape.
+    return { status: res.status, headers: res.headers as Record<string, string>, body: res.body as T };
   };
 
   return {

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { classifyBearer, credentialKindOf, parseAuthorization, safeAccountName } from './credentials';
 
 const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');

@@ -2,7 +2,7 @@ import { eventCatalog } from '@custos/events';
 import { GatewayError } from './gateway-error';
 import { IpRuleCommand, ipRuleDecider, IpRuleEvent } from './ip-rule.decider';
 
-const fold = (events: IpRuleEvent[]) => events.reduce((s, e) => ipRuleDecider.evolve(s, JSON.parse(JSON.stringify(e))), ipRuleDecider.initialState());
+const fold = (events: IpRuleEvent[]) => events.reduce((s, e) => ipRuleDecider.evolve(s, JSON.parse(JSON.stringify(e)) as IpRuleEvent), ipRuleDecider.initialState());
 const add = (over: Partial<Extract<IpRuleCommand, { type: 'AddIpRule' }>> = {}): IpRuleCommand => ({
   type: 'AddIpRule',
   ruleId: 'r1',

@@ -125,7 +125,7 @@ export async function readObject(s3: Client, bucket: string, key: string): Promi
 
 export async function emptyBucket(s3: Client, bucket: string): Promise<void> {
   const names: string[] = [];
-  for await (const o of s3.listObjectsV2(bucket, '', true)) if (o.name) names.push(o.name);
+  for await (const o of s3.listObjectsV2(bucket, '', true) as AsyncIterable<{ name?: string }>) if (o.name) names.push(o.name);
   if (names.length) await s3.removeObjects(bucket, names);
   await s3.removeBucket(bucket);
 }

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { Readable } from 'node:stream';
@@ -198,7 +199,7 @@ describe('MLflow artifact proxy on real PostgreSQL and MinIO', () => {
     const path = `${ROOT}/head/model.bin`;
     const body = randomBytes(300_000);
     expect((await s.put(path, body, {})).status).toBe(200);
-    const reads = async () => Number((await s.db.dataSource.query(`SELECT count(*) AS n FROM events WHERE type = 'tracking.ArtifactDownloaded' AND data->>'path' = $1`, [path]))[0].n);
+    const reads = async () => Number(((await s.db.dataSource.query(`SELECT count(*) AS n FROM events WHERE type = 'tracking.ArtifactDownloaded' AND data->>'path' = $1`, [path])) as { n: string }[])[0].n);
     const head = await s.app.request(alice, 'HEAD', `${API}/${path}`);
     expect(head.status).toBe(200);
     expect(head.body.length).toBe(0);

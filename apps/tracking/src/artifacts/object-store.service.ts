@@ -111,7 +111,7 @@ class MultipartUpload extends Writable {
   }
 
   override _destroy(err: Error | null, done: (e?: Error | null) => void): void {
-    this.atMostInFlight(0)
+    void this.atMostInFlight(0)
       .then(async () => {
         if (this.uploadId) {
           await this.client.abortMultipartUpload(this.bucket, this.key, this.uploadId).catch((e: Error) => this.logger.warn({ key: this.key, err: e.message }, 'could not abort multipart upload'));

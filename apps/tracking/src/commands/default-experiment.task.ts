@@ -13,7 +13,7 @@ export class DefaultExperimentTask implements StartupTask {
   ) {}
 
   async run(): Promise<void> {
-    const [found] = await this.ds.query(`SELECT 1 FROM experiments WHERE experiment_id = $1`, [DEFAULT_EXPERIMENT_ID]);
+    const [found] = (await this.ds.query(`SELECT 1 FROM experiments WHERE experiment_id = $1`, [DEFAULT_EXPERIMENT_ID])) as unknown[];
     if (found) return;
     await requestContext.run({ correlationId: 'startup-default-experiment', principal: { id: 'system', kind: 'system', roles: ['admin'], groups: [] } }, async () => {
       await this.experiments.create('Default', undefined, [], DEFAULT_EXPERIMENT_ID).catch((e: { code?: string }) => {

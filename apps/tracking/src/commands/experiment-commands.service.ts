@@ -15,7 +15,7 @@ export class ExperimentCommands {
   ) {}
 
   async create(name: string, artifactLocation: string | undefined, tags: KeyValue[], experimentId?: string): Promise<string> {
-    const id = experimentId ?? String((await this.ds.query(`SELECT nextval('experiment_ids') AS id`))[0].id);
+    const id = experimentId ?? String(((await this.ds.query(`SELECT nextval('experiment_ids') AS id`)) as { id: string }[])[0].id);
     await this.execute({ type: 'CreateExperiment', experimentId: id, name, artifactLocation: artifactLocation || `mlflow-artifacts:/${id}`, tags }, name);
     return id;
   }

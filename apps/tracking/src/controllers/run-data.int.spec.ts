@@ -52,12 +52,12 @@ describe('runs and run data on real PostgreSQL', () => {
     expect(n).toBe(1);
 
     const run = await getRun(runId);
-    const latest = Object.fromEntries(run.data.metrics.map((m) => [m.key, m]));
+    const latest = Object.fromEntries(run.data.metrics.map((m) => [m.key as string, m] as const));
     expect(latest.loss).toEqual({ key: 'loss', value: 1 / 600, timestamp: 5599, step: 599 });
     // Same step: the greater timestamp wins, even though its value is NaN (sent as MLflow sends it).
     expect(latest.acc).toEqual({ key: 'acc', value: 'NaN', timestamp: 10, step: 3 });
-    expect(latest.big.value).toBe('Infinity');
-    expect(latest.small.value).toBe('-Infinity');
+    expect(latest.big?.value).toBe('Infinity');
+    expect(latest.small?.value).toBe('-Infinity');
     expect(run.data.params).toEqual([{ key: 'lr', value: '0.1' }]);
 
     // A later point at a lower step does not become latest.
@@ -192,7 +192,7 @@ describe('runs and run data on real PostgreSQL', () => {
     });
     await t.as(alice, () => t.runs.delete(post({ run_id: ids[0] })));
     await t.as(alice, () => t.lifecycle.delete(exp));
-    const stages = async () => (await t.ds.query(`SELECT DISTINCT lifecycle_stage FROM runs WHERE experiment_id = $1`, [exp])).map((r: { lifecycle_stage: string }) => r.lifecycle_stage);
+    const stages = async () => ((await t.ds.query(`SELECT DISTINCT lifecycle_stage FROM runs WHERE experiment_id = $1`, [exp])) as { lifecycle_stage: string }[]).map((r) => r.lifecycle_stage);
     expect(await stages()).toEqual(['deleted']);
     expect((await failure(t.as(alice, () => t.runs.create(post({ experiment_id: exp })))))).toMatchObject({ httpStatus: 400 });
     await t.as(alice, () => t.lifecycle.restore(exp));

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { asDouble, asInt, doubleJson, toDatasetInputs, toKeyValues, toMetric } from './mlflow-values';
 
 describe('MLflow request values', () => {

@@ -72,8 +72,8 @@ describe('batches projected together', () => {
     { position: 4, metrics: [series('z', [0, 1], [5, 5], [2, 'Infinity']), series('x', [6], [11], [-3])] },
   ];
   const rows = async (runId: string) => ({
-    history: await db.dataSource.query(`SELECT key, stream_position, steps, timestamps, vals FROM run_metric_batches WHERE run_id = $1 ORDER BY stream_position, key`, [runId]),
-    latest: await db.dataSource.query(`SELECT key, value, timestamp, step, is_nan FROM run_latest_metrics WHERE run_id = $1 ORDER BY key`, [runId]),
+    history: (await db.dataSource.query(`SELECT key, stream_position, steps, timestamps, vals FROM run_metric_batches WHERE run_id = $1 ORDER BY stream_position, key`, [runId])) as unknown[],
+    latest: (await db.dataSource.query(`SELECT key, value, timestamp, step, is_nan FROM run_latest_metrics WHERE run_id = $1 ORDER BY key`, [runId])) as unknown[],
   });
 
   it('leave the same rows as one batch at a time', async () => {

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { SqlParams } from '@custos/tracking-domain';
 import { loggedModelFilterSql, loggedModelOrderSql } from './logged-model-search';
 

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
 import { canonicalJson } from './canonical-json';
 import { CHECKPOINT_FORMAT, checkpointText, keyIdOf, loadSigningKey, loadVerifyingKey, parseCheckpoint, signCheckpoint, SignedCheckpoint, verifyCheckpointSignature } from './checkpoint';

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { seededRandom } from '@custos/rbac/testing';
 import { canonicalJson } from './canonical-json';
 import { ChainLink, GENESIS_HASH, linkHash, verifyChain } from './hash-chain';

@@ -95,7 +95,7 @@ describe('event consumer on real Kafka and PostgreSQL', () => {
     await send(first, envelope('second'));
     await waitFor('second effect', async () => (await effects()).some((r) => r.name === 'second'));
     expect((await effects()).map((r) => r.name)).toEqual(['first', 'second']);
-    const [{ count }] = await db.dataSource.query(`SELECT count(*)::int AS count FROM processed_events WHERE consumer = $1`, [name]);
+    const [{ count }] = (await db.dataSource.query(`SELECT count(*)::int AS count FROM processed_events WHERE consumer = $1`, [name])) as { count: number }[];
     expect(count).toBe(2);
   });
 
@@ -136,7 +136,7 @@ describe('offset commits', () => {
       await waitFor('offsets committed while idle', async () => (await committed(h.kafka, h.name, h.topic)) === 3, 10_000);
       await send(2);
       await waitFor('both applied', async () => {
-        const [{ n }] = await h.db.dataSource.query(`SELECT count(*)::int AS n FROM processed_events`);
+        const [{ n }] = (await h.db.dataSource.query(`SELECT count(*)::int AS n FROM processed_events`)) as { n: number }[];
         return n === 5;
       });
       await h.consumer.stop();
@@ -170,7 +170,7 @@ describe('a consumer that names its event types', () => {
     });
     await waitFor('both wanted events', async () => handled.includes('wanted-2'));
     expect(handled).toEqual(['wanted-1', 'wanted-2']);
-    const [{ count }] = await h.db.dataSource.query(`SELECT count(*)::int AS count FROM processed_events WHERE consumer = $1`, [h.name]);
+    const [{ count }] = (await h.db.dataSource.query(`SELECT count(*)::int AS count FROM processed_events WHERE consumer = $1`, [h.name])) as { count: number }[];
     expect(count).toBe(2);
     const admin = h.kafka.admin();
     await admin.connect();

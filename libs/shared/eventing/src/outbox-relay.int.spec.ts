@@ -1,5 +1,5 @@
 import { Kafka, Producer } from 'kafkajs';
-import { eventCatalog, EventMetadata, ExperimentCreated } from '@custos/events';
+import { eventCatalog, EventEnvelope, EventMetadata, ExperimentCreated } from '@custos/events';
 import { collect, createTestDatabase, createTopic, TestDatabase, testKafka, uniqueName } from '@custos/testing';
 import { ConcurrencyError, EventStore, NO_STREAM } from './event-store';
 import { OutboxRelay } from './outbox-relay';
@@ -44,7 +44,7 @@ describe('outbox relay on real PostgreSQL and Kafka', () => {
     expect(await relay.publishAvailable()).toBe(0);
 
     const msgs = await collect(kafka, topic, (m) => m.length >= 2);
-    const streams = msgs.map((m) => JSON.parse(m.value!.toString()).streamId);
+    const streams = msgs.map((m) => (JSON.parse(m.value!.toString()) as EventEnvelope).streamId);
     expect(streams).toEqual(['experiment-early', 'experiment-late']);
     expect(msgs.map((m) => m.key!.toString())).toEqual(streams);
   });
@@ -65,7 +65,7 @@ describe('outbox relay on real PostgreSQL and Kafka', () => {
     // A new relay starts from the beginning of the store: the first test's two events come first.
     expect(await relay.publishAvailable()).toBe(4);
     const msgs = await collect(kafka, topic, (m) => m.length >= 4);
-    expect(msgs.map((m) => JSON.parse(m.value!.toString()).data.name)).toEqual(['early', 'late', 'a', 'b']);
+    expect(msgs.map((m) => (JSON.parse(m.value!.toString()) as EventEnvelope<{ name: string }>).data.name)).toEqual(['early', 'late', 'a', 'b']);
   });
 
   it('publishes a backlog larger than one record batch may be, and an event larger than a request', async () => {
@@ -79,7 +79,7 @@ describe('outbox relay on real PostgreSQL and Kafka', () => {
     await db.dataSource.transaction((tx) =>
       store.append(tx, stream, NO_STREAM, Array.from({ length: 30 }, (_, i) => ({ ...created(`big-${i}`), data: { ...created(`big-${i}`).data, artifactLocation: 'x'.repeat(100_000) } })), meta),
     );
-    const [{ n }] = await db.dataSource.query(`SELECT count(*)::int AS n FROM events`);
+    const [{ n }] = (await db.dataSource.query(`SELECT count(*)::int AS n FROM events`)) as { n: number }[];
     const relay = new OutboxRelay(db.dataSource, store, producer, { name: small, topic: small, databaseUrl: db.url });
     expect(await relay.publishAvailable()).toBe(n);
     const msgs = await collect(kafka, small, (m) => m.length >= n);
@@ -94,7 +94,7 @@ describe('outbox relay on real PostgreSQL and Kafka', () => {
     const relay2 = new OutboxRelay(db.dataSource, store, producer, { name: large, topic: large, databaseUrl: db.url });
     expect(await relay2.publishAvailable()).toBe(n + 1);
     const got = await collect(kafka, large, (m) => m.some((x) => x.key!.toString() === one));
-    expect(JSON.parse(got.find((x) => x.key!.toString() === one)!.value!.toString()).data.artifactLocation).toHaveLength(3_000_000);
+    expect((JSON.parse(got.find((x) => x.key!.toString() === one)!.value!.toString()) as EventEnvelope<{ artifactLocation: string }>).data.artifactLocation).toHaveLength(3_000_000);
   });
 
   it('refuses an append at a stale expected version', async () => {

@@ -128,7 +128,7 @@ export class OutboxRelay {
     const client = new Client({ connectionString: this.opts.databaseUrl });
     client.on('error', () => void this.dropListener());
     await client.connect();
-    const [{ locked }] = (await client.query(`SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, [`custos-relay:${this.opts.name}`])).rows;
+    const [{ locked }] = (await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(hashtext($1)) AS locked`, [`custos-relay:${this.opts.name}`])).rows;
     if (!locked) {
       await client.end();
       return;

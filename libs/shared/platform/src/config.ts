@@ -9,7 +9,7 @@ export class ConfigError extends Error {
 /** Parses the environment once at boot; the error names every bad or missing variable. */
 export function parseConfig<S extends z.ZodTypeAny>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(env);
-  if (result.success) return result.data;
+  if (result.success) return result.data as z.infer<S>;
   const issues = result.error.issues.map((i) => ({ variable: String(i.path[0] ?? '?'), message: i.message }));
   throw new ConfigError(
     issues.map((i) => i.variable),

@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { ArgumentsHost, Logger } from '@nestjs/common';
 import { ApiError, denialOf, ErrorFilter, isMlflowPath, toCoded } from './errors';
 
@@ -99,7 +100,9 @@ describe('ErrorFilter', () => {
     return { headers, ...sent };
   }
 
-  beforeAll(() => Logger.overrideLogger(false));
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
 
   it('sets Retry-After on every 503, whatever raised it, and on nothing else', () => {
     expect(answer(Object.assign(new Error('x'), { code: '57P01' }))).toMatchObject({ status: 503, headers: { 'retry-after': '1' } });

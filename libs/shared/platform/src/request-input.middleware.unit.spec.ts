@@ -1,3 +1,4 @@
+import { expect } from '@jest/globals';
 import { Body, Controller, Get, HttpCode, Module, Param, Post, Req } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -84,7 +85,7 @@ describe('request input checks (installBodyParsers)', () => {
   it('refuses a write without a body off MLflow routes, and reads it as an empty message on them', async () => {
     const off = await request(server).post('/api/things');
     expect(off.status).toBe(400);
-    expect(off.body.detail).toMatch(/body is required/);
+    expect((off.body as { detail: string }).detail).toMatch(/body is required/);
     const on = await request(server).post('/api/2.0/mlflow/echo');
     expect(on.status).toBe(200);
     expect(on.body).toEqual({ body: {} });
@@ -101,10 +102,10 @@ describe('request input checks (installBodyParsers)', () => {
   it('refuses NUL in a path segment and in the query', async () => {
     const path = await request(server).get('/api/2.0/mlflow/things/%00');
     expect(path.status).toBe(400);
-    expect(path.body.error_code).toBe('INVALID_PARAMETER_VALUE');
+    expect((path.body as { error_code: string }).error_code).toBe('INVALID_PARAMETER_VALUE');
     const query = await request(server).get('/api/2.0/mlflow/things/x?name=a%00');
     expect(query.status).toBe(400);
-    expect(query.body.message).toMatch(/query string/);
+    expect((query.body as { message: string }).message).toMatch(/query string/);
     const malformed = await request(server).get('/api/2.0/mlflow/things/%ED%A0%80');
     expect(malformed.status).toBe(400);
   });

@@ -48,15 +48,15 @@ export async function listRoutePolicies(module: DynamicModule | Type<unknown>): 
       for (const wrapper of mod.controllers.values()) {
         const cls = wrapper.metatype as Type<unknown> | undefined;
         if (!cls) continue;
-        const prefixes = ([] as string[]).concat(Reflect.getMetadata(PATH_METADATA, cls) ?? '');
+        const prefixes = ([] as string[]).concat((Reflect.getMetadata(PATH_METADATA, cls) as string | string[] | undefined) ?? '');
         for (const name of Object.getOwnPropertyNames(cls.prototype)) {
           const handler = (cls.prototype as Record<string, unknown>)[name];
           if (name === 'constructor' || typeof handler !== 'function') continue;
           const paths = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
           if (paths === undefined) continue;
           const method = Reflect.getMetadata(METHOD_METADATA, handler) as number;
-          const isPublic = Reflect.getMetadata(PUBLIC_KEY, handler) ?? Reflect.getMetadata(PUBLIC_KEY, cls);
-          const declared = Reflect.getMetadata(POLICY_KEY, handler) ?? Reflect.getMetadata(POLICY_KEY, cls);
+          const isPublic = (Reflect.getMetadata(PUBLIC_KEY, handler) ?? Reflect.getMetadata(PUBLIC_KEY, cls)) as boolean | undefined;
+          const declared = (Reflect.getMetadata(POLICY_KEY, handler) ?? Reflect.getMetadata(POLICY_KEY, cls)) as unknown;
           for (const prefix of prefixes) {
             for (const path of ([] as string[]).concat(paths)) {
               const route = `${method} /${[prefix, path].filter(Boolean).join('/')}`.replace(/\/+/g, '/');

@@ -125,7 +125,7 @@ describe('experiment decider', () => {
       deleted,
       { type: 'tracking.ExperimentRestored', data: { experimentId: '7' } },
     ]);
-    const expected: ExperimentState = { status: 'active', experimentId: '7', name: 'renamed', tagKeys: JSON.parse('{"team":true,"__proto__":true}') };
+    const expected: ExperimentState = { status: 'active', experimentId: '7', name: 'renamed', tagKeys: JSON.parse('{"team":true,"__proto__":true}') as Record<string, true> };
     expect(state).toEqual(expected);
     expect(JSON.parse(JSON.stringify(state))).toEqual(state);
     expect(Object.getPrototypeOf(state.status === 'active' ? state.tagKeys : {})).toBe(Object.prototype);

@@ -341,7 +341,7 @@ describe('run decider', () => {
       runStatus: 'RUNNING',
       endTime: null,
       runName: 'brave-owl-42',
-      params: JSON.parse('{"__proto__":"p"}'),
+      params: JSON.parse('{"__proto__":"p"}') as Record<string, string>,
       tagKeys: { 'mlflow.runName': true },
     });
     expect(JSON.stringify(state)).not.toContain('loss');
@@ -350,7 +350,7 @@ describe('run decider', () => {
 
   it('carries non-finite metric values through JSON and back', () => {
     for (const v of [NaN, Infinity, -Infinity, 0, -0.5, 1e308]) {
-      expect(decodeMetricValue(JSON.parse(JSON.stringify(encodeMetricValue(v))))).toBe(v);
+      expect(decodeMetricValue(JSON.parse(JSON.stringify(encodeMetricValue(v))) as ReturnType<typeof encodeMetricValue>)).toBe(v);
     }
   });
 });

@@ -99,7 +99,7 @@ export class JwksCache {
       throw new JwksUnavailableError(`JWKS ${uri} is not JSON`);
     }
     const keys = (body as { keys?: unknown }).keys;
-    if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'object' && k !== null)) throw new JwksUnavailableError(`JWKS ${uri} has no keys array`);
+    if (!Array.isArray(keys) || !keys.every((k): k is JSONWebKeySet['keys'][number] => typeof k === 'object' && k !== null)) throw new JwksUnavailableError(`JWKS ${uri} has no keys array`);
     // Symmetric and private material never belongs in a published key set; such entries are dropped.
     return { keys: keys.filter((k) => k.kty !== 'oct' && k.d === undefined) };
   }
