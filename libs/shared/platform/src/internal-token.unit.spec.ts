@@ -70,7 +70,7 @@ describe('internal token', () => {
     expect(payload).toMatchObject({ aud: 'tracking', sub: 'u1', htm: 'GET', hth: requestHash(read.url), cid: 'cid-1', ccid: 'theirs', ip: '127.0.0.1' });
     expect(payload.exp).toBe((payload.iat as number) + INTERNAL_TOKEN_TTL_SECONDS);
     const other = await signInternalToken(secret, alice, read);
-    expect(JSON.parse(Buffer.from(other.split('.')[1], 'base64url').toString('utf8')).jti).not.toBe(payload.jti);
+    expect((JSON.parse(Buffer.from(other.split('.')[1], 'base64url').toString('utf8')) as { jti: string }).jti).not.toBe(payload.jti);
   });
 
   it('carries a principal without scopes as unrestricted (no scopes field at all)', async () => {

@@ -46,7 +46,7 @@ function registeredRoutes(modules: ModulesContainer): string[] {
     for (const wrapper of mod.controllers.values()) {
       const cls = wrapper.metatype as Type<unknown> | undefined;
       if (!cls) continue;
-      const prefixes = ([] as string[]).concat(Reflect.getMetadata(PATH_METADATA, cls) ?? '');
+      const prefixes = ([] as string[]).concat((Reflect.getMetadata(PATH_METADATA, cls) as string | string[] | undefined) ?? '');
       for (const name of Object.getOwnPropertyNames(cls.prototype)) {
         const handler = (cls.prototype as Record<string, unknown>)[name];
         if (name === 'constructor' || typeof handler !== 'function') continue;

@@ -90,10 +90,10 @@ export const AdminApi = (doc: RouteDoc): MethodDecorator => route(ProblemDetails
 
 /** The query parameters a request class describes (MLflow's GET routes take its fields in the query). */
 function queryParameters(cls: Type<unknown>): MethodDecorator[] {
-  const names = (Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES_ARRAY, cls.prototype) as string[] | undefined) ?? [];
+  const names = (Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES_ARRAY, cls.prototype as object) as string[] | undefined) ?? [];
   return names.map((key) => {
     const name = key.replace(/^:/, '');
-    const meta = (Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, cls.prototype, name) as PropertyMeta | undefined) ?? {};
+    const meta = (Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES, cls.prototype as object, name) as PropertyMeta | undefined) ?? {};
     const item: SchemaObject = {
       type: meta.type === Number ? (meta.format?.startsWith('int') ? 'integer' : 'number') : meta.type === Boolean ? 'boolean' : 'string',
       ...(meta.format ? { format: meta.format } : {}),
