@@ -1,21 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { z } from 'zod';
 import { Actions } from '@custos/rbac';
-import { ApiError, Policy } from '@custos/platform';
+import { Policy } from '@custos/platform';
 import { AuditVerifier } from '../completeness/audit-verifier';
-
-const searchQuery = z.object({
-  correlation_id: z.string().max(128).optional(),
-  actor_id: z.string().max(256).optional(),
-  type: z.string().max(128).optional(),
-  source: z.string().max(32).optional(),
-  stream_id: z.string().max(512).optional(),
-  since: z.string().datetime({ offset: true }).optional(),
-  until: z.string().datetime({ offset: true }).optional(),
-  after: z.coerce.number().int().nonnegative().optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-});
+import { AuditEventsQuery, AuditVerifyQuery } from '../dtos/audit-events.query';
 
 interface EntryRow {
   sequence: string;
@@ -35,10 +23,7 @@ export class AuditController {
 
   @Get('events')
   @Policy(Actions.audit())
-  async search(@Query() raw: Record<string, string>) {
-    const parsed = searchQuery.safeParse(raw);
-    if (!parsed.success) throw new ApiError(400, 'INVALID_PARAMETER_VALUE', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    const q = parsed.data;
+  async search(@Query() q: AuditEventsQuery) {
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (sql: string, v: unknown) => {
@@ -69,9 +54,7 @@ export class AuditController {
    */
   @Get('verify')
   @Policy(Actions.audit())
-  async verify(@Query('from') fromRaw?: string) {
-    const from = fromRaw === undefined ? 1 : Number(fromRaw);
-    if (!Number.isInteger(from) || from < 1) throw new ApiError(400, 'INVALID_PARAMETER_VALUE', 'from must be a positive integer');
-    return this.verifier.verify(from);
+  async verify(@Query() q: AuditVerifyQuery) {
+    return this.verifier.verify(q.from);
   }
 }

@@ -1,15 +1,11 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { z } from 'zod';
 import { Actions } from '@custos/rbac';
 import { ApiError, Policy } from '@custos/platform';
 import { SignedCheckpoint } from '@custos/audit-domain';
 import { AuditMerkleTree } from '../checkpoints/audit-merkle-tree';
 import { AuditSigner } from '../checkpoints/audit-signer';
-
-const position = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-const inclusionQuery = z.object({ sequence: position, size: position.optional() });
-const consistencyQuery = z.object({ from: position, to: position.optional() });
+import { CheckpointSizeParams, ConsistencyProofQuery, InclusionProofQuery } from '../dtos/checkpoint.query';
 
 interface CheckpointRow {
   size: string;
@@ -19,12 +15,6 @@ interface CheckpointRow {
   object_version_id: string | null;
   retain_until: Date | null;
   recorded_at: Date;
-}
-
-function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, raw: unknown): T {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new ApiError(400, 'INVALID_PARAMETER_VALUE', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  return parsed.data;
 }
 
 const b64 = (h: Buffer) => h.toString('base64');
@@ -58,8 +48,7 @@ export class CheckpointsController {
 
   @Get('checkpoints/:size')
   @Policy(Actions.audit())
-  async bySize(@Param('size') raw: string) {
-    const size = parse(position, raw);
+  async bySize(@Param() { size }: CheckpointSizeParams) {
     const [row] = (await this.ds.query(`SELECT * FROM audit_checkpoints WHERE size = $1`, [size])) as CheckpointRow[];
     if (!row) throw new ApiError(404, 'RESOURCE_DOES_NOT_EXIST', `no checkpoint at size ${size}`);
     return this.present(row);
@@ -68,8 +57,7 @@ export class CheckpointsController {
   /** Audit path for entry `sequence` in the tree of `size` entries (default: the latest checkpoint's). */
   @Get('proof/inclusion')
   @Policy(Actions.audit())
-  async inclusion(@Query() raw: Record<string, string>) {
-    const q = parse(inclusionQuery, raw);
+  async inclusion(@Query() q: InclusionProofQuery) {
     const size = q.size ?? (await this.latestSize());
     if (q.sequence > size) throw new ApiError(400, 'INVALID_PARAMETER_VALUE', `sequence ${q.sequence} is beyond the tree size ${size}`);
     await this.requireTree(size);
@@ -92,8 +80,7 @@ export class CheckpointsController {
   /** Proof that the tree of `to` entries (default: latest checkpoint) extends the tree of `from` entries. */
   @Get('proof/consistency')
   @Policy(Actions.audit())
-  async consistency(@Query() raw: Record<string, string>) {
-    const q = parse(consistencyQuery, raw);
+  async consistency(@Query() q: ConsistencyProofQuery) {
     const to = q.to ?? (await this.latestSize());
     if (q.from > to) throw new ApiError(400, 'INVALID_PARAMETER_VALUE', `from ${q.from} is beyond to ${to}`);
     await this.requireTree(to);

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, ValidationPipe } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { Actions } from '@custos/rbac';
 import { Policy } from '@custos/platform';
 import { AuthzError } from '@custos/authz-domain';
@@ -6,8 +6,6 @@ import { AuthzAccess } from '../access/authz-access.service';
 import { UserCommands } from '../commands/user-commands.service';
 import { CreateServiceAccountDto, SetGroupsDto, SetPlatformRolesDto } from '../dtos/accounts.dto';
 import { accountJson, UserQueries } from '../queries/users.queries';
-
-const body = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true });
 
 /**
  * Custos's account administration: every account with its kind, platform roles and groups, and
@@ -37,7 +35,7 @@ export class AccountsController {
 
   @Put('users/:userId/platform-roles')
   @Policy(Actions.admin())
-  async setPlatformRoles(@Param('userId') userId: string, @Body(body) dto: SetPlatformRolesDto) {
+  async setPlatformRoles(@Param('userId') userId: string, @Body() dto: SetPlatformRolesDto) {
     await this.queries.byId(userId);
     await this.users.execute({ type: 'SetPlatformRoles', userId, platformRoles: dto.platformRoles });
     return { user: accountJson(await this.queries.byId(userId)) };
@@ -45,7 +43,7 @@ export class AccountsController {
 
   @Put('users/:userId/groups')
   @Policy(Actions.admin())
-  async setGroups(@Param('userId') userId: string, @Body(body) dto: SetGroupsDto) {
+  async setGroups(@Param('userId') userId: string, @Body() dto: SetGroupsDto) {
     await this.queries.byId(userId);
     await this.users.execute({ type: 'SetGroups', userId, groups: dto.groups });
     return { user: accountJson(await this.queries.byId(userId)) };
@@ -54,7 +52,7 @@ export class AccountsController {
   @Post('service-accounts')
   @HttpCode(201)
   @Policy(Actions.admin())
-  async createServiceAccount(@Body(body) dto: CreateServiceAccountDto) {
+  async createServiceAccount(@Body() dto: CreateServiceAccountDto) {
     const userId = await this.users.create({ username: dto.name, password: null, kind: 'service_account', platformRoles: dto.platformRoles ?? [] });
     if (dto.groups && dto.groups.length > 0) await this.users.execute({ type: 'SetGroups', userId, groups: dto.groups });
     return { serviceAccount: accountJson(await this.queries.byId(userId)) };

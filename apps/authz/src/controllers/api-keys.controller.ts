@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, ValidationPipe } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { Actions, scopesBeyond } from '@custos/rbac';
 import { Policy } from '@custos/platform';
 import { AuthzError, normalizeScopes } from '@custos/authz-domain';
@@ -7,8 +7,6 @@ import { ApiKeyCommands } from '../commands/api-key-commands.service';
 import { IssueApiKeyDto } from '../dtos/api-keys.dto';
 import { AccessQueries, apiKeyJson, ApiKeyRow } from '../queries/access.queries';
 import { UserQueries } from '../queries/users.queries';
-
-const body = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true });
 
 /**
  * API keys, self-service: anyone with an account issues, lists and revokes its own keys; admins do
@@ -29,7 +27,7 @@ export class ApiKeysController {
   @Post()
   @HttpCode(201)
   @Policy(Actions.authenticated({ area: 'account', level: 'MANAGE' }))
-  async issue(@Body(body) dto: IssueApiKeyDto) {
+  async issue(@Body() dto: IssueApiKeyDto) {
     const scopes = normalizeScopes(dto.scopes ?? []);
     this.requireWithinCallerScopes(scopes);
     const ownerId = await this.ownerFor(dto);

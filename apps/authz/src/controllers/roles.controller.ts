@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, ValidationPipe } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { Actions } from '@custos/rbac';
 import { Policy } from '@custos/platform';
 import { AuthzError, Subject } from '@custos/authz-domain';
@@ -6,8 +6,6 @@ import { RoleCommands } from '../commands/role-commands.service';
 import { DefineRoleDto, SubjectDto, UpdateRoleDto } from '../dtos/roles.dto';
 import { RoleQueries, roleJson } from '../queries/roles.queries';
 import { UserQueries } from '../queries/users.queries';
-
-const body = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true });
 
 /** Custos roles: named sets of grants, assigned to principals or groups. Admins only. */
 @Controller('api/authz/roles')
@@ -21,7 +19,7 @@ export class RolesController {
 
   @Post()
   @HttpCode(201)
-  async define(@Body(body) dto: DefineRoleDto) {
+  async define(@Body() dto: DefineRoleDto) {
     const roleId = await this.commands.create(dto.name, dto.description, dto.grants);
     return { role: roleJson(await this.roles.role(roleId)) };
   }
@@ -38,7 +36,7 @@ export class RolesController {
   }
 
   @Put(':roleId')
-  async update(@Param('roleId') roleId: string, @Body(body) dto: UpdateRoleDto) {
+  async update(@Param('roleId') roleId: string, @Body() dto: UpdateRoleDto) {
     const id = checkedId(roleId);
     await this.commands.execute({ type: 'UpdateRole', roleId: id, name: dto.name, description: dto.description, grants: dto.grants }, dto.name);
     return this.get(id);
@@ -52,14 +50,14 @@ export class RolesController {
 
   @Post(':roleId/assignments')
   @HttpCode(201)
-  async assign(@Param('roleId') roleId: string, @Body(body) dto: SubjectDto) {
+  async assign(@Param('roleId') roleId: string, @Body() dto: SubjectDto) {
     const id = checkedId(roleId);
     await this.commands.execute({ type: 'AssignRole', roleId: id, subject: await resolveSubject(this.users, dto) });
     return this.get(id);
   }
 
   @Delete(':roleId/assignments')
-  async unassign(@Param('roleId') roleId: string, @Body(body) dto: SubjectDto) {
+  async unassign(@Param('roleId') roleId: string, @Body() dto: SubjectDto) {
     const id = checkedId(roleId);
     await this.commands.execute({ type: 'UnassignRole', roleId: id, subject: await resolveSubject(this.users, dto) });
     return this.get(id);

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query, ValidationPipe } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
 import { Actions } from '@custos/rbac';
 import { Policy } from '@custos/platform';
 import { AuthzError, parseResourceType } from '@custos/authz-domain';
@@ -9,8 +9,6 @@ import { GrantDto } from '../dtos/roles.dto';
 import { AccessQueries, grantJson } from '../queries/access.queries';
 import { UserQueries } from '../queries/users.queries';
 import { resolveSubject } from './roles.controller';
-
-const body = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true });
 
 /**
  * Grants to principals or groups (exact ids and `prefix*` patterns), the default permission,
@@ -39,7 +37,7 @@ export class SettingsController {
 
   /** Sets (creates or changes) one grant. */
   @Put('grants')
-  async grant(@Body(body) dto: GrantDto) {
+  async grant(@Body() dto: GrantDto) {
     if (dto.permission === undefined) throw AuthzError.invalid('permission is required to grant.');
     const subject = await resolveSubject(this.users, dto.subject);
     await this.commands.grant({ type: 'SetGrant', subject, resourceType: dto.resourceType, resourcePattern: dto.resourcePattern, permission: dto.permission });
@@ -48,7 +46,7 @@ export class SettingsController {
 
   @Delete('grants')
   @HttpCode(204)
-  async revoke(@Body(body) dto: GrantDto) {
+  async revoke(@Body() dto: GrantDto) {
     const subject = await resolveSubject(this.users, dto.subject);
     await this.commands.grant({ type: 'RevokeGrant', subject, resourceType: dto.resourceType, resourcePattern: dto.resourcePattern });
   }
@@ -59,7 +57,7 @@ export class SettingsController {
   }
 
   @Put('settings/default-permission')
-  async setDefaultPermission(@Body(body) dto: DefaultPermissionDto) {
+  async setDefaultPermission(@Body() dto: DefaultPermissionDto) {
     await this.commands.settings({ type: 'SetDefaultPermission', permission: dto.permission });
     return { permission: dto.permission };
   }
@@ -75,7 +73,7 @@ export class SettingsController {
   }
 
   @Put('identity-providers/:providerId')
-  async configure(@Param('providerId') providerId: string, @Body(body) dto: IdentityProviderDto) {
+  async configure(@Param('providerId') providerId: string, @Body() dto: IdentityProviderDto) {
     const provider = { providerId, kind: dto.kind, enabled: dto.enabled ?? true, oidc: dto.oidc, ldap: dto.ldap, groupRoleMap: dto.groupRoleMap ?? {} };
     await this.commands.settings({ type: 'ConfigureIdentityProvider', provider });
     return { identityProvider: await this.queries.identityProvider(providerId) };
