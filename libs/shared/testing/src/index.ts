@@ -5,3 +5,4 @@ export * from './tcp-proxy';
 export * from './http';
 export * from './route-policies';
 export * from './infra-control';
+export * from './route-pipes';
