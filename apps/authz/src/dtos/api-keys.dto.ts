@@ -1,4 +1,5 @@
 import { ArrayMaxSize, IsArray, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { KEY_NAME_MAX_LENGTH, MAX_KEY_SCOPES } from '@custos/authz-domain';
 
 /**
  * Body of `POST /api/authz/api-keys`. Without an owner the key is the caller's own; naming another
@@ -7,7 +8,7 @@ import { ArrayMaxSize, IsArray, IsISO8601, IsOptional, IsString, MaxLength } fro
 export class IssueApiKeyDto {
   @IsOptional()
   @IsString()
-  @MaxLength(256)
+  @MaxLength(KEY_NAME_MAX_LENGTH)
   name?: string;
 
   /**
@@ -18,7 +19,7 @@ export class IssueApiKeyDto {
    */
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(32)
+  @ArrayMaxSize(MAX_KEY_SCOPES)
   @IsString({ each: true })
   scopes?: string[];
 

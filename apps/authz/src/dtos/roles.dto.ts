@@ -1,13 +1,14 @@
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { PERMISSION_LEVELS, RESOURCE_TYPES } from '@custos/rbac';
+import { MAX_ROLE_GRANTS, RESOURCE_PATTERN_MAX_LENGTH, ROLE_DESCRIPTION_MAX_LENGTH, ROLE_NAME_MAX_LENGTH } from '@custos/authz-domain';
 
 export class GrantSpecDto {
   @IsIn(RESOURCE_TYPES)
   resourceType!: (typeof RESOURCE_TYPES)[number];
 
   @IsString()
-  @MaxLength(480)
+  @MaxLength(RESOURCE_PATTERN_MAX_LENGTH)
   resourcePattern!: string;
 
   @IsIn(PERMISSION_LEVELS)
@@ -17,16 +18,16 @@ export class GrantSpecDto {
 /** Body of `POST /api/authz/roles`. */
 export class DefineRoleDto {
   @IsString()
-  @MaxLength(128)
+  @MaxLength(ROLE_NAME_MAX_LENGTH)
   name!: string;
 
   @IsOptional()
   @IsString()
-  @MaxLength(1000)
+  @MaxLength(ROLE_DESCRIPTION_MAX_LENGTH)
   description?: string;
 
   @IsArray()
-  @ArrayMaxSize(500)
+  @ArrayMaxSize(MAX_ROLE_GRANTS)
   @ValidateNested({ each: true })
   @Type(() => GrantSpecDto)
   grants!: GrantSpecDto[];
@@ -36,17 +37,17 @@ export class DefineRoleDto {
 export class UpdateRoleDto {
   @IsOptional()
   @IsString()
-  @MaxLength(128)
+  @MaxLength(ROLE_NAME_MAX_LENGTH)
   name?: string;
 
   @IsOptional()
   @IsString()
-  @MaxLength(1000)
+  @MaxLength(ROLE_DESCRIPTION_MAX_LENGTH)
   description?: string;
 
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(500)
+  @ArrayMaxSize(MAX_ROLE_GRANTS)
   @ValidateNested({ each: true })
   @Type(() => GrantSpecDto)
   grants?: GrantSpecDto[];
@@ -79,7 +80,7 @@ export class GrantDto {
   resourceType!: (typeof RESOURCE_TYPES)[number];
 
   @IsString()
-  @MaxLength(480)
+  @MaxLength(RESOURCE_PATTERN_MAX_LENGTH)
   resourcePattern!: string;
 
   /** Required to grant; ignored to revoke. */

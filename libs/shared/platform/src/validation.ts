@@ -12,16 +12,21 @@ export function describeValidationErrors(errors: ValidationError[], parent = '')
     const messages = Object.entries(e.constraints ?? {});
     if (messages.some(([rule]) => rule === 'whitelistValidation')) out.push(`Unknown field '${path}'.`);
     else if (messages.length > 0 && e.value === undefined) out.push(`Missing value for required field '${path}'.`);
-    else if (messages.length > 0) out.push(`Field '${path}' ${plain(messages[0][1], e.property)}.`);
+    else if (messages.length > 0) out.push(`Field '${path}' ${plain(mainProblem(messages), e.property)}.`);
     if (e.children?.length) out.push(...describeValidationErrors(e.children, path));
   }
   return out;
 }
 
+/** A value of the wrong kind fails every rule; its kind (`isString`, `isInt`, `isIn`, ...) is what to tell. */
+function mainProblem(messages: [string, string][]): string {
+  return (messages.find(([rule]) => /^is[A-Z]/.test(rule)) ?? messages[0])[1];
+}
+
 /** The validator's sentence starts with the bare property name ("name must be a string"); the path replaces it. */
 function plain(message: string, property: string): string {
   const rest = message.startsWith(`${property} `) ? message.slice(property.length + 1) : message;
-  if (/^nested property .* must be either object or array$/.test(message)) return 'must be an object';
+  if (/nested property \S+ must be either object or array$/.test(message)) return message.startsWith('each value') ? 'must be a list of objects' : 'must be an object';
   return rest.replace(/\.$/, '');
 }
 
@@ -45,7 +50,6 @@ export function platformValidationPipe(): ValidationPipe {
     transform: true,
     // Only what a DTO declares is converted: no implicit string-to-number guesses.
     transformOptions: { enableImplicitConversion: false },
-    stopAtFirstError: true,
     validationError: { target: false, value: true },
     exceptionFactory: validationFailure,
   });

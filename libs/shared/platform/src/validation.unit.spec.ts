@@ -70,7 +70,7 @@ describe('the platform validation pipe', () => {
     expect((await refusal({ name: 'a', grants: [{ permission: 'READ' }, { permission: 'ALL' }] }, Body)).message).toBe(
       "Field 'grants[1].permission' must be one of the following values: READ, EDIT.",
     );
-    expect((await refusal({ name: 'a', grants: 'x' }, Body)).message).toMatch(/^Field 'grants' must be/);
+    expect((await refusal({ name: 'a', grants: 'x' }, Body)).message).toBe("Field 'grants' must be a list of objects.");
   });
 
   it('never shows the validator’s rule names or the rejected value', async () => {
