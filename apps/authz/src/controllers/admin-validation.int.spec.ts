@@ -29,6 +29,15 @@ describe('authz admin routes validate through the global pipe', () => {
     expect(JSON.stringify(r.body)).not.toMatch(/isString|whitelistValidation|constraints/);
   });
 
+  it('reads a numeric query as a whole number and refuses anything else', async () => {
+    for (const limit of ['x', '-1', '1.5', '0', '1001']) {
+      const r = await t.call(admin, 'get', '/api/authz/auth-failures', { limit });
+      expect([limit, r.status, r.body]).toEqual([limit, 400, problem("Field 'limit' must be a whole number from 1 to 1000.")]);
+    }
+    expect((await t.call(admin, 'get', '/api/authz/auth-failures', { limit: '5' })).status).toBe(200);
+    expect((await t.call(admin, 'get', '/api/authz/auth-failures')).status).toBe(200);
+  });
+
   it('still accepts a valid body (DTO instances reach the handler)', async () => {
     const r = await t.call(admin, 'post', '/api/authz/roles', { name: 'readers', grants: [{ resourceType: 'experiment', resourcePattern: '*', permission: 'READ' }] });
     expect(r.status).toBe(201);

@@ -4,7 +4,7 @@ import { Policy } from '@custos/platform';
 import { AuthzError, parseResourceType } from '@custos/authz-domain';
 import { AuthzAccess } from '../access/authz-access.service';
 import { AccessCommands } from '../commands/access-commands.service';
-import { DefaultPermissionDto, IdentityProviderDto } from '../dtos/settings.dto';
+import { AuthFailuresQuery, DefaultPermissionDto, IdentityProviderDto } from '../dtos/settings.dto';
 import { GrantDto } from '../dtos/roles.dto';
 import { AccessQueries, grantJson } from '../queries/access.queries';
 import { UserQueries } from '../queries/users.queries';
@@ -87,9 +87,7 @@ export class SettingsController {
 
   /** Failed sign-ins per claimed account, from the gateway's denial events (input for lockout). */
   @Get('auth-failures')
-  async authFailures(@Query('limit') limit?: string) {
-    const n = limit === undefined ? 100 : Number(limit);
-    if (!Number.isInteger(n) || n < 1 || n > 1000) throw AuthzError.invalid('limit must be an integer from 1 to 1000');
-    return { authFailures: await this.queries.authFailures(n) };
+  async authFailures(@Query() q: AuthFailuresQuery) {
+    return { authFailures: await this.queries.authFailures(q.limit) };
   }
 }
