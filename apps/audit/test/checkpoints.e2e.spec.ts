@@ -73,4 +73,16 @@ describe('signed audit checkpoints, verified offline', () => {
     expect(r.headers.get('content-type')).toContain('application/problem+json');
     expect(r.body).toMatchObject({ status: 400, title: 'INVALID_PARAMETER_VALUE' });
   });
+
+  it('refuses a query of the wrong type, an unknown one or a missing one with a sentence naming it (decision 040)', async () => {
+    for (const [query, detail] of [
+      ['events?limit=1.5', "Field 'limit' must be a whole number from 1 to 1000."],
+      ['events?after=-1', "Field 'after' must be a whole number from 0 to 9007199254740991."],
+      ['events?actor=alice', "Unknown field 'actor'."],
+      ['proof/inclusion?size=3', "Missing value for required field 'sequence'."],
+    ]) {
+      const r = await call<{ detail: string }>('GET', `/api/audit/${query}`);
+      expect([query, r.status, r.headers.get('content-type'), r.body]).toEqual([query, 400, expect.stringContaining('application/problem+json'), { type: 'urn:custos:error:invalid_parameter_value', title: 'INVALID_PARAMETER_VALUE', status: 400, detail }]);
+    }
+  });
 });

@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ChainCheckpointed, eventCatalog } from '@custos/events';
 import { EventStore } from '@custos/eventing';
-import { ApiError, createLogger, Readiness, ServiceRuntime } from '@custos/platform';
+import { ApiError, createLogger, platformValidationPipe, Readiness, ServiceRuntime } from '@custos/platform';
 import { createTestDatabase, infraEnv, TestDatabase, uniqueName } from '@custos/testing';
 import { hashLeaf, InMemoryMerkleTree, SignedCheckpoint, verifyChain, verifyConsistency, verifyOffline } from '@custos/audit-domain';
 import { AuditLog1732000000100 } from '../migrations/1732000000100-audit-log';
@@ -12,6 +12,7 @@ import { AuditCoverage1732000000400 } from '../migrations/1732000000400-audit-co
 import { AuditLogHandler } from '../consumers/audit-log.handler';
 import { auditTestEvent, recordedEventId, storedChain } from '../consumers/audit-events.spec-helper';
 import { CheckpointsController } from '../controllers/checkpoints.controller';
+import { CheckpointSizeParams, ConsistencyProofQuery, InclusionProofQuery } from '../dtos/checkpoint.query';
 import { AuditConfig } from '../audit.config';
 import { AuditMerkleTree } from './audit-merkle-tree';
 import { AuditSigner } from './audit-signer';
@@ -53,6 +54,11 @@ describe('signed Merkle checkpoints on real PostgreSQL and MinIO', () => {
       await db.dataSource.transaction((tx) => handler.handleBatch(events, tx));
     }
   };
+  // Input as the service receives it: raw strings through the platform's global pipe, then the controller.
+  const pipe = platformValidationPipe();
+  const inclusion = async (raw: Record<string, string>) => controller.inclusion((await pipe.transform(raw, { type: 'query', metatype: InclusionProofQuery })) as InclusionProofQuery);
+  const consistency = async (raw: Record<string, string>) => controller.consistency((await pipe.transform(raw, { type: 'query', metatype: ConsistencyProofQuery })) as ConsistencyProofQuery);
+  const bySize = async (raw: Record<string, string>) => controller.bySize((await pipe.transform(raw, { type: 'param', metatype: CheckpointSizeParams })) as CheckpointSizeParams);
   const canonicals = async () => ((await db.dataSource.query(`SELECT canonical FROM audit_entries ORDER BY sequence`)) as { canonical: string }[]).map((r) => r.canonical);
 
   beforeAll(async () => {
@@ -101,7 +107,7 @@ describe('signed Merkle checkpoints on real PostgreSQL and MinIO', () => {
   it('signs nothing for an empty log', async () => {
     expect(await checkpointer.checkpointOnce()).toBeUndefined();
     expect((await failure(controller.latest())).httpStatus).toBe(404);
-    expect((await failure(controller.inclusion({ sequence: '1' }))).httpStatus).toBe(404);
+    expect((await failure(inclusion({ sequence: '1' }))).httpStatus).toBe(404);
   });
 
   let first: SignedCheckpoint;
@@ -168,7 +174,7 @@ describe('signed Merkle checkpoints on real PostgreSQL and MinIO', () => {
     const latest = await controller.latest();
     const fromBucket: unknown = JSON.parse(await text(await objects.client.getObject(config.AUDIT_CHECKPOINT_BUCKET, latest.object.key)));
     for (const sequence of [1, 2, 37, 38, 500, 1024, 1025, 1038]) {
-      const proof = (await controller.inclusion({ sequence: String(sequence) })) as Proof;
+      const proof = (await inclusion({ sequence: String(sequence) })) as Proof;
       expect(proof).toMatchObject({ sequence, leafIndex: sequence - 1, treeSize: 1038, root: latest.checkpoint.root, checkpoint: latest.checkpoint });
       expect(proof.leafHash).toBe(hashLeaf(proof.entry).toString('base64'));
       // Round-trip through JSON, as a file handed to an outside verifier would be.
@@ -176,18 +182,18 @@ describe('signed Merkle checkpoints on real PostgreSQL and MinIO', () => {
       expect(offline).toMatchObject({ ok: true, sequence, treeSize: 1038 });
     }
     // Proofs against the older checkpoint still verify against its own signed root.
-    const old = (await controller.inclusion({ sequence: '10', size: '37' })) as Proof;
+    const old = (await inclusion({ sequence: '10', size: '37' })) as Proof;
     expect(old.checkpoint).toEqual(first);
     expect(verifyOffline({ publicKey, checkpoint: first, entry: old.entry, proof: old }).ok).toBe(true);
   });
 
   it('a modified copy of an entry fails verification', async () => {
-    const proof = (await controller.inclusion({ sequence: '17' })) as Proof;
+    const proof = (await inclusion({ sequence: '17' })) as Proof;
     const entry = JSON.parse(proof.entry) as { actorId: string; data: { name: string } };
     const tampered = [
       proof.entry.replace('"actorId":"alice"', '"actorId":"mallory"'),
       proof.entry.replace(entry.data.name, 'renamed'),
-      (await controller.inclusion({ sequence: '18' })).entry,
+      (await inclusion({ sequence: '18' })).entry,
     ];
     for (const t of tampered) {
       expect(t).not.toBe(proof.entry);
@@ -200,25 +206,28 @@ describe('signed Merkle checkpoints on real PostgreSQL and MinIO', () => {
 
   it('serves consistency proofs between checkpoints', async () => {
     const latest = (await controller.latest()).checkpoint;
-    const c = await controller.consistency({ from: '37' });
+    const c = await consistency({ from: '37' });
     expect(c).toMatchObject({ from: 37, to: 1038, root1: first.root, root2: latest.root });
     const b = (s: string) => Buffer.from(s, 'base64');
     expect(verifyConsistency(37, 1038, c.path.map(b), b(first.root), b(latest.root))).toEqual({ ok: true });
     expect(verifyConsistency(37, 1038, c.path.map(b), b(latest.root), b(first.root)).ok).toBe(false);
-    expect((await controller.consistency({ from: '1038', to: '1038' })).path).toEqual([]);
+    expect((await consistency({ from: '1038', to: '1038' })).path).toEqual([]);
   });
 
   it('answers 400 for bad or out-of-range input and 404 for a missing checkpoint', async () => {
-    const badInclusion: Record<string, string>[] = [{ sequence: '0' }, { sequence: 'x' }, { sequence: '1039' }, { sequence: '5', size: '4' }, { sequence: '1', size: '5000' }, { sequence: '1.5' }];
+    const badInclusion: Record<string, string>[] = [{ sequence: '0' }, { sequence: 'x' }, { sequence: '1039' }, { sequence: '5', size: '4' }, { sequence: '1', size: '5000' }, { sequence: '1.5' }, { sequence: '-1' }, { sequence: '1e3' }, {}];
     for (const q of badInclusion) {
-      const e = await failure(controller.inclusion(q));
+      const e = await failure(inclusion(q));
       expect(e).toBeInstanceOf(ApiError);
       expect(e.httpStatus).toBe(400);
     }
+    expect((await failure(inclusion({ sequence: '1.5' }))).message).toBe("Field 'sequence' must be a whole number from 1 to 9007199254740991.");
+    expect((await failure(inclusion({}))).message).toBe("Missing value for required field 'sequence'.");
+    expect((await failure(inclusion({ sequence: '1', extra: 'x' }))).message).toBe("Unknown field 'extra'.");
     const badConsistency: Record<string, string>[] = [{ from: '0' }, { from: '1039' }, { from: '10', to: '9' }, { from: '1', to: '99999' }];
-    for (const q of badConsistency) expect((await failure(controller.consistency(q))).httpStatus).toBe(400);
-    expect((await failure(controller.bySize('36'))).httpStatus).toBe(404);
-    expect((await controller.bySize('37')).checkpoint).toEqual(first);
+    for (const q of badConsistency) expect((await failure(consistency(q))).httpStatus).toBe(400);
+    expect((await failure(bySize({ size: '36' }))).httpStatus).toBe(404);
+    expect((await bySize({ size: '37' })).checkpoint).toEqual(first);
   });
 
   it('keeps checkpoints and tree nodes append-only in the database', async () => {

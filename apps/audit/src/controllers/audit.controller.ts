@@ -1,22 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { z } from 'zod';
 import { Actions } from '@custos/rbac';
-import { AdminApi, ApiError, Policy } from '@custos/platform';
+import { AdminApi, Policy } from '@custos/platform';
 import { AuditVerifier } from '../completeness/audit-verifier';
-import { AuditEventsResponse, SearchAuditEventsQuery, VerificationResponse, VerifyQuery } from '../dtos/audit.dto';
-
-const searchQuery = z.object({
-  correlation_id: z.string().max(128).optional(),
-  actor_id: z.string().max(256).optional(),
-  type: z.string().max(128).optional(),
-  source: z.string().max(32).optional(),
-  stream_id: z.string().max(512).optional(),
-  since: z.string().datetime({ offset: true }).optional(),
-  until: z.string().datetime({ offset: true }).optional(),
-  after: z.coerce.number().int().nonnegative().optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-});
+import { AuditEventsResponse, VerificationResponse } from '../dtos/audit.dto';
+import { AuditEventsQuery, AuditVerifyQuery } from '../dtos/audit-events.query';
 
 interface EntryRow {
   sequence: string;
@@ -36,11 +24,8 @@ export class AuditController {
 
   @Get('events')
   @Policy(Actions.audit())
-  @AdminApi({ query: SearchAuditEventsQuery, response: AuditEventsResponse })
-  async search(@Query() raw: Record<string, string>) {
-    const parsed = searchQuery.safeParse(raw);
-    if (!parsed.success) throw new ApiError(400, 'INVALID_PARAMETER_VALUE', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-    const q = parsed.data;
+  @AdminApi({ query: AuditEventsQuery, response: AuditEventsResponse })
+  async search(@Query() q: AuditEventsQuery) {
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (sql: string, v: unknown) => {
@@ -71,10 +56,8 @@ export class AuditController {
    */
   @Get('verify')
   @Policy(Actions.audit())
-  @AdminApi({ query: VerifyQuery, response: VerificationResponse })
-  async verify(@Query('from') fromRaw?: string) {
-    const from = fromRaw === undefined ? 1 : Number(fromRaw);
-    if (!Number.isInteger(from) || from < 1) throw new ApiError(400, 'INVALID_PARAMETER_VALUE', 'from must be a positive integer');
-    return this.verifier.verify(from);
+  @AdminApi({ query: AuditVerifyQuery, response: VerificationResponse })
+  async verify(@Query() q: AuditVerifyQuery) {
+    return this.verifier.verify(q.from);
   }
 }

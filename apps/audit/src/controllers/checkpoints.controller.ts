@@ -1,16 +1,12 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { z } from 'zod';
 import { Actions } from '@custos/rbac';
 import { AdminApi, ApiError, Policy } from '@custos/platform';
 import { SignedCheckpoint } from '@custos/audit-domain';
 import { AuditMerkleTree } from '../checkpoints/audit-merkle-tree';
 import { AuditSigner } from '../checkpoints/audit-signer';
-import { CheckpointResponse, ConsistencyProofQuery, ConsistencyProofResponse, InclusionProofQuery, InclusionProofResponse, PublicKeyResponse } from '../dtos/audit.dto';
-
-const position = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-const inclusionQuery = z.object({ sequence: position, size: position.optional() });
-const consistencyQuery = z.object({ from: position, to: position.optional() });
+import { CheckpointResponse, ConsistencyProofResponse, InclusionProofResponse, PublicKeyResponse } from '../dtos/audit.dto';
+import { CheckpointSizeParams, ConsistencyProofQuery, InclusionProofQuery } from '../dtos/checkpoint.query';
 
 interface CheckpointRow {
   size: string;
@@ -20,12 +16,6 @@ interface CheckpointRow {
   object_version_id: string | null;
   retain_until: Date | null;
   recorded_at: Date;
-}
-
-function parse<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, raw: unknown): T {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new ApiError(400, 'INVALID_PARAMETER_VALUE', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-  return parsed.data;
 }
 
 const b64 = (h: Buffer) => h.toString('base64');
@@ -62,8 +52,7 @@ export class CheckpointsController {
   @Get('checkpoints/:size')
   @Policy(Actions.audit())
   @AdminApi({ response: CheckpointResponse })
-  async bySize(@Param('size') raw: string) {
-    const size = parse(position, raw);
+  async bySize(@Param() { size }: CheckpointSizeParams) {
     const [row] = (await this.ds.query(`SELECT * FROM audit_checkpoints WHERE size = $1`, [size])) as CheckpointRow[];
     if (!row) throw new ApiError(404, 'RESOURCE_DOES_NOT_EXIST', `no checkpoint at size ${size}`);
     return this.present(row);
@@ -73,8 +62,7 @@ export class CheckpointsController {
   @Get('proof/inclusion')
   @Policy(Actions.audit())
   @AdminApi({ query: InclusionProofQuery, response: InclusionProofResponse })
-  async inclusion(@Query() raw: Record<string, string>) {
-    const q = parse(inclusionQuery, raw);
+  async inclusion(@Query() q: InclusionProofQuery) {
     const size = q.size ?? (await this.latestSize());
     if (q.sequence > size) throw new ApiError(400, 'INVALID_PARAMETER_VALUE', `sequence ${q.sequence} is beyond the tree size ${size}`);
     await this.requireTree(size);
@@ -98,8 +86,7 @@ export class CheckpointsController {
   @Get('proof/consistency')
   @Policy(Actions.audit())
   @AdminApi({ query: ConsistencyProofQuery, response: ConsistencyProofResponse })
-  async consistency(@Query() raw: Record<string, string>) {
-    const q = parse(consistencyQuery, raw);
+  async consistency(@Query() q: ConsistencyProofQuery) {
     const to = q.to ?? (await this.latestSize());
     if (q.from > to) throw new ApiError(400, 'INVALID_PARAMETER_VALUE', `from ${q.from} is beyond to ${to}`);
     await this.requireTree(to);

@@ -1,33 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-
-export class SearchAuditEventsQuery {
-  @ApiPropertyOptional({ type: String, description: 'the gateway request id every fact of one request shares' })
-  correlation_id?: string;
-
-  @ApiPropertyOptional({ type: String })
-  actor_id?: string;
-
-  @ApiPropertyOptional({ type: String, example: 'tracking.RunCreated' })
-  type?: string;
-
-  @ApiPropertyOptional({ type: String, example: 'tracking' })
-  source?: string;
-
-  @ApiPropertyOptional({ type: String })
-  stream_id?: string;
-
-  @ApiPropertyOptional({ type: String, format: 'date-time' })
-  since?: string;
-
-  @ApiPropertyOptional({ type: String, format: 'date-time' })
-  until?: string;
-
-  @ApiPropertyOptional({ type: Number, description: 'entries after this sequence number (the previous page’s next_after)' })
-  after?: number;
-
-  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: 1000, default: 100 })
-  limit?: number;
-}
+import { ApiProperty } from '@nestjs/swagger';
 
 export class AuditEntry {
   @ApiProperty({ type: Number })
@@ -49,11 +20,6 @@ export class AuditEventsResponse {
 
   @ApiProperty({ type: Number, nullable: true })
   next_after!: number | null;
-}
-
-export class VerifyQuery {
-  @ApiPropertyOptional({ type: Number, description: 'first sequence to verify (default 1)' })
-  from?: number;
 }
 
 export class VerificationResponse {
@@ -132,14 +98,6 @@ export class CheckpointResponse {
   recordedAt!: string;
 }
 
-export class InclusionProofQuery {
-  @ApiProperty({ type: Number })
-  sequence!: number;
-
-  @ApiPropertyOptional({ type: Number, description: 'tree size (default: the latest checkpoint’s)' })
-  size?: number;
-}
-
 export class InclusionProofResponse {
   @ApiProperty({ type: Number })
   sequence!: number;
@@ -164,14 +122,6 @@ export class InclusionProofResponse {
 
   @ApiProperty({ type: () => SignedCheckpoint, nullable: true })
   checkpoint!: SignedCheckpoint | null;
-}
-
-export class ConsistencyProofQuery {
-  @ApiProperty({ type: Number })
-  from!: number;
-
-  @ApiPropertyOptional({ type: Number, description: 'default: the latest checkpoint’s size' })
-  to?: number;
 }
 
 export class ConsistencyProofResponse {

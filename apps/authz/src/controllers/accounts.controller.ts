@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, ValidationPipe } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { Actions } from '@custos/rbac';
 import { AdminApi, Policy } from '@custos/platform';
 import { AuthzError } from '@custos/authz-domain';
@@ -7,8 +7,6 @@ import { UserCommands } from '../commands/user-commands.service';
 import { CreateServiceAccountDto, SetGroupsDto, SetPlatformRolesDto } from '../dtos/accounts.dto';
 import { accountJson, UserQueries } from '../queries/users.queries';
 import { AccountResponse, AccountsResponse, ServiceAccountResponse, ServiceAccountsResponse } from '../dtos/responses.dto';
-
-const body = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true });
 
 /**
  * Custos's account administration: every account with its kind, platform roles and groups, and
@@ -41,7 +39,7 @@ export class AccountsController {
   @Put('users/:userId/platform-roles')
   @Policy(Actions.admin())
   @AdminApi({ body: SetPlatformRolesDto, response: AccountResponse })
-  async setPlatformRoles(@Param('userId') userId: string, @Body(body) dto: SetPlatformRolesDto) {
+  async setPlatformRoles(@Param('userId') userId: string, @Body() dto: SetPlatformRolesDto) {
     await this.queries.byId(userId);
     await this.users.execute({ type: 'SetPlatformRoles', userId, platformRoles: dto.platformRoles });
     return { user: accountJson(await this.queries.byId(userId)) };
@@ -50,7 +48,7 @@ export class AccountsController {
   @Put('users/:userId/groups')
   @Policy(Actions.admin())
   @AdminApi({ body: SetGroupsDto, response: AccountResponse })
-  async setGroups(@Param('userId') userId: string, @Body(body) dto: SetGroupsDto) {
+  async setGroups(@Param('userId') userId: string, @Body() dto: SetGroupsDto) {
     await this.queries.byId(userId);
     await this.users.execute({ type: 'SetGroups', userId, groups: dto.groups });
     return { user: accountJson(await this.queries.byId(userId)) };
@@ -60,7 +58,7 @@ export class AccountsController {
   @HttpCode(201)
   @Policy(Actions.admin())
   @AdminApi({ body: CreateServiceAccountDto, status: 201, response: ServiceAccountResponse })
-  async createServiceAccount(@Body(body) dto: CreateServiceAccountDto) {
+  async createServiceAccount(@Body() dto: CreateServiceAccountDto) {
     const userId = await this.users.create({ username: dto.name, password: null, kind: 'service_account', platformRoles: dto.platformRoles ?? [] });
     if (dto.groups && dto.groups.length > 0) await this.users.execute({ type: 'SetGroups', userId, groups: dto.groups });
     return { serviceAccount: accountJson(await this.queries.byId(userId)) };

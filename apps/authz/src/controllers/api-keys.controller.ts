@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, ValidationPipe } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { Actions, scopesBeyond } from '@custos/rbac';
 import { AdminApi, Policy } from '@custos/platform';
 import { AuthzError, normalizeScopes } from '@custos/authz-domain';
@@ -8,8 +8,6 @@ import { IssueApiKeyDto } from '../dtos/api-keys.dto';
 import { AccessQueries, apiKeyJson, ApiKeyRow } from '../queries/access.queries';
 import { UserQueries } from '../queries/users.queries';
 import { ApiKeyResponse, ApiKeysResponse, IssuedApiKeyResponse } from '../dtos/responses.dto';
-
-const body = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true });
 
 /**
  * API keys, self-service: anyone with an account issues, lists and revokes its own keys; admins do
@@ -31,7 +29,7 @@ export class ApiKeysController {
   @HttpCode(201)
   @Policy(Actions.authenticated({ area: 'account', level: 'MANAGE' }))
   @AdminApi({ body: IssueApiKeyDto, status: 201, response: IssuedApiKeyResponse })
-  async issue(@Body(body) dto: IssueApiKeyDto) {
+  async issue(@Body() dto: IssueApiKeyDto) {
     const scopes = normalizeScopes(dto.scopes ?? []);
     this.requireWithinCallerScopes(scopes);
     const ownerId = await this.ownerFor(dto);

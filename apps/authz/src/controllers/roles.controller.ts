@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, ValidationPipe } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { Actions } from '@custos/rbac';
 import { AdminApi, Policy } from '@custos/platform';
 import { AuthzError, Subject } from '@custos/authz-domain';
@@ -7,8 +7,6 @@ import { DefineRoleDto, SubjectDto, UpdateRoleDto } from '../dtos/roles.dto';
 import { RoleQueries, roleJson } from '../queries/roles.queries';
 import { UserQueries } from '../queries/users.queries';
 import { RoleResponseDto, RolesResponseDto } from '../dtos/responses.dto';
-
-const body = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true });
 
 /** Custos roles: named sets of grants, assigned to principals or groups. Admins only. */
 @Controller('api/authz/roles')
@@ -23,7 +21,7 @@ export class RolesController {
   @Post()
   @HttpCode(201)
   @AdminApi({ body: DefineRoleDto, status: 201, response: RoleResponseDto })
-  async define(@Body(body) dto: DefineRoleDto) {
+  async define(@Body() dto: DefineRoleDto) {
     const roleId = await this.commands.create(dto.name, dto.description, dto.grants);
     return { role: roleJson(await this.roles.role(roleId)) };
   }
@@ -43,7 +41,7 @@ export class RolesController {
 
   @Put(':roleId')
   @AdminApi({ body: UpdateRoleDto, response: RoleResponseDto })
-  async update(@Param('roleId') roleId: string, @Body(body) dto: UpdateRoleDto) {
+  async update(@Param('roleId') roleId: string, @Body() dto: UpdateRoleDto) {
     const id = checkedId(roleId);
     await this.commands.execute({ type: 'UpdateRole', roleId: id, name: dto.name, description: dto.description, grants: dto.grants }, dto.name);
     return this.get(id);
@@ -59,7 +57,7 @@ export class RolesController {
   @Post(':roleId/assignments')
   @HttpCode(201)
   @AdminApi({ body: SubjectDto, status: 201, response: RoleResponseDto })
-  async assign(@Param('roleId') roleId: string, @Body(body) dto: SubjectDto) {
+  async assign(@Param('roleId') roleId: string, @Body() dto: SubjectDto) {
     const id = checkedId(roleId);
     await this.commands.execute({ type: 'AssignRole', roleId: id, subject: await resolveSubject(this.users, dto) });
     return this.get(id);
@@ -67,7 +65,7 @@ export class RolesController {
 
   @Delete(':roleId/assignments')
   @AdminApi({ body: SubjectDto, response: RoleResponseDto })
-  async unassign(@Param('roleId') roleId: string, @Body(body) dto: SubjectDto) {
+  async unassign(@Param('roleId') roleId: string, @Body() dto: SubjectDto) {
     const id = checkedId(roleId);
     await this.commands.execute({ type: 'UnassignRole', roleId: id, subject: await resolveSubject(this.users, dto) });
     return this.get(id);

@@ -1,17 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query, ValidationPipe } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
 import { Actions } from '@custos/rbac';
 import { AdminApi, Policy } from '@custos/platform';
 import { AuthzError, parseResourceType } from '@custos/authz-domain';
 import { AuthzAccess } from '../access/authz-access.service';
 import { AccessCommands } from '../commands/access-commands.service';
-import { DefaultPermissionDto, IdentityProviderDto } from '../dtos/settings.dto';
+import { AuthFailuresQuery, DefaultPermissionDto, IdentityProviderDto } from '../dtos/settings.dto';
 import { GrantDto } from '../dtos/roles.dto';
 import { AccessQueries, grantJson } from '../queries/access.queries';
 import { UserQueries } from '../queries/users.queries';
 import { resolveSubject } from './roles.controller';
 import { AuthFailuresResponse, DefaultPermissionResponse, GrantResponse, GrantsResponse, IdentityProviderResponse, IdentityProvidersResponse } from '../dtos/responses.dto';
-
-const body = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true });
 
 /**
  * Grants to principals or groups (exact ids and `prefix*` patterns), the default permission,
@@ -42,7 +40,7 @@ export class SettingsController {
   /** Sets (creates or changes) one grant. */
   @Put('grants')
   @AdminApi({ body: GrantDto, response: GrantResponse })
-  async grant(@Body(body) dto: GrantDto) {
+  async grant(@Body() dto: GrantDto) {
     if (dto.permission === undefined) throw AuthzError.invalid('permission is required to grant.');
     const subject = await resolveSubject(this.users, dto.subject);
     await this.commands.grant({ type: 'SetGrant', subject, resourceType: dto.resourceType, resourcePattern: dto.resourcePattern, permission: dto.permission });
@@ -52,7 +50,7 @@ export class SettingsController {
   @Delete('grants')
   @HttpCode(204)
   @AdminApi({ body: GrantDto, status: 204 })
-  async revoke(@Body(body) dto: GrantDto) {
+  async revoke(@Body() dto: GrantDto) {
     const subject = await resolveSubject(this.users, dto.subject);
     await this.commands.grant({ type: 'RevokeGrant', subject, resourceType: dto.resourceType, resourcePattern: dto.resourcePattern });
   }
@@ -65,7 +63,7 @@ export class SettingsController {
 
   @Put('settings/default-permission')
   @AdminApi({ body: DefaultPermissionDto, response: DefaultPermissionResponse })
-  async setDefaultPermission(@Body(body) dto: DefaultPermissionDto) {
+  async setDefaultPermission(@Body() dto: DefaultPermissionDto) {
     await this.commands.settings({ type: 'SetDefaultPermission', permission: dto.permission });
     return { permission: dto.permission };
   }
@@ -84,7 +82,7 @@ export class SettingsController {
 
   @Put('identity-providers/:providerId')
   @AdminApi({ body: IdentityProviderDto, response: IdentityProviderResponse })
-  async configure(@Param('providerId') providerId: string, @Body(body) dto: IdentityProviderDto) {
+  async configure(@Param('providerId') providerId: string, @Body() dto: IdentityProviderDto) {
     const provider = { providerId, kind: dto.kind, enabled: dto.enabled ?? true, oidc: dto.oidc, ldap: dto.ldap, groupRoleMap: dto.groupRoleMap ?? {} };
     await this.commands.settings({ type: 'ConfigureIdentityProvider', provider });
     return { identityProvider: await this.queries.identityProvider(providerId) };
@@ -100,9 +98,7 @@ export class SettingsController {
   /** Failed sign-ins per claimed account, from the gateway's denial events (input for lockout). */
   @Get('auth-failures')
   @AdminApi({ response: AuthFailuresResponse })
-  async authFailures(@Query('limit') limit?: string) {
-    const n = limit === undefined ? 100 : Number(limit);
-    if (!Number.isInteger(n) || n < 1 || n > 1000) throw AuthzError.invalid('limit must be an integer from 1 to 1000');
-    return { authFailures: await this.queries.authFailures(n) };
+  async authFailures(@Query() q: AuthFailuresQuery) {
+    return { authFailures: await this.queries.authFailures(q.limit) };
   }
 }

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsISO8601, IsOptional, IsString, MaxLength } from 'class-validator';
+import { KEY_NAME_MAX_LENGTH, MAX_KEY_SCOPES } from '@custos/authz-domain';
 
 /**
  * Body of `POST /api/authz/api-keys`. Without an owner the key is the caller's own; naming another
@@ -9,7 +10,7 @@ export class IssueApiKeyDto {
   @ApiPropertyOptional({ type: String })
   @IsOptional()
   @IsString()
-  @MaxLength(256)
+  @MaxLength(KEY_NAME_MAX_LENGTH)
   name?: string;
 
   /**
@@ -21,7 +22,7 @@ export class IssueApiKeyDto {
   @ApiPropertyOptional({ type: String, isArray: true, example: ['experiments:edit'] })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(32)
+  @ArrayMaxSize(MAX_KEY_SCOPES)
   @IsString({ each: true })
   scopes?: string[];
 

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { PERMISSION_LEVELS, RESOURCE_TYPES } from '@custos/rbac';
+import { MAX_ROLE_GRANTS, RESOURCE_PATTERN_MAX_LENGTH, ROLE_DESCRIPTION_MAX_LENGTH, ROLE_NAME_MAX_LENGTH } from '@custos/authz-domain';
 
 export class GrantSpecDto {
   @ApiProperty({ type: String, enum: RESOURCE_TYPES })
@@ -10,7 +11,7 @@ export class GrantSpecDto {
 
   @ApiProperty({ type: String, description: 'an id, `*`, or a prefix ending in `*`' })
   @IsString()
-  @MaxLength(480)
+  @MaxLength(RESOURCE_PATTERN_MAX_LENGTH)
   resourcePattern!: string;
 
   @ApiProperty({ type: String, enum: PERMISSION_LEVELS })
@@ -22,18 +23,18 @@ export class GrantSpecDto {
 export class DefineRoleDto {
   @ApiProperty({ type: String })
   @IsString()
-  @MaxLength(128)
+  @MaxLength(ROLE_NAME_MAX_LENGTH)
   name!: string;
 
   @ApiPropertyOptional({ type: String })
   @IsOptional()
   @IsString()
-  @MaxLength(1000)
+  @MaxLength(ROLE_DESCRIPTION_MAX_LENGTH)
   description?: string;
 
   @ApiProperty({ type: () => GrantSpecDto, isArray: true })
   @IsArray()
-  @ArrayMaxSize(500)
+  @ArrayMaxSize(MAX_ROLE_GRANTS)
   @ValidateNested({ each: true })
   @Type(() => GrantSpecDto)
   grants!: GrantSpecDto[];
@@ -44,19 +45,19 @@ export class UpdateRoleDto {
   @ApiPropertyOptional({ type: String })
   @IsOptional()
   @IsString()
-  @MaxLength(128)
+  @MaxLength(ROLE_NAME_MAX_LENGTH)
   name?: string;
 
   @ApiPropertyOptional({ type: String })
   @IsOptional()
   @IsString()
-  @MaxLength(1000)
+  @MaxLength(ROLE_DESCRIPTION_MAX_LENGTH)
   description?: string;
 
   @ApiPropertyOptional({ type: () => GrantSpecDto, isArray: true })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(500)
+  @ArrayMaxSize(MAX_ROLE_GRANTS)
   @ValidateNested({ each: true })
   @Type(() => GrantSpecDto)
   grants?: GrantSpecDto[];
@@ -95,7 +96,7 @@ export class GrantDto {
 
   @ApiProperty({ type: String, description: 'an id, `*`, or a prefix ending in `*`' })
   @IsString()
-  @MaxLength(480)
+  @MaxLength(RESOURCE_PATTERN_MAX_LENGTH)
   resourcePattern!: string;
 
   /** Required to grant; ignored to revoke. */

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsObject, IsOptional } from 'class-validator';
 import { PERMISSION_LEVELS } from '@custos/rbac';
+import { QueryInteger } from '@custos/platform';
 
 /** Body of `PUT /api/authz/settings/default-permission`. */
 export class DefaultPermissionDto {
@@ -38,4 +39,10 @@ export class IdentityProviderDto {
   @IsOptional()
   @IsObject()
   groupRoleMap?: Record<string, string[]>;
+}
+
+/** Query of `GET /api/authz/auth-failures`: how many accounts, most failures first. */
+export class AuthFailuresQuery {
+  @QueryInteger({ min: 1, max: 1000 })
+  limit: number = 100;
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseFilters, ValidationPipe } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseFilters } from '@nestjs/common';
 import { uuidv7 } from '@custos/events';
 import { Actions } from '@custos/rbac';
 import { AdminApi, Policy } from '@custos/platform';
@@ -7,8 +7,6 @@ import { ForbiddenAuditFilter } from '../proxy/forbidden.filter';
 import { AddIpRuleDto, IpRuleCreatedDto, IpRuleListDto } from './ip-rule.dto';
 import { IpRuleCommands } from './ip-rule-commands.service';
 import { IpRules } from './ip-rule-set.service';
-
-const body = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true });
 
 /**
  * Admin API for IP allow/deny rules. Reached through the proxy middleware, which applies IP rules
@@ -33,7 +31,7 @@ export class IpRulesController {
   @Post()
   @HttpCode(201)
   @AdminApi({ body: AddIpRuleDto, status: 201, response: IpRuleCreatedDto })
-  async add(@Body(body) dto: AddIpRuleDto) {
+  async add(@Body() dto: AddIpRuleDto) {
     const ruleId = uuidv7();
     await this.commands.execute({ type: 'AddIpRule', ruleId, action: dto.action, cidr: dto.cidr, routePrefix: dto.routePrefix ?? null, description: dto.description ?? '' });
     const [rule] = await this.rules.list(ruleId);

@@ -3,14 +3,16 @@ import { randomUUID } from 'node:crypto';
 import http, { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from 'pino';
 import {
+  ApiError,
   DENIAL_HEADER,
   INTERNAL_TOKEN_HEADER,
-  isMlflowPath,
   InternalTokenSecret,
+  isMlflowPath,
   LOGGER,
   requestContext,
   RETRY_AFTER_SECONDS,
   SERVICE_CONFIG,
+  sendError,
   setSafeResponseHeaders,
   signInternalToken,
   toCoded,
@@ -193,9 +195,7 @@ function headerValue(h: IncomingHttpHeaders, name: string): string | undefined {
   return Array.isArray(v) ? v.join(',') : v;
 }
 
+/** The gateway's own refusals are the platform's coded error, written by the services' one formatter. */
 function reply(res: ServerResponse, path: string, status: number, code: string, message: string): void {
-  const mlflow = isMlflowPath(path);
-  const body = mlflow ? { error_code: code, message } : { type: `urn:custos:error:${code.toLowerCase()}`, title: code, status, detail: message };
-  res.writeHead(status, { 'content-type': mlflow ? 'application/json' : 'application/problem+json', ...(status === 503 ? { 'retry-after': RETRY_AFTER_SECONDS } : {}) });
-  res.end(JSON.stringify(body));
+  sendError(res, path, new ApiError(status, code, message));
 }

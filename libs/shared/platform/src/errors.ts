@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ServerResponse } from 'node:http';
 import { Request, Response } from 'express';
 import { isTransientFailure } from '@custos/eventing';
 
@@ -35,7 +36,7 @@ export function denialOf(e: unknown, coded: { httpStatus: number; message: strin
 /** What every 503 asks the client to wait before retrying (seconds, as the header carries it). */
 export const RETRY_AFTER_SECONDS = '1';
 
-interface CodedError {
+export interface CodedError {
   errorCode: string;
   httpStatus: number;
   message: string;
@@ -118,19 +119,33 @@ export class ErrorFilter implements ExceptionFilter {
       res.destroy();
       return;
     }
-    if (coded.httpStatus === 503) res.setHeader('Retry-After', RETRY_AFTER_SECONDS);
     const denial = denialOf(exception, coded);
     if (denial !== undefined && this.markDenials) res.setHeader(DENIAL_HEADER, encodeURIComponent(denial.slice(0, 512)));
     // originalUrl: an error raised in a middleware mounted on every path sees `req.path` cut to '/'.
-    if (isMlflowPath((req.originalUrl ?? req.path).split('?')[0])) {
-      res.status(coded.httpStatus).json({ error_code: coded.errorCode, message: coded.message });
-    } else {
-      res
-        .status(coded.httpStatus)
-        .type('application/problem+json')
-        .json({ type: `urn:custos:error:${coded.errorCode.toLowerCase()}`, title: coded.errorCode, status: coded.httpStatus, detail: coded.message });
-    }
+    sendError(res, req.originalUrl ?? req.path, coded);
   }
+}
+
+/** The one error body: MLflow's `{error_code, message}` on MLflow routes, RFC 9457 problem details elsewhere. */
+export function errorResponse(path: string, coded: CodedError): { status: number; contentType: string; body: Record<string, unknown> } {
+  if (isMlflowPath(path.split('?')[0])) return { status: coded.httpStatus, contentType: 'application/json; charset=utf-8', body: { error_code: coded.errorCode, message: coded.message } };
+  return {
+    status: coded.httpStatus,
+    contentType: 'application/problem+json; charset=utf-8',
+    body: { type: `urn:custos:error:${coded.errorCode.toLowerCase()}`, title: coded.errorCode, status: coded.httpStatus, detail: coded.message },
+  };
+}
+
+/**
+ * Writes an error answer on any Node response: the services' filter and the gateway's proxy (which
+ * answers before Nest routes) both end here, so every error of every service has the same shape.
+ */
+export function sendError(res: ServerResponse, path: string, coded: CodedError): void {
+  const { status, contentType, body } = errorResponse(path, coded);
+  if (status === 503 && !res.hasHeader('retry-after')) res.setHeader('Retry-After', RETRY_AFTER_SECONDS);
+  res.statusCode = status;
+  res.setHeader('Content-Type', contentType);
+  res.end(JSON.stringify(body));
 }
 
 /** MLflow's routes: under `/api/` and `/ajax-api/`, and the UI's top-level `/get-artifact`. */

@@ -84,15 +84,13 @@ describe('ErrorFilter', () => {
     const sent: { status?: number; body?: unknown } = {};
     const res = {
       headersSent: false,
-      setHeader: (k: string, v: string) => (headers[k.toLowerCase()] = v),
-      status(s: number) {
+      set statusCode(s: number) {
         sent.status = s;
-        return res;
       },
-      type: () => res,
-      json(b: unknown) {
-        sent.body = b;
-        return res;
+      setHeader: (k: string, v: string) => (headers[k.toLowerCase()] = v),
+      hasHeader: (k: string) => k.toLowerCase() in headers,
+      end(b: string) {
+        sent.body = JSON.parse(b);
       },
     };
     const host = { switchToHttp: () => ({ getRequest: () => ({ path }), getResponse: () => res }) } as unknown as ArgumentsHost;

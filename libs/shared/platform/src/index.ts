@@ -3,6 +3,8 @@ export * from './request-context';
 export * from './logger';
 export * from './internal-token';
 export * from './errors';
+export * from './validation';
+export * from './query-integer';
 export * from './readiness';
 export * from './metrics';
 export * from './policy';

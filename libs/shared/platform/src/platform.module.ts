@@ -1,5 +1,5 @@
 import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Logger } from 'pino';
@@ -21,11 +21,12 @@ import { RequestContextMiddleware } from './request-context.middleware';
 import { LOGGER, SERVICE_CONFIG, SERVICE_DEFINITION, ServiceDefinition } from './service-definition';
 import { ServiceRuntime } from './service-runtime';
 import { ServiceOpenApi } from './openapi/service-document';
+import { platformValidationPipe } from './validation';
 
 /**
  * The glue every service shares: its database (TypeORM, connected in the background), the event
  * store and command executor, the outbox relay and consumers, health, metrics, the internal-token
- * guard and the error mapper. A service module imports this once and adds its own controllers.
+ * guard, the validation pipe and the error mapper. A service module imports this once and adds its own controllers.
  */
 @Global()
 @Module({})
@@ -74,6 +75,8 @@ export class PlatformModule implements NestModule {
         // After the caller is known: a write's body is judged only on a route that exists.
         { provide: APP_GUARD, useClass: JsonBodyGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
+        // The one validation style (decision 040): controllers declare DTO classes and build no pipes.
+        { provide: APP_PIPE, useFactory: platformValidationPipe },
       ],
       exports: [SERVICE_CONFIG, LOGGER, EventStore, CommandExecutor, Readiness, Metrics, ServiceRuntime, INTERNAL_TOKEN_KEY, InternalTokenVerifier, MetricsListener, ServiceOpenApi],
     };

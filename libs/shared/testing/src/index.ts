@@ -6,3 +6,4 @@ export * from './http';
 export * from './route-policies';
 export * from './infra-control';
 export * from './route-documentation';
+export * from './route-pipes';
