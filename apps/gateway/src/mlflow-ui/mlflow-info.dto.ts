@@ -91,3 +91,9 @@ export class GatewayProxyRequest {
   @ApiPropertyOptional({ type: 'object', additionalProperties: true })
   json_data?: Record<string, unknown>;
 }
+
+/** A message or setting for the assistant: not read, since none runs here. */
+export class AssistantRequest {
+  @ApiPropertyOptional({ type: String })
+  message?: string;
+}
