@@ -58,9 +58,12 @@ export default [
     rules: {
       'no-restricted-properties': [
         'error',
-        { object: 'it', property: 'only' }, { object: 'it', property: 'skip' },
-        { object: 'describe', property: 'only' }, { object: 'describe', property: 'skip' },
-        { object: 'test', property: 'only' }, { object: 'test', property: 'skip' },
+        { object: 'it', property: 'only' },
+        { object: 'it', property: 'skip' },
+        { object: 'describe', property: 'only' },
+        { object: 'describe', property: 'skip' },
+        { object: 'test', property: 'only' },
+        { object: 'test', property: 'skip' },
       ],
     },
   },

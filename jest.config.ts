@@ -6,9 +6,7 @@ import { readFileSync } from 'node:fs';
 const base = JSON.parse(readFileSync(`${__dirname}/tsconfig.base.json`, 'utf8')) as {
   compilerOptions: { paths: Record<string, string[]> };
 };
-const moduleNameMapper = Object.fromEntries(
-  Object.entries(base.compilerOptions.paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target}`]),
-);
+const moduleNameMapper = Object.fromEntries(Object.entries(base.compilerOptions.paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target}`]));
 const swc = JSON.parse(readFileSync(`${__dirname}/.swcrc`, 'utf8')) as Record<string, unknown>;
 const common = {
   rootDir: __dirname,

@@ -28,7 +28,13 @@ const BENCH_PHRASE = 'i-understand-this-disables-auth';
 const BENCH_HEADER = 'x-custos-bench-unauthenticated';
 const args = parseArgs();
 if (args.help) {
-  console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(1, 19).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+  console.log(
+    readFileSync(new URL(import.meta.url), 'utf8')
+      .split('\n')
+      .slice(1, 19)
+      .map((l) => l.replace(/^\/\/ ?/, ''))
+      .join('\n'),
+  );
   process.exit(0);
 }
 const REQUESTS = Number(args.requests ?? 2000);
@@ -78,10 +84,15 @@ async function startBenchGateway() {
   child.on('exit', (code, signal) => (exited = { code, signal }));
   const probe = httpClient(url);
   try {
-    await waitUntil('the bench gateway to be ready', async () => {
-      if (exited) throw new Error(`the bench gateway exited (${JSON.stringify(exited)}); see ${logFile}:\n${readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n')}`);
-      return (await probe.request('GET', '/health/ready').catch(() => ({ status: 0 }))).status === 200;
-    }, 120_000, 200);
+    await waitUntil(
+      'the bench gateway to be ready',
+      async () => {
+        if (exited) throw new Error(`the bench gateway exited (${JSON.stringify(exited)}); see ${logFile}:\n${readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n')}`);
+        return (await probe.request('GET', '/health/ready').catch(() => ({ status: 0 }))).status === 200;
+      },
+      120_000,
+      200,
+    );
   } finally {
     probe.close();
   }
@@ -217,7 +228,10 @@ async function main() {
     console.log(`${'case'.padEnd(36)}${'p50 ms'.padStart(8)}${'p99 ms'.padStart(8)}  ${'+p50 ms'.padStart(8)}${'+p99 ms'.padStart(8)}  ${'×p50'.padStart(6)}${'×p99'.padStart(6)}`);
     for (const c of cases) {
       const x = m[c.id];
-      const added = c.id === 'baseline' ? `${'—'.padStart(8)}${'—'.padStart(8)}  ${'—'.padStart(6)}${'—'.padStart(6)}` : `${fmt(x.p50 - base.p50)}${fmt(x.p99 - base.p99)}  ${(x.p50 / base.p50).toFixed(2).padStart(6)}${(x.p99 / base.p99).toFixed(2).padStart(6)}`;
+      const added =
+        c.id === 'baseline'
+          ? `${'—'.padStart(8)}${'—'.padStart(8)}  ${'—'.padStart(6)}${'—'.padStart(6)}`
+          : `${fmt(x.p50 - base.p50)}${fmt(x.p99 - base.p99)}  ${(x.p50 / base.p50).toFixed(2).padStart(6)}${(x.p99 / base.p99).toFixed(2).padStart(6)}`;
       console.log(`${c.label.padEnd(36)}${fmt(x.p50)}${fmt(x.p99)}  ${added}`);
     }
     console.log(`\n+ = added over the baseline; × = case / baseline. The baseline still mints and verifies the internal token (${tokenUs.toFixed(0)} µs per token in-process here).`);
@@ -226,7 +240,18 @@ async function main() {
     const file = `${outDir}/auth-latency-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
     writeFileSync(
       file,
-      JSON.stringify({ commit, machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), loadavg: os.loadavg() }, workload: { REQUESTS, ROUNDS, perRound, WARMUP, RUNS }, internalTokenUs: tokenUs, medians: m, runs: results }, null, 2),
+      JSON.stringify(
+        {
+          commit,
+          machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30), loadavg: os.loadavg() },
+          workload: { REQUESTS, ROUNDS, perRound, WARMUP, RUNS },
+          internalTokenUs: tokenUs,
+          medians: m,
+          runs: results,
+        },
+        null,
+        2,
+      ),
     );
     console.log(`raw figures: ${file}`);
   } finally {

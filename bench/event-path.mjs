@@ -41,8 +41,7 @@ async function once(run) {
         if (r.ok) {
           ok++;
           ids.push(r.headers.get('x-correlation-id'));
-        }
-        else failed++;
+        } else failed++;
       })
       .catch(() => failed++)
       .finally(() => inflight.delete(p));
@@ -64,7 +63,9 @@ async function once(run) {
   await db.end();
   const lags = rows.map((r) => Number(r.lag_ms)).sort((a, b) => a - b);
   const result = { run, offered: RATE, seconds: SECONDS, accepted: ok, failed, audited: rows.length, throughput: ok / offeredFor, p50: pct(lags, 50), p99: pct(lags, 99), max: lags[lags.length - 1] };
-  console.log(`run ${run}: ${result.accepted}/${total} accepted, ${result.failed} failed, ${result.audited} audited; ${result.throughput.toFixed(1)} events/s; lag p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, max ${result.max.toFixed(1)} ms`);
+  console.log(
+    `run ${run}: ${result.accepted}/${total} accepted, ${result.failed} failed, ${result.audited} audited; ${result.throughput.toFixed(1)} events/s; lag p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, max ${result.max.toFixed(1)} ms`,
+  );
   return result;
 }
 

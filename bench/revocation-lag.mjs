@@ -24,7 +24,13 @@ import { createExperiment, createUser, grantExperiment, issueKey, uniqueName, wa
 
 const args = parseArgs();
 if (args.help) {
-  console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(1, 17).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+  console.log(
+    readFileSync(new URL(import.meta.url), 'utf8')
+      .split('\n')
+      .slice(1, 17)
+      .map((l) => l.replace(/^\/\/ ?/, ''))
+      .join('\n'),
+  );
   process.exit(0);
 }
 const TRIALS = Number(args.trials ?? 30);
@@ -64,7 +70,10 @@ async function setUp() {
     await gwDb.end();
   }
   for (const id of experiments) {
-    await waitUntil(`READ on experiment ${id} in tracking`, async () => (await admin.request('GET', `/api/2.0/mlflow/experiments/get?experiment_id=${id}`, { auth: `Bearer ${readerKey.key}` })).status === 200);
+    await waitUntil(
+      `READ on experiment ${id} in tracking`,
+      async () => (await admin.request('GET', `/api/2.0/mlflow/experiments/get?experiment_id=${id}`, { auth: `Bearer ${readerKey.key}` })).status === 200,
+    );
   }
   const cleanUp = async () => {
     for (const username of [keyOwner, reader.username]) await admin.request('DELETE', '/api/2.0/mlflow/users/delete', { auth: adminAuth, body: { username } });
@@ -95,7 +104,8 @@ function trialOf(caseId, i, f) {
         probe: ['GET', `/api/2.0/mlflow/experiments/get?experiment_id=${f.experiments[i]}`, `Bearer ${f.readerKey.key}`],
         refused: (r) => r.status === 404 && JSON.parse(r.text).error_code === 'RESOURCE_DOES_NOT_EXIST',
         consumer: ['custos_tracking', 'access'],
-        revoke: (headers) => must(admin, 'DELETE', '/api/2.0/mlflow/experiments/permissions/delete', { auth: adminAuth, body: { experiment_id: f.experiments[i], username: f.reader.username }, headers }),
+        revoke: (headers) =>
+          must(admin, 'DELETE', '/api/2.0/mlflow/experiments/permissions/delete', { auth: adminAuth, body: { experiment_id: f.experiments[i], username: f.reader.username }, headers }),
       };
   }
 }
@@ -154,7 +164,10 @@ async function attachDelivery(trials) {
       const [db, name] = t.consumer;
       consumers[db] ??= await pgClient(pgUrl(db));
       const ids = byCid.get(t.correlationId) ?? [];
-      const { rows: done } = await consumers[db].query(`SELECT extract(epoch FROM max(processed_at)) * 1000 AS at, count(*)::int AS n FROM processed_events WHERE consumer = $1 AND event_id = ANY($2::uuid[])`, [name, ids]);
+      const { rows: done } = await consumers[db].query(
+        `SELECT extract(epoch FROM max(processed_at)) * 1000 AS at, count(*)::int AS n FROM processed_events WHERE consumer = $1 AND event_id = ANY($2::uuid[])`,
+        [name, ids],
+      );
       t.events = ids.length;
       t.deliveredMs = done[0].n === ids.length && ids.length > 0 ? Number(done[0].at) - t.t0Wall : null;
     }
@@ -220,7 +233,9 @@ async function main() {
     pooled[c.id].delivered = summarize(all.map((t) => t.deliveredMs).filter((x) => x !== null));
     pooled[c.id].lastAccepted = summarize(all.map((t) => t.lastAcceptedMs));
     pooled[c.id].refusedAnswer = summarize(all.map((t) => t.refusedAnswerMs));
-    console.log(`  ${c.label.padEnd(28)} event consumed by ${(c.id === 'grant_removed' ? 'tracking' : 'the gateway').padEnd(11)} ${part(all.map((t) => t.deliveredMs)).padEnd(16)} last accepted answer ${part(all.map((t) => t.lastAcceptedMs)).padEnd(16)} first refusal answered ${part(all.map((t) => t.refusedAnswerMs))}`);
+    console.log(
+      `  ${c.label.padEnd(28)} event consumed by ${(c.id === 'grant_removed' ? 'tracking' : 'the gateway').padEnd(11)} ${part(all.map((t) => t.deliveredMs)).padEnd(16)} last accepted answer ${part(all.map((t) => t.lastAcceptedMs)).padEnd(16)} first refusal answered ${part(all.map((t) => t.refusedAnswerMs))}`,
+    );
   }
   console.log(`\npercentiles over all ${RUNS * TRIALS} trials per case (nearest rank); a flap is a probe accepted again after the first refusal.`);
   let commit = 'unknown';

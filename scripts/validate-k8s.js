@@ -22,23 +22,28 @@ const UID = 10001;
 
 // The contract every deployment file must honour: service -> port and the variables it reads.
 // `secret` variables must come from a Secret (k8s) or an interpolation (compose), never a literal.
-const COMMON_ENV = ['HTTP_HOST', 'HTTP_PORT', 'DATABASE_URL', 'KAFKA_BROKERS', 'KAFKA_TOPIC_PARTITIONS',
-  'KAFKA_REPLICATION_FACTOR', 'KAFKA_MIN_INSYNC_REPLICAS', 'LOG_LEVEL'];
+const COMMON_ENV = ['HTTP_HOST', 'HTTP_PORT', 'DATABASE_URL', 'KAFKA_BROKERS', 'KAFKA_TOPIC_PARTITIONS', 'KAFKA_REPLICATION_FACTOR', 'KAFKA_MIN_INSYNC_REPLICAS', 'LOG_LEVEL'];
 const SERVICES = {
-  gateway: { port: 8080, env: ['INTERNAL_TOKEN_SECRET', 'BOOTSTRAP_ADMIN_API_KEY', 'TRACKING_URL',
-    'REGISTRY_URL', 'AUTHZ_URL', 'AUDIT_URL', 'TRUSTED_PROXIES'] },
-  tracking: { port: 8081, env: ['INTERNAL_TOKEN_KEY', 'S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'ARTIFACTS_BUCKET',
-    'ARTIFACT_MASTER_KEYS', 'ARTIFACT_ACTIVE_KEY_ID'], s3: true },
+  gateway: { port: 8080, env: ['INTERNAL_TOKEN_SECRET', 'BOOTSTRAP_ADMIN_API_KEY', 'TRACKING_URL', 'REGISTRY_URL', 'AUTHZ_URL', 'AUDIT_URL', 'TRUSTED_PROXIES'] },
+  tracking: { port: 8081, env: ['INTERNAL_TOKEN_KEY', 'S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'ARTIFACTS_BUCKET', 'ARTIFACT_MASTER_KEYS', 'ARTIFACT_ACTIVE_KEY_ID'], s3: true },
   registry: { port: 8082, env: ['INTERNAL_TOKEN_KEY'] },
   authz: { port: 8083, env: ['INTERNAL_TOKEN_KEY'] },
   audit: { port: 8084, env: ['INTERNAL_TOKEN_KEY', 'S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'AUDIT_CHECKPOINT_BUCKET', 'AUDIT_SIGNING_KEY'], s3: true },
 };
-const SECRET_ENV = new Set(['DATABASE_URL', 'INTERNAL_TOKEN_SECRET', 'INTERNAL_TOKEN_KEY', 'BOOTSTRAP_ADMIN_API_KEY',
-  'S3_SECRET_KEY', 'ARTIFACT_MASTER_KEYS', 'AUDIT_SIGNING_KEY']);
+const SECRET_ENV = new Set(['DATABASE_URL', 'INTERNAL_TOKEN_SECRET', 'INTERNAL_TOKEN_KEY', 'BOOTSTRAP_ADMIN_API_KEY', 'S3_SECRET_KEY', 'ARTIFACT_MASTER_KEYS', 'AUDIT_SIGNING_KEY']);
 const BACKENDS = Object.keys(SERVICES).filter((s) => s !== 'gateway');
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition',
-  'PriorityClass', 'StorageClass', 'PersistentVolume', 'IngressClass', 'ValidatingWebhookConfiguration',
-  'MutatingWebhookConfiguration']);
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'PriorityClass',
+  'StorageClass',
+  'PersistentVolume',
+  'IngressClass',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+]);
 
 // ---------------------------------------------------------------------------------------------
 let passed = 0;
@@ -75,15 +80,16 @@ function readDocs(file) {
 // The subset of kustomize this base uses: resources (files or directories) and namespace.
 // Anything else is refused, so the fallback never pretends to render what it cannot.
 function renderKustomization(dir) {
-  const kfile = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].map((f) => path.join(dir, f))
-    .find((f) => fs.existsSync(f));
+  const kfile = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'].map((f) => path.join(dir, f)).find((f) => fs.existsSync(f));
   if (!kfile) throw new Error(`${path.relative(ROOT, dir)}: no kustomization.yaml`);
   const k = YAML.parse(fs.readFileSync(kfile, 'utf8'));
   const supported = new Set(['apiVersion', 'kind', 'namespace', 'resources']);
   const extra = Object.keys(k).filter((key) => !supported.has(key));
   if (extra.length) {
-    throw new Error(`${path.relative(ROOT, kfile)} uses ${extra.join(', ')}, which the offline fallback does not ` +
-      'render; install kustomize (scripts/validate-deploy.sh does) or keep the base to resources + namespace');
+    throw new Error(
+      `${path.relative(ROOT, kfile)} uses ${extra.join(', ')}, which the offline fallback does not ` +
+        'render; install kustomize (scripts/validate-deploy.sh does) or keep the base to resources + namespace',
+    );
   }
   const objects = [];
   for (const res of k.resources || []) {
@@ -101,7 +107,11 @@ function renderKustomization(dir) {
 function normalize(value) {
   if (Array.isArray(value)) return value.map(normalize);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((key) => [key, normalize(value[key])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, normalize(value[key])]),
+    );
   }
   return value;
 }
@@ -147,9 +157,7 @@ function quantity(q, kind) {
   const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(s);
   if (!m) return NaN;
   const n = Number(m[1]);
-  const units = kind === 'cpu'
-    ? { '': 1, m: 1e-3 }
-    : { '': 1, k: 1e3, M: 1e6, G: 1e9, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4 };
+  const units = kind === 'cpu' ? { '': 1, m: 1e-3 } : { '': 1, k: 1e3, M: 1e6, G: 1e9, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4 };
   return units[m[2]] === undefined ? NaN : n * units[m[2]];
 }
 
@@ -162,12 +170,11 @@ function probeOk(probe, route, container) {
 function checkDeployment(svc, dep, ctx) {
   const where = `Deployment ${svc}`;
   const spec = dep.spec || {};
-  const tpl = (spec.template || {});
+  const tpl = spec.template || {};
   const podLabels = (tpl.metadata && tpl.metadata.labels) || {};
   const pod = tpl.spec || {};
   const podSc = pod.securityContext || {};
-  check(podLabels[NAME] === svc && podLabels[PART_OF] === 'custos',
-    `${where}: pod template needs labels ${NAME}: ${svc} and ${PART_OF}: custos`);
+  check(podLabels[NAME] === svc && podLabels[PART_OF] === 'custos', `${where}: pod template needs labels ${NAME}: ${svc} and ${PART_OF}: custos`);
   check(selectorMatches(spec.selector, podLabels), `${where}: selector does not match its pod template labels`);
   check(spec.replicas === undefined, `${where}: drop spec.replicas, the HorizontalPodAutoscaler owns it`);
   check(pod.automountServiceAccountToken === false, `${where}: set automountServiceAccountToken: false (no API access needed)`);
@@ -181,10 +188,14 @@ function checkDeployment(svc, dep, ctx) {
   const c = containers[0];
   const sc = c.securityContext || {};
   const cw = `${where} container ${c.name}`;
-  check(/^[^:@]+(:[^:@]+)?(@sha256:[0-9a-f]{64})?$/.test(c.image || '') && /[:@]/.test(c.image) &&
-    !/:latest$/.test(c.image), `${cw}: image "${c.image}" must be pinned to a tag or digest (not latest)`);
-  check((c.ports || []).some((p) => p.name === 'http' && p.containerPort === SERVICES[svc].port),
-    `${cw}: needs a port named http on ${SERVICES[svc].port}`);
+  check(
+    /^[^:@]+(:[^:@]+)?(@sha256:[0-9a-f]{64})?$/.test(c.image || '') && /[:@]/.test(c.image) && !/:latest$/.test(c.image),
+    `${cw}: image "${c.image}" must be pinned to a tag or digest (not latest)`,
+  );
+  check(
+    (c.ports || []).some((p) => p.name === 'http' && p.containerPort === SERVICES[svc].port),
+    `${cw}: needs a port named http on ${SERVICES[svc].port}`,
+  );
   const res = c.resources || {};
   for (const kind of ['cpu', 'memory']) {
     const req = (res.requests || {})[kind];
@@ -203,9 +214,8 @@ function checkDeployment(svc, dep, ctx) {
   check(sc.readOnlyRootFilesystem === true, `${cw}: readOnlyRootFilesystem must be true`);
   check(sc.allowPrivilegeEscalation === false, `${cw}: allowPrivilegeEscalation must be false`);
   check(sc.privileged !== true, `${cw}: must not be privileged`);
-  check(((sc.capabilities || {}).drop || []).includes('ALL') && !((sc.capabilities || {}).add || []).length,
-    `${cw}: capabilities must drop ALL and add none`);
-  check(((sc.seccompProfile || podSc.seccompProfile) || {}).type === 'RuntimeDefault', `${cw}: seccompProfile must be RuntimeDefault`);
+  check(((sc.capabilities || {}).drop || []).includes('ALL') && !((sc.capabilities || {}).add || []).length, `${cw}: capabilities must drop ALL and add none`);
+  check((sc.seccompProfile || podSc.seccompProfile || {}).type === 'RuntimeDefault', `${cw}: seccompProfile must be RuntimeDefault`);
   const tmp = (c.volumeMounts || []).find((m) => m.mountPath === '/tmp');
   const tmpVol = tmp && (pod.volumes || []).find((v) => v.name === tmp.name);
   check(tmpVol && tmpVol.emptyDir, `${cw}: /tmp must be an emptyDir mount (the root filesystem is read-only)`);
@@ -230,12 +240,16 @@ function checkDeployment(svc, dep, ctx) {
   for (const e of env) {
     const ref = e.valueFrom || {};
     if (ref.secretKeyRef) {
-      check(ref.secretKeyRef.name === 'custos-secrets' && ctx.secretKeys.has(ref.secretKeyRef.key),
-        `${cw}: env ${e.name} references secret ${ref.secretKeyRef.name}/${ref.secretKeyRef.key}, not a key of custos-secrets in secrets.example.yaml`);
+      check(
+        ref.secretKeyRef.name === 'custos-secrets' && ctx.secretKeys.has(ref.secretKeyRef.key),
+        `${cw}: env ${e.name} references secret ${ref.secretKeyRef.name}/${ref.secretKeyRef.key}, not a key of custos-secrets in secrets.example.yaml`,
+      );
     }
     if (ref.configMapKeyRef) {
-      check(ref.configMapKeyRef.name === 'custos-config' && ctx.configKeys.has(ref.configMapKeyRef.key),
-        `${cw}: env ${e.name} references configmap ${ref.configMapKeyRef.name}/${ref.configMapKeyRef.key}, which custos-config lacks`);
+      check(
+        ref.configMapKeyRef.name === 'custos-config' && ctx.configKeys.has(ref.configMapKeyRef.key),
+        `${cw}: env ${e.name} references configmap ${ref.configMapKeyRef.name}/${ref.configMapKeyRef.key}, which custos-config lacks`,
+      );
     }
   }
   const dbUrlKey = ((env.find((x) => x.name === 'DATABASE_URL') || {}).valueFrom || {}).secretKeyRef;
@@ -247,8 +261,10 @@ function checkDeployment(svc, dep, ctx) {
   if (check(metrics && metrics.containerPort !== SERVICES[svc].port, `${cw}: needs a port named metrics, other than the http port`)) {
     const metricsEnv = env.find((x) => x.name === 'METRICS_PORT');
     check(metricsEnv && metricsEnv.value === String(metrics.containerPort), `${cw}: METRICS_PORT must be "${metrics.containerPort}" (its metrics port)`);
-    check(annotations['prometheus.io/port'] === undefined || annotations['prometheus.io/port'] === String(metrics.containerPort),
-      `${where}: prometheus.io/port must name the metrics port ${metrics.containerPort}`);
+    check(
+      annotations['prometheus.io/port'] === undefined || annotations['prometheus.io/port'] === String(metrics.containerPort),
+      `${where}: prometheus.io/port must name the metrics port ${metrics.containerPort}`,
+    );
   }
 }
 
@@ -257,22 +273,23 @@ function checkCompanions(svc, dep, byKind) {
   const s = byKind('Service', svc);
   if (check(s, `Service ${svc} missing`)) {
     check(selectorMatches({ matchLabels: s.spec.selector }, podLabels), `Service ${svc}: selector does not match the Deployment's pods`);
-    check((s.spec.ports || []).some((p) => p.port === SERVICES[svc].port && (p.targetPort === 'http' || p.targetPort === SERVICES[svc].port)),
-      `Service ${svc}: must expose port ${SERVICES[svc].port} to the container's http port`);
-    check(!(s.spec.ports || []).some((p) => p.targetPort === 'metrics' || p.port === SERVICES[svc].port + 1000),
-      `Service ${svc}: must not expose the metrics port`);
-    check(svc === 'gateway' || (s.spec.type || 'ClusterIP') === 'ClusterIP',
-      `Service ${svc}: backends must be ClusterIP (only the gateway may be exposed)`);
+    check(
+      (s.spec.ports || []).some((p) => p.port === SERVICES[svc].port && (p.targetPort === 'http' || p.targetPort === SERVICES[svc].port)),
+      `Service ${svc}: must expose port ${SERVICES[svc].port} to the container's http port`,
+    );
+    check(!(s.spec.ports || []).some((p) => p.targetPort === 'metrics' || p.port === SERVICES[svc].port + 1000), `Service ${svc}: must not expose the metrics port`);
+    check(svc === 'gateway' || (s.spec.type || 'ClusterIP') === 'ClusterIP', `Service ${svc}: backends must be ClusterIP (only the gateway may be exposed)`);
   }
   const hpa = byKind('HorizontalPodAutoscaler', svc);
   if (check(hpa, `HorizontalPodAutoscaler ${svc} missing`)) {
     check(hpa.apiVersion === 'autoscaling/v2', `HorizontalPodAutoscaler ${svc}: must be autoscaling/v2`);
     const ref = hpa.spec.scaleTargetRef || {};
     check(ref.kind === 'Deployment' && ref.name === svc && ref.apiVersion === 'apps/v1', `HorizontalPodAutoscaler ${svc}: must target Deployment ${svc}`);
-    check((hpa.spec.metrics || []).some((m) => m.type === 'Resource' && m.resource && m.resource.name === 'cpu'),
-      `HorizontalPodAutoscaler ${svc}: needs a CPU resource metric`);
-    check(hpa.spec.minReplicas >= 2 && hpa.spec.maxReplicas >= hpa.spec.minReplicas,
-      `HorizontalPodAutoscaler ${svc}: minReplicas must be >= 2 (else the PDB blocks drains) and <= maxReplicas`);
+    check(
+      (hpa.spec.metrics || []).some((m) => m.type === 'Resource' && m.resource && m.resource.name === 'cpu'),
+      `HorizontalPodAutoscaler ${svc}: needs a CPU resource metric`,
+    );
+    check(hpa.spec.minReplicas >= 2 && hpa.spec.maxReplicas >= hpa.spec.minReplicas, `HorizontalPodAutoscaler ${svc}: minReplicas must be >= 2 (else the PDB blocks drains) and <= maxReplicas`);
   }
   const pdb = byKind('PodDisruptionBudget', svc);
   if (check(pdb, `PodDisruptionBudget ${svc} missing`)) {
@@ -285,58 +302,77 @@ function checkCompanions(svc, dep, byKind) {
 // NetworkPolicy semantics, enough to answer "who can reach whom": a pod is isolated for a
 // direction once any policy selecting it lists that type; then only the union of rules applies.
 function policiesFor(policies, labels, type) {
-  return policies.filter((p) => selectorMatches(p.spec.podSelector, labels) &&
-    (p.spec.policyTypes || ['Ingress']).includes(type));
+  return policies.filter((p) => selectorMatches(p.spec.podSelector, labels) && (p.spec.policyTypes || ['Ingress']).includes(type));
 }
-const portAllowed = (rule, port, protocol = 'TCP') =>
-  !rule.ports || !rule.ports.length || rule.ports.some((p) => (p.protocol || 'TCP') === protocol && (p.port === undefined || p.port === port));
+const portAllowed = (rule, port, protocol = 'TCP') => !rule.ports || !rule.ports.length || rule.ports.some((p) => (p.protocol || 'TCP') === protocol && (p.port === undefined || p.port === port));
 
 function checkNetworkPolicies(policies, pods) {
-  const denyAll = policies.find((p) => Object.keys(p.spec.podSelector || {}).length === 0 &&
-    (p.spec.policyTypes || []).includes('Ingress') && !(p.spec.ingress || []).length);
+  const denyAll = policies.find((p) => Object.keys(p.spec.podSelector || {}).length === 0 && (p.spec.policyTypes || []).includes('Ingress') && !(p.spec.ingress || []).length);
   check(denyAll, 'NetworkPolicy: a default-deny ingress policy (podSelector: {}, no ingress rules) is required');
-  check(denyAll && (denyAll.spec.policyTypes || []).includes('Egress') && !(denyAll.spec.egress || []).length,
-    'NetworkPolicy: the default-deny policy must deny egress too');
+  check(denyAll && (denyAll.spec.policyTypes || []).includes('Egress') && !(denyAll.spec.egress || []).length, 'NetworkPolicy: the default-deny policy must deny egress too');
   const gatewayLabels = pods.gateway;
 
   for (const [svc, labels] of Object.entries(pods)) {
     const port = SERVICES[svc].port;
     const ingress = policiesFor(policies, labels, 'Ingress').flatMap((p) => (p.spec.ingress || []).map((r) => ({ p, r })));
-    check(ingress.some(({ r }) => portAllowed(r, port)), `NetworkPolicy: nothing admits traffic to ${svc} on ${port}`);
+    check(
+      ingress.some(({ r }) => portAllowed(r, port)),
+      `NetworkPolicy: nothing admits traffic to ${svc} on ${port}`,
+    );
     for (const { p, r } of ingress) {
       const from = r.from || [];
       const where = `NetworkPolicy ${p.metadata.name} (ingress to ${svc})`;
       if (svc === 'gateway') {
-        check((r.ports || []).length && r.ports.every((x) => x.port === port && (x.protocol || 'TCP') === 'TCP'),
-          `${where}: the gateway may be opened on TCP ${port} only`);
+        check((r.ports || []).length && r.ports.every((x) => x.port === port && (x.protocol || 'TCP') === 'TCP'), `${where}: the gateway may be opened on TCP ${port} only`);
         continue;
       }
       check(from.length > 0, `${where}: a rule without "from" opens ${svc} to everyone; only the gateway may be public`);
       for (const peer of from) {
         check(!peer.ipBlock && !peer.namespaceSelector, `${where}: ipBlock/namespaceSelector peers make ${svc} reachable from outside the namespace`);
-        const selected = Object.entries(pods).filter(([, l]) => peer.podSelector && selectorMatches(peer.podSelector, l)).map(([n]) => n);
-        check(peer.podSelector && selectorMatches(peer.podSelector, gatewayLabels) && selected.every((n) => n === 'gateway') &&
-          peer.podSelector.matchLabels && peer.podSelector.matchLabels[NAME] === 'gateway',
-          `${where}: peers must be exactly the gateway pods (${NAME}: gateway), got ${JSON.stringify(peer)}`);
+        const selected = Object.entries(pods)
+          .filter(([, l]) => peer.podSelector && selectorMatches(peer.podSelector, l))
+          .map(([n]) => n);
+        check(
+          peer.podSelector &&
+            selectorMatches(peer.podSelector, gatewayLabels) &&
+            selected.every((n) => n === 'gateway') &&
+            peer.podSelector.matchLabels &&
+            peer.podSelector.matchLabels[NAME] === 'gateway',
+          `${where}: peers must be exactly the gateway pods (${NAME}: gateway), got ${JSON.stringify(peer)}`,
+        );
       }
     }
 
     const egress = policiesFor(policies, labels, 'Egress').flatMap((p) => p.spec.egress || []);
-    check(egress.some((r) => portAllowed(r, 53, 'UDP')), `NetworkPolicy: ${svc} cannot resolve DNS (egress UDP 53)`);
-    check(egress.some((r) => portAllowed(r, 5432)), `NetworkPolicy: ${svc} has no egress to PostgreSQL 5432`);
-    check(egress.some((r) => portAllowed(r, 9092)), `NetworkPolicy: ${svc} has no egress to Kafka 9092`);
-    check(egress.some((r) => portAllowed(r, 9000)) === Boolean(SERVICES[svc].s3),
-      `NetworkPolicy: S3 egress (9000) must be allowed exactly for tracking and audit (${svc})`);
+    check(
+      egress.some((r) => portAllowed(r, 53, 'UDP')),
+      `NetworkPolicy: ${svc} cannot resolve DNS (egress UDP 53)`,
+    );
+    check(
+      egress.some((r) => portAllowed(r, 5432)),
+      `NetworkPolicy: ${svc} has no egress to PostgreSQL 5432`,
+    );
+    check(
+      egress.some((r) => portAllowed(r, 9092)),
+      `NetworkPolicy: ${svc} has no egress to Kafka 9092`,
+    );
+    check(egress.some((r) => portAllowed(r, 9000)) === Boolean(SERVICES[svc].s3), `NetworkPolicy: S3 egress (9000) must be allowed exactly for tracking and audit (${svc})`);
     if (svc === 'gateway') {
       for (const b of BACKENDS) {
-        check(egress.some((r) => portAllowed(r, SERVICES[b].port) &&
-          (r.to || []).some((peer) => peer.podSelector && !peer.namespaceSelector && selectorMatches(peer.podSelector, pods[b]))),
-        `NetworkPolicy: the gateway has no egress to ${b} on ${SERVICES[b].port}`);
+        check(
+          egress.some((r) => portAllowed(r, SERVICES[b].port) && (r.to || []).some((peer) => peer.podSelector && !peer.namespaceSelector && selectorMatches(peer.podSelector, pods[b]))),
+          `NetworkPolicy: the gateway has no egress to ${b} on ${SERVICES[b].port}`,
+        );
       }
     } else {
-      check(!egress.some((r) => BACKENDS.concat('gateway').some((o) => o !== svc && portAllowed(r, SERVICES[o].port) &&
-        (!(r.to || []).length || (r.to || []).some((peer) => peer.podSelector && selectorMatches(peer.podSelector, pods[o]))))),
-      `NetworkPolicy: ${svc} may not call other services over HTTP (only Kafka events)`);
+      check(
+        !egress.some((r) =>
+          BACKENDS.concat('gateway').some(
+            (o) => o !== svc && portAllowed(r, SERVICES[o].port) && (!(r.to || []).length || (r.to || []).some((peer) => peer.podSelector && selectorMatches(peer.podSelector, pods[o]))),
+          ),
+        ),
+        `NetworkPolicy: ${svc} may not call other services over HTTP (only Kafka events)`,
+      );
     }
   }
 }
@@ -368,12 +404,14 @@ function checkK8s(args) {
       check(labels[NAME] === o.metadata.name, `${where}: label ${NAME} must be ${o.metadata.name}`);
     }
   }
-  check(objects.some((o) => o.kind === 'Namespace' && o.metadata.name === NAMESPACE), `Namespace ${NAMESPACE} missing`);
+  check(
+    objects.some((o) => o.kind === 'Namespace' && o.metadata.name === NAMESPACE),
+    `Namespace ${NAMESPACE} missing`,
+  );
 
   // secrets.example.yaml: valid, the only place Secret keys are listed, and not a resource.
   const kustomization = YAML.parse(fs.readFileSync(path.join(BASE, 'kustomization.yaml'), 'utf8'));
-  check(!(kustomization.resources || []).some((r) => path.basename(r) === 'secrets.example.yaml'),
-    'kustomization.yaml must not list secrets.example.yaml as a resource');
+  check(!(kustomization.resources || []).some((r) => path.basename(r) === 'secrets.example.yaml'), 'kustomization.yaml must not list secrets.example.yaml as a resource');
   const examples = readDocs(path.join(BASE, 'secrets.example.yaml'));
   const secret = examples.find((o) => o.kind === 'Secret' && o.metadata.name === 'custos-secrets');
   check(secret, 'secrets.example.yaml must hold Secret custos-secrets');
@@ -389,8 +427,10 @@ function checkK8s(args) {
     const all = groups.flatMap((g) => g.rules || []);
     check(all.length > 0, 'custos-alert-rules: no rules');
     for (const r of all) {
-      check(typeof r.alert === 'string' && typeof r.expr === 'string' && r.labels && ['warning', 'critical'].includes(r.labels.severity),
-        `custos-alert-rules: rule ${r.alert || '?'} needs alert, expr and a severity of warning or critical`);
+      check(
+        typeof r.alert === 'string' && typeof r.expr === 'string' && r.labels && ['warning', 'critical'].includes(r.labels.severity),
+        `custos-alert-rules: rule ${r.alert || '?'} needs alert, expr and a severity of warning or critical`,
+      );
     }
   }
   for (const key of configKeys) {
@@ -408,10 +448,17 @@ function checkK8s(args) {
   }
   const extraDeployments = objects.filter((o) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.kind) && !SERVICES[o.metadata.name]);
   check(!extraDeployments.length, `unexpected workloads: ${extraDeployments.map(idOf).join(', ')}`);
-  const exposing = objects.filter((o) => (o.kind === 'Ingress' && JSON.stringify(o.spec).match(/"name":"(tracking|registry|authz|audit)"/)) ||
-    (o.kind === 'Service' && o.metadata.name !== 'gateway' && ['NodePort', 'LoadBalancer'].includes(o.spec.type)));
+  const exposing = objects.filter(
+    (o) =>
+      (o.kind === 'Ingress' && JSON.stringify(o.spec).match(/"name":"(tracking|registry|authz|audit)"/)) ||
+      (o.kind === 'Service' && o.metadata.name !== 'gateway' && ['NodePort', 'LoadBalancer'].includes(o.spec.type)),
+  );
   check(!exposing.length, `only the gateway may be exposed: ${exposing.map(idOf).join(', ')}`);
-  if (pods.gateway) checkNetworkPolicies(objects.filter((o) => o.kind === 'NetworkPolicy'), pods);
+  if (pods.gateway)
+    checkNetworkPolicies(
+      objects.filter((o) => o.kind === 'NetworkPolicy'),
+      pods,
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -433,7 +480,13 @@ function checkCompose() {
 
   // Every ${VAR} must be defined by the example env file, or `up` would run with blanks.
   const example = fs.readFileSync(path.join(ROOT, 'deploy', 'compose', 'secrets.env.example'), 'utf8');
-  const defined = new Set(example.split('\n').map((l) => /^([A-Z0-9_]+)=./.exec(l)).filter(Boolean).map((m) => m[1]));
+  const defined = new Set(
+    example
+      .split('\n')
+      .map((l) => /^([A-Z0-9_]+)=./.exec(l))
+      .filter(Boolean)
+      .map((m) => m[1]),
+  );
   const used = new Set([...text.matchAll(/\$\{([A-Z0-9_]+)[^}]*\}/g)].map((m) => m[1]));
   const undefinedVars = [...used].filter((v) => !defined.has(v));
   check(!undefinedVars.length, `docker-compose.yml uses ${undefinedVars.join(', ')} which deploy/compose/secrets.env.example does not define`);
@@ -441,8 +494,7 @@ function checkCompose() {
   for (const [name, s] of Object.entries(services)) {
     const ports = s.ports || [];
     if (name === 'gateway') {
-      check(ports.length === 1 && /^127\.0\.0\.1:8080:8080(\/tcp)?$/.test(String(ports[0])),
-        'docker-compose.yml: gateway must publish exactly 127.0.0.1:8080:8080');
+      check(ports.length === 1 && /^127\.0\.0\.1:8080:8080(\/tcp)?$/.test(String(ports[0])), 'docker-compose.yml: gateway must publish exactly 127.0.0.1:8080:8080');
     } else {
       check(!ports.length, `docker-compose.yml: ${name} must not publish ports (only the gateway does)`);
     }
@@ -451,8 +503,7 @@ function checkCompose() {
     const s = services[svc];
     if (!s) continue;
     const where = `docker-compose.yml ${svc}`;
-    check(s.build && s.build.args && s.build.args.SERVICE === svc && (s.build.context === '.' || s.build.context === './'),
-      `${where}: must build . with args SERVICE: ${svc}`);
+    check(s.build && s.build.args && s.build.args.SERVICE === svc && (s.build.context === '.' || s.build.context === './'), `${where}: must build . with args SERVICE: ${svc}`);
     const env = s.environment || {};
     check(!Array.isArray(env), `${where}: use the mapping form of environment`);
     for (const v of [...COMMON_ENV, ...spec.env]) {
@@ -461,16 +512,17 @@ function checkCompose() {
     }
     check(svc === 'gateway' || !Object.prototype.hasOwnProperty.call(env, 'INTERNAL_TOKEN_SECRET'), `${where}: only the gateway may have INTERNAL_TOKEN_SECRET`);
     check(env.HTTP_HOST === '0.0.0.0' && String(env.HTTP_PORT) === String(spec.port), `${where}: HTTP_HOST must be 0.0.0.0 and HTTP_PORT ${spec.port}`);
-    check(new RegExp(`^postgres://custos_${svc}:\\$\\{[A-Z0-9_]+\\}@postgres:5432/custos_${svc}$`).test(String(env.DATABASE_URL)),
-      `${where}: DATABASE_URL must use role and database custos_${svc} with an interpolated password`);
+    check(
+      new RegExp(`^postgres://custos_${svc}:\\$\\{[A-Z0-9_]+\\}@postgres:5432/custos_${svc}$`).test(String(env.DATABASE_URL)),
+      `${where}: DATABASE_URL must use role and database custos_${svc} with an interpolated password`,
+    );
     const deps = s.depends_on || {};
     const needs = ['postgres', 'kafka', ...(spec.s3 ? ['minio'] : []), ...(svc === 'gateway' ? BACKENDS : [])];
     for (const d of needs) {
       check(deps[d] && deps[d].condition === 'service_healthy', `${where}: depends_on ${d} must wait for service_healthy`);
     }
     check(s.healthcheck && JSON.stringify(s.healthcheck.test).includes(`/health/ready`), `${where}: healthcheck must probe /health/ready`);
-    check(String(s.user) === `${UID}:${UID}` && s.read_only === true && (s.cap_drop || []).includes('ALL'),
-      `${where}: must run as ${UID}, read-only, with all capabilities dropped`);
+    check(String(s.user) === `${UID}:${UID}` && s.read_only === true && (s.cap_drop || []).includes('ALL'), `${where}: must run as ${UID}, read-only, with all capabilities dropped`);
   }
 }
 
@@ -487,7 +539,10 @@ function checkImageFiles() {
   has(/^ARG SERVICE$/m, 'declare ARG SERVICE');
   has(/^USER 10001(:10001)?$/m, 'run as USER 10001');
   has(/dist\/apps\/\$SERVICE\/src\/main\.js/, 'start dist/apps/$SERVICE/src/main.js');
-  const ignore = fs.readFileSync(path.join(ROOT, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+  const ignore = fs
+    .readFileSync(path.join(ROOT, '.dockerignore'), 'utf8')
+    .split('\n')
+    .map((l) => l.trim());
   for (const entry of ['**/node_modules', 'dist', '.git', '.data', '.env']) {
     check(ignore.includes(entry), `.dockerignore: must exclude ${entry}`);
   }
@@ -506,12 +561,20 @@ function checkLockFile() {
       if (!found) missing.push(`${name} (optional for ${where || 'the root'})`);
     }
   }
-  check(missing.length === 0, `package-lock.json: regenerate it without node_modules present; it lacks ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`);
+  check(
+    missing.length === 0,
+    `package-lock.json: regenerate it without node_modules present; it lacks ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}`,
+  );
 }
 
 function main() {
   const args = parseArgs(process.argv.slice(2));
-  for (const [label, fn] of [['k8s', () => checkK8s(args)], ['compose', checkCompose], ['image', checkImageFiles], ['lock', checkLockFile]]) {
+  for (const [label, fn] of [
+    ['k8s', () => checkK8s(args)],
+    ['compose', checkCompose],
+    ['image', checkImageFiles],
+    ['lock', checkLockFile],
+  ]) {
     try {
       fn();
     } catch (err) {

@@ -27,7 +27,10 @@ export const auditEnv = baseServiceEnv.merge(s3Env).extend({
   /** How often the tree head is checked; a checkpoint is signed only when the log grew. */
   AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(10_000),
   /** Created at startup with Object Lock; every checkpoint object is retention-locked. */
-  AUDIT_CHECKPOINT_BUCKET: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name').default('custos-audit-checkpoints'),
+  AUDIT_CHECKPOINT_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')
+    .default('custos-audit-checkpoints'),
   AUDIT_CHECKPOINT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
   /** COMPLIANCE: nobody, not even the root account, shortens or removes it before expiry. */
   AUDIT_CHECKPOINT_RETENTION_MODE: z.enum(['COMPLIANCE', 'GOVERNANCE']).default('COMPLIANCE'),

@@ -15,7 +15,12 @@ describe('audit route policies', () => {
       expect(routes).toContainEqual(expect.objectContaining({ route: r, policy: 'declared' }));
     }
     expect(routes.filter((r) => r.policy === 'missing')).toEqual([]);
-    expect(routes.filter((r) => r.policy === 'public').map((r) => r.route).sort()).toEqual(['0 /health/live', '0 /health/ready']);
+    expect(
+      routes
+        .filter((r) => r.policy === 'public')
+        .map((r) => r.route)
+        .sort(),
+    ).toEqual(['0 /health/live', '0 /health/ready']);
   });
 
   // Everything audit serves (entries, verification, checkpoints, proofs) is for auditors and admins.

@@ -82,7 +82,12 @@ describe('signed audit checkpoints, verified offline', () => {
       ['proof/inclusion?size=3', "Missing value for required field 'sequence'."],
     ]) {
       const r = await call<{ detail: string }>('GET', `/api/audit/${query}`);
-      expect([query, r.status, r.headers.get('content-type'), r.body]).toEqual([query, 400, expect.stringContaining('application/problem+json'), { type: 'urn:custos:error:invalid_parameter_value', title: 'INVALID_PARAMETER_VALUE', status: 400, detail }]);
+      expect([query, r.status, r.headers.get('content-type'), r.body]).toEqual([
+        query,
+        400,
+        expect.stringContaining('application/problem+json'),
+        { type: 'urn:custos:error:invalid_parameter_value', title: 'INVALID_PARAMETER_VALUE', status: 400, detail },
+      ]);
     }
   });
 });

@@ -56,18 +56,7 @@ export class AuthzModule {
         AuthFailuresHandler,
         ResourceOwnersHandler,
       ],
-      providers: [
-        AuthzProjection,
-        AuthzAccess,
-        UserCommands,
-        ApiKeyCommands,
-        RoleCommands,
-        AccessCommands,
-        BootstrapAdminTask,
-        UserQueries,
-        RoleQueries,
-        AccessQueries,
-      ],
+      providers: [AuthzProjection, AuthzAccess, UserCommands, ApiKeyCommands, RoleCommands, AccessCommands, BootstrapAdminTask, UserQueries, RoleQueries, AccessQueries],
     };
   }
 }

@@ -11,7 +11,12 @@ describe('authz route policies', () => {
     const routes = await listRoutePolicies(AuthzModule.forRoot(config as never, createLogger('authz', 'silent')));
     expect(routes.length).toBeGreaterThan(0);
     expect(routes.filter((r) => r.policy === 'missing')).toEqual([]);
-    expect(routes.filter((r) => r.policy === 'public').map((r) => r.route).sort()).toEqual(['0 /health/live', '0 /health/ready']);
+    expect(
+      routes
+        .filter((r) => r.policy === 'public')
+        .map((r) => r.route)
+        .sort(),
+    ).toEqual(['0 /health/live', '0 /health/ready']);
   });
 
   // Any API key, whatever its scopes, may call these; every other route names the scope it needs.

@@ -31,47 +31,49 @@ const namedSecrets = z
     return z.NEVER;
   });
 
-export const gatewayEnv = baseServiceEnv.omit({ INTERNAL_TOKEN_KEY: true }).extend({
-  HTTP_PORT: baseServiceEnv.shape.HTTP_PORT.default(8080),
-  /** The root every service's internal-token key is derived from (decision 039); only the gateway holds it. */
-  INTERNAL_TOKEN_SECRET: envSchemas.base64Key,
-  /** The first credential, until users and keys exist in authz. Compared by hash, never logged. */
-  BOOTSTRAP_ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters'),
-  TRACKING_URL: url,
-  REGISTRY_URL: url,
-  AUTHZ_URL: url,
-  AUDIT_URL: url,
-  /** CIDRs of reverse proxies whose X-Forwarded-For is believed. Empty: the socket peer is the client. */
-  TRUSTED_PROXIES: cidrList,
-  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(300_000),
-  /** How often each replica also polls the identity and IP-rule versions (fallback to the NOTIFY wake-up; the freshness heartbeat). */
-  IDENTITY_POLL_MS: ms(20, 5_000, 200),
-  /** Verified credentials are reused this long at most (and never past a key's or token's expiry). */
-  AUTH_CACHE_TTL_MS: ms(0, 600_000, 60_000),
-  AUTH_CACHE_MAX_ENTRIES: count(0, 1_000_000, 10_000),
-  /** Cached verifications are not trusted when the version poll has not succeeded for this long. */
-  AUTH_CACHE_MAX_STALENESS_MS: ms(100, 60_000, 2_000),
-  /** Failed-authentication budgets (token buckets), per client address and per claimed account. */
-  AUTH_FAILURES_PER_ADDRESS_BURST: count(1, 100_000, 50),
-  AUTH_FAILURES_PER_ADDRESS_PER_MINUTE: count(1, 100_000, 30),
-  AUTH_FAILURES_PER_ACCOUNT_BURST: count(1, 100_000, 10),
-  AUTH_FAILURES_PER_ACCOUNT_PER_MINUTE: count(1, 100_000, 5),
-  /** Client networks without a per-address failure budget (e.g. an internal health prober). */
-  AUTH_FAILURE_LIMIT_EXEMPT: cidrList,
-  /** OIDC key sets: refetched after this age, and at most this often when a token names an unknown key. */
-  OIDC_JWKS_MAX_AGE_MS: ms(1_000, 86_400_000, 600_000),
-  OIDC_JWKS_REFRESH_COOLDOWN_MS: ms(0, 3_600_000, 30_000),
-  OIDC_JWKS_TIMEOUT_MS: ms(100, 60_000, 5_000),
-  LDAP_TIMEOUT_MS: ms(100, 60_000, 5_000),
-  IDP_SECRETS: namedSecrets,
-  /** MLflow's web UI build served at `/` (scripts/mlflow-ui.sh fetches it); empty: no UI, the API only. */
-  MLFLOW_UI_DIR: z.string().default(''),
-  /**
-   * BENCH ONLY (decision 013, bench/auth-latency.mjs): `i-understand-this-disables-auth` turns
-   * authentication off; refused unless HTTP_HOST is a loopback address. Never set in a deployment.
-   */
-  GATEWAY_BENCH_UNAUTHENTICATED: benchModeField,
-})
+export const gatewayEnv = baseServiceEnv
+  .omit({ INTERNAL_TOKEN_KEY: true })
+  .extend({
+    HTTP_PORT: baseServiceEnv.shape.HTTP_PORT.default(8080),
+    /** The root every service's internal-token key is derived from (decision 039); only the gateway holds it. */
+    INTERNAL_TOKEN_SECRET: envSchemas.base64Key,
+    /** The first credential, until users and keys exist in authz. Compared by hash, never logged. */
+    BOOTSTRAP_ADMIN_API_KEY: z.string().min(24, 'must be at least 24 characters'),
+    TRACKING_URL: url,
+    REGISTRY_URL: url,
+    AUTHZ_URL: url,
+    AUDIT_URL: url,
+    /** CIDRs of reverse proxies whose X-Forwarded-For is believed. Empty: the socket peer is the client. */
+    TRUSTED_PROXIES: cidrList,
+    UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).default(300_000),
+    /** How often each replica also polls the identity and IP-rule versions (fallback to the NOTIFY wake-up; the freshness heartbeat). */
+    IDENTITY_POLL_MS: ms(20, 5_000, 200),
+    /** Verified credentials are reused this long at most (and never past a key's or token's expiry). */
+    AUTH_CACHE_TTL_MS: ms(0, 600_000, 60_000),
+    AUTH_CACHE_MAX_ENTRIES: count(0, 1_000_000, 10_000),
+    /** Cached verifications are not trusted when the version poll has not succeeded for this long. */
+    AUTH_CACHE_MAX_STALENESS_MS: ms(100, 60_000, 2_000),
+    /** Failed-authentication budgets (token buckets), per client address and per claimed account. */
+    AUTH_FAILURES_PER_ADDRESS_BURST: count(1, 100_000, 50),
+    AUTH_FAILURES_PER_ADDRESS_PER_MINUTE: count(1, 100_000, 30),
+    AUTH_FAILURES_PER_ACCOUNT_BURST: count(1, 100_000, 10),
+    AUTH_FAILURES_PER_ACCOUNT_PER_MINUTE: count(1, 100_000, 5),
+    /** Client networks without a per-address failure budget (e.g. an internal health prober). */
+    AUTH_FAILURE_LIMIT_EXEMPT: cidrList,
+    /** OIDC key sets: refetched after this age, and at most this often when a token names an unknown key. */
+    OIDC_JWKS_MAX_AGE_MS: ms(1_000, 86_400_000, 600_000),
+    OIDC_JWKS_REFRESH_COOLDOWN_MS: ms(0, 3_600_000, 30_000),
+    OIDC_JWKS_TIMEOUT_MS: ms(100, 60_000, 5_000),
+    LDAP_TIMEOUT_MS: ms(100, 60_000, 5_000),
+    IDP_SECRETS: namedSecrets,
+    /** MLflow's web UI build served at `/` (scripts/mlflow-ui.sh fetches it); empty: no UI, the API only. */
+    MLFLOW_UI_DIR: z.string().default(''),
+    /**
+     * BENCH ONLY (decision 013, bench/auth-latency.mjs): `i-understand-this-disables-auth` turns
+     * authentication off; refused unless HTTP_HOST is a loopback address. Never set in a deployment.
+     */
+    GATEWAY_BENCH_UNAUTHENTICATED: benchModeField,
+  })
   .superRefine(refuseBenchModeUnlessLoopback)
   // The gateway serves its own admin routes behind the same tokens, under the key it derives for itself.
   .transform((c) => ({ ...c, INTERNAL_TOKEN_KEY: InternalTokenSecret.fromBase64(c.INTERNAL_TOKEN_SECRET).exportKeyFor('gateway') }));

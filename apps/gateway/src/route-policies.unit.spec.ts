@@ -10,7 +10,12 @@ describe('gateway route policies', () => {
     const routes = await listRoutePolicies(GatewayModule.forRoot(config as never, createLogger('gateway', 'silent')));
     expect(routes.length).toBeGreaterThan(0);
     expect(routes.filter((r) => r.policy === 'missing')).toEqual([]);
-    expect(routes.filter((r) => r.policy === 'public').map((r) => r.route).sort()).toEqual(['0 /health/live', '0 /health/ready']);
+    expect(
+      routes
+        .filter((r) => r.policy === 'public')
+        .map((r) => r.route)
+        .sort(),
+    ).toEqual(['0 /health/live', '0 /health/ready']);
   });
 
   // The gateway's own API (IP rules) is administration, reads included; the API's documentation is for any signed-in caller.

@@ -23,15 +23,15 @@ describe('API-key scopes cap what a key may do, in every service', () => {
   let fullKey: string;
   let adminReadKey: string;
 
-  const projected = (what: string, sql: string, param: string) =>
-    waitFor(what, async () => ((await gatewayDb.query(sql, [param])).rowCount ?? 0) > 0 || undefined, 30_000, 25);
+  const projected = (what: string, sql: string, param: string) => waitFor(what, async () => ((await gatewayDb.query(sql, [param])).rowCount ?? 0) > 0 || undefined, 30_000, 25);
   const issueKey = async (auth: string, scopes?: string[]) => {
     const r = await call<{ key: string; apiKey: { keyId: string; scopes: string[] } }>('POST', '/api/authz/api-keys', { auth, body: { name: `e2e-${tag}`, ...(scopes ? { scopes } : {}) } });
     expect(r.status).toBe(201);
     await projected('key projected by the gateway', 'SELECT 1 FROM gw_api_keys WHERE key_id = $1', r.body.apiKey.keyId);
     return r.body;
   };
-  const createRun = (auth: string) => call<{ run: { info: { run_id: string } } } & MlflowError>('POST', '/api/2.0/mlflow/runs/create', { auth, body: { experiment_id: experimentId, start_time: Date.now() } });
+  const createRun = (auth: string) =>
+    call<{ run: { info: { run_id: string } } } & MlflowError>('POST', '/api/2.0/mlflow/runs/create', { auth, body: { experiment_id: experimentId, start_time: Date.now() } });
   const getExperiment = (auth: string) => call<{ experiment: { name: string } }>('GET', `/api/2.0/mlflow/experiments/get?experiment_id=${experimentId}`, { auth });
 
   beforeAll(async () => {

@@ -77,7 +77,10 @@ describe('users and API keys from authz, at the gateway', () => {
     const forbidden = await call('GET', '/api/gateway/ip-rules', { auth: `Bearer ${key}` });
     expect(forbidden.status).toBe(403);
     const correlationId = forbidden.headers.get('x-correlation-id');
-    const entry = await waitFor('forbidden in audit', async () => (await call<{ entries: (AuditEntry & { actorId: string })[] }>('GET', `/api/audit/events?correlation_id=${correlationId}`)).body.entries?.[0]);
+    const entry = await waitFor(
+      'forbidden in audit',
+      async () => (await call<{ entries: (AuditEntry & { actorId: string })[] }>('GET', `/api/audit/events?correlation_id=${correlationId}`)).body.entries?.[0],
+    );
     expect(entry).toMatchObject({ type: 'gateway.RequestDenied', actorId: issued.body.apiKey.ownerId, data: { reason: 'forbidden', status: 403 } });
   });
 

@@ -155,8 +155,24 @@ describe('bad input is a 4xx, always', () => {
       ['a list for a param value', 'runs/log-parameter', () => ({ run_id: runId, key: 'k', value: ['v'] }), wrongType('["v"]', 'value', 'list')],
       ['text for a timestamp', 'runs/log-metric', () => ({ run_id: runId, key: 'k', value: 1, timestamp: 'now' }), wrongType('"now"', 'timestamp', 'str')],
       ['a missing timestamp', 'runs/log-metric', () => ({ run_id: runId, key: 'k', value: 1 }), `Missing value for required parameter 'timestamp'.${DOCS}`],
-      ['a null metric value in a log-batch', 'runs/log-batch', () => ({ run_id: runId, metrics: [{ key: 'k', value: null, timestamp: 1 }] }), `Missing value for required parameter 'metrics[0].value'.${DOCS}`],
-      ['a log-batch metric without a timestamp', 'runs/log-batch', () => ({ run_id: runId, metrics: [{ key: 'k', value: 1, timestamp: 1 }, { key: 'k', value: 1 }] }), `Missing value for required parameter 'metrics[1].timestamp'.${DOCS}`],
+      [
+        'a null metric value in a log-batch',
+        'runs/log-batch',
+        () => ({ run_id: runId, metrics: [{ key: 'k', value: null, timestamp: 1 }] }),
+        `Missing value for required parameter 'metrics[0].value'.${DOCS}`,
+      ],
+      [
+        'a log-batch metric without a timestamp',
+        'runs/log-batch',
+        () => ({
+          run_id: runId,
+          metrics: [
+            { key: 'k', value: 1, timestamp: 1 },
+            { key: 'k', value: 1 },
+          ],
+        }),
+        `Missing value for required parameter 'metrics[1].timestamp'.${DOCS}`,
+      ],
       ['a number for a log-batch tag value', 'runs/log-batch', () => ({ run_id: runId, tags: [{ key: 'k', value: 31 }] }), wrongType('31', 'tags[0].value', 'int')],
     ])('refuses %s', async (_what, route, body, message) => {
       expectMlflow400(await rawJson(`${API}/${route}`, JSON.stringify(body())), message);
@@ -170,7 +186,13 @@ describe('bad input is a 4xx, always', () => {
     it('keeps what the stock client sends working: int64 as strings, non-finite doubles as strings', async () => {
       const res = await rawJson(
         `${API}/runs/log-batch`,
-        JSON.stringify({ run_id: runId, metrics: [{ key: 'loss', value: 'NaN', timestamp: '1700000000000', step: '3' }, { key: 'loss', value: 0.5, timestamp: 1700000000001, step: 4 }] }),
+        JSON.stringify({
+          run_id: runId,
+          metrics: [
+            { key: 'loss', value: 'NaN', timestamp: '1700000000000', step: '3' },
+            { key: 'loss', value: 0.5, timestamp: 1700000000001, step: 4 },
+          ],
+        }),
       );
       expect(res.status).toBe(200);
       const history = await call<{ metrics: { value: unknown; step: number }[] }>('GET', `${API}/metrics/get-history?run_id=${runId}&metric_key=loss`);

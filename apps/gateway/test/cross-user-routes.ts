@@ -120,7 +120,13 @@ export const ROUTES: Route[] = [
     need: 'EDIT',
   },
   // the prober's own run, linking its data to the target's logged model (a write to the model)
-  { note: 'own run, metric on their model', method: 'POST', path: () => `${API}/runs/log-metric`, body: (t) => ({ run_id: t.ownRun, key: 'linked', value: 1, timestamp: Date.now(), model_id: t.model }), need: 'EDIT' },
+  {
+    note: 'own run, metric on their model',
+    method: 'POST',
+    path: () => `${API}/runs/log-metric`,
+    body: (t) => ({ run_id: t.ownRun, key: 'linked', value: 1, timestamp: Date.now(), model_id: t.model }),
+    need: 'EDIT',
+  },
   {
     note: 'own run, metric on their model',
     method: 'POST',
@@ -164,12 +170,54 @@ export const ROUTES: Route[] = [
 
   // MLflow's GraphQL (its web UI's experiment and run pages): a field the caller may not read is
   // null with the missing id's error, so B's answer is the missing id's answer, status 200
-  { method: 'POST', note: 'mlflowGetExperiment', path: () => '/graphql', body: (t) => gql('mlflowGetExperiment(input: {experimentId: $id}) { experiment { experimentId name } }', t.exp), need: 'READ', shows: (b, t) => gqlField(b, 'mlflowGetExperiment')?.experiment?.experimentId === t.exp },
-  { method: 'POST', note: 'mlflowGetRun', path: () => '/graphql', body: (t) => gql('mlflowGetRun(input: {runId: $id}) { run { info { runId } experiment { name } data { metrics { key value } } } }', t.run), need: 'READ', shows: (b, t) => gqlField(b, 'mlflowGetRun')?.run?.info?.runId === t.run },
-  { method: 'POST', note: 'mlflowSearchRuns', path: () => '/graphql', body: (t) => gql('mlflowSearchRuns(input: {experimentIds: [$id], runViewType: ALL}) { runs { info { runId } } }', t.exp), need: 'READ', shows: (b, t) => (gqlField(b, 'mlflowSearchRuns')?.runs ?? []).some((r) => r.info?.runId === t.run) },
-  { method: 'POST', note: 'mlflowListArtifacts', path: () => '/graphql', body: (t) => gql('mlflowListArtifacts(input: {runId: $id}) { rootUri files { path } }', t.run), need: 'READ', shows: (b) => (gqlField(b, 'mlflowListArtifacts')?.files ?? []).length > 0 },
-  { method: 'POST', note: 'mlflowGetMetricHistoryBulkInterval', path: () => '/graphql', body: (t) => gql('mlflowGetMetricHistoryBulkInterval(input: {runIds: [$id], metricKey: "loss"}) { metrics { runId step } }', t.run), need: 'READ', shows: (b, t) => (gqlField(b, 'mlflowGetMetricHistoryBulkInterval')?.metrics ?? []).some((m) => m.runId === t.run) },
-  { method: 'POST', note: 'mlflowSearchDatasets', path: () => '/graphql', body: (t) => gql('mlflowSearchDatasets(input: {experimentIds: [$id]}) { datasetSummaries { experimentId name } }', t.exp, 'mutation'), need: 'READ', shows: (b, t) => (gqlField(b, 'mlflowSearchDatasets')?.datasetSummaries ?? []).some((d) => d.experimentId === t.exp) },
+  {
+    method: 'POST',
+    note: 'mlflowGetExperiment',
+    path: () => '/graphql',
+    body: (t) => gql('mlflowGetExperiment(input: {experimentId: $id}) { experiment { experimentId name } }', t.exp),
+    need: 'READ',
+    shows: (b, t) => gqlField(b, 'mlflowGetExperiment')?.experiment?.experimentId === t.exp,
+  },
+  {
+    method: 'POST',
+    note: 'mlflowGetRun',
+    path: () => '/graphql',
+    body: (t) => gql('mlflowGetRun(input: {runId: $id}) { run { info { runId } experiment { name } data { metrics { key value } } } }', t.run),
+    need: 'READ',
+    shows: (b, t) => gqlField(b, 'mlflowGetRun')?.run?.info?.runId === t.run,
+  },
+  {
+    method: 'POST',
+    note: 'mlflowSearchRuns',
+    path: () => '/graphql',
+    body: (t) => gql('mlflowSearchRuns(input: {experimentIds: [$id], runViewType: ALL}) { runs { info { runId } } }', t.exp),
+    need: 'READ',
+    shows: (b, t) => (gqlField(b, 'mlflowSearchRuns')?.runs ?? []).some((r) => r.info?.runId === t.run),
+  },
+  {
+    method: 'POST',
+    note: 'mlflowListArtifacts',
+    path: () => '/graphql',
+    body: (t) => gql('mlflowListArtifacts(input: {runId: $id}) { rootUri files { path } }', t.run),
+    need: 'READ',
+    shows: (b) => (gqlField(b, 'mlflowListArtifacts')?.files ?? []).length > 0,
+  },
+  {
+    method: 'POST',
+    note: 'mlflowGetMetricHistoryBulkInterval',
+    path: () => '/graphql',
+    body: (t) => gql('mlflowGetMetricHistoryBulkInterval(input: {runIds: [$id], metricKey: "loss"}) { metrics { runId step } }', t.run),
+    need: 'READ',
+    shows: (b, t) => (gqlField(b, 'mlflowGetMetricHistoryBulkInterval')?.metrics ?? []).some((m) => m.runId === t.run),
+  },
+  {
+    method: 'POST',
+    note: 'mlflowSearchDatasets',
+    path: () => '/graphql',
+    body: (t) => gql('mlflowSearchDatasets(input: {experimentIds: [$id]}) { datasetSummaries { experimentId name } }', t.exp, 'mutation'),
+    need: 'READ',
+    shows: (b, t) => (gqlField(b, 'mlflowSearchDatasets')?.datasetSummaries ?? []).some((d) => d.experimentId === t.exp),
+  },
 
   // logged models
   { method: 'GET', path: (t) => `${API}/logged-models/${t.model}`, need: 'READ' },

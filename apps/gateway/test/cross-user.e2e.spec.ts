@@ -40,15 +40,16 @@ describe('user B against user A’s experiment, by every route', () => {
   /** B's grant as tracking's own projection of authz events holds it (null: none). */
   const grantInTracking = async () =>
     (
-      await trackingDb.query<{ permission: Level }>(`SELECT permission FROM access_grants WHERE subject_kind = 'principal' AND subject_id = $1 AND resource_type = 'experiment' AND resource_pattern = $2`, [
-        bUserId,
-        t.exp,
-      ])
+      await trackingDb.query<{ permission: Level }>(
+        `SELECT permission FROM access_grants WHERE subject_kind = 'principal' AND subject_id = $1 AND resource_type = 'experiment' AND resource_pattern = $2`,
+        [bUserId, t.exp],
+      )
     ).rows[0]?.permission ?? null;
   const awaitGrant = (permission: Level | null) => waitFor(`B's grant ${permission} projected by tracking`, async () => (await grantInTracking()) === permission, 30_000, 50);
 
   /** As the admin (bootstrap key): MLflow's experiment permission routes. */
-  const admin = (method: string, path: string, body: Record<string, unknown>) => call(method, `/api/2.0/mlflow/experiments/permissions/${path}`, { body: { experiment_id: t.exp, username: users.b, ...body } });
+  const admin = (method: string, path: string, body: Record<string, unknown>) =>
+    call(method, `/api/2.0/mlflow/experiments/permissions/${path}`, { body: { experiment_id: t.exp, username: users.b, ...body } });
 
   const asUser = async <T = Record<string, unknown>>(auth: string, method: string, path: string, body?: unknown): Promise<T> => {
     const res = await call<T>(method, path, { auth, body });
@@ -83,7 +84,11 @@ describe('user B against user A’s experiment, by every route', () => {
       run_id: runId,
       datasets: [{ tags: [], dataset: { name: 'a-data', digest: 'a1', source_type: 'local', source: '{"uri":"a"}' } }],
     });
-    const upload = await fetch(`${stackEnv().gatewayUrl}/api/2.0/mlflow-artifacts/artifacts/${exp}/${runId}/artifacts/a/data.txt`, { method: 'PUT', headers: { authorization: asA }, body: 'a secret' });
+    const upload = await fetch(`${stackEnv().gatewayUrl}/api/2.0/mlflow-artifacts/artifacts/${exp}/${runId}/artifacts/a/data.txt`, {
+      method: 'PUT',
+      headers: { authorization: asA },
+      body: 'a secret',
+    });
     expect(upload.status).toBe(200);
     const model = async (name: string) =>
       (await asUser<{ model: { info: { model_id: string } } }>(asA, 'POST', '/api/2.0/mlflow/logged-models', { experiment_id: exp, name, source_run_id: runId })).model.info.model_id;

@@ -98,7 +98,10 @@ describe('the edge refuses what it must', () => {
 
   it('services refuse calls that do not carry the gateway-signed token', async () => {
     const env = stackEnv();
-    for (const [svc, path] of [['tracking', '/api/2.0/mlflow/experiments/get?experiment_id=0'], ['audit', '/api/audit/events']] as const) {
+    for (const [svc, path] of [
+      ['tracking', '/api/2.0/mlflow/experiments/get?experiment_id=0'],
+      ['audit', '/api/audit/events'],
+    ] as const) {
       const direct = await call('GET', `${env.serviceUrl[svc]}${path}`, { auth: `Bearer ${env.adminKey}` });
       expect(direct.status).toBe(401);
       const forged = await call('GET', `${env.serviceUrl[svc]}${path}`, { auth: null, headers: { 'x-custos-internal-token': 'eyJ2IjoxfQ.forged' } });

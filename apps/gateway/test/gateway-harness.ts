@@ -21,12 +21,7 @@ export async function credentialsContext(ds: DataSource, config: GatewayConfig, 
   const platform: DynamicModule = {
     module: class TestPlatformModule {},
     global: true,
-    providers: [
-      { provide: DataSource, useValue: ds },
-      { provide: SERVICE_CONFIG, useValue: config },
-      { provide: LOGGER, useValue: createLogger('gateway', 'silent') },
-      Readiness,
-    ],
+    providers: [{ provide: DataSource, useValue: ds }, { provide: SERVICE_CONFIG, useValue: config }, { provide: LOGGER, useValue: createLogger('gateway', 'silent') }, Readiness],
     exports: [DataSource, SERVICE_CONFIG, LOGGER, Readiness],
   };
   @Module({ imports: [platform, CredentialsModule, ...extra] })
@@ -56,4 +51,3 @@ export function request(authorization?: string): { req: IncomingMessage; res: Se
 }
 
 export const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-

@@ -7,7 +7,10 @@ interface AuditEntry {
   actorId: string;
   data: { reason: string; status: number; method: string; path: string; detail?: string };
 }
-type Gql = { data: Record<string, { run?: { info: { runName: string }; experiment: { name: string }; data: { metrics: { key: string; value: number; step: string }[] } } } | null> | null; errors: string[] | null };
+type Gql = {
+  data: Record<string, { run?: { info: { runName: string }; experiment: { name: string }; data: { metrics: { key: string; value: number; step: string }[] } } } | null> | null;
+  errors: string[] | null;
+};
 
 // The run page's query as MLflow's web UI sends it (useGetRunQuery), trimmed to what is checked.
 const GET_RUN = `query GetRun($data: MlflowGetRunInput!) @component(name: "MLflow.ExperimentRunTracking") {
@@ -44,7 +47,11 @@ describe('MLflow GraphQL through the gateway', () => {
   });
 
   it('asks a caller without credentials for them, as every route does', async () => {
-    const res = await fetch(`${stackEnv().gatewayUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ test(inputString: "x") { output } }' }) });
+    const res = await fetch(`${stackEnv().gatewayUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ test(inputString: "x") { output } }' }),
+    });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/Basic/);
   });

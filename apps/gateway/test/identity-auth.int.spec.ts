@@ -106,7 +106,15 @@ describe('identity projection + authenticator', () => {
     const expired = newKey();
     await apply(
       envelope('authz.ApiKeyIssued', { keyId: 'k-soon', prefix: 'cus_soon', keyHash: sha256hex(soon), ownerId: aliceId, name: 'x', scopes: [], expiresAt: new Date(Date.now() + 1_500).toISOString() }),
-      envelope('authz.ApiKeyIssued', { keyId: 'k-old', prefix: 'cus_old_', keyHash: sha256hex(expired), ownerId: aliceId, name: 'x', scopes: [], expiresAt: new Date(Date.now() - 1_000).toISOString() }),
+      envelope('authz.ApiKeyIssued', {
+        keyId: 'k-old',
+        prefix: 'cus_old_',
+        keyHash: sha256hex(expired),
+        ownerId: aliceId,
+        name: 'x',
+        scopes: [],
+        expiresAt: new Date(Date.now() - 1_000).toISOString(),
+      }),
     );
     await settled();
     expect(await login(`Bearer ${expired}`)).toMatchObject({ ok: false, detail: 'API key k-old: expired' });

@@ -15,8 +15,7 @@ describe('internal tokens are bound to one service and one request', () => {
   const env = stackEnv();
   const secret = InternalTokenSecret.fromBase64(env.secrets.INTERNAL_TOKEN_SECRET);
   const read = '/api/2.0/mlflow/experiments/search?max_results=1';
-  const mint = (audience: InternalAudience, method: string, url: string) =>
-    signInternalToken(secret, admin, { audience, method, url, correlationId: randomUUID(), clientIp: '127.0.0.1' });
+  const mint = (audience: InternalAudience, method: string, url: string) => signInternalToken(secret, admin, { audience, method, url, correlationId: randomUUID(), clientIp: '127.0.0.1' });
   const direct = (svc: Service, method: string, path: string, token: string | undefined, body?: unknown) =>
     call(method, `${env.serviceUrl[svc]}${path}`, { auth: null, headers: token ? { [INTERNAL_TOKEN_HEADER]: token } : {}, body });
 
@@ -52,12 +51,7 @@ describe('internal tokens are bound to one service and one request', () => {
   });
 
   it('marks JSON answers nosniff and no-store: forwarded, refused at the edge, probes, and refused by a service', async () => {
-    const answers = [
-      await call('GET', read),
-      await call('GET', read, { auth: null }),
-      await call('GET', '/health/ready', { auth: null }),
-      await direct('tracking', 'GET', read, undefined),
-    ];
+    const answers = [await call('GET', read), await call('GET', read, { auth: null }), await call('GET', '/health/ready', { auth: null }), await direct('tracking', 'GET', read, undefined)];
     for (const r of answers) {
       expect(r.headers.get('x-content-type-options')).toBe('nosniff');
       expect(r.headers.get('cache-control')).toBe('no-store');

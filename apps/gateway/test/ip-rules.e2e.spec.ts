@@ -42,7 +42,10 @@ describe('IP rules at the gateway', () => {
     // No credentials at all, and still 403, not 401: the address is checked first.
     expect(r.status).toBe(403);
     expect(r.body).toEqual({ error_code: 'PERMISSION_DENIED', message: `request blocked: client address ${blocked} is denied by an IP rule` });
-    const entry = await waitFor('ip_blocked in audit', async () => (await call<{ entries: { type: string; data: Record<string, unknown> }[] }>('GET', `/api/audit/events?correlation_id=${correlationId}`)).body.entries?.[0]);
+    const entry = await waitFor(
+      'ip_blocked in audit',
+      async () => (await call<{ entries: { type: string; data: Record<string, unknown> }[] }>('GET', `/api/audit/events?correlation_id=${correlationId}`)).body.entries?.[0],
+    );
     expect(entry).toMatchObject({ type: 'gateway.RequestDenied', data: { reason: 'ip_blocked', status: 403, detail: expect.stringContaining(rule.ruleId) } });
     // Other clients are unaffected.
     expect(await statusFrom(randomLoopback())).toBe(200);

@@ -37,7 +37,15 @@ describe('LDAP sign-in against slapd', () => {
     providerId: 'dir-b',
     kind: 'ldap',
     groupRoleMap: {},
-    ldap: { url: slapd.url, searchBase: `ou=people,${SUFFIX}`, searchFilter: '(&(objectClass=inetOrgPerson)(uid={username}))', bindDn: ROOT_DN, bindPasswordSecretName: 'ldap-reader', groupsAttribute: 'memberOf', ...over },
+    ldap: {
+      url: slapd.url,
+      searchBase: `ou=people,${SUFFIX}`,
+      searchFilter: '(&(objectClass=inetOrgPerson)(uid={username}))',
+      bindDn: ROOT_DN,
+      bindPasswordSecretName: 'ldap-reader',
+      groupsAttribute: 'memberOf',
+      ...over,
+    },
   });
 
   beforeAll(async () => {

@@ -82,31 +82,47 @@ describe('MLflow web UI in a browser', () => {
     return watched;
   };
 
-  it('lists the experiment and shows who is signed in, with no failed request', async () => {
-    const { page, failures } = await open('experiment-list', '/experiments', [experimentName, username]);
-    expect(failures).toEqual([]);
-    await page.close();
-  }, BROWSER_TEST_MS);
+  it(
+    'lists the experiment and shows who is signed in, with no failed request',
+    async () => {
+      const { page, failures } = await open('experiment-list', '/experiments', [experimentName, username]);
+      expect(failures).toEqual([]);
+      await page.close();
+    },
+    BROWSER_TEST_MS,
+  );
 
-  it("shows the experiment's runs table with both runs, with no failed request", async () => {
-    const { page, failures } = await open('experiment-runs', `/experiments/${experimentId}/runs`, runNames);
-    expect(failures).toEqual([]);
-    await page.close();
-  }, BROWSER_TEST_MS);
+  it(
+    "shows the experiment's runs table with both runs, with no failed request",
+    async () => {
+      const { page, failures } = await open('experiment-runs', `/experiments/${experimentId}/runs`, runNames);
+      expect(failures).toEqual([]);
+      await page.close();
+    },
+    BROWSER_TEST_MS,
+  );
 
-  it("shows a run's metric chart, with no failed request", async () => {
-    const { page, failures } = await open('run-metric-charts', `/experiments/${experimentId}/runs/${runIds[0]}/model-metrics`, [runNames[0], 'loss']);
-    await page.locator('.js-plotly-plot').first().waitFor({ state: 'visible', timeout: RENDER_MS });
-    await keepScreenshot(page, 'run-metric-charts');
-    expect(failures).toEqual([]);
-    await page.close();
-  }, BROWSER_TEST_MS);
+  it(
+    "shows a run's metric chart, with no failed request",
+    async () => {
+      const { page, failures } = await open('run-metric-charts', `/experiments/${experimentId}/runs/${runIds[0]}/model-metrics`, [runNames[0], 'loss']);
+      await page.locator('.js-plotly-plot').first().waitFor({ state: 'visible', timeout: RENDER_MS });
+      await keepScreenshot(page, 'run-metric-charts');
+      expect(failures).toEqual([]);
+      await page.close();
+    },
+    BROWSER_TEST_MS,
+  );
 
-  it("shows a run's artifact list, with no failed request", async () => {
-    const { page, failures } = await open('run-artifacts', `/experiments/${experimentId}/runs/${runIds[0]}/artifacts`, [runNames[0], artifactName]);
-    expect(failures).toEqual([]);
-    await page.close();
-  }, BROWSER_TEST_MS);
+  it(
+    "shows a run's artifact list, with no failed request",
+    async () => {
+      const { page, failures } = await open('run-artifacts', `/experiments/${experimentId}/runs/${runIds[0]}/artifacts`, [runNames[0], artifactName]);
+      expect(failures).toEqual([]);
+      await page.close();
+    },
+    BROWSER_TEST_MS,
+  );
 });
 
 /** The wire underneath: the Basic challenge, the files and their caching, and MLflow's 3.0 info routes. */

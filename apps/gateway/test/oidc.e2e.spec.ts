@@ -20,7 +20,13 @@ describe('OIDC bearer tokens through the live gateway', () => {
   let gatewayDb: Client;
 
   const token = (claims: Record<string, unknown>) =>
-    new SignJWT({ preferred_username: 'oidc-e2e', ...claims }).setProtectedHeader({ alg: 'ES256', kid: 'e2e-1' }).setIssuer(issuer).setAudience('custos-e2e').setIssuedAt().setExpirationTime('5m').sign(privateKey);
+    new SignJWT({ preferred_username: 'oidc-e2e', ...claims })
+      .setProtectedHeader({ alg: 'ES256', kid: 'e2e-1' })
+      .setIssuer(issuer)
+      .setAudience('custos-e2e')
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(privateKey);
   const projected = async (enabled: boolean) => ((await gatewayDb.query(`SELECT 1 FROM gw_identity_providers WHERE provider_id = $1`, [providerId])).rowCount ?? 0) > 0 === enabled;
 
   beforeAll(async () => {

@@ -7,8 +7,7 @@ import { routeFor, Upstream } from '../src/domain/route-table';
 
 const SERVICES: Upstream[] = ['tracking', 'registry', 'authz', 'audit'];
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head'] as const;
-const operations = (doc: OpenAPIObject) =>
-  Object.entries(doc.paths).flatMap(([path, item]) => METHODS.filter((m) => item[m]).map((m) => ({ path, key: `${m.toUpperCase()} ${path}` })));
+const operations = (doc: OpenAPIObject) => Object.entries(doc.paths).flatMap(([path, item]) => METHODS.filter((m) => item[m]).map((m) => ({ path, key: `${m.toUpperCase()} ${path}` })));
 
 /**
  * The public OpenAPI document, fetched through the gateway as a client would: behind the same
@@ -54,7 +53,12 @@ describe('OpenAPI at the gateway', () => {
     const routed = operations(own.body).filter((o) => routeFor(o.path) === service);
     expect(routed.filter((o) => !listed.has(o.key)).map((o) => o.key)).toEqual([]);
     // What the gateway does not route to the service is its probes, nothing else.
-    expect(operations(own.body).filter((o) => routeFor(o.path) !== service).map((o) => o.key).sort()).toEqual(['GET /health/live', 'GET /health/ready']);
+    expect(
+      operations(own.body)
+        .filter((o) => routeFor(o.path) !== service)
+        .map((o) => o.key)
+        .sort(),
+    ).toEqual(['GET /health/live', 'GET /health/ready']);
   });
 
   it('serves Swagger UI over the document, and not the services’ internal path', async () => {

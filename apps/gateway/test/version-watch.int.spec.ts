@@ -36,8 +36,7 @@ describe('version watch notifications', () => {
     await db.drop();
   });
 
-  const listeners = () =>
-    db.dataSource.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN custos_gw_versions'`) as Promise<{ pid: number }[]>;
+  const listeners = () => db.dataSource.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query = 'LISTEN custos_gw_versions'`) as Promise<{ pid: number }[]>;
 
   it('runs the change listeners of every replica when a bump commits, and not before', async () => {
     const before = changes.map((c) => c.length);
@@ -57,10 +56,15 @@ describe('version watch notifications', () => {
     await db.dataSource.query(`SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid`, [pids]);
     // Committed while nobody listens: picked up by the read each replica makes once it listens again.
     await db.dataSource.transaction((tx) => bumpVersion(tx, 'identity'));
-    await waitFor('every replica listening on a new connection', async () => {
-      const now = (await listeners()).map((r) => r.pid);
-      return now.length === 2 && now.every((p) => !pids.includes(p)) && replicas.every((r) => r.get(VersionWatch).listening);
-    }, 15_000, 50);
+    await waitFor(
+      'every replica listening on a new connection',
+      async () => {
+        const now = (await listeners()).map((r) => r.pid);
+        return now.length === 2 && now.every((p) => !pids.includes(p)) && replicas.every((r) => r.get(VersionWatch).listening);
+      },
+      15_000,
+      50,
+    );
     await waitFor('the missed bump applied', () => Promise.resolve(changes.every((c, i) => c.length === before[i] + 1)), 10_000, 10);
     await db.dataSource.transaction((tx) => bumpVersion(tx, 'identity'));
     await waitFor('the next bump delivered', () => Promise.resolve(changes.every((c, i) => c.length === before[i] + 2)), 10_000, 10);

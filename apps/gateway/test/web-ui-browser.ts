@@ -6,7 +6,7 @@ import { dataDir } from '@custos/testing';
 /** Debian's chromium (scripts/test.sh installs it); CHROMIUM_PATH names another build. */
 export function chromiumPath(): string {
   const path = process.env.CHROMIUM_PATH ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-  if (!path) throw new Error('no chromium found: install Debian\'s chromium (scripts/test.sh does) or set CHROMIUM_PATH');
+  if (!path) throw new Error("no chromium found: install Debian's chromium (scripts/test.sh does) or set CHROMIUM_PATH");
   return path;
 }
 

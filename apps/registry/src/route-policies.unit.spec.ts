@@ -10,6 +10,11 @@ describe('registry route policies', () => {
     const routes = await listRoutePolicies(RegistryModule.forRoot(config as never, createLogger('registry', 'silent')));
     expect(routes.length).toBeGreaterThan(0);
     expect(routes.filter((r) => r.policy === 'missing')).toEqual([]);
-    expect(routes.filter((r) => r.policy === 'public').map((r) => r.route).sort()).toEqual(['0 /health/live', '0 /health/ready']);
+    expect(
+      routes
+        .filter((r) => r.policy === 'public')
+        .map((r) => r.route)
+        .sort(),
+    ).toEqual(['0 /health/live', '0 /health/ready']);
   });
 });

@@ -53,8 +53,7 @@ describe('a service started before its dependencies', () => {
     await dropDatabase(database, env);
   });
 
-  const get = (path: string) =>
-    fetch(`http://127.0.0.1:${port}${path}`).then(async (r) => ({ status: r.status, body: (await r.json()) as { checks?: Record<string, boolean> } }));
+  const get = (path: string) => fetch(`http://127.0.0.1:${port}${path}`).then(async (r) => ({ status: r.status, body: (await r.json()) as { checks?: Record<string, boolean> } }));
 
   it('is live but not ready while PostgreSQL and Kafka are unreachable, and keeps running', async () => {
     await waitFor('liveness', async () => (await get('/health/live')).status === 200, 30_000);
@@ -70,10 +69,15 @@ describe('a service started before its dependencies', () => {
   it('becomes ready once they answer, with its migrations applied', async () => {
     await pg.open();
     await kafka.open();
-    const ready = await waitFor('readiness', async () => {
-      const r = await get('/health/ready');
-      return r.status === 200 ? r : undefined;
-    }, 60_000, 250);
+    const ready = await waitFor(
+      'readiness',
+      async () => {
+        const r = await get('/health/ready');
+        return r.status === 200 ? r : undefined;
+      },
+      60_000,
+      250,
+    );
     expect(ready.body.checks).toMatchObject({ postgres: true, kafka: true, 'consumer:lineage': true });
     const db = new Client({ connectionString: pgUrl(database, env) });
     await db.connect();

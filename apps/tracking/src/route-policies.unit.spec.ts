@@ -11,7 +11,12 @@ describe('tracking route policies', () => {
     const routes = await listRoutePolicies(TrackingModule.forRoot(config as never, createLogger('tracking', 'silent')));
     expect(routes.length).toBeGreaterThan(0);
     expect(routes.filter((r) => r.policy === 'missing')).toEqual([]);
-    expect(routes.filter((r) => r.policy === 'public').map((r) => r.route).sort()).toEqual(['0 /health/live', '0 /health/ready']);
+    expect(
+      routes
+        .filter((r) => r.policy === 'public')
+        .map((r) => r.route)
+        .sort(),
+    ).toEqual(['0 /health/live', '0 /health/ready']);
   });
 
   // Everything tracking serves is in the experiments area of a key's scopes; no route is open to any key.

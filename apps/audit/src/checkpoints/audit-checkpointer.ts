@@ -104,20 +104,17 @@ export class AuditCheckpointer implements OnApplicationBootstrap, BeforeApplicat
 
   private async underLock(now: () => Date): Promise<CheckpointRecord | undefined> {
     const [{ last }] = (await this.ds.query(`SELECT coalesce(max(size), 0) AS last FROM audit_checkpoints`)) as { last: string }[];
-    const [{ grew }] = (await this.ds.query(
-      `SELECT EXISTS (SELECT 1 FROM audit_entries WHERE sequence > $1 AND NOT (source = 'audit' AND type = $2)) AS grew`,
-      [Number(last), ChainCheckpointed.type],
-    )) as { grew: boolean }[];
+    const [{ grew }] = (await this.ds.query(`SELECT EXISTS (SELECT 1 FROM audit_entries WHERE sequence > $1 AND NOT (source = 'audit' AND type = $2)) AS grew`, [
+      Number(last),
+      ChainCheckpointed.type,
+    ])) as { grew: boolean }[];
     if (!grew) return undefined;
     const [head] = (await this.ds.query(`SELECT sequence, hash FROM audit_chain_head`)) as { sequence: string; hash: string }[];
     const size = Number(head.sequence);
     await this.tree.extend(size);
     const root = await this.tree.root(size);
 
-    const checkpoint = signCheckpoint(
-      { origin: this.config.AUDIT_CHECKPOINT_ORIGIN, size, root: root.toString('base64'), chainHead: head.hash, timestamp: now().toISOString() },
-      this.signer.key,
-    );
+    const checkpoint = signCheckpoint({ origin: this.config.AUDIT_CHECKPOINT_ORIGIN, size, root: root.toString('base64'), chainHead: head.hash, timestamp: now().toISOString() }, this.signer.key);
     const document = `${JSON.stringify(checkpoint, null, 2)}\n`;
     const object = await this.objects.put(checkpointObjectKey(size), document);
 

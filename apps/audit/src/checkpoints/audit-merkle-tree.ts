@@ -35,10 +35,10 @@ export class AuditMerkleTree {
       for (const r of rows) found.set(nodeKey({ level: 0, index: Number(r.sequence) - 1 }), r.hash);
     }
     if (inner.length) {
-      const rows = (await sql.query(
-        `SELECT n.level, n.idx, n.hash FROM audit_merkle_nodes n JOIN unnest($1::smallint[], $2::bigint[]) AS w(level, idx) ON n.level = w.level AND n.idx = w.idx`,
-        [inner.map((i) => i.level), inner.map((i) => i.index)],
-      )) as { level: number; idx: string; hash: Buffer }[];
+      const rows = (await sql.query(`SELECT n.level, n.idx, n.hash FROM audit_merkle_nodes n JOIN unnest($1::smallint[], $2::bigint[]) AS w(level, idx) ON n.level = w.level AND n.idx = w.idx`, [
+        inner.map((i) => i.level),
+        inner.map((i) => i.index),
+      ])) as { level: number; idx: string; hash: Buffer }[];
       for (const r of rows) found.set(nodeKey({ level: Number(r.level), index: Number(r.idx) }), r.hash);
     }
     return (id) => {

@@ -28,7 +28,11 @@ export class ObjectLockError extends Error {}
  */
 @Injectable()
 export class CheckpointObjectStore extends WatchedBucket {
-  constructor(@Inject(SERVICE_CONFIG) private readonly config: S3Settings, readiness: Readiness, @Inject(LOGGER) logger: Logger) {
+  constructor(
+    @Inject(SERVICE_CONFIG) private readonly config: S3Settings,
+    readiness: Readiness,
+    @Inject(LOGGER) logger: Logger,
+  ) {
     super(s3Client(config as AuditConfig), config.AUDIT_CHECKPOINT_BUCKET, readiness, logger);
   }
 

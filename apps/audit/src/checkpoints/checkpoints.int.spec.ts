@@ -36,7 +36,6 @@ async function failure(p: Promise<unknown>): Promise<ApiError> {
   throw new Error('expected a failure');
 }
 
-
 describe('signed Merkle checkpoints on real PostgreSQL and MinIO', () => {
   let db: TestDatabase;
   let config: AuditConfig;
@@ -139,7 +138,17 @@ describe('signed Merkle checkpoints on real PostgreSQL and MinIO', () => {
     expect(evt.data).toEqual({
       sequence: 37,
       headHash: head.hash,
-      checkpoint: { format: first.format, origin: first.origin, root: first.root, timestamp: first.timestamp, keyId: first.keyId, signature: first.signature, bucket: config.AUDIT_CHECKPOINT_BUCKET, objectKey: checkpointObjectKey(37), objectVersionId: latest.object.versionId },
+      checkpoint: {
+        format: first.format,
+        origin: first.origin,
+        root: first.root,
+        timestamp: first.timestamp,
+        keyId: first.keyId,
+        signature: first.signature,
+        bucket: config.AUDIT_CHECKPOINT_BUCKET,
+        objectKey: checkpointObjectKey(37),
+        objectVersionId: latest.object.versionId,
+      },
     });
   });
 
@@ -158,7 +167,11 @@ describe('signed Merkle checkpoints on real PostgreSQL and MinIO', () => {
     expect([a, b].filter(Boolean)).toHaveLength(1);
     const second = (a ?? b)!.checkpoint;
     expect(second.size).toBe(1038);
-    expect(second.root).toBe(InMemoryMerkleTree.fromLeaves(await canonicals()).root().toString('base64'));
+    expect(second.root).toBe(
+      InMemoryMerkleTree.fromLeaves(await canonicals())
+        .root()
+        .toString('base64'),
+    );
     const [{ count }] = (await db.dataSource.query(`SELECT count(*)::int AS count FROM audit_merkle_nodes`)) as { count: number }[];
     expect(count).toBe(1038 - 4); // one per perfect subtree of height >= 1: n minus the 1-bits of n (0b10000001110)
   });
@@ -190,18 +203,17 @@ describe('signed Merkle checkpoints on real PostgreSQL and MinIO', () => {
   it('a modified copy of an entry fails verification', async () => {
     const proof = (await inclusion({ sequence: '17' })) as Proof;
     const entry = JSON.parse(proof.entry) as { actorId: string; data: { name: string } };
-    const tampered = [
-      proof.entry.replace('"actorId":"alice"', '"actorId":"mallory"'),
-      proof.entry.replace(entry.data.name, 'renamed'),
-      (await inclusion({ sequence: '18' })).entry,
-    ];
+    const tampered = [proof.entry.replace('"actorId":"alice"', '"actorId":"mallory"'), proof.entry.replace(entry.data.name, 'renamed'), (await inclusion({ sequence: '18' })).entry];
     for (const t of tampered) {
       expect(t).not.toBe(proof.entry);
       const v = verifyOffline({ publicKey, checkpoint: proof.checkpoint, entry: t, proof: { ...proof, leafHash: undefined } });
       expect(v).toMatchObject({ ok: false, step: 'inclusion' });
     }
     // And a checkpoint whose root was swapped for another tree's fails its signature.
-    expect(verifyOffline({ publicKey, checkpoint: { ...proof.checkpoint!, root: first.root }, entry: proof.entry, proof: { ...proof, root: undefined } })).toMatchObject({ ok: false, step: 'signature' });
+    expect(verifyOffline({ publicKey, checkpoint: { ...proof.checkpoint!, root: first.root }, entry: proof.entry, proof: { ...proof, root: undefined } })).toMatchObject({
+      ok: false,
+      step: 'signature',
+    });
   });
 
   it('serves consistency proofs between checkpoints', async () => {
@@ -215,7 +227,17 @@ describe('signed Merkle checkpoints on real PostgreSQL and MinIO', () => {
   });
 
   it('answers 400 for bad or out-of-range input and 404 for a missing checkpoint', async () => {
-    const badInclusion: Record<string, string>[] = [{ sequence: '0' }, { sequence: 'x' }, { sequence: '1039' }, { sequence: '5', size: '4' }, { sequence: '1', size: '5000' }, { sequence: '1.5' }, { sequence: '-1' }, { sequence: '1e3' }, {}];
+    const badInclusion: Record<string, string>[] = [
+      { sequence: '0' },
+      { sequence: 'x' },
+      { sequence: '1039' },
+      { sequence: '5', size: '4' },
+      { sequence: '1', size: '5000' },
+      { sequence: '1.5' },
+      { sequence: '-1' },
+      { sequence: '1e3' },
+      {},
+    ];
     for (const q of badInclusion) {
       const e = await failure(inclusion(q));
       expect(e).toBeInstanceOf(ApiError);
@@ -245,7 +267,9 @@ describe('signed Merkle checkpoints on real PostgreSQL and MinIO', () => {
     expect(object.retainUntil).toBe(new Date(retention!.retainUntilDate).toISOString());
 
     await expect(objects.client.removeObject(object.bucket, object.key, { versionId: object.versionId! })).rejects.toMatchObject({ message: expect.stringMatching(/WORM|retention|locked/i) });
-    await expect(objects.client.putObjectRetention(object.bucket, object.key, { versionId: object.versionId!, mode: 'GOVERNANCE', retainUntilDate: new Date(Date.now() + 60_000).toISOString() })).rejects.toBeDefined();
+    await expect(
+      objects.client.putObjectRetention(object.bucket, object.key, { versionId: object.versionId!, mode: 'GOVERNANCE', retainUntilDate: new Date(Date.now() + 60_000).toISOString() }),
+    ).rejects.toBeDefined();
     // A plain DELETE only adds a delete marker on a versioned bucket: the locked version stays readable.
     await objects.client.removeObject(object.bucket, object.key);
     const still = JSON.parse(await text(await objects.client.getObject(object.bucket, object.key, { versionId: object.versionId! }))) as SignedCheckpoint;

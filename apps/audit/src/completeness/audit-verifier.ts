@@ -62,10 +62,7 @@ export class AuditVerifier {
     let seq = from;
     let checked = 0;
     for (;;) {
-      const rows = (await tx.query(
-        `SELECT sequence, canonical, prev_hash, hash, source, source_seq FROM audit_entries WHERE sequence >= $1 ORDER BY sequence LIMIT ${PAGE}`,
-        [seq],
-      )) as EntryRow[];
+      const rows = (await tx.query(`SELECT sequence, canonical, prev_hash, hash, source, source_seq FROM audit_entries WHERE sequence >= $1 ORDER BY sequence LIMIT ${PAGE}`, [seq])) as EntryRow[];
       const links: ChainLink[] = rows.map((r) => ({ sequence: Number(r.sequence), canonical: r.canonical, prevHash: r.prev_hash, hash: r.hash }));
       const verdict = verifyChain(links, prev, seq);
       if (!verdict.ok) return { ...verdict, checked: checked + verdict.checked };

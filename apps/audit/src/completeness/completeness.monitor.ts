@@ -32,7 +32,7 @@ export class CompletenessMonitor implements OnApplicationBootstrap, BeforeApplic
     const sources = () => Object.entries(this.last?.sources ?? {});
     new Gauge({
       name: 'custos_audit_missing_events',
-      help: "Events of a source missing from the audit log for longer than the grace (numbers below the highest received)",
+      help: 'Events of a source missing from the audit log for longer than the grace (numbers below the highest received)',
       labelNames: ['source'],
       registers: [this.metrics.registry],
       collect() {

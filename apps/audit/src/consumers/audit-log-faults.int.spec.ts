@@ -73,7 +73,7 @@ describe('the audit log through a PostgreSQL restart under load', () => {
     const restart = sleep(500)
       .then(() => restartInfra('pg', { downMs: 3000 }))
       .finally(() => (restarted = true));
-    for (let after = 0; after < 20; ) {
+    for (let after = 0; after < 20;) {
       const e = auditTestEvent();
       await producer.send({ topic, acks: -1, messages: [{ key: e.streamId, value: JSON.stringify(e) }] });
       sent.push(e.id);

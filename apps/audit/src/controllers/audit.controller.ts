@@ -46,7 +46,13 @@ export class AuditController {
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY sequence LIMIT $${params.length}`,
       params,
     )) as EntryRow[];
-    const entries = rows.map((r) => ({ sequence: Number(r.sequence), recordedAt: new Date(r.recorded_at).toISOString(), hash: r.hash, prevHash: r.prev_hash, ...(JSON.parse(r.canonical) as Record<string, unknown>) }));
+    const entries = rows.map((r) => ({
+      sequence: Number(r.sequence),
+      recordedAt: new Date(r.recorded_at).toISOString(),
+      hash: r.hash,
+      prevHash: r.prev_hash,
+      ...(JSON.parse(r.canonical) as Record<string, unknown>),
+    }));
     return { entries, next_after: rows.length === q.limit ? entries[entries.length - 1].sequence : null };
   }
 

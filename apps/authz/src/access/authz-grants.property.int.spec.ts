@@ -96,14 +96,9 @@ describe("authz's grants query agrees with the services' shared loader (property
     const shared = new GrantsPolicyLoader(db.dataSource, config);
     const authzProjection = new AuthzProjection();
     const services = new AccessProjectionHandler();
-    const principals: Principal[] = [
-      ...PRINCIPALS.map((id, i) => ({ id, kind: 'user' as const, roles: [], groups: GROUPS.slice(0, i) })),
-      { id: 'nobody', kind: 'user', roles: [], groups: ['g2'] },
-    ];
+    const principals: Principal[] = [...PRINCIPALS.map((id, i) => ({ id, kind: 'user' as const, roles: [], groups: GROUPS.slice(0, i) })), { id: 'nobody', kind: 'user', roles: [], groups: ['g2'] }];
     for (let seed = 1; seed <= 40; seed++) {
-      await db.dataSource.query(
-        `TRUNCATE grants, roles, role_permissions, role_assignments, authz_settings, access_grants, access_roles, access_role_assignments, access_settings`,
-      );
+      await db.dataSource.query(`TRUNCATE grants, roles, role_permissions, role_assignments, authz_settings, access_grants, access_roles, access_role_assignments, access_settings`);
       await db.dataSource.transaction(async (tx) => {
         for (const e of history(seed, 25)) {
           await authzProjection.apply(tx, e);

@@ -18,7 +18,13 @@ describe('authz admin routes validate through the global pipe', () => {
     ['a wrong type', 'post', '/api/authz/roles', { name: 7, grants: [] }, "Field 'name' must be a string."],
     ['an unknown field', 'post', '/api/authz/roles', { name: 'r', grants: [], colour: 'red' }, "Unknown field 'colour'."],
     ['a missing field', 'post', '/api/authz/roles', { name: 'r' }, "Missing value for required field 'grants'."],
-    ['a bad nested value', 'post', '/api/authz/roles', { name: 'r', grants: [{ resourceType: 'experiment', resourcePattern: '*', permission: 'ALL' }] }, expect.stringMatching(/^Field 'grants\[0\]\.permission' must be one of the following values: /) as unknown as string],
+    [
+      'a bad nested value',
+      'post',
+      '/api/authz/roles',
+      { name: 'r', grants: [{ resourceType: 'experiment', resourcePattern: '*', permission: 'ALL' }] },
+      expect.stringMatching(/^Field 'grants\[0\]\.permission' must be one of the following values: /) as unknown as string,
+    ],
     ['a wrong type in a grant', 'put', '/api/authz/grants', { subject: 'alice', resourceType: 'experiment', resourcePattern: '*' }, "Field 'subject' must be an object."],
     ['a wrong type in a key', 'post', '/api/authz/api-keys', { scopes: 'experiments:read' }, "Field 'scopes' must be an array."],
   ])('%s is a 400 naming the field', async (_, method, path, body, detail) => {

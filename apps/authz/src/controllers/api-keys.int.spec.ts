@@ -23,7 +23,15 @@ describe('API keys and service accounts on real PostgreSQL', () => {
     expect(r.status).toBe(201);
     const { key, apiKey } = r.body as { key: string; apiKey: Record<string, unknown> };
     expect(key).toMatch(/^cus_[a-z0-9]{8}_[A-Za-z0-9_-]{43}$/);
-    expect(apiKey).toMatchObject({ prefix: key.slice(0, 12), ownerId: carol, ownerUsername: 'carol', name: 'laptop', scopes: ['experiments:read'], expiresAt: '2099-01-01T00:00:00.000Z', status: 'active' });
+    expect(apiKey).toMatchObject({
+      prefix: key.slice(0, 12),
+      ownerId: carol,
+      ownerUsername: 'carol',
+      name: 'laptop',
+      scopes: ['experiments:read'],
+      expiresAt: '2099-01-01T00:00:00.000Z',
+      status: 'active',
+    });
     expect(apiKey.keyId).toMatch(/^[0-9a-f-]{36}$/);
 
     const [event] = await t.stream(`apikey-${apiKey.keyId as string}`);
@@ -89,7 +97,9 @@ describe('API keys and service accounts on real PostgreSQL', () => {
     const k1 = await t.call(admin, 'post', KEYS, { ownerUsername: 'ci-bot', name: 'deploy' });
     const k2 = await t.call(admin, 'post', KEYS, { ownerId: sa.userId, name: 'nightly' });
     expect([k1.status, k2.status]).toEqual([201, 201]);
-    expect((await t.call<{ serviceAccounts: { username: string }[] }>(admin, 'get', '/api/authz/service-accounts')).body.serviceAccounts.map((s: { username: string }) => s.username)).toEqual(['ci-bot']);
+    expect((await t.call<{ serviceAccounts: { username: string }[] }>(admin, 'get', '/api/authz/service-accounts')).body.serviceAccounts.map((s: { username: string }) => s.username)).toEqual([
+      'ci-bot',
+    ]);
 
     const pw = await t.call(admin, 'patch', '/api/2.0/mlflow/users/update-password', { username: 'ci-bot', password: 'cannot-have-one' });
     expect(pw.body.error_code).toBe('INVALID_PARAMETER_VALUE');
@@ -108,10 +118,14 @@ describe('API keys and service accounts on real PostgreSQL', () => {
     expect(ok.body.apiKey.scopes).toEqual(['audit:read', 'experiments:edit']);
   });
 
-  it("lets a scoped key manage keys only with the account scope, and mint none broader than itself", async () => {
+  it('lets a scoped key manage keys only with the account scope, and mint none broader than itself', async () => {
     const scoped = (...scopes: string[]) => principalFor(carol, { scopes });
     // experiments:read alone: no key reads or changes, and no password change.
-    for (const [method, path, body] of [['get', KEYS], ['post', KEYS, { scopes: ['experiments:read'] }], ['get', '/api/2.0/mlflow/users/list']] as const) {
+    for (const [method, path, body] of [
+      ['get', KEYS],
+      ['post', KEYS, { scopes: ['experiments:read'] }],
+      ['get', '/api/2.0/mlflow/users/list'],
+    ] as const) {
       const r = await t.call(scoped('experiments:read'), method, path, body);
       expect({ path, status: r.status }).toEqual({ path, status: 403 });
     }

@@ -8,7 +8,14 @@ import { AccessCommands } from '../commands/access-commands.service';
 import { MlflowRequest } from '../http/mlflow-request';
 import { AccessQueries } from '../queries/access.queries';
 import { UserQueries, UserRow } from '../queries/users.queries';
-import { ExperimentPermissionRequest, ExperimentPermissionResponse, ExperimentPermissionWriteRequest, RegisteredModelPermissionRequest, RegisteredModelPermissionResponse, RegisteredModelPermissionWriteRequest } from '../dtos/mlflow-auth.dto';
+import {
+  ExperimentPermissionRequest,
+  ExperimentPermissionResponse,
+  ExperimentPermissionWriteRequest,
+  RegisteredModelPermissionRequest,
+  RegisteredModelPermissionResponse,
+  RegisteredModelPermissionWriteRequest,
+} from '../dtos/mlflow-auth.dto';
 
 /** How MLflow names and words each resource's permission routes. */
 interface Flavor {

@@ -7,7 +7,22 @@ import { RoleCommands } from '../commands/role-commands.service';
 import { MlflowRequest } from '../http/mlflow-request';
 import { mlflowAssignmentJson, mlflowRoleJson, mlflowRolePermissionJson, RoleQueries, WORKSPACE } from '../queries/roles.queries';
 import { UserQueries } from '../queries/users.queries';
-import { AddRolePermissionRequest, CreateRoleRequest, ListRolesRequest, RoleAssignmentRequest, RoleAssignmentResponse, RoleAssignmentsResponse, RoleIdRequest, RolePermissionIdRequest, RolePermissionResponse, RolePermissionsResponse, RoleResponse, RolesResponse, UpdateRolePermissionRequest, UpdateRoleRequest } from '../dtos/mlflow-auth.dto';
+import {
+  AddRolePermissionRequest,
+  CreateRoleRequest,
+  ListRolesRequest,
+  RoleAssignmentRequest,
+  RoleAssignmentResponse,
+  RoleAssignmentsResponse,
+  RoleIdRequest,
+  RolePermissionIdRequest,
+  RolePermissionResponse,
+  RolePermissionsResponse,
+  RoleResponse,
+  RolesResponse,
+  UpdateRolePermissionRequest,
+  UpdateRoleRequest,
+} from '../dtos/mlflow-auth.dto';
 
 const resourceTypeOf = (raw: string) => parseResourceType(raw === 'gateway_endpoint' ? 'gateway_route' : raw);
 

@@ -76,7 +76,10 @@ describe('grants, roles and settings on real PostgreSQL', () => {
     expect((await t.call(asErin, 'post', `${EXP}/create`, { ...body, experiment_id: '9' })).status).toBe(403);
 
     // A role held through a group gives MANAGE on a prefix of models.
-    const role = await t.call<{ role: { roleId: string } }>(admin, 'post', '/api/authz/roles', { name: 'model-owners', grants: [{ resourceType: 'registered_model', resourcePattern: 'fraud-*', permission: 'MANAGE' }] });
+    const role = await t.call<{ role: { roleId: string } }>(admin, 'post', '/api/authz/roles', {
+      name: 'model-owners',
+      grants: [{ resourceType: 'registered_model', resourcePattern: 'fraud-*', permission: 'MANAGE' }],
+    });
     await t.call(admin, 'post', `/api/authz/roles/${role.body.role.roleId}/assignments`, { kind: 'group', id: 'risk' });
     const inGroup = principalFor(erin, { groups: ['risk'] });
     expect((await t.call(inGroup, 'post', `${MODEL}/create`, { name: 'fraud-v2', username: 'frank', permission: 'EDIT' })).body).toEqual({
@@ -153,9 +156,7 @@ describe('grants, roles and settings on real PostgreSQL', () => {
 
   it('serves MLflow 3 per-user grant, revoke, check and list', async () => {
     expect((await t.call(admin, 'post', `${V3}/grant`, { username: 'frank', resource_type: 'experiment', resource_id: '100', permission: 'USE' })).body).toEqual({});
-    expect((await t.call(admin, 'post', `${V3}/grant`, { username: 'frank', resource_type: 'experiment', resource_id: '100', permission: 'USE' })).body.error_code).toBe(
-      'RESOURCE_ALREADY_EXISTS',
-    );
+    expect((await t.call(admin, 'post', `${V3}/grant`, { username: 'frank', resource_type: 'experiment', resource_id: '100', permission: 'USE' })).body.error_code).toBe('RESOURCE_ALREADY_EXISTS');
     expect((await t.call(principalFor(frank), 'get', `${V3}/get`, { username: 'frank', resource_type: 'experiment', resource_id: '100' })).body).toEqual({ allowed: true, permission: 'USE' });
     expect((await t.call(admin, 'get', `${V3}/get`, { username: 'frank', resource_type: 'experiment', resource_id: '101' })).body).toEqual({
       allowed: false,
@@ -181,7 +182,12 @@ describe('grants, roles and settings on real PostgreSQL', () => {
     expect((await t.call(admin, 'post', `${ROLES}/create`, { workspace: 'default', name: 'readers' })).body.error_code).toBe('RESOURCE_ALREADY_EXISTS');
     expect((await t.call(admin, 'post', `${ROLES}/create`, { workspace: 'team-a', name: 'x' })).status).toBe(400);
 
-    const added = await t.call<{ role_permission: { id: number } }>(admin, 'post', `${ROLES}/permissions/add`, { role_id: role.id, resource_type: 'experiment', resource_pattern: '*', permission: 'READ' });
+    const added = await t.call<{ role_permission: { id: number } }>(admin, 'post', `${ROLES}/permissions/add`, {
+      role_id: role.id,
+      resource_type: 'experiment',
+      resource_pattern: '*',
+      permission: 'READ',
+    });
     const rp = added.body.role_permission;
     expect(rp).toEqual({ id: expect.any(Number), role_id: role.id, resource_type: 'experiment', resource_pattern: '*', permission: 'READ' });
     const updated = await t.call(admin, 'patch', `${ROLES}/permissions/update`, { role_permission_id: rp.id, permission: 'EDIT' });
@@ -218,7 +224,11 @@ describe('grants, roles and settings on real PostgreSQL', () => {
     expect((await t.call(admin, 'get', '/api/authz/settings/default-permission')).body).toEqual({ permission: 'READ' });
     expect((await t.call(principalFor(erin), 'put', '/api/authz/settings/default-permission', { permission: 'MANAGE' })).status).toBe(403);
 
-    const ldap = { kind: 'ldap', ldap: { url: 'ldaps://ad.example.com', searchBase: 'dc=example,dc=com', bindDn: 'cn=svc', bindPasswordSecretName: 'LDAP_BIND_PASSWORD' }, groupRoleMap: { admins: ['admin'] } };
+    const ldap = {
+      kind: 'ldap',
+      ldap: { url: 'ldaps://ad.example.com', searchBase: 'dc=example,dc=com', bindDn: 'cn=svc', bindPasswordSecretName: 'LDAP_BIND_PASSWORD' },
+      groupRoleMap: { admins: ['admin'] },
+    };
     const put = await t.call(admin, 'put', '/api/authz/identity-providers/corp-ad', ldap);
     expect(put.status).toBe(200);
     expect(put.body.identityProvider).toMatchObject({ providerId: 'corp-ad', kind: 'ldap', enabled: true });

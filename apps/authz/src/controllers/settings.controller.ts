@@ -27,12 +27,7 @@ export class SettingsController {
 
   @Get('grants')
   @AdminApi({ response: GrantsResponse })
-  async grants(
-    @Query('subjectKind') subjectKind?: string,
-    @Query('subjectId') subjectId?: string,
-    @Query('resourceType') resourceType?: string,
-    @Query('resourcePattern') resourcePattern?: string,
-  ) {
+  async grants(@Query('subjectKind') subjectKind?: string, @Query('subjectId') subjectId?: string, @Query('resourceType') resourceType?: string, @Query('resourcePattern') resourcePattern?: string) {
     if (resourceType !== undefined) parseResourceType(resourceType);
     return { grants: (await this.queries.grants({ subjectKind, subjectId, resourceType, resourcePattern })).map(grantJson) };
   }

@@ -46,7 +46,13 @@ describe('password hashing (scrypt, PHC)', () => {
   });
 
   it('treats malformed or hostile hashes as a mismatch instead of doing unbounded work', async () => {
-    for (const bad of ['', 'plain', '$scrypt$ln=30,r=8,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA', '$scrypt$ln=13,r=99,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA', '$argon2id$v=19$m=1,t=1,p=1$c2FsdA$aGFzaA']) {
+    for (const bad of [
+      '',
+      'plain',
+      '$scrypt$ln=30,r=8,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA',
+      '$scrypt$ln=13,r=99,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA',
+      '$argon2id$v=19$m=1,t=1,p=1$c2FsdA$aGFzaA',
+    ]) {
       await expect(verifyPassword('whatever password', bad)).resolves.toBe(false);
     }
   });

@@ -52,10 +52,13 @@ export async function applyAccessEvent(tx: EntityManager, e: EventEnvelope): Pro
     }
     case RoleAssigned.type: {
       const d = e.data as EventData<typeof RoleAssigned>;
-      await tx.query(
-        `INSERT INTO role_assignments (id, role_id, subject_kind, subject_id, assigned_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-        [stableId('role-assignment', d.roleId, d.subject.kind, d.subject.id), d.roleId, d.subject.kind, d.subject.id, at],
-      );
+      await tx.query(`INSERT INTO role_assignments (id, role_id, subject_kind, subject_id, assigned_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, [
+        stableId('role-assignment', d.roleId, d.subject.kind, d.subject.id),
+        d.roleId,
+        d.subject.kind,
+        d.subject.id,
+        at,
+      ]);
       return;
     }
     case RoleUnassigned.type: {

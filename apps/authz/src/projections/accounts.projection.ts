@@ -1,16 +1,5 @@
 import { EntityManager } from 'typeorm';
-import {
-  ApiKeyIssued,
-  ApiKeyRevoked,
-  EventData,
-  EventEnvelope,
-  UserAdminChanged,
-  UserCreated,
-  UserDeleted,
-  UserGroupsChanged,
-  UserPasswordChanged,
-  UserPlatformRolesChanged,
-} from '@custos/events';
+import { ApiKeyIssued, ApiKeyRevoked, EventData, EventEnvelope, UserAdminChanged, UserCreated, UserDeleted, UserGroupsChanged, UserPasswordChanged, UserPlatformRolesChanged } from '@custos/events';
 
 /** Users, service accounts and API keys. Times come from the envelope: when the fact was recorded. */
 export async function applyAccountEvent(tx: EntityManager, e: EventEnvelope): Promise<void> {
@@ -57,10 +46,16 @@ export async function applyAccountEvent(tx: EntityManager, e: EventEnvelope): Pr
     }
     case ApiKeyIssued.type: {
       const d = e.data as EventData<typeof ApiKeyIssued>;
-      await tx.query(
-        `INSERT INTO api_keys (key_id, prefix, owner_id, name, scopes, expires_at, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [d.keyId, d.prefix, d.ownerId, d.name, d.scopes, d.expiresAt, at, e.metadata.actor.id],
-      );
+      await tx.query(`INSERT INTO api_keys (key_id, prefix, owner_id, name, scopes, expires_at, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
+        d.keyId,
+        d.prefix,
+        d.ownerId,
+        d.name,
+        d.scopes,
+        d.expiresAt,
+        at,
+        e.metadata.actor.id,
+      ]);
       return;
     }
     case ApiKeyRevoked.type: {

@@ -34,7 +34,9 @@ describe('authz read models rebuild by replay', () => {
     await t.call(admin, 'post', '/api/2.0/mlflow/experiments/permissions/create', { experiment_id: '1', username: 'gina', permission: 'EDIT' });
     await t.call(admin, 'post', '/api/2.0/mlflow/experiments/permissions/create', { experiment_id: '1', username: 'ivan', permission: 'READ' });
     await t.call(admin, 'post', '/api/2.0/mlflow/registered-models/permissions/create', { name: 'm', username: 'gina', permission: 'MANAGE' });
-    const role = (await t.call<{ role: { roleId: string } }>(admin, 'post', '/api/authz/roles', { name: 'r', description: 'd', grants: [{ resourceType: 'experiment', resourcePattern: '*', permission: 'READ' }] })).body.role.roleId;
+    const role = (
+      await t.call<{ role: { roleId: string } }>(admin, 'post', '/api/authz/roles', { name: 'r', description: 'd', grants: [{ resourceType: 'experiment', resourcePattern: '*', permission: 'READ' }] })
+    ).body.role.roleId;
     await t.call(admin, 'post', `/api/authz/roles/${role}/assignments`, { kind: 'principal', id: hank });
     await t.call(admin, 'post', `/api/authz/roles/${role}/assignments`, { kind: 'principal', id: ivan });
     await t.call(admin, 'post', `/api/authz/roles/${role}/assignments`, { kind: 'group', id: 'ml' });

@@ -57,10 +57,12 @@ export class AccessQueries {
   constructor(private readonly ds: DataSource) {}
 
   async grant(subject: Subject, type: ResourceType, pattern: string): Promise<GrantRow | undefined> {
-    const [row] = (await this.ds.query(
-      `SELECT * FROM grants WHERE subject_kind = $1 AND subject_id = $2 AND resource_type = $3 AND resource_pattern = $4`,
-      [subject.kind, subject.id, type, pattern],
-    )) as GrantRow[];
+    const [row] = (await this.ds.query(`SELECT * FROM grants WHERE subject_kind = $1 AND subject_id = $2 AND resource_type = $3 AND resource_pattern = $4`, [
+      subject.kind,
+      subject.id,
+      type,
+      pattern,
+    ])) as GrantRow[];
     return row;
   }
 
@@ -83,9 +85,7 @@ export class AccessQueries {
   }
 
   async apiKey(keyId: string): Promise<ApiKeyRow | undefined> {
-    const [row] = (await this.ds.query(`SELECT k.*, u.username AS owner_username FROM api_keys k LEFT JOIN users u ON u.user_id = k.owner_id WHERE k.key_id = $1`, [
-      keyId,
-    ])) as ApiKeyRow[];
+    const [row] = (await this.ds.query(`SELECT k.*, u.username AS owner_username FROM api_keys k LEFT JOIN users u ON u.user_id = k.owner_id WHERE k.key_id = $1`, [keyId])) as ApiKeyRow[];
     return row;
   }
 

@@ -97,10 +97,14 @@ export class RoleQueries {
     const assignments = (await this.ds.query(`SELECT role_id, subject_kind, subject_id FROM role_assignments`)) as Pick<AssignmentRow, 'role_id' | 'subject_kind' | 'subject_id'>[];
     const roles = new Map((await this.list()).map((r) => [r.role_id, r]));
     for (const u of users) {
-      const ids = new Set(
-        assignments.filter((a) => (a.subject_kind === 'principal' ? a.subject_id === u.user_id : u.groups.includes(a.subject_id))).map((a) => a.role_id),
+      const ids = new Set(assignments.filter((a) => (a.subject_kind === 'principal' ? a.subject_id === u.user_id : u.groups.includes(a.subject_id))).map((a) => a.role_id));
+      out.set(
+        u.user_id,
+        [...ids]
+          .map((id) => roles.get(id))
+          .filter((r): r is RoleWithPermissions => r !== undefined)
+          .sort((a, b) => Number(a.role_id) - Number(b.role_id)),
       );
-      out.set(u.user_id, [...ids].map((id) => roles.get(id)).filter((r): r is RoleWithPermissions => r !== undefined).sort((a, b) => Number(a.role_id) - Number(b.role_id)));
     }
     return out;
   }

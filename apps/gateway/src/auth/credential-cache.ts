@@ -24,7 +24,10 @@ export class CredentialCache {
 
   static keyOf(...parts: string[]): string {
     const h = createHash('sha256');
-    for (const p of parts) h.update(String(Buffer.byteLength(p))).update(':').update(p);
+    for (const p of parts)
+      h.update(String(Buffer.byteLength(p)))
+        .update(':')
+        .update(p);
     return h.digest('base64url');
   }
 

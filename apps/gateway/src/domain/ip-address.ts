@@ -85,7 +85,7 @@ export function formatIp(a: IpAddress): string {
   const groups = [112n, 96n, 80n, 64n, 48n, 32n, 16n, 0n].map((s) => Number((a.value >> s) & 0xffffn));
   // RFC 5952 §4.2: compress the longest run of two or more zero groups, the first one on a tie.
   let best = { start: -1, len: 0 };
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;

@@ -8,9 +8,7 @@ import { IpRuleAction, RoutePrefixError, validateRoutePrefix } from './ip-rules'
  * another), so its history is added → removed. Uniqueness across rules (no two identical rules)
  * is the read model's unique index, as with experiment names.
  */
-export type IpRuleCommand =
-  | { type: 'AddIpRule'; ruleId: string; action: IpRuleAction; cidr: string; routePrefix: string | null; description: string }
-  | { type: 'RemoveIpRule'; ruleId: string };
+export type IpRuleCommand = { type: 'AddIpRule'; ruleId: string; action: IpRuleAction; cidr: string; routePrefix: string | null; description: string } | { type: 'RemoveIpRule'; ruleId: string };
 
 export type IpRuleEvent = { type: 'gateway.IpRuleAdded'; data: EventData<typeof IpRuleAdded> } | { type: 'gateway.IpRuleRemoved'; data: EventData<typeof IpRuleRemoved> };
 

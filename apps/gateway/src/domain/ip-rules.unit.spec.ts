@@ -128,7 +128,7 @@ describe('a route rule against every alias of its route', () => {
 });
 
 /** `/graphql` reads runs, experiments, artifacts and metrics: a rule on any of those covers it. */
-describe('a route rule and MLflow\'s GraphQL endpoint', () => {
+describe("a route rule and MLflow's GraphQL endpoint", () => {
   const blocked = (prefix: string, raw: string) => {
     const t = canonicalTarget(raw);
     return t.ok && !new IpRuleSet([rule('deny', '11.0.0.0/8', prefix)]).evaluate('11.0.0.1', t.path).allowed;

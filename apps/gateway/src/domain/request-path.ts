@@ -81,15 +81,10 @@ const TOP_LEVEL_OF = new Map([...TOP_LEVEL_TWINS].map(([top, below]) => [below, 
  * it is also seen under their spellings: a rule written for any of them covers `/graphql`, and
  * GraphQL is no way around a rule on the data it would read.
  */
-const GRAPHQL_READS = [
-  'experiments/get',
-  'experiments/search-datasets',
-  'runs/get',
-  'runs/search',
-  'artifacts/list',
-  'metrics/get-history-bulk-interval',
-  'model-versions/search',
-].flatMap((route) => [`/api/2.0/mlflow/${route}`, `/ajax-api/2.0/mlflow/${route}`]);
+const GRAPHQL_READS = ['experiments/get', 'experiments/search-datasets', 'runs/get', 'runs/search', 'artifacts/list', 'metrics/get-history-bulk-interval', 'model-versions/search'].flatMap((route) => [
+  `/api/2.0/mlflow/${route}`,
+  `/ajax-api/2.0/mlflow/${route}`,
+]);
 
 /**
  * The spellings of a path an IP rule's prefix is compared with: decoded, lower-cased (Express

@@ -35,5 +35,19 @@ describe('routeFor', () => {
     ['/api/docs/swagger-ui.css', 'gateway'],
   ])('%s → %s', (path, upstream) => expect(routeFor(path)).toBe(upstream));
 
-  it.each(['/api/2.0/other', '/api/auditx', '/index.html', '/static-filesx', '/api/2.0/mlflowx/experiments', '/api/gatewayx/ip-rules', '/get-artifacts', '/get-artifact/x', '/model-versions/get-artifact', '/graphqlx', '/graphql/x', '/api/openapi.jsonx', '/api/docsx'])('%s has no owner', (path) => expect(routeFor(path)).toBeUndefined());
+  it.each([
+    '/api/2.0/other',
+    '/api/auditx',
+    '/index.html',
+    '/static-filesx',
+    '/api/2.0/mlflowx/experiments',
+    '/api/gatewayx/ip-rules',
+    '/get-artifacts',
+    '/get-artifact/x',
+    '/model-versions/get-artifact',
+    '/graphqlx',
+    '/graphql/x',
+    '/api/openapi.jsonx',
+    '/api/docsx',
+  ])('%s has no owner', (path) => expect(routeFor(path)).toBeUndefined());
 });

@@ -62,9 +62,7 @@ function memoryFor(ln: number, r: number): number {
 
 function derive(password: string, h: Pick<ScryptHash, 'ln' | 'r' | 'p' | 'salt'>, keylen: number): Promise<Buffer> {
   return new Promise((resolve, reject) =>
-    scrypt(password, h.salt, keylen, { N: 2 ** h.ln, r: h.r, p: h.p, maxmem: memoryFor(h.ln, h.r) * 2 + 1024 * 1024 }, (err, key) =>
-      err ? reject(err) : resolve(key),
-    ),
+    scrypt(password, h.salt, keylen, { N: 2 ** h.ln, r: h.r, p: h.p, maxmem: memoryFor(h.ln, h.r) * 2 + 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(key))),
   );
 }
 

@@ -49,10 +49,7 @@ export class IpRules {
   }
 
   async list(ruleId?: string): Promise<StoredIpRule[]> {
-    const rows = (await this.ds.query(
-      `SELECT * FROM gw_ip_rules ${ruleId === undefined ? '' : 'WHERE rule_id = $1'} ORDER BY created_at, rule_id`,
-      ruleId === undefined ? [] : [ruleId],
-    )) as RuleRow[];
+    const rows = (await this.ds.query(`SELECT * FROM gw_ip_rules ${ruleId === undefined ? '' : 'WHERE rule_id = $1'} ORDER BY created_at, rule_id`, ruleId === undefined ? [] : [ruleId])) as RuleRow[];
     return rows.map((r) => ({
       ruleId: r.rule_id,
       action: r.action,

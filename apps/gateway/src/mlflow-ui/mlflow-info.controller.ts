@@ -4,7 +4,17 @@ import { MlflowApi, Policy } from '@custos/platform';
 import { GatewayError } from '../domain/gateway-error';
 import { ASSISTANT_CONFIG_DISABLED, ASSISTANT_PROVIDERS_DISABLED, GATEWAY_PROXY_EMPTY, serverInfo, UI_TELEMETRY_DISABLED, UI_TELEMETRY_POST_DISABLED } from '../domain/mlflow-server-info';
 import { ForbiddenAuditFilter } from '../proxy/forbidden.filter';
-import { AssistantConfigResponse, AssistantRequest, AssistantProvidersResponse, GatewayProxyRequest, GatewayProxyResponse, ServerInfoResponse, UiTelemetryConfigResponse, UiTelemetryRecordsRequest, UiTelemetryRecordsResponse } from './mlflow-info.dto';
+import {
+  AssistantConfigResponse,
+  AssistantRequest,
+  AssistantProvidersResponse,
+  GatewayProxyRequest,
+  GatewayProxyResponse,
+  ServerInfoResponse,
+  UiTelemetryConfigResponse,
+  UiTelemetryRecordsRequest,
+  UiTelemetryRecordsResponse,
+} from './mlflow-info.dto';
 
 /**
  * MLflow's 3.0 informational routes, answered by the gateway itself: they describe the server as a

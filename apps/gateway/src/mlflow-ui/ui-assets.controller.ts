@@ -47,12 +47,16 @@ export class UiAssetsController {
       if (!err || res.headersSent) return;
       const status = err.status ?? err.statusCode ?? 500;
       if (status === 404) return notFound(res, file === 'index.html' ? UI_MISSING : 'No such file in the MLflow web UI.');
-      res.status(status).type('text/plain').end(status === 500 ? 'internal error' : String(err.message));
+      res
+        .status(status)
+        .type('text/plain')
+        .end(status === 500 ? 'internal error' : String(err.message));
     });
   }
 }
 
-const UI_MISSING = 'The MLflow web UI is not installed on this gateway: `bash scripts/mlflow-ui.sh fetch` (run by `npm run up`) puts it where MLFLOW_UI_DIR points (scripts/stack.sh sets it). The MLflow API works without it.';
+const UI_MISSING =
+  'The MLflow web UI is not installed on this gateway: `bash scripts/mlflow-ui.sh fetch` (run by `npm run up`) puts it where MLFLOW_UI_DIR points (scripts/stack.sh sets it). The MLflow API works without it.';
 
 function notFound(res: Response, message: string): void {
   res.status(404).setHeader('Cache-Control', 'no-store');

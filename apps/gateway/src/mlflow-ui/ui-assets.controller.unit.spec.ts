@@ -11,7 +11,13 @@ import { UiAssetsController } from './ui-assets.controller';
 
 /** The controller alone (no guard: the proxy and the platform guard are tested elsewhere), over a build folder or none. */
 async function serving(uiDir: string): Promise<NestExpressApplication> {
-  @Module({ controllers: [UiAssetsController], providers: [{ provide: SERVICE_CONFIG, useValue: { MLFLOW_UI_DIR: uiDir } }, { provide: DenialRecorder, useValue: {} }] })
+  @Module({
+    controllers: [UiAssetsController],
+    providers: [
+      { provide: SERVICE_CONFIG, useValue: { MLFLOW_UI_DIR: uiDir } },
+      { provide: DenialRecorder, useValue: {} },
+    ],
+  })
   class UiModule {}
   const app = await NestFactory.create<NestExpressApplication>(UiModule, { logger: false });
   await app.init();

@@ -86,7 +86,10 @@ export class OpenApiCollector implements OnApplicationBootstrap, OnModuleDestroy
       { service: 'gateway', document: publicProbes(own), exposes: (path) => isOpenPath(path) || routeFor(path) === 'gateway' },
       ...services.map(({ service, document }) => ({ service, document, exposes: (path: string) => routeFor(path) === service })),
     ];
-    const { document } = mergeOpenApiDocuments({ title: 'Custos', version: '1', description: 'Every route the gateway serves: MLflow’s REST API (under /api/ and /ajax-api/) and Custos’s own admin APIs.' }, parts);
+    const { document } = mergeOpenApiDocuments(
+      { title: 'Custos', version: '1', description: 'Every route the gateway serves: MLflow’s REST API (under /api/ and /ajax-api/) and Custos’s own admin APIs.' },
+      parts,
+    );
     const problems = openApiProblems(document);
     if (problems.length > 0) this.logger.error({ problems: problems.slice(0, 20) }, 'merged OpenAPI document has structural problems');
     return document;
@@ -102,8 +105,6 @@ export class OpenApiCollector implements OnApplicationBootstrap, OnModuleDestroy
 
 /** The probes are the one part of the API reachable without credentials; the document says so. */
 function publicProbes(doc: OpenAPIObject): OpenAPIObject {
-  const paths = Object.fromEntries(
-    Object.entries(doc.paths).map(([path, item]) => [path, isOpenPath(path) && item.get ? { ...item, get: { ...item.get, security: [] } } : item]),
-  );
+  const paths = Object.fromEntries(Object.entries(doc.paths).map(([path, item]) => [path, isOpenPath(path) && item.get ? { ...item, get: { ...item.get, security: [] } } : item]));
   return { ...doc, paths };
 }

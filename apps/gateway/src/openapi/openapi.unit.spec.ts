@@ -45,7 +45,15 @@ describe('gateway OpenAPI document', () => {
       { service: 'audit', document: serviceDoc('audit', ['/api/audit/events'], { type: 'object' }) },
     ]);
     expect(Object.keys(merged.paths)).toEqual(
-      expect.arrayContaining(['/api/2.0/mlflow/runs/get', '/ajax-api/2.0/mlflow/runs/get', '/api/2.0/mlflow/users/get', '/api/audit/events', '/api/openapi.json', '/api/gateway/ip-rules', '/health/live']),
+      expect.arrayContaining([
+        '/api/2.0/mlflow/runs/get',
+        '/ajax-api/2.0/mlflow/runs/get',
+        '/api/2.0/mlflow/users/get',
+        '/api/audit/events',
+        '/api/openapi.json',
+        '/api/gateway/ip-rules',
+        '/health/live',
+      ]),
     );
     // authz owns users/get: tracking's stray copy is dropped, not reported as a conflict.
     expect(merged.paths['/api/2.0/mlflow/users/get'].get?.operationId).toBe('authz.get/api/2.0/mlflow/users/get');

@@ -24,7 +24,12 @@ export class ForbiddenAuditFilter extends ErrorFilter {
     const req = host.switchToHttp().getRequest<Request>();
     const actor = ctx.principal ? actorOf(ctx.principal) : undefined;
     void this.denials
-      .record({ correlationId: ctx.correlationId, clientCorrelationId: ctx.clientCorrelationId }, ctx.clientIp ?? '', { reason: 'forbidden', method: req.method, path: req.path.slice(0, 2048), status: 403, detail: coded.message.slice(0, 512) }, actor)
+      .record(
+        { correlationId: ctx.correlationId, clientCorrelationId: ctx.clientCorrelationId },
+        ctx.clientIp ?? '',
+        { reason: 'forbidden', method: req.method, path: req.path.slice(0, 2048), status: 403, detail: coded.message.slice(0, 512) },
+        actor,
+      )
       .finally(() => super.catch(exception, host));
   }
 }

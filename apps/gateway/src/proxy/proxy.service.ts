@@ -29,8 +29,7 @@ import { actorOf, DenialRecorder, denialDetail, RequestIds } from './denials';
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'upgrade', 'host', 'authorization', 'cookie', INTERNAL_TOKEN_HEADER];
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** MLflow auth's words for a request without valid credentials (`mlflow/server/auth`). */
-export const MLFLOW_UNAUTHENTICATED =
-  'You are not authenticated. Please see https://www.mlflow.org/docs/latest/auth/index.html#authenticating-to-mlflow on how to authenticate.';
+export const MLFLOW_UNAUTHENTICATED = 'You are not authenticated. Please see https://www.mlflow.org/docs/latest/auth/index.html#authenticating-to-mlflow on how to authenticate.';
 
 type Next = (err?: unknown) => void;
 type Denied = Exclude<AuthResult, { ok: true }>;
@@ -145,15 +144,7 @@ export class ProxyService implements OnModuleDestroy {
     return reply(res, denial.path, 401, 'UNAUTHENTICATED', message);
   }
 
-  private forward(
-    req: IncomingMessage,
-    res: ServerResponse,
-    target: URL,
-    token: string,
-    correlationId: string,
-    ip: string,
-    onDenied: (status: number, detail: string | undefined) => void,
-  ): void {
+  private forward(req: IncomingMessage, res: ServerResponse, target: URL, token: string, correlationId: string, ip: string, onDenied: (status: number, detail: string | undefined) => void): void {
     const headers: IncomingHttpHeaders = { ...req.headers };
     for (const h of HOP_BY_HOP) delete headers[h];
     headers[INTERNAL_TOKEN_HEADER] = token;

@@ -180,7 +180,7 @@ export const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex'
 export function storedFrames(stored: Buffer): { header: Buffer; frames: Buffer[] } {
   const headerLen = FIXED_HEADER_BYTES + stored.readUInt8(FIXED_HEADER_BYTES - 1);
   const frames: Buffer[] = [];
-  for (let off = headerLen; off < stored.length; ) {
+  for (let off = headerLen; off < stored.length;) {
     const end = off + FRAME_HEADER_BYTES + stored.readUInt32BE(off + 1) + TAG_BYTES;
     frames.push(Buffer.from(stored.subarray(off, end)));
     off = end;

@@ -152,11 +152,18 @@ export class ArtifactService {
       await this.ds.transaction(async (tx) => {
         await this.lockStream(tx, loc);
         batch = await deleteArtifacts(tx, loc.path, DELETE_BATCH);
-        await scheduleObjectDeletion(tx, batch.map((r) => r.object_key));
+        await scheduleObjectDeletion(
+          tx,
+          batch.map((r) => r.object_key),
+        );
         const events: EventData<typeof ArtifactDeleted>[] = batch.map((r) => ({ ...fact(loc), path: r.path, size: Number(r.size) }));
         // A delete that found nothing is still a fact worth auditing.
         if (deleted === 0 && events.length === 0) events.push({ ...fact(loc), size: null });
-        await this.append(tx, loc, events.map((data) => ({ type: ArtifactDeleted.type, data })));
+        await this.append(
+          tx,
+          loc,
+          events.map((data) => ({ type: ArtifactDeleted.type, data })),
+        );
       });
       deleted += batch.length;
       await this.collect(batch.map((r) => r.object_key));

@@ -199,7 +199,8 @@ describe('MLflow artifact proxy on real PostgreSQL and MinIO', () => {
     const path = `${ROOT}/head/model.bin`;
     const body = randomBytes(300_000);
     expect((await s.put(path, body, {})).status).toBe(200);
-    const reads = async () => Number(((await s.db.dataSource.query(`SELECT count(*) AS n FROM events WHERE type = 'tracking.ArtifactDownloaded' AND data->>'path' = $1`, [path])) as { n: string }[])[0].n);
+    const reads = async () =>
+      Number(((await s.db.dataSource.query(`SELECT count(*) AS n FROM events WHERE type = 'tracking.ArtifactDownloaded' AND data->>'path' = $1`, [path])) as { n: string }[])[0].n);
     const head = await s.app.request(alice, 'HEAD', `${API}/${path}`);
     expect(head.status).toBe(200);
     expect(head.body.length).toBe(0);
@@ -301,5 +302,4 @@ describe('MLflow artifact proxy on real PostgreSQL and MinIO', () => {
     expect(await s.db.dataSource.query(`SELECT 1 FROM artifacts WHERE path LIKE $1`, [`${ROOT}/%`])).toHaveLength(0);
     expect((await s.download(`1/${OTHER_RUN}/artifacts/keep.txt`)).body.toString()).toBe('keep');
   });
-
 });

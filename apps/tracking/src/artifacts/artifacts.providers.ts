@@ -21,13 +21,5 @@ export const artifactControllers = [MlflowArtifactsController, RunArtifactsContr
 
 /** Parses the master keys eagerly: a bad key ring stops the service at boot, naming the variable. */
 export function artifactProviders(config: TrackingConfig): Provider[] {
-  return [
-    { provide: ARTIFACT_KEY_RING, useValue: artifactKeyRing(config) },
-    ArtifactObjectStore,
-    ArtifactService,
-    ArtifactAccess,
-    RunArtifactListing,
-    ArtifactBucketTask,
-    RotateArtifactKeysCommand,
-  ];
+  return [{ provide: ARTIFACT_KEY_RING, useValue: artifactKeyRing(config) }, ArtifactObjectStore, ArtifactService, ArtifactAccess, RunArtifactListing, ArtifactBucketTask, RotateArtifactKeysCommand];
 }

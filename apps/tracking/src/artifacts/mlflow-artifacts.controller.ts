@@ -48,7 +48,7 @@ export function fileInfo(c: ChildEntry, path = c.name) {
   return c.is_dir ? { path, is_dir: true } : { path, is_dir: false, file_size: Number(c.size) };
 }
 
-const ARTIFACT_PATH = { path: '<experiment id>/<run id>/artifacts/<relative path>, or a logged model\'s artifact path' };
+const ARTIFACT_PATH = { path: "<experiment id>/<run id>/artifacts/<relative path>, or a logged model's artifact path" };
 
 /**
  * MLflow's artifact proxy (`mlflow_artifacts.proto`). The client reaches it for every
@@ -77,7 +77,10 @@ export class MlflowArtifactsController {
   @MlflowApi({ params: ARTIFACT_PATH, response: HEADERS_ONLY })
   async head(@Req() req: Request, @Res() res: Response): Promise<void> {
     const loc = await locateFromUrl(this.access, req, 'READ', { allowRoot: false });
-    res.status(200).set(artifactHeaders(loc, await this.artifacts.stat(loc))).end();
+    res
+      .status(200)
+      .set(artifactHeaders(loc, await this.artifacts.stat(loc)))
+      .end();
   }
 
   @Get('artifacts/*path')

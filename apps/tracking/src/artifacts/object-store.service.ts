@@ -135,7 +135,7 @@ class MultipartUpload extends Writable {
 
   private async append(chunk: Buffer): Promise<void> {
     this.total += chunk.length;
-    for (let off = 0; off < chunk.length; ) {
+    for (let off = 0; off < chunk.length;) {
       const n = chunk.copy(this.current, this.filled, off);
       this.filled += n;
       off += n;
@@ -174,7 +174,12 @@ class MultipartUpload extends Writable {
       this.send(this.uploadId);
     }
     await this.settle(0);
-    await this.client.completeMultipartUpload(this.bucket, this.key, this.uploadId, this.etags.sort((a, b) => a.part - b.part));
+    await this.client.completeMultipartUpload(
+      this.bucket,
+      this.key,
+      this.uploadId,
+      this.etags.sort((a, b) => a.part - b.part),
+    );
     // Completed: nothing is left to abort if the stream is destroyed after this.
     this.uploadId = undefined;
   }

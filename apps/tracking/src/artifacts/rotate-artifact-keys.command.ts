@@ -33,9 +33,7 @@ export class RotateArtifactKeysCommand implements ServiceCommand {
     const before = await this.remaining();
     const missing = before.filter((r) => !this.keys.has(r.key_id));
     if (missing.length > 0) {
-      throw new Error(
-        `cannot re-wrap: ${missing.map((m) => `${m.count} artifact(s) under key ${m.key_id}`).join(', ')}, which is not in ARTIFACT_MASTER_KEYS; add the retired key back and run again`,
-      );
+      throw new Error(`cannot re-wrap: ${missing.map((m) => `${m.count} artifact(s) under key ${m.key_id}`).join(', ')}, which is not in ARTIFACT_MASTER_KEYS; add the retired key back and run again`);
     }
     let rewrapped = 0;
     // One correlation id ties the batches of this run together in audit.
@@ -49,10 +47,11 @@ export class RotateArtifactKeysCommand implements ServiceCommand {
         );
         if (batch.length === 0) return 0;
         const next = batch.map((r) => this.keys.rewrap({ keyId: r.key_id, wrapped: r.wrapped_key }, objectIdentity(r)));
-        await tx.query(
-          `UPDATE artifacts a SET key_id = $1, wrapped_key = u.wrapped FROM unnest($2::text[], $3::bytea[]) AS u(path, wrapped) WHERE a.path = u.path`,
-          [active, batch.map((r) => r.path), next.map((w) => w.wrapped)],
-        );
+        await tx.query(`UPDATE artifacts a SET key_id = $1, wrapped_key = u.wrapped FROM unnest($2::text[], $3::bytea[]) AS u(path, wrapped) WHERE a.path = u.path`, [
+          active,
+          batch.map((r) => r.path),
+          next.map((w) => w.wrapped),
+        ]);
         const data: EventData<typeof ArtifactKeysRewrapped> = { toKeyId: active, from: countByKey(batch), count: batch.length };
         await this.store.appendFacts(tx, STREAM, [{ type: ArtifactKeysRewrapped.type, data }], metadata);
         return batch.length;

@@ -78,7 +78,7 @@ describe('MLflow UI artifact routes on real PostgreSQL and MinIO', () => {
       ['no data', { run_uuid: RUN, path: 'a.txt' }, Buffer.alloc(0), 'Request must specify data.'],
       ['more than 10 MB', { run_uuid: RUN, path: 'a.txt' }, Buffer.alloc(10 * 1024 * 1024 + 1), 'Artifact size is too large. Max size is 10MB.'],
       ['an unsafe path', { run_uuid: RUN, path: '../escape.txt' }, Buffer.from('x'), 'Invalid path'],
-    ])('refuses %s in MLflow\'s words', async (_name, params, body, message) => {
+    ])("refuses %s in MLflow's words", async (_name, params, body, message) => {
       const r = await upload(alice, params, body);
       expect([r.status, json(r)]).toEqual([400, { error_code: 'INVALID_PARAMETER_VALUE', message }]);
     });
@@ -86,12 +86,14 @@ describe('MLflow UI artifact routes on real PostgreSQL and MinIO', () => {
     it('refuses past 10 MB by the bytes that arrive, without a declared length', async () => {
       const { Readable } = await import('node:stream');
       const chunks = Array.from({ length: 11 }, () => Buffer.alloc(1024 * 1024, 1));
-      const r = await s.app.request(alice, 'POST', `/ajax-api/2.0/mlflow/upload-artifact?${qs({ run_uuid: RUN, path: 'big.bin' })}`, Readable.from(chunks), { 'content-type': 'application/octet-stream' });
+      const r = await s.app.request(alice, 'POST', `/ajax-api/2.0/mlflow/upload-artifact?${qs({ run_uuid: RUN, path: 'big.bin' })}`, Readable.from(chunks), {
+        'content-type': 'application/octet-stream',
+      });
       expect([r.status, json(r).message]).toEqual([400, 'Artifact size is too large. Max size is 10MB.']);
       expect(await s.record(`${ROOT}/big.bin`)).toBeUndefined();
     });
 
-    it('checks the caller first: a reader gets MLflow\'s 403 and a stranger the 404, whatever the path', async () => {
+    it("checks the caller first: a reader gets MLflow's 403 and a stranger the 404, whatever the path", async () => {
       for (const path of ['ok.txt', '../escape.txt']) {
         const reader = await upload(carol, { run_uuid: RUN, path }, Buffer.from('x'));
         expect([reader.status, json(reader)]).toEqual([403, DENIED]);
@@ -139,18 +141,27 @@ describe('MLflow UI artifact routes on real PostgreSQL and MinIO', () => {
       expect((await answer(s.app.request(bob, 'GET', `${API}?${qs({ path })}`)))[0]).toBe(404);
     });
 
-    it('a path that names no experiment is invalid for anyone (it names nobody\'s artifacts)', async () => {
+    it("a path that names no experiment is invalid for anyone (it names nobody's artifacts)", async () => {
       expect(await answer(s.app.request(bob, 'GET', `${API}?${qs({ path: '../1' })}`))).toEqual([400, INVALID_PATH]);
     });
   });
 
-  describe('a logged model\'s artifacts by model id', () => {
+  describe("a logged model's artifacts by model id", () => {
     const M = `/ajax-api/2.0/mlflow/logged-models/${MODEL}/artifacts`;
 
     it.each([`/api/2.0/mlflow/logged-models/${MODEL}/artifacts/directories`, `${M}/directories`])('%s lists in MLflow shape, paths relative to the model root', async (route) => {
       const rootUri = `mlflow-artifacts:/1/models/${MODEL}/artifacts`;
       const root = await s.app.request(alice, 'GET', route);
-      expect([root.status, json(root)]).toEqual([200, { root_uri: rootUri, files: [{ path: 'MLmodel', is_dir: false, file_size: 12 }, { path: 'data', is_dir: true }] }]);
+      expect([root.status, json(root)]).toEqual([
+        200,
+        {
+          root_uri: rootUri,
+          files: [
+            { path: 'MLmodel', is_dir: false, file_size: 12 },
+            { path: 'data', is_dir: true },
+          ],
+        },
+      ]);
       expect(json(await s.app.request(alice, 'GET', `${route}?${qs({ artifact_directory_path: '.' })}`))).toEqual(json(root));
       expect(json(await s.app.request(alice, 'GET', `${route}?${qs({ artifact_directory_path: 'data' })}`))).toEqual({
         root_uri: rootUri,
@@ -161,7 +172,7 @@ describe('MLflow UI artifact routes on real PostgreSQL and MinIO', () => {
       expect((await answer(s.app.request(bob, 'GET', `${route}?${qs({ artifact_directory_path: '../x' })}`)))[0]).toBe(404);
     });
 
-    it('files answers one file\'s bytes', async () => {
+    it("files answers one file's bytes", async () => {
       const r = await s.app.request(alice, 'GET', `${M}/files?${qs({ artifact_file_path: 'data/weights.bin' })}`);
       expect(r.status).toBe(200);
       expect(r.body).toEqual(weights);

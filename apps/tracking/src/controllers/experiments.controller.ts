@@ -22,7 +22,19 @@ import { MlflowRequest } from '../http/mlflow-request';
 import { parseViewType } from '../http/mlflow-json';
 import { toKeyValues } from '../http/mlflow-values';
 import { ExperimentReads, noExperiment } from '../queries/experiment-reads.query';
-import { CreateExperimentRequest, CreateExperimentResponse, DeleteExperimentTagRequest, ExperimentIdRequest, ExperimentResponse, GetExperimentByNameRequest, GetExperimentRequest, SearchExperimentsRequest, SearchExperimentsResponse, SetExperimentTagRequest, UpdateExperimentRequest } from '../dtos/experiments.dto';
+import {
+  CreateExperimentRequest,
+  CreateExperimentResponse,
+  DeleteExperimentTagRequest,
+  ExperimentIdRequest,
+  ExperimentResponse,
+  GetExperimentByNameRequest,
+  GetExperimentRequest,
+  SearchExperimentsRequest,
+  SearchExperimentsResponse,
+  SetExperimentTagRequest,
+  UpdateExperimentRequest,
+} from '../dtos/experiments.dto';
 
 @Controller(['api/2.0/mlflow/experiments', 'ajax-api/2.0/mlflow/experiments'])
 export class ExperimentsController {

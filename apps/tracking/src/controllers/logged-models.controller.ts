@@ -12,7 +12,15 @@ import { parseFinalStatus } from '../http/logged-model-json';
 import { asList, asObject, asString, boundedString, toKeyValues } from '../http/mlflow-values';
 import { loggedModelsJson } from '../queries/logged-model-details.query';
 import { loggedModelFilterSql, loggedModelOrderSql } from '../queries/logged-model-search';
-import { CreateLoggedModelRequest, FinalizeLoggedModelRequest, LoggedModelResponse, LogLoggedModelParamsRequest, SearchLoggedModelsRequest, SearchLoggedModelsResponse, SetLoggedModelTagsRequest } from '../dtos/logged-models.dto';
+import {
+  CreateLoggedModelRequest,
+  FinalizeLoggedModelRequest,
+  LoggedModelResponse,
+  LogLoggedModelParamsRequest,
+  SearchLoggedModelsRequest,
+  SearchLoggedModelsResponse,
+  SetLoggedModelTagsRequest,
+} from '../dtos/logged-models.dto';
 
 const noExperiment = (id: string) => `No Experiment with id=${id} exists`;
 /** SearchLoggedModels' proto default for max_results. */

@@ -47,7 +47,18 @@ describe('logged models on real PostgreSQL', () => {
     const m = await create({});
     const id = m.info.model_id;
     expect(m.info.name).toMatch(/^[a-z]+-[a-z]+-\d+$/);
-    await t.as(alice, () => t.models.setTags(id, post({ tags: [{ key: 'a', value: '1' }, { key: 'a', value: '2' }, { key: 'b', value: '3' }] })));
+    await t.as(alice, () =>
+      t.models.setTags(
+        id,
+        post({
+          tags: [
+            { key: 'a', value: '1' },
+            { key: 'a', value: '2' },
+            { key: 'b', value: '3' },
+          ],
+        }),
+      ),
+    );
     await t.as(alice, () => t.models.deleteTag(id, 'b'));
     await t.as(alice, () => t.models.logParams(id, post({ params: [{ key: 'p', value: 'x' }] })));
     expect((await failure(t.as(alice, () => t.models.logParams(id, post({ params: [{ key: 'p', value: 'y' }] }))))).httpStatus).toBe(400);
@@ -145,7 +156,7 @@ describe('logged models on real PostgreSQL', () => {
     expect((await search({}, bob)).models).toEqual([]);
     expect(names(await search({ filter: 'creation_timestamp > 1.5' }))).toEqual(['gamma', 'beta', 'alpha']);
     expect((await failure(search({ filter: 'name >' }))).httpStatus).toBe(400);
-    expect((await failure(t.as(alice, () => t.models.create(post({ experiment_id: e2, name: 'n'.repeat(501) })))))).toMatchObject({ httpStatus: 400 });
+    expect(await failure(t.as(alice, () => t.models.create(post({ experiment_id: e2, name: 'n'.repeat(501) }))))).toMatchObject({ httpStatus: 400 });
     expect((await failure(search({ order_by: [{ field_name: 'nope' }] }))).httpStatus).toBe(400);
   });
 });

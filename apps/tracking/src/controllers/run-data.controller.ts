@@ -107,7 +107,10 @@ export class RunDataController {
     const datasets = toDatasetInputs(r.raw('datasets'));
     const models = asList(r.raw('models'), 'models').map((m, i) => ({ modelId: boundedString(asObject(m, `models[${i}]`).model_id, `models[${i}].model_id`, 256) }));
     await this.access.require(runId, 'EDIT');
-    await this.models.requireAll(models.map((m) => m.modelId), 'EDIT');
+    await this.models.requireAll(
+      models.map((m) => m.modelId),
+      'EDIT',
+    );
     await this.commands.execute({ type: 'LogRunInputs', runId, datasets, models });
     return {};
   }
@@ -126,7 +129,10 @@ export class RunDataController {
       return { modelId: boundedString(o.model_id, `models[${i}].model_id`, 256), step: asInt(o.step, `models[${i}].step`, 0) };
     });
     await this.access.require(runId, 'EDIT');
-    await this.models.requireAll(models.map((m) => m.modelId), 'EDIT');
+    await this.models.requireAll(
+      models.map((m) => m.modelId),
+      'EDIT',
+    );
     await this.commands.execute({ type: 'LogRunOutputs', runId, models });
     return {};
   }
@@ -158,7 +164,10 @@ export class RunDataController {
   private async log(runId: string, data: Partial<{ metrics: ReturnType<typeof toMetric>[]; params: { key: string; value: string }[]; tags: { key: string; value: string }[] }>) {
     await this.access.require(runId, 'EDIT');
     // A metric naming a logged model is that model's metric too: a write to the model.
-    await this.models.requireAll((data.metrics ?? []).flatMap((m) => (m.modelId ? [m.modelId] : [])), 'EDIT');
+    await this.models.requireAll(
+      (data.metrics ?? []).flatMap((m) => (m.modelId ? [m.modelId] : [])),
+      'EDIT',
+    );
     await this.commands.execute({ type: 'LogRunData', runId, metrics: data.metrics ?? [], params: data.params ?? [], tags: data.tags ?? [] });
   }
 }

@@ -69,11 +69,17 @@ describe('runs and run data on real PostgreSQL', () => {
     expect(history.metrics).toHaveLength(601);
 
     // A later batch that repeats a logged point keeps its new points and the old one once.
-    const again = [{ key: 'loss', value: 42, timestamp: 99999, step: 10 }, { key: 'loss', value: 7, timestamp: 99999, step: 11 }];
+    const again = [
+      { key: 'loss', value: 42, timestamp: 99999, step: 10 },
+      { key: 'loss', value: 7, timestamp: 99999, step: 11 },
+    ];
     await t.as(alice, () => t.runData.logBatch(post({ run_id: runId, run_uuid: runId, metrics: again }, 200)));
     const repeated = (await t.as(alice, () => t.metrics.history(get({ run_id: runId, metric_key: 'loss' })))) as { metrics: Json[] };
     expect(repeated.metrics).toHaveLength(602);
-    expect(repeated.metrics.filter((m) => m.timestamp === 99999)).toEqual([{ key: 'loss', value: 42, timestamp: 99999, step: 10 }, { key: 'loss', value: 7, timestamp: 99999, step: 11 }]);
+    expect(repeated.metrics.filter((m) => m.timestamp === 99999)).toEqual([
+      { key: 'loss', value: 42, timestamp: 99999, step: 10 },
+      { key: 'loss', value: 7, timestamp: 99999, step: 11 },
+    ]);
     const acc = (await t.as(alice, () => t.metrics.history(get({ run_id: runId, metric_key: 'acc' })))) as { metrics: Json[] };
     expect(acc.metrics.map((m) => m.value)).toEqual([0.1, 0.5, 'NaN']);
   });
@@ -112,7 +118,19 @@ describe('runs and run data on real PostgreSQL', () => {
     const err = await failure(t.as(alice, () => t.runData.logParam(post({ run_id: runId, key: 'optimizer', value: 'sgd' }))));
     expect(err).toMatchObject({ code: 'INVALID_PARAMETER_VALUE', httpStatus: 400 });
     expect(err.message).toContain(`Param with key='optimizer' was already logged with value='adam' for run ID='${runId}'`);
-    const dup = await failure(t.as(alice, () => t.runData.logBatch(post({ run_id: runId, params: [{ key: 'a', value: '1' }, { key: 'a', value: '2' }] }))));
+    const dup = await failure(
+      t.as(alice, () =>
+        t.runData.logBatch(
+          post({
+            run_id: runId,
+            params: [
+              { key: 'a', value: '1' },
+              { key: 'a', value: '2' },
+            ],
+          }),
+        ),
+      ),
+    );
     expect(dup.httpStatus).toBe(400);
   });
 
@@ -152,14 +170,14 @@ describe('runs and run data on real PostgreSQL', () => {
       expect((await failure(t.as(alice, () => t.runData.logMetric(bad)))).httpStatus).toBe(400);
     }
     const tooMany = Array.from({ length: 1001 }, (_, i) => ({ key: 'm', value: i, timestamp: i, step: i }));
-    expect((await failure(t.as(alice, () => t.runData.logBatch(post({ run_id: runId, metrics: tooMany })))))).toMatchObject({ httpStatus: 400 });
-    expect((await failure(t.as(alice, () => t.runData.logBatch(post({ run_id: runId, metrics: 'nope' })))))).toMatchObject({ httpStatus: 400 });
-    expect((await failure(t.as(alice, () => t.runs.update(post({ run_id: runId, status: 'DONE' })))))).toMatchObject({ httpStatus: 400 });
+    expect(await failure(t.as(alice, () => t.runData.logBatch(post({ run_id: runId, metrics: tooMany }))))).toMatchObject({ httpStatus: 400 });
+    expect(await failure(t.as(alice, () => t.runData.logBatch(post({ run_id: runId, metrics: 'nope' }))))).toMatchObject({ httpStatus: 400 });
+    expect(await failure(t.as(alice, () => t.runs.update(post({ run_id: runId, status: 'DONE' }))))).toMatchObject({ httpStatus: 400 });
     // Bounds the event schemas enforce are 400s at the edge, never a failed append (a 500).
-    expect((await failure(t.as(alice, () => t.runs.create(post({ experiment_id: experimentId, user_id: 'u'.repeat(300) })))))).toMatchObject({ httpStatus: 400 });
-    expect((await failure(t.as(alice, () => t.runData.logInputs(post({ run_id: runId, models: [{ model_id: '' }] })))))).toMatchObject({ httpStatus: 400 });
+    expect(await failure(t.as(alice, () => t.runs.create(post({ experiment_id: experimentId, user_id: 'u'.repeat(300) }))))).toMatchObject({ httpStatus: 400 });
+    expect(await failure(t.as(alice, () => t.runData.logInputs(post({ run_id: runId, models: [{ model_id: '' }] }))))).toMatchObject({ httpStatus: 400 });
     const longSource = { tags: [], dataset: { name: 'n', digest: 'd', source_type: 's'.repeat(300), source: '' } };
-    expect((await failure(t.as(alice, () => t.runData.logInputs(post({ run_id: runId, datasets: [longSource] })))))).toMatchObject({ httpStatus: 400 });
+    expect(await failure(t.as(alice, () => t.runData.logInputs(post({ run_id: runId, datasets: [longSource] }))))).toMatchObject({ httpStatus: 400 });
   });
 
   it('records dataset inputs, model inputs and outputs, and the log-model history tag', async () => {
@@ -187,14 +205,14 @@ describe('runs and run data on real PostgreSQL', () => {
     const exp = await t.as(alice, () => t.experimentCommands.create('cascade-exp', undefined, []));
     const ids = await t.as(alice, async () => {
       const out: string[] = [];
-      for (let i = 0; i < 6; i++) out.push((((await t.runs.create(post({ experiment_id: exp }))) as { run: { info: Json } }).run.info.run_id) as string);
+      for (let i = 0; i < 6; i++) out.push(((await t.runs.create(post({ experiment_id: exp }))) as { run: { info: Json } }).run.info.run_id as string);
       return out;
     });
     await t.as(alice, () => t.runs.delete(post({ run_id: ids[0] })));
     await t.as(alice, () => t.lifecycle.delete(exp));
     const stages = async () => ((await t.ds.query(`SELECT DISTINCT lifecycle_stage FROM runs WHERE experiment_id = $1`, [exp])) as { lifecycle_stage: string }[]).map((r) => r.lifecycle_stage);
     expect(await stages()).toEqual(['deleted']);
-    expect((await failure(t.as(alice, () => t.runs.create(post({ experiment_id: exp })))))).toMatchObject({ httpStatus: 400 });
+    expect(await failure(t.as(alice, () => t.runs.create(post({ experiment_id: exp }))))).toMatchObject({ httpStatus: 400 });
     await t.as(alice, () => t.lifecycle.restore(exp));
     // MLflow's restore_experiment brings back every run, including one deleted on its own before.
     expect(await stages()).toEqual(['active']);

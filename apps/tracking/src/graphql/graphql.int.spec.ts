@@ -108,7 +108,9 @@ describe('MLflow GraphQL endpoint on real PostgreSQL and MinIO', () => {
     otherRun = await created('second', 2000);
     await rest(alice, 'runs/log-batch', {
       run_id: runId,
-      metrics: Array.from({ length: 10 }, (_, step) => ({ key: 'loss', value: 1 / (step + 1), timestamp: 5000 + step, step })).concat([{ key: 'odd', value: 'NaN' as unknown as number, timestamp: 1, step: 0 }]),
+      metrics: Array.from({ length: 10 }, (_, step) => ({ key: 'loss', value: 1 / (step + 1), timestamp: 5000 + step, step })).concat([
+        { key: 'odd', value: 'NaN' as unknown as number, timestamp: 1, step: 0 },
+      ]),
       params: [{ key: 'lr', value: '0.1' }],
       tags: [{ key: 'stage', value: 'train' }],
     });

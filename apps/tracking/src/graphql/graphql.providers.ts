@@ -11,12 +11,4 @@ import { MlflowResolvers } from './mlflow-resolvers';
 export const graphqlControllers = [GraphqlController];
 
 /** The read services REST and GraphQL share, and GraphQL's own executor. */
-export const readProviders: Provider[] = [
-  ExperimentReads,
-  RunReads,
-  MetricIntervals,
-  DatasetSummaries,
-  { provide: ModelVersionSource, useClass: NoModelVersionsYet },
-  MlflowResolvers,
-  MlflowGraphql,
-];
+export const readProviders: Provider[] = [ExperimentReads, RunReads, MetricIntervals, DatasetSummaries, { provide: ModelVersionSource, useClass: NoModelVersionsYet }, MlflowResolvers, MlflowGraphql];

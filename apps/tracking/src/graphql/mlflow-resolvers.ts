@@ -55,7 +55,11 @@ export class MlflowResolvers {
   rootValue(): Record<string, (args: Args) => unknown> {
     const experimentsRead = new Map<string, Promise<unknown>>();
     const experimentOf = (id: string) => {
-      if (!experimentsRead.has(id)) experimentsRead.set(id, this.experiments.get(id).then((r) => r.experiment));
+      if (!experimentsRead.has(id))
+        experimentsRead.set(
+          id,
+          this.experiments.get(id).then((r) => r.experiment),
+        );
       return experimentsRead.get(id);
     };
     // MLflow's MlflowRunExtension: a run with its experiment and the model versions made from it.

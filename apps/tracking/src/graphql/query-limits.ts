@@ -49,12 +49,7 @@ interface LevelField {
  * past `budget` fields and spreads, so fragments that spread each other twice over cannot make
  * this count itself exponential work.
  */
-function fieldsOf(
-  root: SelectionSetNode,
-  fragments: Map<string, FragmentDefinitionNode>,
-  spread: ReadonlySet<string>,
-  budget: number,
-): { fields: LevelField[]; aliases: number } | undefined {
+function fieldsOf(root: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, spread: ReadonlySet<string>, budget: number): { fields: LevelField[]; aliases: number } | undefined {
   const fields: LevelField[] = [];
   let aliases = 0;
   let work = 0;

@@ -17,12 +17,7 @@ export interface LoggedModelMetricJson {
   dataset_digest?: string;
 }
 
-export function loggedModelJson(
-  row: LoggedModelRow,
-  tags: { key: string; value: string }[],
-  params: { key: string; value: string }[],
-  metrics: LoggedModelMetricJson[] = [],
-) {
+export function loggedModelJson(row: LoggedModelRow, tags: { key: string; value: string }[], params: { key: string; value: string }[], metrics: LoggedModelMetricJson[] = []) {
   return {
     info: {
       model_id: row.model_id,

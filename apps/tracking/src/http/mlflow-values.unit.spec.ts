@@ -19,8 +19,7 @@ describe('MLflow request values', () => {
 
   it('requires a metric’s key, value and timestamp as MLflow’s LogBatch does; step defaults to 0', () => {
     expect(toMetric({ key: 'k', value: '1.5', timestamp: '7' }, 'metrics[0]')).toEqual({ key: 'k', value: 1.5, timestamp: 7, step: 0 });
-    const missing = (field: string) =>
-      `Missing value for required parameter 'metrics[0].${field}'. See the API docs for more information about request parameters.`;
+    const missing = (field: string) => `Missing value for required parameter 'metrics[0].${field}'. See the API docs for more information about request parameters.`;
     expect(() => toMetric({ key: 'k', value: 1 }, 'metrics[0]')).toThrow(missing('timestamp'));
     expect(() => toMetric({ key: 'k', value: null, timestamp: 1 }, 'metrics[0]')).toThrow(missing('value'));
     expect(() => toMetric({ key: '', value: 1, timestamp: 1 }, 'metrics[0]')).toThrow(missing('key'));

@@ -37,10 +37,11 @@ export async function applyExperimentEvent(tx: EntityManager, e: EventEnvelope):
     }
     case ExperimentTagSet.type: {
       const d = e.data as EventData<typeof ExperimentTagSet>;
-      await tx.query(
-        `INSERT INTO experiment_tags (experiment_id, key, value) VALUES ($1, $2, $3) ON CONFLICT (experiment_id, key) DO UPDATE SET value = EXCLUDED.value`,
-        [d.experimentId, d.key, d.value],
-      );
+      await tx.query(`INSERT INTO experiment_tags (experiment_id, key, value) VALUES ($1, $2, $3) ON CONFLICT (experiment_id, key) DO UPDATE SET value = EXCLUDED.value`, [
+        d.experimentId,
+        d.key,
+        d.value,
+      ]);
       return;
     }
     case ExperimentTagDeleted.type: {

@@ -1,14 +1,5 @@
 import { EntityManager } from 'typeorm';
-import {
-  EventData,
-  EventEnvelope,
-  LoggedModelCreated,
-  LoggedModelDeleted,
-  LoggedModelFinalized,
-  LoggedModelParamsLogged,
-  LoggedModelTagDeleted,
-  LoggedModelTagSet,
-} from '@custos/events';
+import { EventData, EventEnvelope, LoggedModelCreated, LoggedModelDeleted, LoggedModelFinalized, LoggedModelParamsLogged, LoggedModelTagDeleted, LoggedModelTagSet } from '@custos/events';
 
 type KV = readonly { key: string; value: string }[];
 

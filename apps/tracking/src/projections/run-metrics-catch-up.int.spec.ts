@@ -25,9 +25,7 @@ describe('run metrics caught up after commit (decision 023)', () => {
 
   /** A committed log-batch whose catch-up never ran, as after a crash between commit and catch-up. */
   const commitWithoutCatchUp = (runId: string, metrics: { key: string; value: number; timestamp: number; step: number }[]) =>
-    t.as(alice, () =>
-      new CommandExecutor(t.ds, t.store).execute(runDecider, runStreamId(runId), { type: 'LogRunData', runId, metrics, params: [], tags: [] }, eventMetadata(), t.projection.inline),
-    );
+    t.as(alice, () => new CommandExecutor(t.ds, t.store).execute(runDecider, runStreamId(runId), { type: 'LogRunData', runId, metrics, params: [], tags: [] }, eventMetadata(), t.projection.inline));
 
   const pending = (runId: string) => count(t, `SELECT count(*)::int AS n FROM run_metrics_pending WHERE run_id = $1`, [runId]);
   const historyRows = (runId: string) => count(t, `SELECT count(*)::int AS n FROM run_metric_batches WHERE run_id = $1`, [runId]);
@@ -75,9 +73,9 @@ describe('run metrics caught up after commit (decision 023)', () => {
     const high = await createRun();
     await commitWithoutCatchUp(low, [{ key: 'acc', value: 0.1, timestamp: 1, step: 0 }]);
     await commitWithoutCatchUp(high, [{ key: 'acc', value: 0.9, timestamp: 1, step: 0 }]);
-    const found = (await t.as(alice, () =>
-      t.runs.search(post({ experiment_ids: [experimentId], filter: 'metrics.acc > 0.05', order_by: ['metrics.acc DESC'] })),
-    )) as { runs: { info: { run_id: string }; data: { metrics: Json[] } }[] };
+    const found = (await t.as(alice, () => t.runs.search(post({ experiment_ids: [experimentId], filter: 'metrics.acc > 0.05', order_by: ['metrics.acc DESC'] })))) as {
+      runs: { info: { run_id: string }; data: { metrics: Json[] } }[];
+    };
     expect(found.runs.map((r) => r.info.run_id)).toEqual([high, low]);
     expect(found.runs[0].data.metrics).toEqual([{ key: 'acc', value: 0.9, timestamp: 1, step: 0 }]);
   });
@@ -105,12 +103,7 @@ describe('run metrics caught up after commit (decision 023)', () => {
     await commitWithoutCatchUp(runId, [{ key: 'tie', value: NaN, timestamp: 5, step: 1 }]);
     for (let i = 0; i < 8; i++) await commitWithoutCatchUp(runId, [{ key: 'm', value: i, timestamp: i, step: i }]);
     t.catchUp.schedule(runId, new Map());
-    await Promise.all([
-      t.catchUp.settleRuns([runId]),
-      t.catchUp.settleRuns([runId]),
-      t.catchUp.settleExperiments([experimentId]),
-      t.as(alice, () => t.runs.get(get({ run_id: runId }))),
-    ]);
+    await Promise.all([t.catchUp.settleRuns([runId]), t.catchUp.settleRuns([runId]), t.catchUp.settleExperiments([experimentId]), t.as(alice, () => t.runs.get(get({ run_id: runId })))]);
     await t.catchUp.whenIdle();
     expect(await pending(runId)).toBe(0);
     expect(await historyRows(runId)).toBe(10);

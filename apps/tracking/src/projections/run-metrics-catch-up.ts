@@ -105,10 +105,9 @@ export class RunMetricsCatchUp implements StartupTask, BeforeApplicationShutdown
 
   /** Before a search over experiments: projects every pending batch of their runs. */
   async settleExperiments(experimentIds: readonly string[]): Promise<void> {
-    const rows = (await this.ds.query(
-      `SELECT DISTINCT p.run_id FROM run_metrics_pending p JOIN runs r ON r.run_id = p.run_id WHERE r.experiment_id = ANY($1::text[])`,
-      [experimentIds],
-    )) as { run_id: string }[];
+    const rows = (await this.ds.query(`SELECT DISTINCT p.run_id FROM run_metrics_pending p JOIN runs r ON r.run_id = p.run_id WHERE r.experiment_id = ANY($1::text[])`, [experimentIds])) as {
+      run_id: string;
+    }[];
     for (const r of rows) await this.settle(r.run_id, this.takeQueued(r.run_id));
   }
 

@@ -32,10 +32,12 @@ describe('latest-value rows of a run update in place', () => {
     // projection's statement did without waiting for them to reach the shared statistics.
     const counts = await db.dataSource.transaction(async (tx) => {
       const read = async () =>
-        ((await tx.query(`SELECT n_tup_upd::int AS updated, n_tup_hot_upd::int AS hot FROM pg_stat_xact_user_tables WHERE relname = 'run_latest_metrics'`)) as {
-          updated: number;
-          hot: number;
-        }[])[0];
+        (
+          (await tx.query(`SELECT n_tup_upd::int AS updated, n_tup_hot_upd::int AS hot FROM pg_stat_xact_user_tables WHERE relname = 'run_latest_metrics'`)) as {
+            updated: number;
+            hot: number;
+          }[]
+        )[0];
       const before = await read();
       await projectMetrics(tx, 'r1', 5, batch(4));
       const after = await read();

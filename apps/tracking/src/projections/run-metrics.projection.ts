@@ -82,15 +82,36 @@ export async function projectMetricBatches(tx: EntityManager, runId: string, bat
   }
   await tx.query(METRICS, [
     runId,
-    pgBinaryArray('int8', rows.map((r) => r.position)),
+    pgBinaryArray(
+      'int8',
+      rows.map((r) => r.position),
+    ),
     pgTextArray(rows.map((r) => r.key)),
-    pgBinaryArray('int8', rows.flatMap((r) => r.steps)),
-    pgBinaryArray('int8', rows.flatMap((r) => r.timestamps)),
-    pgBinaryArray('float8', rows.flatMap((r) => r.values.map(decodeMetricValue))),
+    pgBinaryArray(
+      'int8',
+      rows.flatMap((r) => r.steps),
+    ),
+    pgBinaryArray(
+      'int8',
+      rows.flatMap((r) => r.timestamps),
+    ),
+    pgBinaryArray(
+      'float8',
+      rows.flatMap((r) => r.values.map(decodeMetricValue)),
+    ),
     pgTextArray(latest.map((m) => m.key)),
-    pgBinaryArray('float8', latest.map((m) => decodeMetricValue(m.value))),
-    pgBinaryArray('int8', latest.map((m) => m.timestamp)),
-    pgBinaryArray('int8', latest.map((m) => m.step)),
+    pgBinaryArray(
+      'float8',
+      latest.map((m) => decodeMetricValue(m.value)),
+    ),
+    pgBinaryArray(
+      'int8',
+      latest.map((m) => m.timestamp),
+    ),
+    pgBinaryArray(
+      'int8',
+      latest.map((m) => m.step),
+    ),
     pgBinaryArray('int8', firsts),
     pgBinaryArray('int8', lasts),
   ]);

@@ -1,16 +1,5 @@
 import { EntityManager } from 'typeorm';
-import {
-  EventData,
-  EventEnvelope,
-  RunCreated,
-  RunDataLogged,
-  RunDeleted,
-  RunInputsLogged,
-  RunOutputsLogged,
-  RunRestored,
-  RunTagDeleted,
-  RunUpdated,
-} from '@custos/events';
+import { EventData, EventEnvelope, RunCreated, RunDataLogged, RunDeleted, RunInputsLogged, RunOutputsLogged, RunRestored, RunTagDeleted, RunUpdated } from '@custos/events';
 import { markMetricsPending, projectLoggedModelMetrics, projectMetrics } from './run-metrics.projection';
 
 /** Inline, a run's metric history and latest values are left to the catch-up after commit (decision 023). */
@@ -94,10 +83,13 @@ export async function applyRunEvent(tx: EntityManager, e: EventEnvelope, metrics
           ...(ds.schema !== null ? { schema: ds.schema } : {}),
           ...(ds.profile !== null ? { profile: ds.profile } : {}),
         };
-        await tx.query(
-          `INSERT INTO run_inputs (run_id, dataset_name, dataset_digest, dataset, tags) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-          [d.runId, ds.name, ds.digest, JSON.stringify(dataset), JSON.stringify(ds.tags)],
-        );
+        await tx.query(`INSERT INTO run_inputs (run_id, dataset_name, dataset_digest, dataset, tags) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, [
+          d.runId,
+          ds.name,
+          ds.digest,
+          JSON.stringify(dataset),
+          JSON.stringify(ds.tags),
+        ]);
       }
       if (d.models.length > 0) {
         await tx.query(`INSERT INTO run_model_inputs (run_id, model_id) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`, [d.runId, d.models.map((m) => m.modelId)]);

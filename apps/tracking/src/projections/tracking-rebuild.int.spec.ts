@@ -30,7 +30,15 @@ describe('tracking projection rebuild', () => {
       const metrics = Array.from({ length: 300 }, (_, s) => ({ key: s % 2 ? 'odd' : 'even', value: s % 7 === 0 ? 'NaN' : s / 3, timestamp: 1000 + (s % 5), step: s % 11 }));
       await t.runData.logBatch(post({ run_id: a, metrics, params: [{ key: 'p', value: '1' }], tags: [{ key: 'mlflow.runName', value: 'renamed-a' }] }));
       // Equal (step, timestamp, value) points: the first logged stays latest, on replay too.
-      await t.runData.logBatch(post({ run_id: b, metrics: [{ key: 'tie', value: 0, timestamp: 5, step: 1 }, { key: 'tie', value: 'NaN', timestamp: 5, step: 1 }] }));
+      await t.runData.logBatch(
+        post({
+          run_id: b,
+          metrics: [
+            { key: 'tie', value: 0, timestamp: 5, step: 1 },
+            { key: 'tie', value: 'NaN', timestamp: 5, step: 1 },
+          ],
+        }),
+      );
       await t.runData.logMetric(post({ run_id: b, key: 'inf', value: 'Infinity', timestamp: 1 }));
       await t.runs.update(post({ run_id: b, status: 'FAILED', end_time: 1234 }));
       await t.runData.setTag(post({ run_id: c, key: 'gone', value: 'x' }));

@@ -22,9 +22,7 @@ export class DatasetSummaries {
   async search(experimentIds: string[]) {
     if (experimentIds.length === 0) throw TrackingError.invalidParameter('SearchDatasets request must specify at least one experiment_id.');
     if (experimentIds.length > MAX_EXPERIMENT_IDS) {
-      throw TrackingError.invalidParameter(
-        `SearchDatasets request cannot specify more than ${MAX_EXPERIMENT_IDS} experiment_ids. Received ${experimentIds.length} experiment_ids.`,
-      );
+      throw TrackingError.invalidParameter(`SearchDatasets request cannot specify more than ${MAX_EXPERIMENT_IDS} experiment_ids. Received ${experimentIds.length} experiment_ids.`);
     }
     const p = new SqlParams();
     const ids = p.bind(experimentIds);

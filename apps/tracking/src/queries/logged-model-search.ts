@@ -24,9 +24,7 @@ export interface LoggedModelDataset {
 
 function datasetCondition(datasets: readonly LoggedModelDataset[], p: SqlParams, alias: string): string {
   if (datasets.length === 0) return '';
-  const alternatives = datasets.map((d) =>
-    d.digest ? `(${alias}.dataset_name = ${p.bind(d.name)} AND ${alias}.dataset_digest = ${p.bind(d.digest)})` : `${alias}.dataset_name = ${p.bind(d.name)}`,
-  );
+  const alternatives = datasets.map((d) => (d.digest ? `(${alias}.dataset_name = ${p.bind(d.name)} AND ${alias}.dataset_digest = ${p.bind(d.digest)})` : `${alias}.dataset_name = ${p.bind(d.name)}`));
   return ` AND (${alternatives.join(' OR ')})`;
 }
 

@@ -16,10 +16,7 @@ function random(seed: number): (n: number) => number {
 
 /** MLflow's chart order: step, timestamp, value with NaN as 0, NaN last. */
 const chartOrder = (a: MetricRow, b: MetricRow) =>
-  Number(a.step) - Number(b.step) ||
-  Number(a.timestamp) - Number(b.timestamp) ||
-  (a.is_nan ? 0 : a.value) - (b.is_nan ? 0 : b.value) ||
-  Number(a.is_nan) - Number(b.is_nan);
+  Number(a.step) - Number(b.step) || Number(a.timestamp) - Number(b.timestamp) || (a.is_nan ? 0 : a.value) - (b.is_nan ? 0 : b.value) || Number(a.is_nan) - Number(b.is_nan);
 
 const shape = (rows: MetricRow[]) => rows.map((m) => `${m.step}@${m.timestamp}=${m.is_nan ? 'NaN' : m.value}`);
 

@@ -18,18 +18,20 @@ const points = (where: string) => `(
 /** One key's history, one page at a time. */
 export async function metricHistory(sql: Sql, runId: string, key: string, offset: number, limit: number | null): Promise<MetricRow[]> {
   const page = limit === null ? '' : `LIMIT ${Number(limit)}`;
-  return (await sql.query(
-    `SELECT key, value, timestamp, step, is_nan FROM ${points('b.run_id = $1 AND b.key = $2')} ORDER BY ${HISTORY_ORDER} ${page} OFFSET $3`,
-    [runId, key, offset],
-  )) as MetricRow[];
+  return (await sql.query(`SELECT key, value, timestamp, step, is_nan FROM ${points('b.run_id = $1 AND b.key = $2')} ORDER BY ${HISTORY_ORDER} ${page} OFFSET $3`, [
+    runId,
+    key,
+    offset,
+  ])) as MetricRow[];
 }
 
 /** Histories of several runs for the UI's charts, ordered by run, then as history is. */
 export async function metricHistoryBulk(sql: Sql, runIds: readonly string[], key: string, limit: number): Promise<(MetricRow & { run_id: string })[]> {
-  return (await sql.query(
-    `SELECT run_id, key, value, timestamp, step, is_nan FROM ${points('b.run_id = ANY($1::text[]) AND b.key = $2')} ORDER BY run_id, ${HISTORY_ORDER} LIMIT $3`,
-    [[...runIds], key, limit],
-  )) as (MetricRow & { run_id: string })[];
+  return (await sql.query(`SELECT run_id, key, value, timestamp, step, is_nan FROM ${points('b.run_id = ANY($1::text[]) AND b.key = $2')} ORDER BY run_id, ${HISTORY_ORDER} LIMIT $3`, [
+    [...runIds],
+    key,
+    limit,
+  ])) as (MetricRow & { run_id: string })[];
 }
 
 /**
@@ -40,13 +42,7 @@ export async function metricHistoryBulk(sql: Sql, runIds: readonly string[], key
  * in SQL so a run with millions of points returns only the sample; metric-history.int.spec.ts checks
  * it against the pure rule.
  */
-export async function sampledMetricHistory(
-  sql: Sql,
-  runId: string,
-  key: string,
-  maxResults: number,
-  steps: { start: number; end: number } | null,
-): Promise<MetricRow[]> {
+export async function sampledMetricHistory(sql: Sql, runId: string, key: string, maxResults: number, steps: { start: number; end: number } | null): Promise<MetricRow[]> {
   const rows = (await sql.query(
     `WITH b AS (
        SELECT key, value, timestamp, step, is_nan,

@@ -22,9 +22,7 @@ export async function runsJson(sql: Sql, runs: readonly RunRow[]) {
   if (runs.length === 0) return [];
   const ids = [runs.map((r) => r.run_id)];
   const [metrics, params, tags, datasets, modelInputs, modelOutputs] = await Promise.all([
-    sql.query(`SELECT run_id, key, value, timestamp, step, is_nan FROM run_latest_metrics WHERE run_id = ANY($1::text[]) ORDER BY run_id, key`, ids) as Promise<
-      (MetricRow & { run_id: string })[]
-    >,
+    sql.query(`SELECT run_id, key, value, timestamp, step, is_nan FROM run_latest_metrics WHERE run_id = ANY($1::text[]) ORDER BY run_id, key`, ids) as Promise<(MetricRow & { run_id: string })[]>,
     sql.query(`SELECT run_id, key, value FROM run_params WHERE run_id = ANY($1::text[]) ORDER BY run_id, key`, ids) as Promise<KeyValueRow[]>,
     sql.query(`SELECT run_id, key, value FROM run_tags WHERE run_id = ANY($1::text[]) ORDER BY run_id, key`, ids) as Promise<KeyValueRow[]>,
     sql.query(`SELECT run_id, dataset, tags FROM run_inputs WHERE run_id = ANY($1::text[]) ORDER BY run_id, dataset_name, dataset_digest`, ids) as Promise<

@@ -1,15 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import {
-  buildRunSearchQuery,
-  decodePageToken,
-  encodePageToken,
-  parseOrderByList,
-  parseRunsFilter,
-  SEARCH_MAX_RESULTS_DEFAULT,
-  SqlParams,
-  validateSearchRunsMaxResults,
-} from '@custos/tracking-domain';
+import { buildRunSearchQuery, decodePageToken, encodePageToken, parseOrderByList, parseRunsFilter, SEARCH_MAX_RESULTS_DEFAULT, SqlParams, validateSearchRunsMaxResults } from '@custos/tracking-domain';
 import { ExperimentAccess } from '../access/experiment-access.service';
 import { RunAccess, RunRow } from '../access/run-access.service';
 import { parseViewType } from '../http/mlflow-json';

@@ -77,7 +77,10 @@ export function checkpointText(b: CheckpointBody): string {
 
 /** First 8 bytes of SHA-256 over the SubjectPublicKeyInfo DER, as hex: names the key in a checkpoint. */
 export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ format: 'der', type: 'spki' })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(publicKey.export({ format: 'der', type: 'spki' }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export interface SigningKey {

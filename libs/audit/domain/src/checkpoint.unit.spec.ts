@@ -35,9 +35,7 @@ describe('signed checkpoints', () => {
     expect(cp.format).toBe(CHECKPOINT_FORMAT);
     expect(cp.keyId).toBe(keyIdOf(key.publicKey));
     expect(cp.keyId).toMatch(/^[0-9a-f]{16}$/);
-    expect(checkpointText(cp)).toBe(
-      `custos-audit-checkpoint/v1\norigin custos/audit\nsize 13\nroot ${cp.root}\nchain ${'ab'.repeat(32)}\ntimestamp 2026-11-22T10:00:00.000Z\nkey ${cp.keyId}\n`,
-    );
+    expect(checkpointText(cp)).toBe(`custos-audit-checkpoint/v1\norigin custos/audit\nsize 13\nroot ${cp.root}\nchain ${'ab'.repeat(32)}\ntimestamp 2026-11-22T10:00:00.000Z\nkey ${cp.keyId}\n`);
     expect(verifyCheckpointSignature(parseCheckpoint(JSON.parse(JSON.stringify(cp))), loadVerifyingKey(key.publicKeySpki))).toEqual({ ok: true });
   });
 

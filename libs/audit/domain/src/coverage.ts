@@ -127,11 +127,7 @@ export function completeness(coverage: ReadonlyMap<string, SourceCoverage>, now:
  * changed, with their new state. Items without a number (events published before numbering) are
  * not counted.
  */
-export function recordSourceSeqs(
-  coverage: ReadonlyMap<string, SourceCoverage>,
-  items: Iterable<{ source: string; sourceSeq?: number }>,
-  at: number,
-): Map<string, SourceCoverage> {
+export function recordSourceSeqs(coverage: ReadonlyMap<string, SourceCoverage>, items: Iterable<{ source: string; sourceSeq?: number }>, at: number): Map<string, SourceCoverage> {
   const bySource = new Map<string, number[]>();
   for (const { source, sourceSeq } of items) {
     if (sourceSeq === undefined) continue;

@@ -10,7 +10,13 @@ describe('source coverage', () => {
 
   it('keeps numbers above a hole as spans and folds them in once the hole fills', () => {
     let c = add(EMPTY_COVERAGE, [1, 2, 4, 5, 7], 100);
-    expect(c).toEqual({ watermark: 2, spans: [{ from: 4, to: 5, since: 100 }, { from: 7, to: 7, since: 100 }] });
+    expect(c).toEqual({
+      watermark: 2,
+      spans: [
+        { from: 4, to: 5, since: 100 },
+        { from: 7, to: 7, since: 100 },
+      ],
+    });
     c = add(c, [6], 200);
     expect(c).toEqual({ watermark: 2, spans: [{ from: 4, to: 7, since: 100 }] });
     c = add(c, [3], 300);
@@ -31,7 +37,10 @@ describe('source coverage', () => {
     let c = add(EMPTY_COVERAGE, [10], 1);
     c = add(c, [9], 2);
     c = add(c, [7], 3);
-    expect(c.spans).toEqual([{ from: 7, to: 7, since: 3 }, { from: 9, to: 10, since: 1 }]);
+    expect(c.spans).toEqual([
+      { from: 7, to: 7, since: 3 },
+      { from: 9, to: 10, since: 1 },
+    ]);
     c = add(c, [8], 4);
     expect(c.spans).toEqual([{ from: 7, to: 10, since: 1 }]);
   });
@@ -67,7 +76,11 @@ describe('source coverage', () => {
   });
 
   it('lists the lowest holes only, and counts them all', () => {
-    const everyOther = add(EMPTY_COVERAGE, Array.from({ length: 1000 }, (_, i) => 2 * (i + 1)), 0);
+    const everyOther = add(
+      EMPTY_COVERAGE,
+      Array.from({ length: 1000 }, (_, i) => 2 * (i + 1)),
+      0,
+    );
     const report = coverageReport(everyOther, 60_000, 30_000);
     expect(report).toMatchObject({ highest: 2000, watermark: 0, missing: 1000, gapCount: 1000 });
     expect(report.gaps).toHaveLength(MAX_LISTED_GAPS);
@@ -85,13 +98,7 @@ describe('recording a batch', () => {
     const before = new Map([['tracking', add(EMPTY_COVERAGE, [1, 2])]]);
     const changed = recordSourceSeqs(
       before,
-      [
-        { source: 'tracking', sourceSeq: 2 },
-        { source: 'authz', sourceSeq: 2 },
-        { source: 'authz', sourceSeq: 1 },
-        { source: 'audit' },
-        { source: 'tracking', sourceSeq: 1 },
-      ],
+      [{ source: 'tracking', sourceSeq: 2 }, { source: 'authz', sourceSeq: 2 }, { source: 'authz', sourceSeq: 1 }, { source: 'audit' }, { source: 'tracking', sourceSeq: 1 }],
       7,
     );
     expect([...changed]).toEqual([['authz', { watermark: 2, spans: [] }]]);

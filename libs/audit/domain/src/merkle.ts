@@ -19,7 +19,10 @@ const NODE_PREFIX = Buffer.from([0x01]);
 export const EMPTY_ROOT: Buffer = createHash('sha256').digest();
 
 export function hashLeaf(leaf: Uint8Array | string): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(typeof leaf === 'string' ? Buffer.from(leaf, 'utf8') : leaf).digest();
+  return createHash('sha256')
+    .update(LEAF_PREFIX)
+    .update(typeof leaf === 'string' ? Buffer.from(leaf, 'utf8') : leaf)
+    .digest();
 }
 
 const scratch = Buffer.alloc(1 + 2 * HASH_SIZE);

@@ -200,7 +200,15 @@ describe('proofs: generate then verify', () => {
     let checked = 0;
     const pairs: [number, number][] = [];
     for (let a = 1; a <= 48; a++) for (let b = a; b <= 48; b++) pairs.push([a, b]);
-    for (const [a, b] of [[1, 1025], [512, 1025], [513, 1024], [1000, 1025], [127, 257], [255, 256]] as [number, number][]) pairs.push([a, b]);
+    for (const [a, b] of [
+      [1, 1025],
+      [512, 1025],
+      [513, 1024],
+      [1000, 1025],
+      [127, 257],
+      [255, 256],
+    ] as [number, number][])
+      pairs.push([a, b]);
     for (const [a, b] of pairs) {
       const proof = tree.consistencyProof(a, b);
       const r1 = tree.root(a);

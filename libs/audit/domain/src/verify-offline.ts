@@ -30,8 +30,7 @@ export interface OfflineInput {
 export type OfflineStep = 'public-key' | 'checkpoint' | 'signature' | 'entry' | 'proof' | 'inclusion';
 
 export type OfflineVerdict =
-  | { ok: true; sequence: number; treeSize: number; root: string; keyId: string; origin: string; timestamp: string; leafHash: string }
-  | { ok: false; step: OfflineStep; reason: string };
+  { ok: true; sequence: number; treeSize: number; root: string; keyId: string; origin: string; timestamp: string; leafHash: string } | { ok: false; step: OfflineStep; reason: string };
 
 const refuse = (step: OfflineStep, reason: string): OfflineVerdict => ({ ok: false, step, reason });
 

@@ -29,10 +29,7 @@ export type ApiKeyCommand =
 
 export type ApiKeyEvent = DomainEvent<'authz.ApiKeyIssued', typeof ApiKeyIssued> | DomainEvent<'authz.ApiKeyRevoked', typeof ApiKeyRevoked>;
 
-export type ApiKeyState =
-  | { status: 'absent' }
-  | { status: 'active'; keyId: string; ownerId: string; expiresAt: string | null }
-  | { status: 'revoked'; keyId: string; ownerId: string };
+export type ApiKeyState = { status: 'absent' } | { status: 'active'; keyId: string; ownerId: string; expiresAt: string | null } | { status: 'revoked'; keyId: string; ownerId: string };
 
 function issue(c: Extract<ApiKeyCommand, { type: 'IssueApiKey' }>, state: ApiKeyState): ApiKeyEvent[] {
   if (!API_KEY_PREFIX_PATTERN.test(c.prefix)) throw AuthzError.invalid('API key prefix must be cus_ and 8 lowercase letters or digits.');

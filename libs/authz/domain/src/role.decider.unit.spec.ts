@@ -12,7 +12,10 @@ const assigned: RoleEvent = { type: 'authz.RoleAssigned', data: { roleId: '1', s
 describe('role decider', () => {
   describe('define', () => {
     it('creates a role with its grants and optional description', () => {
-      spec.given().when({ type: 'CreateRole', roleId: '1', name: 'readers', grants: [readExp12] }).then([defined]);
+      spec
+        .given()
+        .when({ type: 'CreateRole', roleId: '1', name: 'readers', grants: [readExp12] })
+        .then([defined]);
       spec
         .given()
         .when({ type: 'CreateRole', roleId: '1', name: 'readers', description: 'read team', grants: [] })
@@ -20,12 +23,18 @@ describe('role decider', () => {
     });
 
     it('refuses duplicate grants, bad patterns, reserved and empty names', () => {
-      spec.given().when({ type: 'CreateRole', roleId: '1', name: 'r', grants: [readExp12, readExp12] }).thenError('INVALID_PARAMETER_VALUE', /Duplicate grant/);
+      spec
+        .given()
+        .when({ type: 'CreateRole', roleId: '1', name: 'r', grants: [readExp12, readExp12] })
+        .thenError('INVALID_PARAMETER_VALUE', /Duplicate grant/);
       spec
         .given()
         .when({ type: 'CreateRole', roleId: '1', name: 'r', grants: [{ ...readExp12, resourcePattern: 'a*b' }] })
         .thenError('INVALID_PARAMETER_VALUE', "'*' may only end a pattern");
-      spec.given().when({ type: 'CreateRole', roleId: '1', name: '__user_3__', grants: [] }).thenError('INVALID_PARAMETER_VALUE', /reserved/);
+      spec
+        .given()
+        .when({ type: 'CreateRole', roleId: '1', name: '__user_3__', grants: [] })
+        .thenError('INVALID_PARAMETER_VALUE', /reserved/);
       spec.given().when({ type: 'CreateRole', roleId: '1', name: '  ', grants: [] }).thenError('INVALID_PARAMETER_VALUE', 'Role name cannot be empty.');
     });
 
@@ -59,7 +68,10 @@ describe('role decider', () => {
     });
 
     it('answers MLflow-style for a duplicate or a missing grant', () => {
-      spec.given(defined).when({ type: 'AddRoleGrant', roleId: '1', grant: readExp12 }).thenError('RESOURCE_ALREADY_EXISTS', /already exists/);
+      spec
+        .given(defined)
+        .when({ type: 'AddRoleGrant', roleId: '1', grant: readExp12 })
+        .thenError('RESOURCE_ALREADY_EXISTS', /already exists/);
       spec.given(defined).when({ type: 'RemoveRoleGrant', roleId: '1', resourceType: 'experiment', resourcePattern: '13' }).thenError('RESOURCE_DOES_NOT_EXIST');
     });
   });
@@ -67,9 +79,15 @@ describe('role decider', () => {
   describe('assignments', () => {
     it('assigns to a principal or a group once, and unassigns', () => {
       spec.given(defined).when({ type: 'AssignRole', roleId: '1', subject: alice }).then([assigned]);
-      spec.given(defined, assigned).when({ type: 'AssignRole', roleId: '1', subject: ml }).then([{ type: 'authz.RoleAssigned', data: { roleId: '1', subject: ml } }]);
+      spec
+        .given(defined, assigned)
+        .when({ type: 'AssignRole', roleId: '1', subject: ml })
+        .then([{ type: 'authz.RoleAssigned', data: { roleId: '1', subject: ml } }]);
       spec.given(defined, assigned).when({ type: 'AssignRole', roleId: '1', subject: alice }).thenError('RESOURCE_ALREADY_EXISTS');
-      spec.given(defined, assigned).when({ type: 'UnassignRole', roleId: '1', subject: alice }).then([{ type: 'authz.RoleUnassigned', data: { roleId: '1', subject: alice } }]);
+      spec
+        .given(defined, assigned)
+        .when({ type: 'UnassignRole', roleId: '1', subject: alice })
+        .then([{ type: 'authz.RoleUnassigned', data: { roleId: '1', subject: alice } }]);
       spec.given(defined).when({ type: 'UnassignRole', roleId: '1', subject: alice }).thenError('RESOURCE_DOES_NOT_EXIST');
     });
 

@@ -14,9 +14,7 @@ export const SETTINGS_STREAM_ID = 'authz-settings';
 export type IdentityProviderConfig = EventData<typeof IdentityProviderConfigured>;
 
 export type SettingsCommand =
-  | { type: 'SetDefaultPermission'; permission: Permission }
-  | { type: 'ConfigureIdentityProvider'; provider: unknown }
-  | { type: 'RemoveIdentityProvider'; providerId: string };
+  { type: 'SetDefaultPermission'; permission: Permission } | { type: 'ConfigureIdentityProvider'; provider: unknown } | { type: 'RemoveIdentityProvider'; providerId: string };
 
 export type SettingsEvent =
   | DomainEvent<'authz.DefaultPermissionSet', typeof DefaultPermissionSet>

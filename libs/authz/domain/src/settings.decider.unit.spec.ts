@@ -22,7 +22,13 @@ const ldap = {
   providerId: 'ad',
   kind: 'ldap' as const,
   enabled: true,
-  ldap: { url: 'ldaps://ad.example.com:636', searchBase: 'ou=people,dc=example,dc=com', searchFilter: '(uid={username})', bindDn: 'cn=svc,dc=example,dc=com', bindPasswordSecretName: 'LDAP_BIND_PASSWORD' },
+  ldap: {
+    url: 'ldaps://ad.example.com:636',
+    searchBase: 'ou=people,dc=example,dc=com',
+    searchFilter: '(uid={username})',
+    bindDn: 'cn=svc,dc=example,dc=com',
+    bindPasswordSecretName: 'LDAP_BIND_PASSWORD',
+  },
   groupRoleMap: {},
 };
 
@@ -34,12 +40,21 @@ describe('settings decider', () => {
   });
 
   it('configures OIDC and LDAP providers, filling schema defaults', () => {
-    spec.given().when({ type: 'ConfigureIdentityProvider', provider: oidc }).then([{ type: 'authz.IdentityProviderConfigured', data: oidc }]);
-    spec.given().when({ type: 'ConfigureIdentityProvider', provider: ldap }).then([{ type: 'authz.IdentityProviderConfigured', data: ldap }]);
+    spec
+      .given()
+      .when({ type: 'ConfigureIdentityProvider', provider: oidc })
+      .then([{ type: 'authz.IdentityProviderConfigured', data: oidc }]);
+    spec
+      .given()
+      .when({ type: 'ConfigureIdentityProvider', provider: ldap })
+      .then([{ type: 'authz.IdentityProviderConfigured', data: ldap }]);
     const minimal = { ...oidc, oidc: { issuer: oidc.oidc.issuer, audience: 'custos', jwksUri: oidc.oidc.jwksUri, allowedAlgorithms: ['ES256'] } };
-    const [event] = spec.given().when({ type: 'ConfigureIdentityProvider', provider: minimal }).then([
-      { type: 'authz.IdentityProviderConfigured', data: { ...oidc, oidc: { ...minimal.oidc, allowedAlgorithms: ['ES256'], usernameClaim: 'sub', groupsClaim: 'groups', maxClockSkewSeconds: 60 } } },
-    ]);
+    const [event] = spec
+      .given()
+      .when({ type: 'ConfigureIdentityProvider', provider: minimal })
+      .then([
+        { type: 'authz.IdentityProviderConfigured', data: { ...oidc, oidc: { ...minimal.oidc, allowedAlgorithms: ['ES256'], usernameClaim: 'sub', groupsClaim: 'groups', maxClockSkewSeconds: 60 } } },
+      ]);
     spec.given(event).when({ type: 'ConfigureIdentityProvider', provider: minimal }).thenNothing();
   });
 
@@ -59,12 +74,18 @@ describe('settings decider', () => {
 
   it('allows plaintext on loopback for local development', () => {
     const local = { ...oidc, oidc: { ...oidc.oidc, issuer: 'http://127.0.0.1:9000/', jwksUri: 'http://localhost:9000/jwks' } };
-    spec.given().when({ type: 'ConfigureIdentityProvider', provider: local }).then([{ type: 'authz.IdentityProviderConfigured', data: local }]);
+    spec
+      .given()
+      .when({ type: 'ConfigureIdentityProvider', provider: local })
+      .then([{ type: 'authz.IdentityProviderConfigured', data: local }]);
   });
 
   it('removes a configured provider only', () => {
     const configured: SettingsEvent = { type: 'authz.IdentityProviderConfigured', data: oidc };
-    spec.given(configured).when({ type: 'RemoveIdentityProvider', providerId: 'corp-sso' }).then([{ type: 'authz.IdentityProviderRemoved', data: { providerId: 'corp-sso' } }]);
+    spec
+      .given(configured)
+      .when({ type: 'RemoveIdentityProvider', providerId: 'corp-sso' })
+      .then([{ type: 'authz.IdentityProviderRemoved', data: { providerId: 'corp-sso' } }]);
     spec.given().when({ type: 'RemoveIdentityProvider', providerId: 'corp-sso' }).thenError('RESOURCE_DOES_NOT_EXIST');
     spec.given().when({ type: 'RemoveIdentityProvider', providerId: '__proto__' }).thenError('RESOURCE_DOES_NOT_EXIST');
   });

@@ -1,11 +1,4 @@
-import {
-  UserAdminChanged,
-  UserCreated,
-  UserDeleted,
-  UserGroupsChanged,
-  UserPasswordChanged,
-  UserPlatformRolesChanged,
-} from '@custos/events';
+import { UserAdminChanged, UserCreated, UserDeleted, UserGroupsChanged, UserPasswordChanged, UserPlatformRolesChanged } from '@custos/events';
 import { PlatformRole } from '@custos/rbac';
 import { DomainEvent, exhaustive } from './domain-event';
 import { AuthzError } from './errors';

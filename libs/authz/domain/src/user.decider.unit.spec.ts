@@ -27,21 +27,39 @@ describe('user decider', () => {
 
     it('keeps admin and the admin platform role in step, whichever is asked for', () => {
       const admin = { ...created.data, isAdmin: true, platformRoles: ['admin' as const] };
-      spec.given().when(create({ isAdmin: true })).then([{ type: 'authz.UserCreated', data: admin }]);
-      spec.given().when(create({ platformRoles: ['admin'] })).then([{ type: 'authz.UserCreated', data: admin }]);
-      spec.given().when(create({ platformRoles: ['auditor', 'auditor'] })).then([{ type: 'authz.UserCreated', data: { ...created.data, platformRoles: ['auditor'] } }]);
+      spec
+        .given()
+        .when(create({ isAdmin: true }))
+        .then([{ type: 'authz.UserCreated', data: admin }]);
+      spec
+        .given()
+        .when(create({ platformRoles: ['admin'] }))
+        .then([{ type: 'authz.UserCreated', data: admin }]);
+      spec
+        .given()
+        .when(create({ platformRoles: ['auditor', 'auditor'] }))
+        .then([{ type: 'authz.UserCreated', data: { ...created.data, platformRoles: ['auditor'] } }]);
     });
 
     it('creates a service account without a password', () => {
-      spec.given().when(create({ userId: 's1', username: 'ci-bot', kind: 'service_account', passwordHash: null })).then([svc]);
+      spec
+        .given()
+        .when(create({ userId: 's1', username: 'ci-bot', kind: 'service_account', passwordHash: null }))
+        .then([svc]);
     });
 
     it('refuses a password on a service account', () => {
-      spec.given().when(create({ kind: 'service_account' })).thenError('INVALID_PARAMETER_VALUE', /API keys/);
+      spec
+        .given()
+        .when(create({ kind: 'service_account' }))
+        .thenError('INVALID_PARAMETER_VALUE', /API keys/);
     });
 
     it('refuses anything but a PHC scrypt hash, so a plaintext password is never recorded', () => {
-      spec.given().when(create({ passwordHash: 'correct horse battery staple' })).thenError('INVALID_PARAMETER_VALUE', 'PHC scrypt');
+      spec
+        .given()
+        .when(create({ passwordHash: 'correct horse battery staple' }))
+        .thenError('INVALID_PARAMETER_VALUE', 'PHC scrypt');
     });
 
     it.each([
@@ -56,7 +74,10 @@ describe('user decider', () => {
     });
 
     it('refuses an unknown platform role', () => {
-      spec.given().when(create({ platformRoles: ['root'] })).thenError('INVALID_PARAMETER_VALUE', "Invalid platform role 'root'");
+      spec
+        .given()
+        .when(create({ platformRoles: ['root'] }))
+        .thenError('INVALID_PARAMETER_VALUE', "Invalid platform role 'root'");
     });
 
     it('refuses a second create on the same stream, even after deletion', () => {
@@ -67,7 +88,10 @@ describe('user decider', () => {
 
   describe('password', () => {
     it('records a new hash', () => {
-      spec.given(created).when({ type: 'ChangePassword', userId: 'u1', passwordHash: HASH2 }).then([{ type: 'authz.UserPasswordChanged', data: { userId: 'u1', passwordHash: HASH2 } }]);
+      spec
+        .given(created)
+        .when({ type: 'ChangePassword', userId: 'u1', passwordHash: HASH2 })
+        .then([{ type: 'authz.UserPasswordChanged', data: { userId: 'u1', passwordHash: HASH2 } }]);
     });
 
     it('folds the latest hash into state for self-service verification', () => {
@@ -76,7 +100,10 @@ describe('user decider', () => {
     });
 
     it('refuses a password for a service account and for an unknown or deleted user', () => {
-      spec.given(svc).when({ type: 'ChangePassword', userId: 's1', passwordHash: HASH }).thenError('INVALID_PARAMETER_VALUE', /service account/);
+      spec
+        .given(svc)
+        .when({ type: 'ChangePassword', userId: 's1', passwordHash: HASH })
+        .thenError('INVALID_PARAMETER_VALUE', /service account/);
       spec.given().when({ type: 'ChangePassword', userId: 'u1', passwordHash: HASH }).thenError('RESOURCE_DOES_NOT_EXIST');
       spec.given(created, deleted).when({ type: 'ChangePassword', userId: 'u1', passwordHash: HASH }).thenError('RESOURCE_DOES_NOT_EXIST');
     });
@@ -84,34 +111,53 @@ describe('user decider', () => {
 
   describe('admin and platform roles', () => {
     it('making a user admin emits both facts; doing it again emits nothing', () => {
-      const events = spec.given(created).when({ type: 'SetAdmin', userId: 'u1', isAdmin: true }).then([
-        { type: 'authz.UserAdminChanged', data: { userId: 'u1', isAdmin: true } },
-        { type: 'authz.UserPlatformRolesChanged', data: { userId: 'u1', platformRoles: ['admin'] } },
-      ]);
-      spec.given(created, ...events).when({ type: 'SetAdmin', userId: 'u1', isAdmin: true }).thenNothing();
+      const events = spec
+        .given(created)
+        .when({ type: 'SetAdmin', userId: 'u1', isAdmin: true })
+        .then([
+          { type: 'authz.UserAdminChanged', data: { userId: 'u1', isAdmin: true } },
+          { type: 'authz.UserPlatformRolesChanged', data: { userId: 'u1', platformRoles: ['admin'] } },
+        ]);
+      spec
+        .given(created, ...events)
+        .when({ type: 'SetAdmin', userId: 'u1', isAdmin: true })
+        .thenNothing();
     });
 
     it('setting platform roles keeps other roles and updates admin when it changes', () => {
       const auditor: UserEvent = { type: 'authz.UserPlatformRolesChanged', data: { userId: 'u1', platformRoles: ['auditor'] } };
-      spec.given(created, auditor).when({ type: 'SetPlatformRoles', userId: 'u1', platformRoles: ['auditor', 'admin'] }).then([
-        { type: 'authz.UserAdminChanged', data: { userId: 'u1', isAdmin: true } },
-        { type: 'authz.UserPlatformRolesChanged', data: { userId: 'u1', platformRoles: ['admin', 'auditor'] } },
-      ]);
-      spec.given(created).when({ type: 'SetPlatformRoles', userId: 'u1', platformRoles: ['auditor'] }).then([auditor]);
+      spec
+        .given(created, auditor)
+        .when({ type: 'SetPlatformRoles', userId: 'u1', platformRoles: ['auditor', 'admin'] })
+        .then([
+          { type: 'authz.UserAdminChanged', data: { userId: 'u1', isAdmin: true } },
+          { type: 'authz.UserPlatformRolesChanged', data: { userId: 'u1', platformRoles: ['admin', 'auditor'] } },
+        ]);
+      spec
+        .given(created)
+        .when({ type: 'SetPlatformRoles', userId: 'u1', platformRoles: ['auditor'] })
+        .then([auditor]);
       spec.given(created, auditor).when({ type: 'SetAdmin', userId: 'u1', isAdmin: false }).thenNothing();
     });
   });
 
   describe('groups', () => {
     it('records groups sorted and de-duplicated, and nothing when unchanged', () => {
-      const events = spec.given(created).when({ type: 'SetGroups', userId: 'u1', groups: ['ml', 'data', 'ml'] }).then([
-        { type: 'authz.UserGroupsChanged', data: { userId: 'u1', groups: ['data', 'ml'] } },
-      ]);
-      spec.given(created, ...events).when({ type: 'SetGroups', userId: 'u1', groups: ['ml', 'data'] }).thenNothing();
+      const events = spec
+        .given(created)
+        .when({ type: 'SetGroups', userId: 'u1', groups: ['ml', 'data', 'ml'] })
+        .then([{ type: 'authz.UserGroupsChanged', data: { userId: 'u1', groups: ['data', 'ml'] } }]);
+      spec
+        .given(created, ...events)
+        .when({ type: 'SetGroups', userId: 'u1', groups: ['ml', 'data'] })
+        .thenNothing();
     });
 
     it('refuses an empty group name', () => {
-      spec.given(created).when({ type: 'SetGroups', userId: 'u1', groups: [''] }).thenError('INVALID_PARAMETER_VALUE', 'Group name cannot be empty.');
+      spec
+        .given(created)
+        .when({ type: 'SetGroups', userId: 'u1', groups: [''] })
+        .thenError('INVALID_PARAMETER_VALUE', 'Group name cannot be empty.');
     });
   });
 

@@ -158,7 +158,10 @@ export function normalizeScopes(scopes: readonly string[]): string[] {
   if (scopes.length > MAX_KEY_SCOPES) throw AuthzError.invalid(`An API key may carry at most ${MAX_KEY_SCOPES} scopes.`);
   const invalid = invalidScopes(scopes);
   if (invalid.length > 0) {
-    const shown = invalid.slice(0, 5).map((s) => `'${s.length > 64 ? `${s.slice(0, 64)}...` : s}'`).join(', ');
+    const shown = invalid
+      .slice(0, 5)
+      .map((s) => `'${s.length > 64 ? `${s.slice(0, 64)}...` : s}'`)
+      .join(', ');
     throw AuthzError.invalid(`Invalid scope${invalid.length > 1 ? 's' : ''} ${shown}. Valid scopes are: ${VALID_SCOPES.join(', ')}`);
   }
   return canonicalScopes(scopes);

@@ -1,18 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { EntityManager } from 'typeorm';
-import {
-  DefaultPermissionSet,
-  EventData,
-  EventEnvelope,
-  PermissionGranted,
-  PermissionRevoked,
-  RoleAssigned,
-  RoleDefined,
-  RoleDeleted,
-  RoleUnassigned,
-  UserDeleted,
-} from '@custos/events';
+import { DefaultPermissionSet, EventData, EventEnvelope, PermissionGranted, PermissionRevoked, RoleAssigned, RoleDefined, RoleDeleted, RoleUnassigned, UserDeleted } from '@custos/events';
 import { consumedBy } from '@custos/eventing';
 
 const GRANT_EVENTS = [PermissionGranted, PermissionRevoked, RoleDefined, RoleDeleted, RoleAssigned, RoleUnassigned, UserDeleted, DefaultPermissionSet].map((d) => d.type);

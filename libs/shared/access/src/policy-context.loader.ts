@@ -46,6 +46,6 @@ export class GrantsPolicyLoader implements PolicyContextLoader {
         resourcePattern: r.resource_pattern,
         permission: r.permission,
       }));
-    return { grants, defaultPermission: setting && isPermission(setting) ? setting : this.config.DEFAULT_PERMISSION ?? 'NO_PERMISSIONS' };
+    return { grants, defaultPermission: setting && isPermission(setting) ? setting : (this.config.DEFAULT_PERMISSION ?? 'NO_PERMISSIONS') };
   }
 }

@@ -29,7 +29,13 @@ describe('command executor on real PostgreSQL', () => {
   let db: TestDatabase;
   let executor: CommandExecutor;
   const snapshot = async (streamId: string) =>
-    ((await db.dataSource.query(`SELECT stream_position, state_version, state FROM stream_snapshots WHERE stream_id = $1`, [streamId])) as { stream_position: number; state_version: number; state: State }[])[0];
+    (
+      (await db.dataSource.query(`SELECT stream_position, state_version, state FROM stream_snapshots WHERE stream_id = $1`, [streamId])) as {
+        stream_position: number;
+        state_version: number;
+        state: State;
+      }[]
+    )[0];
 
   beforeAll(async () => {
     db = await createTestDatabase('executor');

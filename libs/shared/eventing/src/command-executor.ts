@@ -27,13 +27,7 @@ export class CommandExecutor {
     private readonly onCommitted?: (events: readonly EventEnvelope[]) => Promise<void> | void,
   ) {}
 
-  async execute<C, E extends NewEvent, S>(
-    decider: Decider<C, E, S>,
-    streamId: string,
-    command: C,
-    metadata: EventMetadata,
-    project?: InlineProjector<S>,
-  ): Promise<Executed<S>> {
+  async execute<C, E extends NewEvent, S>(decider: Decider<C, E, S>, streamId: string, command: C, metadata: EventMetadata, project?: InlineProjector<S>): Promise<Executed<S>> {
     for (let attempt = 1; ; attempt++) {
       try {
         const executed = await this.dataSource.transaction((tx) => this.once(tx, decider, streamId, command, metadata, project));

@@ -66,7 +66,13 @@ describe('redriving dead letters after a fix', () => {
   const redrive = (dryRun = false) => redriveDeadLetters(kafka, producer, { consumers: [name], groupIdFor: (c) => `${c}-redrive`, dryRun });
 
   it('republishes the dead letter to its topic once fixed; the event is applied once, and a second run redrives nothing', async () => {
-    await producer.send({ topic, messages: [{ key: 'k', value: JSON.stringify(envelope('needs-fix')) }, { key: 'k', value: JSON.stringify(envelope('fine')) }] });
+    await producer.send({
+      topic,
+      messages: [
+        { key: 'k', value: JSON.stringify(envelope('needs-fix')) },
+        { key: 'k', value: JSON.stringify(envelope('fine')) },
+      ],
+    });
     await waitFor('the dead letter', async () => deadLettered.length === 1 && (await effects()).length === 1, 30_000);
     expect(deadLettered).toEqual(['handler failed after 2 attempts: handler bug: cannot apply']);
 

@@ -28,7 +28,11 @@ interface Harness {
 }
 
 /** A consumer on its own topic and test database, started; `setup` prepares the database first. */
-async function startConsumer(prefix: string, opts: Omit<ConsumerOptions, 'name' | 'groupId' | 'topics'>, setup?: (db: TestDatabase) => Promise<void>): Promise<Harness & { name: string; topic: string }> {
+async function startConsumer(
+  prefix: string,
+  opts: Omit<ConsumerOptions, 'name' | 'groupId' | 'topics'>,
+  setup?: (db: TestDatabase) => Promise<void>,
+): Promise<Harness & { name: string; topic: string }> {
   const name = uniqueName(prefix);
   const topic = uniqueName(`${prefix}-topic`);
   const db = await createTestDatabase(prefix.replace(/-/g, ''));
@@ -85,8 +89,7 @@ describe('event consumer on real Kafka and PostgreSQL', () => {
   afterAll(() => h.stop());
 
   const effects = async () => (await db.dataSource.query(`SELECT name FROM effects ORDER BY name`)) as { name: string }[];
-  const send = (...values: (string | EventEnvelope)[]) =>
-    producer.send({ topic, messages: values.map((v) => ({ key: 'k', value: typeof v === 'string' ? v : JSON.stringify(v) })) });
+  const send = (...values: (string | EventEnvelope)[]) => producer.send({ topic, messages: values.map((v) => ({ key: 'k', value: typeof v === 'string' ? v : JSON.stringify(v) })) });
 
   it('applies a duplicated delivery once, in the same batch and redelivered later', async () => {
     const first = envelope('first');
@@ -107,11 +110,7 @@ describe('event consumer on real Kafka and PostgreSQL', () => {
     const dlq = await collect(kafka, DEAD_LETTER_TOPIC, (m) => m.filter((x) => headerString(x.headers, 'custos-dlq-consumer') === name).length >= 3, 30_000);
     const mine = dlq.filter((m) => headerString(m.headers, 'custos-dlq-consumer') === name);
     const reasons = mine.map((m) => headerString(m.headers, 'custos-dlq-reason'));
-    expect(reasons).toEqual([
-      'invalid event: value is not JSON',
-      'handler failed after 3 attempts: boom: cannot apply',
-      expect.stringContaining('unknown event type tracking.NoSuchEvent'),
-    ]);
+    expect(reasons).toEqual(['invalid event: value is not JSON', 'handler failed after 3 attempts: boom: cannot apply', expect.stringContaining('unknown event type tracking.NoSuchEvent')]);
     expect(mine.map((m) => headerString(m.headers, 'custos-dlq-reason-class'))).toEqual(['undecodable', 'handler', 'invalid']);
     expect(mine.every((m) => headerString(m.headers, 'custos-dlq-original-topic') === topic)).toBe(true);
     expect((await effects()).map((r) => r.name)).toEqual(['after', 'first', 'second']);

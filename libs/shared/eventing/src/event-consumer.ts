@@ -435,10 +435,9 @@ export class EventConsumer {
 
   private async applyAll(tx: EntityManager, events: EventEnvelope[]): Promise<void> {
     const fresh: string[] = (
-      (await tx.query(
-        `INSERT INTO processed_events (consumer, event_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id`,
-        [this.opts.name, events.map((e) => e.id)],
-      )) as { event_id: string }[]
+      (await tx.query(`INSERT INTO processed_events (consumer, event_id) SELECT $1, unnest($2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id`, [this.opts.name, events.map((e) => e.id)])) as {
+        event_id: string;
+      }[]
     ).map((r) => r.event_id);
     const todo = new Set(fresh);
     // A duplicate inside one batch is skipped too: only its first occurrence was fresh.
@@ -450,17 +449,8 @@ export class EventConsumer {
     for (const e of effective) await this.opts.handle(e, tx);
   }
 
-
   /** False if the consumer stopped or lost the partition before the dead letter was sent. */
-  private async deadLetter(
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-    reason: string,
-    reasonClass: DeadLetterReasonClass,
-    attempts: number,
-    payload: EachBatchPayload,
-  ): Promise<boolean> {
+  private async deadLetter(topic: string, partition: number, message: KafkaMessage, reason: string, reasonClass: DeadLetterReasonClass, attempts: number, payload: EachBatchPayload): Promise<boolean> {
     this.opts.log?.('warn', 'dead-lettering message', { consumer: this.opts.name, topic, partition, offset: message.offset, reason, reasonClass });
     const send = () =>
       this.deadLetters.send({

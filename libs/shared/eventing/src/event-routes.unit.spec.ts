@@ -38,7 +38,9 @@ describe('routing @EventPattern handlers to consumers', () => {
   it('reads only the named types and calls each type its handlers', async () => {
     const created: unknown[] = [];
     const runs: unknown[] = [];
-    const route = routeEventHandlers([handler('tracking.ExperimentCreated', consumedBy('lineage'), created), handler('tracking.RunCreated', consumedBy('lineage'), runs)], [tracking], known).get('lineage')!;
+    const route = routeEventHandlers([handler('tracking.ExperimentCreated', consumedBy('lineage'), created), handler('tracking.RunCreated', consumedBy('lineage'), runs)], [tracking], known).get(
+      'lineage',
+    )!;
     expect(route.eventTypes).toEqual(['tracking.ExperimentCreated', 'tracking.RunCreated']);
     expect(route.handleBatch).toBeUndefined();
     await route.handle(event('tracking.RunCreated'), tx);

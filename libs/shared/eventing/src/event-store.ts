@@ -2,7 +2,10 @@ import { EventEnvelope, EventMetadata, EventSchemaRegistry, NewEvent, uuidv7, Co
 import { pgCode, pgConstraint, PG, rows, Sql } from './sql';
 
 export class ConcurrencyError extends Error {
-  constructor(readonly streamId: string, readonly expectedVersion: number) {
+  constructor(
+    readonly streamId: string,
+    readonly expectedVersion: number,
+  ) {
     super(`stream ${streamId} moved past version ${expectedVersion}`);
   }
 }
@@ -68,14 +71,7 @@ export class EventStore {
    * `snapshotOf`, when given, computes the stream's state after the new events (from the validated
    * envelopes) and is saved by the same statement as the events: one round trip fewer per command.
    */
-  async append(
-    tx: Sql,
-    streamId: string,
-    expectedVersion: number,
-    events: NewEvent[],
-    metadata: EventMetadata,
-    snapshotOf?: (appended: EventEnvelope[]) => StreamSnapshot,
-  ): Promise<EventEnvelope[]> {
+  async append(tx: Sql, streamId: string, expectedVersion: number, events: NewEvent[], metadata: EventMetadata, snapshotOf?: (appended: EventEnvelope[]) => StreamSnapshot): Promise<EventEnvelope[]> {
     if (events.length === 0) return [];
     const occurredAt = this.now().toISOString();
     const envelopes: EventEnvelope[] = events.map((e, i) => {

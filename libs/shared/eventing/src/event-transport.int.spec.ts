@@ -98,8 +98,7 @@ describe('event transport: @EventPattern handlers on the consumer base (real Kaf
     await db.drop();
   });
 
-  const send = (...events: EventEnvelope[]) =>
-    producer.send({ topic, messages: events.map((e) => ({ key: e.streamId, value: JSON.stringify(e), headers: { 'custos-event-type': e.type } })) });
+  const send = (...events: EventEnvelope[]) => producer.send({ topic, messages: events.map((e) => ({ key: e.streamId, value: JSON.stringify(e), headers: { 'custos-event-type': e.type } })) });
   const effects = async () => ((await db.dataSource.query(`SELECT name FROM effects ORDER BY name`)) as { name: string }[]).map((r) => r.name);
 
   it('delivers an event to the handler its @EventPattern names, once, inside the exactly-once transaction', async () => {

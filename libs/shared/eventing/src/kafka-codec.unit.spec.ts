@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { Context, EventEnvelope, eventCatalog } from '@custos/events';
 import { encodeStoredEvent, headerString, SOURCE_SEQ_HEADER } from './kafka-codec';
 
-const fixture = (type: string, version: number): EventEnvelope =>
-  JSON.parse(readFileSync(join(__dirname, '../../events/fixtures', type, `v${version}.json`), 'utf8')) as EventEnvelope;
+const fixture = (type: string, version: number): EventEnvelope => JSON.parse(readFileSync(join(__dirname, '../../events/fixtures', type, `v${version}.json`), 'utf8')) as EventEnvelope;
 
 describe('encodeStoredEvent', () => {
   it.each([
@@ -48,9 +47,19 @@ describe('encodeStoredEvent', () => {
     expect(String(message.value)).toContain(`"data":${data},"metadata":{}}`);
   });
 
-  it('carries the relay\'s sequence number in the envelope and a header, and the catalog keeps it', () => {
+  it("carries the relay's sequence number in the envelope and a header, and the catalog keeps it", () => {
     const e = fixture('authz.ApiKeyIssued', 1);
-    const row = { event_id: e.id, stream_id: e.streamId, stream_position: e.streamPosition, type: e.type, schema_version: e.schemaVersion, data: JSON.stringify(e.data), metadata: JSON.stringify(e.metadata), correlation_id: 'c', occurred_at: new Date(e.occurredAt) };
+    const row = {
+      event_id: e.id,
+      stream_id: e.streamId,
+      stream_position: e.streamPosition,
+      type: e.type,
+      schema_version: e.schemaVersion,
+      data: JSON.stringify(e.data),
+      metadata: JSON.stringify(e.metadata),
+      correlation_id: 'c',
+      occurred_at: new Date(e.occurredAt),
+    };
     const numbered = encodeStoredEvent(row, 'authz', 42);
     expect(eventCatalog.parse(JSON.parse(String(numbered.value))).sourceSeq).toBe(42);
     expect(headerString(numbered.headers, SOURCE_SEQ_HEADER)).toBe('42');

@@ -52,12 +52,7 @@ export const SINGLE_BROKER: TopicDurability = { replicationFactor: 1, minInsyncR
  * service ensures all event topics exist so that consumers can subscribe before the producing
  * service first starts. A topic that exists already keeps the settings it was made with.
  */
-export async function ensureTopics(
-  kafka: Kafka,
-  partitions: number,
-  topics: string[] = [...ALL_EVENT_TOPICS, DEAD_LETTER_TOPIC],
-  durability: TopicDurability = SINGLE_BROKER,
-): Promise<void> {
+export async function ensureTopics(kafka: Kafka, partitions: number, topics: string[] = [...ALL_EVENT_TOPICS, DEAD_LETTER_TOPIC], durability: TopicDurability = SINGLE_BROKER): Promise<void> {
   if (durability.minInsyncReplicas > durability.replicationFactor) {
     throw new Error(`min.insync.replicas (${durability.minInsyncReplicas}) exceeds the replication factor (${durability.replicationFactor}): no write could ever be acknowledged`);
   }

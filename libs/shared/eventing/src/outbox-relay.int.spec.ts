@@ -77,7 +77,13 @@ describe('outbox relay on real PostgreSQL and Kafka', () => {
     await admin.createTopics({ waitForLeaders: true, topics: [{ topic: small, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'max.message.bytes', value: String(1024 * 1024) }] }] });
     const stream = uniqueName('experiment');
     await db.dataSource.transaction((tx) =>
-      store.append(tx, stream, NO_STREAM, Array.from({ length: 30 }, (_, i) => ({ ...created(`big-${i}`), data: { ...created(`big-${i}`).data, artifactLocation: 'x'.repeat(100_000) } })), meta),
+      store.append(
+        tx,
+        stream,
+        NO_STREAM,
+        Array.from({ length: 30 }, (_, i) => ({ ...created(`big-${i}`), data: { ...created(`big-${i}`).data, artifactLocation: 'x'.repeat(100_000) } })),
+        meta,
+      ),
     );
     const [{ n }] = (await db.dataSource.query(`SELECT count(*)::int AS n FROM events`)) as { n: number }[];
     const relay = new OutboxRelay(db.dataSource, store, producer, { name: small, topic: small, databaseUrl: db.url });
@@ -110,8 +116,8 @@ describe('outbox relay on real PostgreSQL and Kafka', () => {
   });
 
   it('validates events at append time', async () => {
-    await expect(
-      db.dataSource.transaction((tx) => store.append(tx, 'experiment-bad', NO_STREAM, [{ type: ExperimentCreated.type, data: { name: 5 } }], meta)),
-    ).rejects.toThrow(/name: Invalid input: expected string, received number/);
+    await expect(db.dataSource.transaction((tx) => store.append(tx, 'experiment-bad', NO_STREAM, [{ type: ExperimentCreated.type, data: { name: 5 } }], meta))).rejects.toThrow(
+      /name: Invalid input: expected string, received number/,
+    );
   });
 });

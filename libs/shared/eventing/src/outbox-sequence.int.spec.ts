@@ -23,7 +23,15 @@ describe('outbox relay sequence numbers on real PostgreSQL and Kafka', () => {
   let producer: Producer;
   const store = new EventStore('tracking', eventCatalog);
   const append = (n: number) =>
-    db.dataSource.transaction((tx) => store.append(tx, uniqueName('experiment'), NO_STREAM, Array.from({ length: n }, (_, i) => created(`e${i}`)), meta));
+    db.dataSource.transaction((tx) =>
+      store.append(
+        tx,
+        uniqueName('experiment'),
+        NO_STREAM,
+        Array.from({ length: n }, (_, i) => created(`e${i}`)),
+        meta,
+      ),
+    );
 
   beforeAll(async () => {
     db = await createTestDatabase('relay_seq');
@@ -41,14 +49,21 @@ describe('outbox relay sequence numbers on real PostgreSQL and Kafka', () => {
     await createTopic(kafka, topic);
     await append(2);
     // A rolled-back transaction leaves a hole in the global positions, never in the numbers.
-    await db.dataSource.transaction(async (tx) => {
-      await store.append(tx, uniqueName('experiment'), NO_STREAM, [created('rolled-back')], meta);
-      throw new Error('abort');
-    }).catch(() => undefined);
+    await db.dataSource
+      .transaction(async (tx) => {
+        await store.append(tx, uniqueName('experiment'), NO_STREAM, [created('rolled-back')], meta);
+        throw new Error('abort');
+      })
+      .catch(() => undefined);
     await append(2);
 
     // Kafka takes the events, then the relay dies before its checkpoint is written.
-    const crashing = { send: async (...args: Parameters<Producer['send']>) => { await producer.send(...args); throw new Error('crash after the send'); } } as unknown as Producer;
+    const crashing = {
+      send: async (...args: Parameters<Producer['send']>) => {
+        await producer.send(...args);
+        throw new Error('crash after the send');
+      },
+    } as unknown as Producer;
     const first = new OutboxRelay(db.dataSource, store, crashing, { name: topic, topic, databaseUrl: db.url, requestBytes: 1 });
     await expect(first.publishAvailable()).rejects.toThrow('crash after the send');
 

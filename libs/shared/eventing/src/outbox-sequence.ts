@@ -25,11 +25,9 @@ export async function* publishedBySeq(sql: Sql, relay: string, range: SeqRange):
   if (!Number.isSafeInteger(range.from) || !Number.isSafeInteger(range.to) || range.from < 1 || range.to < range.from) {
     throw new SeqRangeError(`invalid sequence range ${range.from}-${range.to}`);
   }
-  const [head] = await rows<{ transaction_id: string; global_position: string; seq: string }>(
-    sql,
-    `SELECT transaction_id::text, global_position, seq FROM outbox_checkpoints WHERE relay = $1`,
-    [relay],
-  );
+  const [head] = await rows<{ transaction_id: string; global_position: string; seq: string }>(sql, `SELECT transaction_id::text, global_position, seq FROM outbox_checkpoints WHERE relay = $1`, [
+    relay,
+  ]);
   if (!head || Number(head.seq) < range.to) {
     throw new SeqRangeError(`relay ${relay} has published up to sequence number ${head ? Number(head.seq) : 0}; ${range.to} does not exist yet`);
   }
@@ -51,13 +49,7 @@ export async function* publishedBySeq(sql: Sql, relay: string, range: SeqRange):
          AND (transaction_id, global_position) <= ($4::xid8, $5::bigint)
        ORDER BY transaction_id, global_position
        LIMIT $1`,
-      [
-        PAGE,
-        after?.transactionId ?? step.first_transaction_id,
-        after?.globalPosition ?? step.first_global_position,
-        head.transaction_id,
-        head.global_position,
-      ],
+      [PAGE, after?.transactionId ?? step.first_transaction_id, after?.globalPosition ?? step.first_global_position, head.transaction_id, head.global_position],
     );
     if (page.length === 0) {
       const from = after ? `after ${after.transactionId}/${after.globalPosition}` : `from ${step.first_transaction_id}/${step.first_global_position}`;

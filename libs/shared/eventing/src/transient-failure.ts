@@ -74,7 +74,8 @@ function isTransientCause(e: ErrorLike): boolean {
   const name = typeof e.name === 'string' ? e.name : '';
   const code = typeof e.code === 'string' ? e.code : '';
   // kafkajs marks what a broker or connection outage raises as retriable (its own retries ran out).
-  if (name.startsWith('KafkaJS') && (e.retriable === true || name === 'KafkaJSNumberOfRetriesExceeded' || name === 'KafkaJSGroupCoordinatorNotFound' || name === 'KafkaJSNoBrokerAvailableError')) return true;
+  if (name.startsWith('KafkaJS') && (e.retriable === true || name === 'KafkaJSNumberOfRetriesExceeded' || name === 'KafkaJSGroupCoordinatorNotFound' || name === 'KafkaJSNoBrokerAvailableError'))
+    return true;
   if (TRANSIENT_ERROR_NAMES.has(name) || KAFKA_OUTAGE_NAMES.has(name)) return true;
   if (TRANSIENT_SYSTEM_CODES.has(code) || TRANSIENT_S3_CODES.has(code)) return true;
   if (/^[0-9A-Z]{5}$/.test(code) && (TRANSIENT_SQLSTATES.has(code) || TRANSIENT_SQLSTATE_CLASSES.includes(code.slice(0, 2)))) return true;

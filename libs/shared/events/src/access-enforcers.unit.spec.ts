@@ -14,7 +14,10 @@ describe('access enforcers', () => {
   });
 
   it('cover the changes the next call depends on', () => {
-    const by = (type: string) => enforcersOf(type).map((e) => `${e.service}/${e.consumer}`).sort();
+    const by = (type: string) =>
+      enforcersOf(type)
+        .map((e) => `${e.service}/${e.consumer}`)
+        .sort();
     expect(by('authz.UserCreated')).toEqual(['gateway/identity']);
     expect(by('authz.UserPasswordChanged')).toEqual(['gateway/identity']);
     expect(by('authz.ApiKeyRevoked')).toEqual(['gateway/identity']);

@@ -6,13 +6,7 @@ import { registryEvents } from './contexts/registry.events';
 import { authzEvents, authzSensitiveFields } from './contexts/authz.events';
 
 /** The single catalog of every event type in Custos; every producer and consumer validates against it. */
-export const eventCatalog = new EventSchemaRegistry([
-  ...trackingEvents,
-  ...gatewayEvents,
-  ...auditEvents,
-  ...registryEvents,
-  ...authzEvents,
-]);
+export const eventCatalog = new EventSchemaRegistry([...trackingEvents, ...gatewayEvents, ...auditEvents, ...registryEvents, ...authzEvents]);
 
 /** Per event type, data fields that must not be copied into the audit record (credential hashes). */
 export const sensitiveFields: Readonly<Record<string, readonly string[]>> = { ...authzSensitiveFields };

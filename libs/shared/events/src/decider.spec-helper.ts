@@ -14,10 +14,7 @@ type ErrorClass<Err> = abstract new (...args: never[]) => Err;
  * back, and every emitted event must pass the catalog's produce-time validation. `errorClass` is
  * the domain's error type, whose `code` `thenError` checks.
  */
-export function deciderSpec<C, E extends { type: string; data: unknown }, S, Err extends Error & { code: string }>(
-  decider: SpecDecider<C, E, S>,
-  errorClass: ErrorClass<Err>,
-) {
+export function deciderSpec<C, E extends { type: string; data: unknown }, S, Err extends Error & { code: string }>(decider: SpecDecider<C, E, S>, errorClass: ErrorClass<Err>) {
   const roundTrip = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
   const fold = (events: readonly E[]): S => events.reduce((s, e) => roundTrip(decider.evolve(roundTrip(s), roundTrip(e))), decider.initialState());
 

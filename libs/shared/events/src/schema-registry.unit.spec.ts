@@ -10,8 +10,15 @@ const Renamed = defineEvent(
 );
 const registry = new EventSchemaRegistry([Renamed]);
 const envelope = (schemaVersion: number, data: unknown) => ({
-  id: uuidv7(), type: 'test.Renamed', schemaVersion, source: 'test', streamId: 's-1', streamPosition: 0,
-  occurredAt: new Date(0).toISOString(), data, metadata: { correlationId: 'c', actor: { type: 'system', id: 'test' } },
+  id: uuidv7(),
+  type: 'test.Renamed',
+  schemaVersion,
+  source: 'test',
+  streamId: 's-1',
+  streamPosition: 0,
+  occurredAt: new Date(0).toISOString(),
+  data,
+  metadata: { correlationId: 'c', actor: { type: 'system', id: 'test' } },
 });
 
 describe('EventSchemaRegistry', () => {

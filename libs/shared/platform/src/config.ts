@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
 export class ConfigError extends Error {
-  constructor(readonly variables: string[], detail: string) {
+  constructor(
+    readonly variables: string[],
+    detail: string,
+  ) {
     super(`invalid configuration: ${detail}`);
   }
 }
@@ -18,8 +21,19 @@ export function parseConfig<S extends z.ZodTypeAny>(schema: S, env: NodeJS.Proce
 }
 
 const port = z.coerce.number().int().min(1).max(65535);
-const csv = z.string().min(1).transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
-const base64Key = z.string().min(40).regex(/^[A-Za-z0-9+/=]+$/, 'must be base64');
+const csv = z
+  .string()
+  .min(1)
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
+const base64Key = z
+  .string()
+  .min(40)
+  .regex(/^[A-Za-z0-9+/=]+$/, 'must be base64');
 
 /** Settings every service needs; services extend this schema with their own. */
 export const baseServiceEnv = z.object({

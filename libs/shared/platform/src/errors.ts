@@ -69,7 +69,12 @@ export function toCoded(e: unknown): CodedError {
   if (e instanceof HttpException) {
     const status = e.getStatus();
     const body = e.getResponse();
-    const msg = typeof body === 'string' ? body : Array.isArray((body as { message?: unknown }).message) ? ((body as { message: string[] }).message).join('; ') : String((body as { message?: unknown }).message ?? e.message);
+    const msg =
+      typeof body === 'string'
+        ? body
+        : Array.isArray((body as { message?: unknown }).message)
+          ? (body as { message: string[] }).message.join('; ')
+          : String((body as { message?: unknown }).message ?? e.message);
     return { httpStatus: status, errorCode: STATUS_CODES[status] ?? (status < 500 ? 'BAD_REQUEST' : 'INTERNAL_ERROR'), message: msg };
   }
   // body-parser and friends attach a status to client errors (bad JSON, too large, bad encoding).
@@ -114,7 +119,7 @@ export class ErrorFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
     const coded = toCoded(exception);
-    if (coded.httpStatus >= 500) this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    if (coded.httpStatus >= 500) this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     if (res.headersSent) {
       res.destroy();
       return;

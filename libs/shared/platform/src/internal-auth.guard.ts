@@ -44,8 +44,7 @@ export class InternalAuthGuard implements CanActivate {
     // scopes, so an admin's grants could never change an answer: they are not read.
     if (ctx && this.policyLoader) ctx.policy = isAdmin(principal) ? ADMIN_POLICY : await this.policyLoader.load(principal);
     // Resource actions: only the key's scope here (it needs no resource); the handler decides the rest.
-    const decision =
-      action.kind === 'resource' ? authorizeScope(principal, action) : authorize(principal, action, undefined, { grants: [], defaultPermission: 'NO_PERMISSIONS' });
+    const decision = action.kind === 'resource' ? authorizeScope(principal, action) : authorize(principal, action, undefined, { grants: [], defaultPermission: 'NO_PERMISSIONS' });
     if (!decision.allowed) throw new ApiError(403, 'PERMISSION_DENIED', `Permission denied: ${decision.reason}`);
     return true;
   }

@@ -65,7 +65,10 @@ describe('internal token', () => {
 
   it('is a JWT for one service, method and path, with a random id and the request ids', async () => {
     const token = await signInternalToken(secret, alice, { ...read, clientCorrelationId: 'theirs' });
-    const [h, payload] = token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>);
+    const [h, payload] = token
+      .split('.')
+      .slice(0, 2)
+      .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>);
     expect(h).toEqual({ alg: 'HS256', typ: 'custos-internal+jwt' });
     expect(payload).toMatchObject({ aud: 'tracking', sub: 'u1', htm: 'GET', hth: requestHash(read.url), cid: 'cid-1', ccid: 'theirs', ip: '127.0.0.1' });
     expect(payload.exp).toBe((payload.iat as number) + INTERNAL_TOKEN_TTL_SECONDS);

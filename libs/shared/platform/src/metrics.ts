@@ -37,7 +37,7 @@ export class Metrics {
   });
   readonly consumerLag = new Gauge({
     name: 'custos_consumer_lag_messages',
-    help: 'Messages not yet applied, as of each partition\'s last fetch',
+    help: "Messages not yet applied, as of each partition's last fetch",
     labelNames: ['consumer'],
     registers: [this.registry],
     collect: () => {

@@ -25,7 +25,11 @@ export function pythonJsonDumps(v: unknown): string {
   const sorted = (x: unknown): unknown => {
     if (Array.isArray(x)) return x.map(sorted);
     if (typeof x !== 'object' || x === null) return x;
-    return Object.fromEntries(Object.keys(x).sort().map((k) => [k, sorted((x as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(x)
+        .sort()
+        .map((k) => [k, sorted((x as Record<string, unknown>)[k])]),
+    );
   };
   const text = JSON.stringify(sorted(v)) ?? 'null';
   return text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

@@ -60,8 +60,7 @@ export class PlatformModule implements NestModule {
         AccessPropagation,
         {
           provide: CommandExecutor,
-          useFactory: (ds: DataSource, store: EventStore, propagation: AccessPropagation) =>
-            new CommandExecutor(ds, store, undefined, (events) => propagation.committed(currentContext(), events)),
+          useFactory: (ds: DataSource, store: EventStore, propagation: AccessPropagation) => new CommandExecutor(ds, store, undefined, (events) => propagation.committed(currentContext(), events)),
           inject: [DataSource, EventStore, AccessPropagation],
         },
         InternalTokenVerifier,

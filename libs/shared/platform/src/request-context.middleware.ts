@@ -40,7 +40,6 @@ export function setSafeResponseHeaders(res: { setHeader(name: string, value: str
   res.setHeader('Cache-Control', 'no-store');
 }
 
-
 /** Event metadata for facts caused by the current request. */
 export function eventMetadata(): EventMetadata {
   const ctx = currentContext();

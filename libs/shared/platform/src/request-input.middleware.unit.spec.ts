@@ -111,12 +111,17 @@ describe('request input checks (installBodyParsers)', () => {
   });
 
   it('answers an unknown route 404 whatever it was sent', async () => {
-    const res = await request(server).put('/api/2.0/mlflow/no-such-endpoint').send(Buffer.alloc(1024 * 1024));
+    const res = await request(server)
+      .put('/api/2.0/mlflow/no-such-endpoint')
+      .send(Buffer.alloc(1024 * 1024));
     expect(res.status).toBe(404);
   });
 
   it('leaves streamed bodies alone', async () => {
-    const res = await request(server).post('/stream/upload').set('content-type', 'application/octet-stream').send(Buffer.from([0, 0xed, 0xa0, 0x80]));
+    const res = await request(server)
+      .post('/stream/upload')
+      .set('content-type', 'application/octet-stream')
+      .send(Buffer.from([0, 0xed, 0xa0, 0x80]));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ parsed: false });
   });

@@ -21,9 +21,7 @@ export function unsafeText(s: string): UnsafeText | undefined {
 }
 
 export function unsafeTextMessage(kind: UnsafeText, where: string): string {
-  return kind === 'NUL'
-    ? `Invalid ${where}: text may not contain NUL characters (U+0000).`
-    : `Invalid ${where}: text may not contain unpaired UTF-16 surrogates (U+D800 to U+DFFF).`;
+  return kind === 'NUL' ? `Invalid ${where}: text may not contain NUL characters (U+0000).` : `Invalid ${where}: text may not contain unpaired UTF-16 surrogates (U+D800 to U+DFFF).`;
 }
 
 const BACKSLASH = 0x5c;

@@ -62,7 +62,13 @@ describe('a service port', () => {
     // In the caller's dialect, though raised before routing: MLflow's on MLflow paths.
     expect((await request(server()).get('/api/2.0/mlflow/experiments/search')).body).toEqual({ error_code: 'UNAUTHENTICATED', message: 'requests must come through the gateway' });
     const unknown = '/api/nowhere';
-    expect((await request(server()).get(unknown).set(INTERNAL_TOKEN_HEADER, await token({ url: unknown }))).status).toBe(404);
+    expect(
+      (
+        await request(server())
+          .get(unknown)
+          .set(INTERNAL_TOKEN_HEADER, await token({ url: unknown }))
+      ).status,
+    ).toBe(404);
   });
 
   it('refuses a token for another service, another path, or one already used', async () => {
@@ -81,14 +87,18 @@ describe('a service port', () => {
   it("keeps probes open, and the gateway's request id as the correlation id, the client's apart", async () => {
     expect((await request(server()).get('/health/live')).status).toBe(200);
     const path = '/api/things/list';
-    const res = await request(server()).get(path).set(INTERNAL_TOKEN_HEADER, await token({ url: path }));
+    const res = await request(server())
+      .get(path)
+      .set(INTERNAL_TOKEN_HEADER, await token({ url: path }));
     expect((res.body as { metadata: unknown }).metadata).toMatchObject({ correlationId: 'gw-id', clientCorrelationId: 'client-id' });
   });
 
   it('marks every answer nosniff and no-store, errors and probes included', async () => {
     const path = '/api/things/list';
     const answers = [
-      await request(server()).get(path).set(INTERNAL_TOKEN_HEADER, await token({ url: path })),
+      await request(server())
+        .get(path)
+        .set(INTERNAL_TOKEN_HEADER, await token({ url: path })),
       await request(server()).get('/nowhere'),
       await request(server()).get('/health/live'),
     ];
@@ -100,7 +110,9 @@ describe('a service port', () => {
 
   it('answers a connection reset under a handler as 503 with Retry-After', async () => {
     const path = '/api/things/flaky';
-    const res = await request(server()).get(path).set(INTERNAL_TOKEN_HEADER, await token({ url: path }));
+    const res = await request(server())
+      .get(path)
+      .set(INTERNAL_TOKEN_HEADER, await token({ url: path }));
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toBe('1');
     expect((res.body as { title: string }).title).toBe('TEMPORARILY_UNAVAILABLE');

@@ -60,7 +60,11 @@ export class ServiceRuntime implements OnApplicationBootstrap, BeforeApplication
       consumers: (def.consumers ?? []).map((c) => ({ name: c.name, topics: c.topics, mustHandle: enforcerFor(def.service, c.name)?.eventTypes })),
       registry: eventCatalog,
       whenReady: () => this.reached,
-      createConsumer: (c, route) => this.createConsumer(this.def.consumers!.find((d) => d.name === c.name)!, route),
+      createConsumer: (c, route) =>
+        this.createConsumer(
+          this.def.consumers!.find((d) => d.name === c.name)!,
+          route,
+        ),
       log: logFn(logger.child({ component: 'consumers' })),
     });
   }

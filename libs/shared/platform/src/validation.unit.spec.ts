@@ -69,9 +69,7 @@ describe('the platform validation pipe', () => {
     expect((await refusal({ name: 7 }, Body)).message).toBe("Field 'name' must be a string.");
     expect((await refusal({}, Body)).message).toBe("Missing value for required field 'name'.");
     expect((await refusal({ name: 'a', color: 'red' }, Body)).message).toBe("Unknown field 'color'.");
-    expect((await refusal({ name: 'a', grants: [{ permission: 'READ' }, { permission: 'ALL' }] }, Body)).message).toBe(
-      "Field 'grants[1].permission' must be one of the following values: READ, EDIT.",
-    );
+    expect((await refusal({ name: 'a', grants: [{ permission: 'READ' }, { permission: 'ALL' }] }, Body)).message).toBe("Field 'grants[1].permission' must be one of the following values: READ, EDIT.");
     expect((await refusal({ name: 'a', grants: 'x' }, Body)).message).toBe("Field 'grants' must be a list of objects.");
   });
 

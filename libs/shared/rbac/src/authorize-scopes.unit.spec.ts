@@ -28,7 +28,8 @@ describe('authorize with a scoped key: min(owner, scope)', () => {
             const d = authorize(user({ scopes }), { kind: 'resource', resourceType: type, permission: need }, { type, id: 'r1' }, ctx(grants));
             expect(d.allowed).toBe(expected);
             expect(d.effective).toBe(effective);
-            if (scopes && !expected && rank(held) >= rank(need)) expect(d.reason).toMatch(cap === 'NO_PERMISSIONS' ? `key scope does not include ${area}` : `key scope caps ${area} at ${cap.toLowerCase()}`);
+            if (scopes && !expected && rank(held) >= rank(need))
+              expect(d.reason).toMatch(cap === 'NO_PERMISSIONS' ? `key scope does not include ${area}` : `key scope caps ${area} at ${cap.toLowerCase()}`);
           });
         }
       }
@@ -100,10 +101,14 @@ describe('scoped keys against the unscoped decision (property over random cases)
 
   const randomAction = (): Action => {
     switch (rnd(4)) {
-      case 0: return Actions.admin();
-      case 1: return Actions.audit();
-      case 2: return rnd(2) ? Actions.authenticated() : Actions.authenticated({ area: pick(['experiments', 'account'] as const), level: pick(NEEDS) });
-      default: return { kind: 'resource', resourceType: pick(RESOURCE_TYPES), permission: pick(NEEDS) };
+      case 0:
+        return Actions.admin();
+      case 1:
+        return Actions.audit();
+      case 2:
+        return rnd(2) ? Actions.authenticated() : Actions.authenticated({ area: pick(['experiments', 'account'] as const), level: pick(NEEDS) });
+      default:
+        return { kind: 'resource', resourceType: pick(RESOURCE_TYPES), permission: pick(NEEDS) };
     }
   };
 

@@ -6,7 +6,10 @@ import { seededRandom } from './seeded-random.spec-helper';
 const user = (id: string, extra: Partial<Principal> = {}): Principal => ({ id, kind: 'user', roles: [], groups: [], ...extra });
 const ctx = (grants: Grant[] = [], defaultPermission: Permission = 'NO_PERMISSIONS'): PolicyContext => ({ grants, defaultPermission });
 const grant = (id: string, resourceType: ResourceType, resourcePattern: string, permission: Permission, kind: 'principal' | 'group' = 'principal'): Grant => ({
-  subject: { kind, id }, resourceType, resourcePattern, permission,
+  subject: { kind, id },
+  resourceType,
+  resourcePattern,
+  permission,
 });
 const onResource = (type: ResourceType, permission: Permission) => ({ kind: 'resource' as const, resourceType: type, permission });
 
@@ -83,7 +86,8 @@ describe('authorize', () => {
     const rnd = seededRandom(42);
     for (let trial = 0; trial < 200; trial++) {
       const grants: Grant[] = Array.from({ length: 1 + rnd(6) }, () =>
-        grant(['bob', 'g1', 'carol'][rnd(3)], 'experiment', ['*', '1', '1*', '12', '2*'][rnd(5)], levels[rnd(levels.length)], rnd(2) ? 'principal' : 'group'));
+        grant(['bob', 'g1', 'carol'][rnd(3)], 'experiment', ['*', '1', '1*', '12', '2*'][rnd(5)], levels[rnd(levels.length)], rnd(2) ? 'principal' : 'group'),
+      );
       const p = user('bob', { groups: ['g1'] });
       const r = { type: 'experiment' as const, id: ['1', '12', '2', '3'][rnd(4)] };
       const def = levels[rnd(levels.length)];

@@ -3,10 +3,20 @@ import { canonicalScopes, describeCap, invalidScopes, parseScope, SCOPE_AREAS, s
 describe('scope vocabulary', () => {
   it('lists every area at its levels, weakest first', () => {
     expect(VALID_SCOPES).toEqual([
-      'experiments:read', 'experiments:use', 'experiments:edit', 'experiments:manage',
-      'registered_models:read', 'registered_models:use', 'registered_models:edit', 'registered_models:manage',
-      'gateway_routes:read', 'gateway_routes:use', 'gateway_routes:edit', 'gateway_routes:manage',
-      'account:read', 'account:manage',
+      'experiments:read',
+      'experiments:use',
+      'experiments:edit',
+      'experiments:manage',
+      'registered_models:read',
+      'registered_models:use',
+      'registered_models:edit',
+      'registered_models:manage',
+      'gateway_routes:read',
+      'gateway_routes:use',
+      'gateway_routes:edit',
+      'gateway_routes:manage',
+      'account:read',
+      'account:manage',
       'audit:read',
       'admin:manage',
     ]);
@@ -18,8 +28,22 @@ describe('scope vocabulary', () => {
     ['admin:manage', { area: 'admin', level: 'manage' }],
   ])('parses %s', (scope, parsed) => expect(parseScope(scope)).toEqual(parsed));
 
-  it.each(['', 'experiments', 'experiments:', 'experiments:write', 'EXPERIMENTS:READ', 'experiment:read', 'audit:manage', 'admin:read', 'account:edit',
-    'experiments:read:x', 'toString:read', '__proto__:read', 'mlflow:read', ' experiments:read'])('rejects %j', (scope) => {
+  it.each([
+    '',
+    'experiments',
+    'experiments:',
+    'experiments:write',
+    'EXPERIMENTS:READ',
+    'experiment:read',
+    'audit:manage',
+    'admin:read',
+    'account:edit',
+    'experiments:read:x',
+    'toString:read',
+    '__proto__:read',
+    'mlflow:read',
+    ' experiments:read',
+  ])('rejects %j', (scope) => {
     expect(parseScope(scope)).toBeUndefined();
     expect(invalidScopes([scope])).toEqual([scope]);
   });

@@ -29,7 +29,12 @@ class SampleModule {}
 describe('listRoutePolicies', () => {
   it('finds a route that forgot its policy, under every prefix', async () => {
     const routes = await listRoutePolicies(SampleModule);
-    expect(routes.filter((r) => r.policy === 'missing').map((r) => r.route).sort()).toEqual(['0 /a/forgotten', '0 /b/forgotten']);
+    expect(
+      routes
+        .filter((r) => r.policy === 'missing')
+        .map((r) => r.route)
+        .sort(),
+    ).toEqual(['0 /a/forgotten', '0 /b/forgotten']);
     expect(routes.filter((r) => r.policy === 'declared')).toHaveLength(2);
     expect(routes.filter((r) => r.policy === 'public')).toHaveLength(2);
   });

@@ -21,7 +21,13 @@ export async function createTestDatabase(prefix: string, migrations: Function[] 
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = pgUrl(name, env);
-  const dataSource = new DataSource({ type: 'postgres', url, migrations: [...EVENTING_MIGRATIONS, ...migrations], migrationsTableName: 'schema_migrations', extra: { max: 10, options: PG_SESSION_OPTIONS } });
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url,
+    migrations: [...EVENTING_MIGRATIONS, ...migrations],
+    migrationsTableName: 'schema_migrations',
+    extra: { max: 10, options: PG_SESSION_OPTIONS },
+  });
   await dataSource.initialize();
   await dataSource.runMigrations();
   return {

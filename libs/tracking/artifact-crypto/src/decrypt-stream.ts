@@ -3,18 +3,7 @@ import { Transform, TransformCallback } from 'node:stream';
 import { BufferQueue } from './buffer-queue';
 import { ArtifactIntegrityError } from './errors';
 import { DATA_KEY_BYTES } from './key-ring';
-import {
-  chunkAad,
-  chunkNonce,
-  decodeFixedHeader,
-  decodeKeyId,
-  encodeHeader,
-  FIXED_HEADER_BYTES,
-  FRAME_HEADER_BYTES,
-  ObjectHeader,
-  objectAad,
-  TAG_BYTES,
-} from './format';
+import { chunkAad, chunkNonce, decodeFixedHeader, decodeKeyId, encodeHeader, FIXED_HEADER_BYTES, FRAME_HEADER_BYTES, ObjectHeader, objectAad, TAG_BYTES } from './format';
 
 export interface DecryptOptions {
   dataKey: Buffer;

@@ -1,18 +1,7 @@
 import { CipherGCM, createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { Transform, TransformCallback } from 'node:stream';
 import { DATA_KEY_BYTES } from './key-ring';
-import {
-  chunkAad,
-  chunkNonce,
-  DEFAULT_CHUNK_SIZE,
-  encodeHeader,
-  FORMAT_VERSION,
-  FRAME_HEADER_BYTES,
-  MAX_CHUNKS,
-  NONCE_PREFIX_BYTES,
-  objectAad,
-  TAG_BYTES,
-} from './format';
+import { chunkAad, chunkNonce, DEFAULT_CHUNK_SIZE, encodeHeader, FORMAT_VERSION, FRAME_HEADER_BYTES, MAX_CHUNKS, NONCE_PREFIX_BYTES, objectAad, TAG_BYTES } from './format';
 
 export interface EncryptOptions {
   /** The object's own random data key (32 bytes). */
@@ -62,7 +51,7 @@ export class EncryptStream extends Transform {
     try {
       this.sendHeader();
       this.plaintextBytes += chunk.length;
-      for (let off = 0; off < chunk.length; ) {
+      for (let off = 0; off < chunk.length;) {
         const n = Math.min(chunk.length - off, this.chunkSize - this.filled);
         const piece = n === chunk.length ? chunk : chunk.subarray(off, off + n);
         this.cipher ??= this.newCipher(false);

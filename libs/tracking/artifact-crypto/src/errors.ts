@@ -1,12 +1,5 @@
 /** Why a stored artifact failed verification; stable values for logs, metrics and tests. */
-export type IntegrityFailure =
-  | 'bad-header'
-  | 'unsupported-version'
-  | 'frame-length'
-  | 'chunk-auth'
-  | 'truncated'
-  | 'trailing-data'
-  | 'too-many-chunks';
+export type IntegrityFailure = 'bad-header' | 'unsupported-version' | 'frame-length' | 'chunk-auth' | 'truncated' | 'trailing-data' | 'too-many-chunks';
 
 /**
  * The stored ciphertext is not what we wrote: a flipped bit, a dropped, reordered or duplicated

@@ -23,7 +23,10 @@ export interface WrappedKey {
 export class KeyRing {
   private readonly keys: ReadonlyMap<string, Buffer>;
 
-  constructor(keys: ReadonlyMap<string, Buffer>, readonly activeKeyId: string) {
+  constructor(
+    keys: ReadonlyMap<string, Buffer>,
+    readonly activeKeyId: string,
+  ) {
     for (const [id, key] of keys) {
       assertKeyId(id);
       if (key.length !== 32) throw new ArtifactKeyError(`master key ${id} must be 32 bytes`);
@@ -100,7 +103,10 @@ function wrapAad(keyId: string, identity: readonly string[]): Buffer {
  */
 export function parseKeyRing(spec: string, activeKeyId: string): KeyRing {
   const keys = new Map<string, Buffer>();
-  const entries = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (entries.length === 0) throw new ArtifactKeyError('no master keys given');
   entries.forEach((entry, i) => {
     const colon = entry.indexOf(':');

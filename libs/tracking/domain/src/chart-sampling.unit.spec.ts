@@ -33,7 +33,12 @@ describe("the UI chart's sample of one run (MLflow 3.17.2's rule)", () => {
   });
 
   it('samples by point, not by step, so many values at one step still spread over the run', () => {
-    expect(sampleChartPoints(run(10, () => 0), 3)).toEqual([
+    expect(
+      sampleChartPoints(
+        run(10, () => 0),
+        3,
+      ),
+    ).toEqual([
       [0, 100],
       [0, 104],
       [0, 109],

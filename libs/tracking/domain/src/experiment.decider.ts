@@ -3,14 +3,7 @@ import { DomainEvent } from './domain-event';
 import { TrackingError } from './errors';
 import { exhaustive } from './exhaustive';
 import { hasKey, KeyMap, withEntries, withoutKey } from './key-map';
-import {
-  DEFAULT_EXPERIMENT_ID,
-  KeyValue,
-  validateExperimentArtifactLocation,
-  validateExperimentId,
-  validateExperimentName,
-  validateExperimentTag,
-} from './validation';
+import { DEFAULT_EXPERIMENT_ID, KeyValue, validateExperimentArtifactLocation, validateExperimentId, validateExperimentName, validateExperimentTag } from './validation';
 
 /**
  * The experiment stream: one stream per experiment id. Name uniqueness spans streams, so the
@@ -129,7 +122,15 @@ function decide(command: ExperimentCommand, state: ExperimentState): ExperimentE
 function evolve(state: ExperimentState, event: ExperimentEvent): ExperimentState {
   if (event.type === 'tracking.ExperimentCreated') {
     const { experimentId, name, tags } = event.data;
-    return { status: 'active', experimentId, name, tagKeys: withEntries({}, tags.map((t) => [t.key, true] as const)) };
+    return {
+      status: 'active',
+      experimentId,
+      name,
+      tagKeys: withEntries(
+        {},
+        tags.map((t) => [t.key, true] as const),
+      ),
+    };
   }
   // Every other event presupposes the experiment exists; a stream never starts with one.
   if (state.status === 'absent') return state;

@@ -51,9 +51,10 @@ describe('experiment decider', () => {
 
   describe('rename', () => {
     it('renames an active experiment', () => {
-      spec.given(created).when({ type: 'RenameExperiment', experimentId: '7', newName: 'better' }).then([
-        { type: 'tracking.ExperimentRenamed', data: { experimentId: '7', name: 'better' } },
-      ]);
+      spec
+        .given(created)
+        .when({ type: 'RenameExperiment', experimentId: '7', newName: 'better' })
+        .then([{ type: 'tracking.ExperimentRenamed', data: { experimentId: '7', name: 'better' } }]);
     });
 
     it('records nothing when the name does not change', () => {
@@ -72,7 +73,10 @@ describe('experiment decider', () => {
   describe('delete and restore', () => {
     it('deletes and restores', () => {
       spec.given(created).when({ type: 'DeleteExperiment', experimentId: '7' }).then([deleted]);
-      spec.given(created, deleted).when({ type: 'RestoreExperiment', experimentId: '7' }).then([{ type: 'tracking.ExperimentRestored', data: { experimentId: '7' } }]);
+      spec
+        .given(created, deleted)
+        .when({ type: 'RestoreExperiment', experimentId: '7' })
+        .then([{ type: 'tracking.ExperimentRestored', data: { experimentId: '7' } }]);
     });
 
     it('refuses to delete the Default experiment', () => {
@@ -89,9 +93,10 @@ describe('experiment decider', () => {
 
   describe('tags', () => {
     it('sets a tag on an active experiment', () => {
-      spec.given(created).when({ type: 'SetExperimentTag', experimentId: '7', key: 'owner', value: 'bob' }).then([
-        { type: 'tracking.ExperimentTagSet', data: { experimentId: '7', key: 'owner', value: 'bob' } },
-      ]);
+      spec
+        .given(created)
+        .when({ type: 'SetExperimentTag', experimentId: '7', key: 'owner', value: 'bob' })
+        .then([{ type: 'tracking.ExperimentTagSet', data: { experimentId: '7', key: 'owner', value: 'bob' } }]);
     });
 
     it('refuses tag writes on a deleted experiment as MLflow does (INVALID_PARAMETER_VALUE)', () => {
@@ -103,9 +108,10 @@ describe('experiment decider', () => {
     });
 
     it('deletes an existing tag and refuses a missing one', () => {
-      spec.given(created).when({ type: 'DeleteExperimentTag', experimentId: '7', key: 'team' }).then([
-        { type: 'tracking.ExperimentTagDeleted', data: { experimentId: '7', key: 'team' } },
-      ]);
+      spec
+        .given(created)
+        .when({ type: 'DeleteExperimentTag', experimentId: '7', key: 'team' })
+        .then([{ type: 'tracking.ExperimentTagDeleted', data: { experimentId: '7', key: 'team' } }]);
       spec
         .given(created, { type: 'tracking.ExperimentTagDeleted', data: { experimentId: '7', key: 'team' } })
         .when({ type: 'DeleteExperimentTag', experimentId: '7', key: 'team' })
@@ -113,7 +119,10 @@ describe('experiment decider', () => {
     });
 
     it('refuses an invalid tag', () => {
-      spec.given(created).when({ type: 'SetExperimentTag', experimentId: '7', key: 'bad!key', value: 'v' }).thenError('INVALID_PARAMETER_VALUE', /Names may only contain/);
+      spec
+        .given(created)
+        .when({ type: 'SetExperimentTag', experimentId: '7', key: 'bad!key', value: 'v' })
+        .thenError('INVALID_PARAMETER_VALUE', /Names may only contain/);
     });
   });
 

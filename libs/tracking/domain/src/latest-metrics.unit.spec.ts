@@ -47,7 +47,12 @@ describe('pointsByKey', () => {
     const groups = pointsByKey(series);
     expect(groups).toHaveLength(100);
     expect(groups.reduce((n, g) => n + g.steps.length, 0)).toBe(1000);
-    expect(groups[3]).toEqual({ key: 'm3', steps: [0, 2, 4, 6, 8, 1, 3, 5, 7, 9], timestamps: [3, 203, 403, 603, 803, 103, 303, 503, 703, 903], values: [3, 203, 403, 603, 803, 103, 303, 503, 703, 903].map((j) => j / 7) });
+    expect(groups[3]).toEqual({
+      key: 'm3',
+      steps: [0, 2, 4, 6, 8, 1, 3, 5, 7, 9],
+      timestamps: [3, 203, 403, 603, 803, 103, 303, 503, 703, 903],
+      values: [3, 203, 403, 603, 803, 103, 303, 503, 703, 903].map((j) => j / 7),
+    });
     expect(JSON.stringify(series)).toBe(before);
   });
 

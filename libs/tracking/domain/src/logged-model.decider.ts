@@ -1,12 +1,4 @@
-import {
-  LoggedModelCreated,
-  LoggedModelDeleted,
-  LoggedModelFinalized,
-  LoggedModelFinalStatus,
-  LoggedModelParamsLogged,
-  LoggedModelTagDeleted,
-  LoggedModelTagSet,
-} from '@custos/events';
+import { LoggedModelCreated, LoggedModelDeleted, LoggedModelFinalized, LoggedModelFinalStatus, LoggedModelParamsLogged, LoggedModelTagDeleted, LoggedModelTagSet } from '@custos/events';
 import { DomainEvent } from './domain-event';
 import { TrackingError } from './errors';
 import { exhaustive } from './exhaustive';
@@ -56,10 +48,7 @@ interface LoggedModelFacts {
   tagKeys: KeyMap<true>;
 }
 
-export type LoggedModelState =
-  | { status: 'absent' }
-  | ({ status: 'active' } & LoggedModelFacts)
-  | ({ status: 'deleted' } & LoggedModelFacts);
+export type LoggedModelState = { status: 'absent' } | ({ status: 'active' } & LoggedModelFacts) | ({ status: 'deleted' } & LoggedModelFacts);
 type LiveModel = Extract<LoggedModelState, { status: 'active' }>;
 type Command<T extends LoggedModelCommand['type']> = Extract<LoggedModelCommand, { type: T }>;
 
@@ -163,8 +152,14 @@ function evolve(state: LoggedModelState, event: LoggedModelEvent): LoggedModelSt
       modelId: d.modelId,
       experimentId: d.experimentId,
       modelStatus: 'PENDING',
-      params: withEntries({}, d.params.map((p) => [p.key, p.value] as const)),
-      tagKeys: withEntries({}, d.tags.map((t) => [t.key, true] as const)),
+      params: withEntries(
+        {},
+        d.params.map((p) => [p.key, p.value] as const),
+      ),
+      tagKeys: withEntries(
+        {},
+        d.tags.map((t) => [t.key, true] as const),
+      ),
     };
   }
   if (state.status === 'absent') return state;
@@ -174,11 +169,23 @@ function evolve(state: LoggedModelState, event: LoggedModelEvent): LoggedModelSt
     case 'tracking.LoggedModelDeleted':
       return { ...state, status: 'deleted' };
     case 'tracking.LoggedModelTagSet':
-      return { ...state, tagKeys: withEntries(state.tagKeys, event.data.tags.map((t) => [t.key, true] as const)) };
+      return {
+        ...state,
+        tagKeys: withEntries(
+          state.tagKeys,
+          event.data.tags.map((t) => [t.key, true] as const),
+        ),
+      };
     case 'tracking.LoggedModelTagDeleted':
       return { ...state, tagKeys: withoutKey(state.tagKeys, event.data.key) };
     case 'tracking.LoggedModelParamsLogged':
-      return { ...state, params: withEntries(state.params, event.data.params.map((p) => [p.key, p.value] as const)) };
+      return {
+        ...state,
+        params: withEntries(
+          state.params,
+          event.data.params.map((p) => [p.key, p.value] as const),
+        ),
+      };
     default:
       exhaustive(event);
       return state;

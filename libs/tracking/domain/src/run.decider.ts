@@ -118,9 +118,7 @@ function create(c: Command<'CreateRun'>, state: RunState, options: ValueLimitOpt
   const tags = lastWins(c.tags.map((t, i) => ({ key: t.key, value: validateTag(t, `tags[${i}]`, options) })));
   const nameTag = tags.find((t) => t.key === MLFLOW_RUN_NAME_TAG)?.value || null;
   if (c.runName && nameTag && c.runName !== nameTag) {
-    throw TrackingError.invalidParameter(
-      `Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name='${c.runName}', mlflow.runName='${nameTag}').`,
-    );
+    throw TrackingError.invalidParameter(`Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name='${c.runName}', mlflow.runName='${nameTag}').`);
   }
   const runName = c.runName || nameTag || c.generatedRunName;
   validateRunName(runName);
@@ -207,9 +205,7 @@ function logData(c: Command<'LogRunData'>, state: RunState, options: ValueLimitO
   c.metrics.forEach((m, i) => validateMetric(m, `metrics[${i}]`, validKeys));
   const params = c.params.map((p, i) => ({ key: p.key, value: validateParam(p, `params[${i}]`, options) }));
   // An empty run name is ignored by MLflow (`update_run_info` only renames on a non-empty name).
-  const tags = lastWins(c.tags.map((t, i) => ({ key: t.key, value: validateTag(t, `tags[${i}]`, options) }))).filter(
-    (t) => t.key !== MLFLOW_RUN_NAME_TAG || t.value !== '',
-  );
+  const tags = lastWins(c.tags.map((t, i) => ({ key: t.key, value: validateTag(t, `tags[${i}]`, options) }))).filter((t) => t.key !== MLFLOW_RUN_NAME_TAG || t.value !== '');
   validateParamKeysUnique(params);
   const newName = tags.find((t) => t.key === MLFLOW_RUN_NAME_TAG)?.value;
   if (newName !== undefined) validateRunName(newName);
@@ -304,7 +300,10 @@ function evolve(state: RunState, event: RunEvent): RunState {
       endTime: null,
       runName: d.runName,
       params: {},
-      tagKeys: withEntries({}, d.tags.map((t) => [t.key, true] as const)),
+      tagKeys: withEntries(
+        {},
+        d.tags.map((t) => [t.key, true] as const),
+      ),
     };
   }
   if (state.status === 'absent') return state;
@@ -320,8 +319,14 @@ function evolve(state: RunState, event: RunEvent): RunState {
     case 'tracking.RunDataLogged':
       return {
         ...state,
-        params: withEntries(state.params, event.data.params.map((p) => [p.key, p.value] as const)),
-        tagKeys: withEntries(state.tagKeys, event.data.tags.map((t) => [t.key, true] as const)),
+        params: withEntries(
+          state.params,
+          event.data.params.map((p) => [p.key, p.value] as const),
+        ),
+        tagKeys: withEntries(
+          state.tagKeys,
+          event.data.tags.map((t) => [t.key, true] as const),
+        ),
       };
     case 'tracking.RunTagDeleted':
       return { ...state, tagKeys: withoutKey(state.tagKeys, event.data.key) };

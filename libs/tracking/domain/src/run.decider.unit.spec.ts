@@ -55,13 +55,28 @@ describe('run decider', () => {
     });
 
     it('takes the requested name, or the mlflow.runName tag when no name is given', () => {
-      const [byName] = spec.given().when({ ...createCommand, runName: 'mine' }).then([expect.anything() as unknown as RunEvent]);
+      const [byName] = spec
+        .given()
+        .when({ ...createCommand, runName: 'mine' })
+        .then([expect.anything() as unknown as RunEvent]);
       expect(byName.data).toMatchObject({ runName: 'mine', tags: [{ key: 'mlflow.runName', value: 'mine' }] });
       const [byTag] = spec
         .given()
-        .when({ ...createCommand, tags: [{ key: 'mlflow.runName', value: 'tagged' }, { key: 'team', value: 'ml' }] })
+        .when({
+          ...createCommand,
+          tags: [
+            { key: 'mlflow.runName', value: 'tagged' },
+            { key: 'team', value: 'ml' },
+          ],
+        })
         .then([expect.anything() as unknown as RunEvent]);
-      expect(byTag.data).toMatchObject({ runName: 'tagged', tags: [{ key: 'team', value: 'ml' }, { key: 'mlflow.runName', value: 'tagged' }] });
+      expect(byTag.data).toMatchObject({
+        runName: 'tagged',
+        tags: [
+          { key: 'team', value: 'ml' },
+          { key: 'mlflow.runName', value: 'tagged' },
+        ],
+      });
     });
 
     it('refuses a run name that disagrees with the mlflow.runName tag', () => {
@@ -72,23 +87,39 @@ describe('run decider', () => {
     });
 
     it('refuses a run in a deleted experiment, a duplicate run and bad input', () => {
-      spec.given().when({ ...createCommand, experimentStage: 'deleted' }).thenError('INVALID_PARAMETER_VALUE', "The experiment 1 must be in the 'active' state");
+      spec
+        .given()
+        .when({ ...createCommand, experimentStage: 'deleted' })
+        .thenError('INVALID_PARAMETER_VALUE', "The experiment 1 must be in the 'active' state");
       spec.given(created).when(createCommand).thenError('RESOURCE_ALREADY_EXISTS');
-      spec.given().when({ ...createCommand, startTime: -1 }).thenError('INVALID_PARAMETER_VALUE', /start_time/);
-      spec.given().when({ ...createCommand, runId: 'bad id!' }).thenError('INVALID_PARAMETER_VALUE', /run_id/);
-      spec.given().when({ ...createCommand, runName: 'n'.repeat(251) }).thenError('INVALID_PARAMETER_VALUE', "'run_name' exceeds the maximum length of 250 characters");
+      spec
+        .given()
+        .when({ ...createCommand, startTime: -1 })
+        .thenError('INVALID_PARAMETER_VALUE', /start_time/);
+      spec
+        .given()
+        .when({ ...createCommand, runId: 'bad id!' })
+        .thenError('INVALID_PARAMETER_VALUE', /run_id/);
+      spec
+        .given()
+        .when({ ...createCommand, runName: 'n'.repeat(251) })
+        .thenError('INVALID_PARAMETER_VALUE', "'run_name' exceeds the maximum length of 250 characters");
     });
   });
 
   describe('update', () => {
     it('sets status and end time', () => {
-      spec.given(created).when({ type: 'UpdateRun', runId, status: 'FINISHED', endTime: 2000, runName: null }).then([
-        { type: 'tracking.RunUpdated', data: { runId, status: 'FINISHED', endTime: 2000, runName: 'brave-owl-42' } },
-      ]);
+      spec
+        .given(created)
+        .when({ type: 'UpdateRun', runId, status: 'FINISHED', endTime: 2000, runName: null })
+        .then([{ type: 'tracking.RunUpdated', data: { runId, status: 'FINISHED', endTime: 2000, runName: 'brave-owl-42' } }]);
     });
 
     it('renames, which also moves the mlflow.runName tag', () => {
-      spec.given(created).when({ type: 'UpdateRun', runId, status: null, endTime: null, runName: 'new-name' }).then([renamedTo('new-name')]);
+      spec
+        .given(created)
+        .when({ type: 'UpdateRun', runId, status: null, endTime: null, runName: 'new-name' })
+        .then([renamedTo('new-name')]);
       const state = spec.fold([created, renamedTo('new-name')]);
       expect(state).toMatchObject({ runName: 'new-name', tagKeys: { 'mlflow.runName': true } });
     });
@@ -110,7 +141,10 @@ describe('run decider', () => {
     it('deletes and restores, and repeating either records nothing', () => {
       spec.given(created).when({ type: 'DeleteRun', runId }).then([deleted]);
       spec.given(created, deleted).when({ type: 'DeleteRun', runId }).thenNothing();
-      spec.given(created, deleted).when({ type: 'RestoreRun', runId }).then([{ type: 'tracking.RunRestored', data: { runId } }]);
+      spec
+        .given(created, deleted)
+        .when({ type: 'RestoreRun', runId })
+        .then([{ type: 'tracking.RunRestored', data: { runId } }]);
       spec.given(created).when({ type: 'RestoreRun', runId }).thenNothing();
       spec.given().when({ type: 'DeleteRun', runId }).thenError('RESOURCE_DOES_NOT_EXIST');
     });
@@ -160,7 +194,7 @@ describe('run decider', () => {
         .then([logged({ metrics: [0, 1, 2, 1, 3].map((step, i) => ({ key: 'm', value: i === 3 ? 9 : step, timestamp: 5, step })) })]);
     });
 
-    it('passes a metric\'s logged-model and dataset links through, keeping differently linked points apart', () => {
+    it("passes a metric's logged-model and dataset links through, keeping differently linked points apart", () => {
       const linked = { key: 'acc', value: 0.9, timestamp: 10, step: 1, modelId: 'm-1', datasetName: 'iris', datasetDigest: 'abc' };
       spec
         .given(created)
@@ -170,7 +204,10 @@ describe('run decider', () => {
 
     it('treats params as write-once: the same value again is a no-op, a new value is refused', () => {
       const withLr = [created, logged({ params: [{ key: 'lr', value: '0.1' }] })];
-      spec.given(...withLr).when(logData({ params: [{ key: 'lr', value: '0.1' }] })).thenNothing();
+      spec
+        .given(...withLr)
+        .when(logData({ params: [{ key: 'lr', value: '0.1' }] }))
+        .thenNothing();
       spec
         .given(...withLr)
         .when(logData({ params: [{ key: 'lr', value: '0.2' }] }))
@@ -179,19 +216,48 @@ describe('run decider', () => {
           `Changing param values is not allowed. Param with key='lr' was already logged with value='0.1' for run ID='${runId}'. Attempted logging new value '0.2'.`,
         );
       spec
-        .given(created, logged({ params: [{ key: 'a', value: '1' }, { key: 'b', value: '1' }] }))
-        .when(logData({ params: [{ key: 'a', value: '2' }, { key: 'b', value: '2' }] }))
+        .given(
+          created,
+          logged({
+            params: [
+              { key: 'a', value: '1' },
+              { key: 'b', value: '1' },
+            ],
+          }),
+        )
+        .when(
+          logData({
+            params: [
+              { key: 'a', value: '2' },
+              { key: 'b', value: '2' },
+            ],
+          }),
+        )
         .thenError('INVALID_PARAMETER_VALUE', /^Changing param values is not allowed. Params were already logged=/);
       spec
         .given(...withLr)
-        .when(logData({ params: [{ key: 'lr', value: '0.1' }, { key: 'epochs', value: '3' }] }))
+        .when(
+          logData({
+            params: [
+              { key: 'lr', value: '0.1' },
+              { key: 'epochs', value: '3' },
+            ],
+          }),
+        )
         .then([logged({ params: [{ key: 'epochs', value: '3' }] })]);
     });
 
     it('refuses the same param key twice in one batch', () => {
       spec
         .given(created)
-        .when(logData({ params: [{ key: 'a', value: '1' }, { key: 'a', value: '1' }] }))
+        .when(
+          logData({
+            params: [
+              { key: 'a', value: '1' },
+              { key: 'a', value: '1' },
+            ],
+          }),
+        )
         .thenError('INVALID_PARAMETER_VALUE', 'Duplicate parameter keys have been submitted: ["a"]');
     });
 
@@ -204,10 +270,22 @@ describe('run decider', () => {
               { key: 'm', value: 1, timestamp: 1, step: 0 },
               { key: 'm', value: 1, timestamp: 1, step: 0 },
             ],
-            tags: [{ key: 't', value: '1' }, { key: 'u', value: 'x' }, { key: 't', value: '2' }],
+            tags: [
+              { key: 't', value: '1' },
+              { key: 'u', value: 'x' },
+              { key: 't', value: '2' },
+            ],
           }),
         )
-        .then([logged({ metrics: [{ key: 'm', value: 1, timestamp: 1, step: 0 }], tags: [{ key: 't', value: '2' }, { key: 'u', value: 'x' }] })]);
+        .then([
+          logged({
+            metrics: [{ key: 'm', value: 1, timestamp: 1, step: 0 }],
+            tags: [
+              { key: 't', value: '2' },
+              { key: 'u', value: 'x' },
+            ],
+          }),
+        ]);
     });
 
     it('tells points apart by value (NaN and infinities included) and by their model and dataset links', () => {
@@ -250,8 +328,14 @@ describe('run decider', () => {
         .given(created)
         .when(logData({ tags: [{ key: 'mlflow.runName', value: 'renamed' }] }))
         .then([logged({ tags: [{ key: 'mlflow.runName', value: 'renamed' }] }), renamedTo('renamed')]);
-      spec.given(created).when(logData({ tags: [{ key: 'mlflow.runName', value: '' }] })).thenNothing();
-      spec.given(created).when(logData({ tags: [{ key: 'mlflow.runName', value: 'brave-owl-42' }] })).then([logged({ tags: [{ key: 'mlflow.runName', value: 'brave-owl-42' }] })]);
+      spec
+        .given(created)
+        .when(logData({ tags: [{ key: 'mlflow.runName', value: '' }] }))
+        .thenNothing();
+      spec
+        .given(created)
+        .when(logData({ tags: [{ key: 'mlflow.runName', value: 'brave-owl-42' }] }))
+        .then([logged({ tags: [{ key: 'mlflow.runName', value: 'brave-owl-42' }] })]);
     });
 
     it.each([
@@ -290,15 +374,19 @@ describe('run decider', () => {
     });
 
     it('refuses writes to a deleted run', () => {
-      spec.given(created, deleted).when(logData({ metrics: [{ key: 'm', value: 1, timestamp: 0, step: 0 }] })).thenError('INVALID_PARAMETER_VALUE', /must be in the 'active' state/);
+      spec
+        .given(created, deleted)
+        .when(logData({ metrics: [{ key: 'm', value: 1, timestamp: 0, step: 0 }] }))
+        .thenError('INVALID_PARAMETER_VALUE', /must be in the 'active' state/);
     });
   });
 
   describe('tags', () => {
     it('deletes a tag that exists and refuses one that does not', () => {
-      spec.given(created, logged({ tags: [{ key: 't', value: 'v' }] })).when({ type: 'DeleteRunTag', runId, key: 't' }).then([
-        { type: 'tracking.RunTagDeleted', data: { runId, key: 't' } },
-      ]);
+      spec
+        .given(created, logged({ tags: [{ key: 't', value: 'v' }] }))
+        .when({ type: 'DeleteRunTag', runId, key: 't' })
+        .then([{ type: 'tracking.RunTagDeleted', data: { runId, key: 't' } }]);
       spec.given(created).when({ type: 'DeleteRunTag', runId, key: 't' }).thenError('RESOURCE_DOES_NOT_EXIST', `No tag with name: t in run with id ${runId}`);
       spec.given(created, deleted).when({ type: 'DeleteRunTag', runId, key: 'mlflow.runName' }).thenError('INVALID_PARAMETER_VALUE');
     });
@@ -316,14 +404,21 @@ describe('run decider', () => {
     });
 
     it('refuses an over-long digest', () => {
-      spec.given(created).when({ type: 'LogRunInputs', runId, datasets: [{ ...dataset, digest: 'd'.repeat(37) }], models: [] }).thenError('INVALID_PARAMETER_VALUE', "'digest' exceeds");
+      spec
+        .given(created)
+        .when({ type: 'LogRunInputs', runId, datasets: [{ ...dataset, digest: 'd'.repeat(37) }], models: [] })
+        .thenError('INVALID_PARAMETER_VALUE', "'digest' exceeds");
     });
 
     it('logs model outputs', () => {
-      spec.given(created).when({ type: 'LogRunOutputs', runId, models: [{ modelId: 'm-1', step: 3 }] }).then([
-        { type: 'tracking.RunOutputsLogged', data: { runId, models: [{ modelId: 'm-1', step: 3 }] } },
-      ]);
-      spec.given(created, deleted).when({ type: 'LogRunOutputs', runId, models: [{ modelId: 'm-1', step: 3 }] }).thenError('INVALID_PARAMETER_VALUE');
+      spec
+        .given(created)
+        .when({ type: 'LogRunOutputs', runId, models: [{ modelId: 'm-1', step: 3 }] })
+        .then([{ type: 'tracking.RunOutputsLogged', data: { runId, models: [{ modelId: 'm-1', step: 3 }] } }]);
+      spec
+        .given(created, deleted)
+        .when({ type: 'LogRunOutputs', runId, models: [{ modelId: 'm-1', step: 3 }] })
+        .thenError('INVALID_PARAMETER_VALUE');
     });
   });
 

@@ -53,7 +53,13 @@ export function parseIdentifier(s: TokenStream, target: SearchTarget, use: 'filt
   const attributes = use === 'filter' ? vocabulary.filterAttributes : vocabulary.orderAttributes;
   const resolveAttribute = (key: string, at: Token): SearchIdentifier => {
     const attribute = Object.hasOwn(attributes, key) ? attributes[key] : undefined;
-    if (!attribute) throw s.error(at, `invalid attribute key '${key}', valid keys are ${Object.keys(attributes).map((k) => `'${k}'`).join(', ')}`);
+    if (!attribute)
+      throw s.error(
+        at,
+        `invalid attribute key '${key}', valid keys are ${Object.keys(attributes)
+          .map((k) => `'${k}'`)
+          .join(', ')}`,
+      );
     return { kind: 'attribute', key: attribute.key, attribute };
   };
 
@@ -97,7 +103,7 @@ function parseComparator(s: TokenStream): { comparator: Comparator; at: Token } 
   if (s.acceptKeyword('ILIKE')) return { comparator: 'ILIKE', at };
   if (s.acceptKeyword('IN')) return { comparator: 'IN', at };
   if (s.acceptKeyword('NOT')) {
-    if (!s.acceptKeyword('IN')) throw s.error(s.peek(), "expected IN after NOT");
+    if (!s.acceptKeyword('IN')) throw s.error(s.peek(), 'expected IN after NOT');
     return { comparator: 'NOT IN', at };
   }
   if (s.acceptKeyword('IS')) {

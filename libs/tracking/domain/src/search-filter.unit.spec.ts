@@ -90,7 +90,9 @@ describe('search filter parser', () => {
   describe('run attributes', () => {
     it('parses string attributes, numeric attributes and aliases', () => {
       expect(
-        parseRunsFilter("attributes.status = 'FINISHED' AND run.user_id != 'bob' AND attr.artifact_uri LIKE 's3:%' AND start_time >= 100 AND created < 200 AND `Run Name` = 'x' AND attribute.end_time > 5"),
+        parseRunsFilter(
+          "attributes.status = 'FINISHED' AND run.user_id != 'bob' AND attr.artifact_uri LIKE 's3:%' AND start_time >= 100 AND created < 200 AND `Run Name` = 'x' AND attribute.end_time > 5",
+        ),
       ).toEqual([
         { kind: 'stringAttribute', key: 'status', comparator: '=', value: 'FINISHED' },
         { kind: 'stringAttribute', key: 'user_id', comparator: '!=', value: 'bob' },

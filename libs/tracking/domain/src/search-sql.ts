@@ -142,9 +142,7 @@ function predicateSql(f: FilterPredicate, p: SqlParams, columns: Readonly<Record
     case 'metric': {
       const op = SQL_OPERATORS[f.comparator];
       // NaN satisfies only `!=`, as in IEEE (and in MLflow's in-memory search).
-      return existsIn(tables('metric'), p, f.key, (a) =>
-        f.comparator === '!=' ? `(${a}.is_nan OR ${a}.value ${op} ${p.bind(f.value)})` : `NOT ${a}.is_nan AND ${a}.value ${op} ${p.bind(f.value)}`,
-      );
+      return existsIn(tables('metric'), p, f.key, (a) => (f.comparator === '!=' ? `(${a}.is_nan OR ${a}.value ${op} ${p.bind(f.value)})` : `NOT ${a}.is_nan AND ${a}.value ${op} ${p.bind(f.value)}`));
     }
     case 'param':
     case 'tag': {
@@ -172,10 +170,7 @@ function datasetSql(f: Extract<FilterPredicate, { kind: 'dataset' }>, p: SqlPara
     return `${col} ${SQL_OPERATORS[f.comparator]} ${p.bind(f.value)}`;
   };
   if (f.key === 'context') {
-    return (
-      `EXISTS (SELECT 1 FROM run_inputs di, jsonb_array_elements(di.tags) dt WHERE di.run_id = r.run_id` +
-      ` AND dt->>'key' = ${p.bind('mlflow.data.context')} AND ${test("dt->>'value'")})`
-    );
+    return `EXISTS (SELECT 1 FROM run_inputs di, jsonb_array_elements(di.tags) dt WHERE di.run_id = r.run_id` + ` AND dt->>'key' = ${p.bind('mlflow.data.context')} AND ${test("dt->>'value'")})`;
   }
   const col = f.key === 'name' ? 'di.dataset_name' : 'di.dataset_digest';
   return `EXISTS (SELECT 1 FROM run_inputs di WHERE di.run_id = r.run_id AND ${test(col)})`;

@@ -52,7 +52,7 @@ describe('search SQL translation', () => {
         'EXISTS (SELECT 1 FROM run_params p WHERE p.run_id = r.run_id AND p.key = $5 AND p.value LIKE $6)',
       ].join(' AND '),
     );
-    expect(runs("run_id NOT IN ('a') AND `Run Name` != 'x' AND status = 'FINISHED'").where).toBe("r.run_id <> ALL($1::text[]) AND r.name <> $2 AND r.status = $3");
+    expect(runs("run_id NOT IN ('a') AND `Run Name` != 'x' AND status = 'FINISHED'").where).toBe('r.run_id <> ALL($1::text[]) AND r.name <> $2 AND r.status = $3');
   });
 
   it('sorts metrics with NaN and missing values last, key-value fields through left joins, then the defaults', () => {
@@ -111,16 +111,13 @@ describe('search SQL translation', () => {
       limit: 1001,
     });
     expect(q).toEqual({
-      text:
-        'SELECT e.* FROM experiments e WHERE e.lifecycle_stage = ANY($1::text[]) AND e.name LIKE $2 AND e.creation_time > $3 AND EXISTS (SELECT 1 FROM experiment_tags t WHERE t.experiment_id = e.experiment_id AND t.key = $4 AND t.value = $5) AND NOT EXISTS (SELECT 1 FROM experiment_tags t WHERE t.experiment_id = e.experiment_id AND t.key = $6) ORDER BY e.creation_time DESC NULLS LAST, e.experiment_id ASC LIMIT $7 OFFSET $8',
+      text: 'SELECT e.* FROM experiments e WHERE e.lifecycle_stage = ANY($1::text[]) AND e.name LIKE $2 AND e.creation_time > $3 AND EXISTS (SELECT 1 FROM experiment_tags t WHERE t.experiment_id = e.experiment_id AND t.key = $4 AND t.value = $5) AND NOT EXISTS (SELECT 1 FROM experiment_tags t WHERE t.experiment_id = e.experiment_id AND t.key = $6) ORDER BY e.creation_time DESC NULLS LAST, e.experiment_id ASC LIMIT $7 OFFSET $8',
       values: [['deleted'], 'exp%', 5, 'team', 'ml', 'owner', 1001, 0],
     });
   });
 
   it("ends explicit experiment orderings with MLflow's experiment_id DESC tiebreaker", () => {
-    expect(translateExperimentSearch([], parseOrderByList(['name ASC', 'last_update_time DESC'], 'experiments')).orderBy).toBe(
-      'e.name ASC, e.last_update_time DESC NULLS LAST, e.experiment_id DESC',
-    );
+    expect(translateExperimentSearch([], parseOrderByList(['name ASC', 'last_update_time DESC'], 'experiments')).orderBy).toBe('e.name ASC, e.last_update_time DESC NULLS LAST, e.experiment_id DESC');
   });
 
   it('refuses keys outside the column whitelist even from a hand-built AST', () => {

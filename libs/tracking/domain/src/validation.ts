@@ -69,17 +69,14 @@ export interface ValueLimitOptions {
 }
 
 const VALID_NAME = /^[/\p{L}\p{N}_.\- :]*$/u;
-const BAD_CHARACTER_MESSAGE =
-  'Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/).';
+const BAD_CHARACTER_MESSAGE = 'Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), colon(:) and slashes (/).';
 const RUN_ID = /^[a-zA-Z0-9][\w-]{0,255}$/;
 const EXPERIMENT_ID = /^[a-zA-Z0-9][\w-]{0,63}$/;
 const LOGGED_MODEL_NAME_BAD_CHARS = ['/', ':', '.', '%', '"', "'"];
 
 export function invalidValueMessage(path: string, value: unknown, message?: string): string {
   const formatted = JSON.stringify(value) ?? 'null';
-  return message
-    ? `Invalid value ${formatted} for parameter '${path}' supplied: ${message}`
-    : `Invalid value ${formatted} for parameter '${path}' supplied.`;
+  return message ? `Invalid value ${formatted} for parameter '${path}' supplied: ${message}` : `Invalid value ${formatted} for parameter '${path}' supplied.`;
 }
 
 function exceedsMaximumLength(path: string, limit: number): string {
@@ -146,23 +143,15 @@ export function validateMetric(metric: MetricInput, path = '', validKeys?: Set<s
   const knownKey = validKeys?.has(metric.key) ?? false;
   if (!knownKey) validateKeyName(metric.key, joinPath(path, 'name'));
   if (typeof metric.value !== 'number') {
-    throw TrackingError.invalidParameter(
-      invalidValueMessage(joinPath(path, 'value'), metric.value, `(timestamp=${metric.timestamp}). Please specify value as a valid double (64-bit floating point)`),
-    );
+    throw TrackingError.invalidParameter(invalidValueMessage(joinPath(path, 'value'), metric.value, `(timestamp=${metric.timestamp}). Please specify value as a valid double (64-bit floating point)`));
   }
   if (!Number.isSafeInteger(metric.timestamp) || metric.timestamp < 0) {
     throw TrackingError.invalidParameter(
-      invalidValueMessage(
-        joinPath(path, 'timestamp'),
-        metric.timestamp,
-        `metric '${metric.key}' (value=${metric.value}). Timestamp must be a nonnegative long (64-bit integer) `,
-      ),
+      invalidValueMessage(joinPath(path, 'timestamp'), metric.timestamp, `metric '${metric.key}' (value=${metric.value}). Timestamp must be a nonnegative long (64-bit integer) `),
     );
   }
   if (!Number.isSafeInteger(metric.step)) {
-    throw TrackingError.invalidParameter(
-      invalidValueMessage(joinPath(path, 'step'), metric.step, `metric '${metric.key}' (value=${metric.value}). Step must be a valid long (64-bit integer).`),
-    );
+    throw TrackingError.invalidParameter(invalidValueMessage(joinPath(path, 'step'), metric.step, `metric '${metric.key}' (value=${metric.value}). Step must be a valid long (64-bit integer).`));
   }
   if (knownKey) return;
   validateLengthLimit('Metric name', MAX_ENTITY_KEY_LENGTH, metric.key);
@@ -219,9 +208,7 @@ export function validateParamKeysUnique(params: readonly KeyValue[]): void {
     seen.add(p.key);
   }
   if (dupes.length > 0) {
-    throw TrackingError.invalidParameter(
-      `Duplicate parameter keys have been submitted: ${JSON.stringify(dupes)}. Please ensure the request contains only one param value per param key.`,
-    );
+    throw TrackingError.invalidParameter(`Duplicate parameter keys have been submitted: ${JSON.stringify(dupes)}. Please ensure the request contains only one param value per param key.`);
   }
 }
 

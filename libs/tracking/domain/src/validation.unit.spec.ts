@@ -110,13 +110,13 @@ describe('validation', () => {
     );
   });
 
-  it('bounds max_results in MLflow\'s words', () => {
+  it("bounds max_results in MLflow's words", () => {
     expect(() => validateSearchRunsMaxResults(50_000)).not.toThrow();
     expect(() => validateSearchRunsMaxResults(50_001)).toThrow(
       "Invalid value 50001 for parameter 'max_results' supplied:  Hint: Value was of type 'int'. See the API docs for more information about request parameters.",
     );
     expect(() => validateSearchRunsMaxResults(50_001, '50001')).toThrow(
-      'Invalid value "50001" for parameter \'max_results\' supplied:  Hint: Value was of type \'str\'. See the API docs for more information about request parameters.',
+      "Invalid value \"50001\" for parameter 'max_results' supplied:  Hint: Value was of type 'str'. See the API docs for more information about request parameters.",
     );
     expect(() => validateSearchRunsMaxResults(0)).toThrow("Invalid value 0 for parameter 'max_results' supplied. It must be a positive integer");
     expect(() => validateSearchRunsMaxResults(-1)).toThrow(TrackingError);

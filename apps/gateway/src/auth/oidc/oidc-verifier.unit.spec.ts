@@ -107,7 +107,10 @@ describe('OIDC bearer tokens against a JWKS served on loopback', () => {
   });
 
   it('refuses an issuer that is not configured', async () => {
-    expect(await verifierWith().verify(await token(k1, { iss: 'https://evil.example.test' }), [provider])).toMatchObject({ ok: false, detail: expect.stringMatching(/not a configured identity provider/) });
+    expect(await verifierWith().verify(await token(k1, { iss: 'https://evil.example.test' }), [provider])).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/not a configured identity provider/),
+    });
   });
 
   it('refuses alg none, whatever the provider allows', async () => {

@@ -2,7 +2,11 @@ import { z } from 'zod/v4';
 import { defineEvent } from '../schema-registry';
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
-const base64 = (bytes: number) => z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/).refine((s) => Buffer.from(s, 'base64').length === bytes, `must be base64 of ${bytes} bytes`);
+const base64 = (bytes: number) =>
+  z
+    .string()
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/)
+    .refine((s) => Buffer.from(s, 'base64').length === bytes, `must be base64 of ${bytes} bytes`);
 
 const chainCheckpointedV1 = z.object({ sequence: z.number().int().nonnegative(), headHash: hex64 });
 

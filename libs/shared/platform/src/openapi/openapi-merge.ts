@@ -52,7 +52,11 @@ export function mergeOpenApiDocuments(info: OpenAPIObject['info'], parts: Docume
       }
     }
   }
-  const sorted = Object.fromEntries(Object.keys(paths).sort().map((p) => [p, paths[p]]));
+  const sorted = Object.fromEntries(
+    Object.keys(paths)
+      .sort()
+      .map((p) => [p, paths[p]]),
+  );
   return {
     document: {
       openapi: '3.0.0',

@@ -10,7 +10,9 @@ function doc(paths: OpenAPIObject['paths'], schemas: Record<string, unknown> = {
 
 describe('openApiProblems', () => {
   it('finds nothing wrong in a sound document', () => {
-    const d = doc({ '/a/{id}': { get: { operationId: 'a', parameters: [{ name: 'id', in: 'path', required: true }], responses: { '200': { description: 'ok', ...body('#/components/schemas/A') } } } } });
+    const d = doc({
+      '/a/{id}': { get: { operationId: 'a', parameters: [{ name: 'id', in: 'path', required: true }], responses: { '200': { description: 'ok', ...body('#/components/schemas/A') } } } },
+    });
     expect(openApiProblems(d)).toEqual([]);
   });
 
