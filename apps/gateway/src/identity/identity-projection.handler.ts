@@ -8,6 +8,7 @@ import {
   EventEnvelope,
   IdentityProviderConfigured,
   IdentityProviderRemoved,
+  IDENTITY_EVENT_TYPES,
   UserAdminChanged,
   UserCreated,
   UserDeleted,
@@ -24,22 +25,9 @@ import { bumpVersion } from './versions';
  * drops what it cached. Every statement is an idempotent upsert, and deletions and revocations are
  * sticky (a late or replayed creation never resurrects a deleted user or a revoked key).
  */
-const IDENTITY_EVENTS = [
-  UserCreated,
-  UserPasswordChanged,
-  UserAdminChanged,
-  UserPlatformRolesChanged,
-  UserGroupsChanged,
-  UserDeleted,
-  ApiKeyIssued,
-  ApiKeyRevoked,
-  IdentityProviderConfigured,
-  IdentityProviderRemoved,
-].map((d) => d.type);
-
 @Controller()
 export class IdentityProjectionHandler {
-  @EventPattern(IDENTITY_EVENTS, consumedBy('identity', { batch: true }))
+  @EventPattern(IDENTITY_EVENT_TYPES, consumedBy('identity', { batch: true }))
   async handleBatch(@Payload() events: EventEnvelope[], @Ctx() tx: EntityManager): Promise<void> {
     let changed = false;
     for (const e of events) changed = (await applyIdentityEvent(tx, e)) || changed;

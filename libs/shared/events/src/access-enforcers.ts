@@ -34,7 +34,8 @@ export interface AccessEnforcer {
   eventTypes: readonly string[];
 }
 
-const identity = [
+/** What the gateway's identity consumer applies: users, API keys and identity providers. */
+export const IDENTITY_EVENT_TYPES = [
   UserCreated,
   UserPasswordChanged,
   UserAdminChanged,
@@ -51,7 +52,7 @@ const grants = [PermissionGranted, PermissionRevoked, RoleDefined, RoleDeleted, 
 /** Every enforcing consumer, in one place: the writers' wait and the consumers' reports both read it. */
 export const ACCESS_ENFORCERS: readonly AccessEnforcer[] = [
   // Authenticates every request against its projection of users, keys and identity providers.
-  { service: 'gateway', consumer: 'identity', eventTypes: identity },
+  { service: 'gateway', consumer: 'identity', eventTypes: IDENTITY_EVENT_TYPES },
   // Decide object-level access from their projection of grants and roles.
   { service: 'tracking', consumer: 'access', eventTypes: grants },
   { service: 'registry', consumer: 'access', eventTypes: grants },
