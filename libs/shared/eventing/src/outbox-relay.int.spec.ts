@@ -49,6 +49,38 @@ describe('outbox relay on real PostgreSQL and Kafka', () => {
     expect(msgs.map((m) => m.key!.toString())).toEqual(streams);
   });
 
+  it('orders by transaction id as a number, so no event is skipped when the ids gain a digit', async () => {
+    // Text order would read 10, 11 before 9: a batch of two would move the checkpoint past 9 for good.
+    // Its own database: the other cases count what their relays publish.
+    const own = await createTestDatabase('relay_digits');
+    const topic = uniqueName('relay-digits');
+    await createTopic(kafka, topic);
+    const names = ['nine', 'ten', 'eleven'];
+    const ids: string[] = [];
+    for (const name of names) {
+      const stream = uniqueName(`experiment-${name}`);
+      await own.dataSource.transaction((tx) => store.append(tx, stream, NO_STREAM, [created(name)], meta));
+      ids.push(stream);
+    }
+    // Transaction ids as they would be around 10 (any power of ten); committed long before the relay's snapshot.
+    await own.dataSource.query(`ALTER TABLE events DISABLE TRIGGER events_append_only`);
+    for (const [i, stream] of ids.entries()) await own.dataSource.query(`UPDATE events SET transaction_id = $1::xid8 WHERE stream_id = $2`, [String(9 + i), stream]);
+    await own.dataSource.query(`ALTER TABLE events ENABLE TRIGGER events_append_only`);
+
+    const relay = new OutboxRelay(own.dataSource, store, producer, { name: topic, topic, databaseUrl: own.url, batchSize: 2 });
+    let published = 0;
+    for (let n = await relay.publishAvailable(); n > 0; n = await relay.publishAvailable()) published += n;
+    const msgs = await collect(kafka, topic, (m) => m.filter((x) => ids.includes(x.key!.toString())).length >= 3);
+    const ours = msgs.filter((m) => ids.includes(m.key!.toString())).map((m) => JSON.parse(m.value!.toString()) as EventEnvelope & { sourceSeq: number });
+    expect(ours.map((e) => e.streamId)).toEqual(ids);
+    // Numbered in that order too, each once.
+    const seqs = ours.map((e) => e.sourceSeq);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+    expect(new Set(seqs).size).toBe(3);
+    expect(published).toBe(3);
+    await own.drop();
+  });
+
   it('publishes a rolled-back neighbour never and keeps per-stream order', async () => {
     const topic = uniqueName('relay-order');
     await createTopic(kafka, topic);

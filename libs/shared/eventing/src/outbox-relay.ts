@@ -25,7 +25,12 @@ export interface OutboxRow extends StoredEventText {
   global_position: string;
 }
 
-/** The columns of an outbox read; data and metadata as the JSON text stored at append. */
+/**
+ * The columns of an outbox read; data and metadata as the JSON text stored at append. The
+ * transaction id is selected as text (it outgrows a JS number), so an ORDER BY must name the
+ * table's column (`events.transaction_id`): a bare `transaction_id` is this text output column,
+ * which sorts '1000' before '999'.
+ */
 export const OUTBOX_COLUMNS = `transaction_id::text, global_position, event_id, stream_id, stream_position, type, schema_version,
               data::text AS data, metadata::text AS metadata, metadata->>'correlationId' AS correlation_id, occurred_at`;
 
@@ -178,7 +183,7 @@ export class OutboxRelay {
        FROM events
        WHERE (transaction_id, global_position) > ($1::xid8, $2::bigint)
          AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-       ORDER BY transaction_id, global_position
+       ORDER BY events.transaction_id, events.global_position
        LIMIT $3`,
       [from.transactionId, from.globalPosition, this.batchSize],
     );

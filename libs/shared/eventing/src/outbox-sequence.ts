@@ -47,7 +47,7 @@ export async function* publishedBySeq(sql: Sql, relay: string, range: SeqRange):
        FROM events
        WHERE (transaction_id, global_position) ${after ? '>' : '>='} ($2::xid8, $3::bigint)
          AND (transaction_id, global_position) <= ($4::xid8, $5::bigint)
-       ORDER BY transaction_id, global_position
+       ORDER BY events.transaction_id, events.global_position
        LIMIT $1`,
       [PAGE, after?.transactionId ?? step.first_transaction_id, after?.globalPosition ?? step.first_global_position, head.transaction_id, head.global_position],
     );
