@@ -1,8 +1,7 @@
-import { DynamicModule, RequestMethod, Type } from '@nestjs/common';
-import { ModulesContainer, NestFactory } from '@nestjs/core';
-import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
+import { DynamicModule, INestApplication, RequestMethod, Type } from '@nestjs/common';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { buildServiceDocument, openApiProblems, runtimeMode, undocumentedOperations } from '@custos/platform';
+import { buildServiceDocument, openApiProblems, undocumentedOperations } from '@custos/platform';
+import { controllerRoutes, withPassiveApp } from './controller-routes';
 
 export interface RouteDocumentation {
   /** `METHOD /path` (OpenAPI spelling: `{param}`) of every route Nest registered. */
@@ -22,11 +21,9 @@ export interface RouteDocumentation {
  * `@MlflowApi`/`@AdminApi` shapes shows up in `undocumented`, one swagger skipped in `missing`.
  */
 export async function routeDocumentation(module: DynamicModule | Type<unknown>, service: string): Promise<RouteDocumentation> {
-  runtimeMode.passive = true;
-  const app = await NestFactory.create(module, { logger: false, abortOnError: false });
-  try {
+  return withPassiveApp(module, (app) => {
     const document = buildServiceDocument(app, service);
-    const routes = registeredRoutes(app.get(ModulesContainer));
+    const routes = registeredRoutes(app);
     const listed = new Set(Object.entries(document.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`)));
     return {
       routes,
@@ -35,32 +32,10 @@ export async function routeDocumentation(module: DynamicModule | Type<unknown>, 
       problems: openApiProblems(document),
       document,
     };
-  } finally {
-    await app.close();
-  }
+  });
 }
 
-function registeredRoutes(modules: ModulesContainer): string[] {
-  const routes = new Set<string>();
-  for (const mod of modules.values()) {
-    for (const wrapper of mod.controllers.values()) {
-      const cls = wrapper.metatype as Type<unknown> | undefined;
-      if (!cls) continue;
-      const prefixes = ([] as string[]).concat((Reflect.getMetadata(PATH_METADATA, cls) as string | string[] | undefined) ?? '');
-      for (const name of Object.getOwnPropertyNames(cls.prototype)) {
-        const handler = (cls.prototype as Record<string, unknown>)[name];
-        if (name === 'constructor' || typeof handler !== 'function') continue;
-        const paths = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
-        if (paths === undefined) continue;
-        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
-        for (const prefix of prefixes) {
-          for (const path of ([] as string[]).concat(paths)) {
-            const joined = `/${[prefix, path].filter(Boolean).join('/')}`.replace(/\/+/g, '/').replace(/\/$/, '') || '/';
-            routes.add(`${method} ${joined.replace(/[:*]([A-Za-z0-9_]+)/g, '{$1}')}`);
-          }
-        }
-      }
-    }
-  }
+function registeredRoutes(app: INestApplication): string[] {
+  const routes = new Set(controllerRoutes(app).map(({ method, path }) => `${RequestMethod[method]} ${(path.replace(/\/$/, '') || '/').replace(/[:*]([A-Za-z0-9_]+)/g, '{$1}')}`));
   return [...routes].sort();
 }

@@ -1,9 +1,8 @@
 import { DynamicModule, Type } from '@nestjs/common';
-import { ModulesContainer, NestFactory } from '@nestjs/core';
-import { PATH_METADATA, METHOD_METADATA } from '@nestjs/common/constants';
 import { randomBytes } from 'node:crypto';
-import { POLICY_KEY, PUBLIC_KEY, runtimeMode } from '@custos/platform';
+import { POLICY_KEY, PUBLIC_KEY } from '@custos/platform';
 import { Action } from '@custos/rbac';
+import { controllerRoutes, withPassiveApp } from './controller-routes';
 
 export interface RouteInfo {
   route: string;
@@ -40,34 +39,11 @@ export function offlineServiceEnv(extra: Record<string, string> = {}): NodeJS.Pr
  * a route without one is refused at run time; this makes the omission visible before that.
  */
 export async function listRoutePolicies(module: DynamicModule | Type<unknown>): Promise<RouteInfo[]> {
-  runtimeMode.passive = true;
-  const app = await NestFactory.create(module, { logger: false, abortOnError: false });
-  try {
-    const routes: RouteInfo[] = [];
-    for (const mod of app.get(ModulesContainer).values()) {
-      for (const wrapper of mod.controllers.values()) {
-        const cls = wrapper.metatype as Type<unknown> | undefined;
-        if (!cls) continue;
-        const prefixes = ([] as string[]).concat((Reflect.getMetadata(PATH_METADATA, cls) as string | string[] | undefined) ?? '');
-        for (const name of Object.getOwnPropertyNames(cls.prototype)) {
-          const handler = (cls.prototype as Record<string, unknown>)[name];
-          if (name === 'constructor' || typeof handler !== 'function') continue;
-          const paths = Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined;
-          if (paths === undefined) continue;
-          const method = Reflect.getMetadata(METHOD_METADATA, handler) as number;
-          const isPublic = (Reflect.getMetadata(PUBLIC_KEY, handler) ?? Reflect.getMetadata(PUBLIC_KEY, cls)) as boolean | undefined;
-          const declared = (Reflect.getMetadata(POLICY_KEY, handler) ?? Reflect.getMetadata(POLICY_KEY, cls)) as unknown;
-          for (const prefix of prefixes) {
-            for (const path of ([] as string[]).concat(paths)) {
-              const route = `${method} /${[prefix, path].filter(Boolean).join('/')}`.replace(/\/+/g, '/');
-              routes.push({ route, policy: isPublic ? 'public' : declared ? 'declared' : 'missing', ...(declared && !isPublic ? { action: declared as Action } : {}) });
-            }
-          }
-        }
-      }
-    }
-    return routes;
-  } finally {
-    await app.close();
-  }
+  return withPassiveApp(module, (app) =>
+    controllerRoutes(app).map(({ controller, handler, method, path }) => {
+      const isPublic = (Reflect.getMetadata(PUBLIC_KEY, handler) ?? Reflect.getMetadata(PUBLIC_KEY, controller)) as boolean | undefined;
+      const declared = (Reflect.getMetadata(POLICY_KEY, handler) ?? Reflect.getMetadata(POLICY_KEY, controller)) as unknown;
+      return { route: `${method} ${path}`, policy: isPublic ? 'public' : declared ? 'declared' : 'missing', ...(declared && !isPublic ? { action: declared as Action } : {}) };
+    }),
+  );
 }
