@@ -1,0 +1,4 @@
+export * from './canonical';
+export * from './upstream-error';
+export * from './provider-adapter';
+export * from './sse';
