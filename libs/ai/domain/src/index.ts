@@ -2,3 +2,4 @@ export * from './canonical';
 export * from './upstream-error';
 export * from './provider-adapter';
 export * from './sse';
+export * from './endpoint';
