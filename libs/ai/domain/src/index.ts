@@ -4,3 +4,4 @@ export * from './provider-adapter';
 export * from './sse';
 export * from './endpoint';
 export * from './providers/openai-family';
+export * from './usage/token-estimate';
