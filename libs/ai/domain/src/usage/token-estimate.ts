@@ -21,8 +21,9 @@ function encoder(name: EncodingName): Tiktoken {
   if (!enc) {
     // A plain require keeps the load lazy and synchronous; the subpath is only reachable through the package's exports map.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const ranks = (name === 'o200k_base' ? require('js-tiktoken/ranks/o200k_base') : require('js-tiktoken/ranks/cl100k_base')) as { default: TiktokenBPE };
-    enc = new Tiktoken(ranks.default);
+    const mod = (name === 'o200k_base' ? require('js-tiktoken/ranks/o200k_base') : require('js-tiktoken/ranks/cl100k_base')) as TiktokenBPE | { default: TiktokenBPE };
+    // The CommonJS build exports the ranks object itself; an ES-module interop wraps it in `default`.
+    enc = new Tiktoken('default' in mod ? mod.default : mod);
     encoders.set(name, enc);
   }
   return enc;
