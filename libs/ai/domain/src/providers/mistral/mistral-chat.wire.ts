@@ -1,6 +1,6 @@
 import { ChatMessage, ChatRequest, ToolChoice } from '../../canonical';
 import { ProviderTarget } from '../../provider-adapter';
-import { defined, WireObject } from '../shared/wire-json';
+import { defined, WireObject, extraFields } from '../shared/wire-json';
 import { mistralToolCallId } from './mistral-tool-ids';
 
 /**
@@ -12,7 +12,7 @@ import { mistralToolCallId } from './mistral-tool-ids';
 export function mistralChatBody(target: ProviderTarget, req: ChatRequest): WireObject {
   const safePrompt = target.options?.['safe_prompt'];
   return defined({
-    ...req.extra,
+    ...extraFields(req.extra),
     model: target.model,
     messages: req.messages.map(mistralMessage),
     temperature: req.temperature,

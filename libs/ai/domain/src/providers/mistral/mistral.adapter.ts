@@ -5,7 +5,7 @@ import { chatChunkFrom, chatResponseFrom } from '../openai/openai-chat.wire';
 import { embeddingsResponseFrom } from '../openai/openai-embeddings.wire';
 import { OpenAiStreamDecoder } from '../openai/openai-stream.decoder';
 import { classifyOpenAiFamilyError } from '../shared/error-body';
-import { defined, isObject, joinUrl, WireObject } from '../shared/wire-json';
+import { defined, isObject, joinUrl, WireObject, extraFields } from '../shared/wire-json';
 import { mistralChatBody } from './mistral-chat.wire';
 
 export const MISTRAL_BASE_URL = 'https://api.mistral.ai/v1';
@@ -44,7 +44,7 @@ const embeddings: TaskTranslation<EmbeddingsRequest, EmbeddingsResponse, never> 
   request: (target, credential, req) => {
     const input = req.input;
     if (!(typeof input === 'string' || (Array.isArray(input) && input.every((i) => typeof i === 'string')))) throw new UpstreamError('bad_request', `${PROVIDER} embeddings take text input only, not token arrays`);
-    return post(joinUrl(target.baseUrl ?? MISTRAL_BASE_URL, 'embeddings'), credential['api_key'], defined({ ...req.extra, model: target.model, input, output_dimension: req.dimensions, encoding_format: req.encoding_format }), false);
+    return post(joinUrl(target.baseUrl ?? MISTRAL_BASE_URL, 'embeddings'), credential['api_key'], defined({ ...extraFields(req.extra), model: target.model, input, output_dimension: req.dimensions, encoding_format: req.encoding_format }), false);
   },
   response: (reply, target) => embeddingsResponseFrom(reply.body, target.model),
 };

@@ -1,5 +1,5 @@
 import { ChatChoice, ChatChunk, ChatChunkChoice, ChatRequest, ChatResponse, ToolCall, ToolCallDelta } from '../../canonical';
-import { defined, isObject, num, parseWireObject, protocolError, str, WireObject } from '../shared/wire-json';
+import { defined, isObject, num, parseWireObject, protocolError, str, WireObject, extraFields } from '../shared/wire-json';
 import { finishReasonFrom, usageFrom } from './openai-usage';
 
 export interface ChatBodyOptions {
@@ -15,7 +15,7 @@ export interface ChatBodyOptions {
 export function chatBody(req: ChatRequest, o: ChatBodyOptions): WireObject {
   const streamOptions = req.stream && o.streamUsage ? { ...req.stream_options, include_usage: true } : req.stream ? req.stream_options : undefined;
   return defined({
-    ...req.extra,
+    ...extraFields(req.extra),
     model: o.model,
     messages: req.messages,
     temperature: req.temperature,

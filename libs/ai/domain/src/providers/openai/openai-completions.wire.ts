@@ -1,12 +1,12 @@
 import { CompletionChoice, CompletionChunk, CompletionRequest, CompletionResponse } from '../../canonical';
-import { defined, isObject, num, parseWireObject, protocolError, str, WireObject } from '../shared/wire-json';
+import { defined, isObject, num, parseWireObject, protocolError, str, WireObject, extraFields } from '../shared/wire-json';
 import { finishReasonFrom, usageFrom } from './openai-usage';
 
 /** The legacy completions body (OpenAI, Azure, and the OpenAI-compatible servers that kept it). */
 export function completionBody(req: CompletionRequest, o: { model?: string; streamUsage: boolean }): WireObject {
   const streamOptions = req.stream && o.streamUsage ? { ...req.stream_options, include_usage: true } : req.stream ? req.stream_options : undefined;
   return defined({
-    ...req.extra,
+    ...extraFields(req.extra),
     model: o.model,
     prompt: req.prompt,
     temperature: req.temperature,

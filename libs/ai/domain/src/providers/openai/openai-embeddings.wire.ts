@@ -1,8 +1,8 @@
 import { EmbeddingsRequest, EmbeddingsResponse } from '../../canonical';
-import { defined, isObject, num, parseWireObject, protocolError, str, WireObject } from '../shared/wire-json';
+import { defined, isObject, num, parseWireObject, protocolError, str, WireObject, extraFields } from '../shared/wire-json';
 
 export function embeddingsBody(req: EmbeddingsRequest, o: { model?: string }): WireObject {
-  return defined({ ...req.extra, model: o.model, input: req.input, dimensions: req.dimensions, encoding_format: req.encoding_format, user: req.user });
+  return defined({ ...extraFields(req.extra), model: o.model, input: req.input, dimensions: req.dimensions, encoding_format: req.encoding_format, user: req.user });
 }
 
 const WHAT = 'embeddings';

@@ -47,3 +47,14 @@ export function defined<T extends WireObject>(obj: T): T {
 export function joinUrl(base: string, path: string): string {
   return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 }
+
+/**
+ * The caller's extra parameters for an upstream body, minus `model`: the model always comes from
+ * the target, also where the body names none (Azure puts the deployment in the URL).
+ */
+export function extraFields(extra: Record<string, unknown> | undefined): WireObject {
+  if (!extra) return {};
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { model, ...rest } = extra;
+  return rest;
+}
