@@ -77,7 +77,8 @@ export function classifyOpenAiFamilyError(reply: UpstreamReply, provider: string
   let kind: UpstreamErrorKind;
   if (s === 401 || s === 403) kind = 'auth';
   else if (s === 404) kind = 'not_found';
-  else if (s === 429) kind = 'rate_limited';
+  // 402 is DeepSeek's (and some resellers') "out of balance": like OpenAI's insufficient_quota, another target may still answer.
+  else if (s === 429 || s === 402) kind = 'rate_limited';
   else if (s === 408) kind = 'timeout';
   else if (s >= 500) kind = 'server';
   else if (byFields === 'context_length' || byFields === 'content_filter') kind = byFields;
