@@ -64,7 +64,8 @@ export function kindFromFields(f: ErrorFields): UpstreamErrorKind | undefined {
   if (FILTER_CODES.has(code) || FILTER_CODES.has(type)) return 'content_filter';
   if (code === 'rate_limit_exceeded' || type === 'rate_limit_exceeded' || code === 'insufficient_quota' || type === 'insufficient_quota' || code === '429') return 'rate_limited';
   if (code === 'invalid_api_key' || type === 'authentication_error') return 'auth';
-  if (code === 'model_not_found' || code === 'deploymentnotfound') return 'not_found';
+  // Mistral answers an unknown model with a 400 of type invalid_model.
+  if (code === 'model_not_found' || code === 'deploymentnotfound' || type === 'invalid_model') return 'not_found';
   if (type === 'server_error' || type === 'internal_error' || type === 'api_error' || code === 'server_error') return 'server';
   return undefined;
 }
@@ -81,7 +82,7 @@ export function classifyOpenAiFamilyError(reply: UpstreamReply, provider: string
   else if (s === 429 || s === 402) kind = 'rate_limited';
   else if (s === 408) kind = 'timeout';
   else if (s >= 500) kind = 'server';
-  else if (byFields === 'context_length' || byFields === 'content_filter') kind = byFields;
+  else if (byFields === 'context_length' || byFields === 'content_filter' || byFields === 'not_found') kind = byFields;
   else kind = 'bad_request';
 
   // The provider's words about our credential stay out of the caller's answer: they are about our key, not their call.

@@ -26,6 +26,8 @@ export interface ErrorCase {
   body: unknown;
   kind: string;
   retryAfterMs?: number;
+  /** text the classified error's message must contain */
+  message?: string;
 }
 
 export function errorCases(provider: string): ErrorCase[] {
