@@ -42,7 +42,9 @@ describe('mistral adapter against the Mistral fake over loopback', () => {
   it('streams the same text, with usage on the finishing chunk though none was asked for', async () => {
     const { chunks } = await sendStream(await chat.request(target, key, { ...everything, stream: true, stream_options: { include_usage: true } }), chat.stream!(target));
     expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('Fake answer to: Hello AI');
-    expect(chunks[chunks.length - 1]).toMatchObject({ choices: [{ finish_reason: 'stop' }], usage: { completion_tokens: expect.any(Number) } });
+    const last = chunks[chunks.length - 1];
+    expect(last.choices[0].finish_reason).toBe('stop');
+    expect(last.usage?.completion_tokens).toBeGreaterThan(0);
   });
 
   it('round-trips a tool call: a foreign call id is accepted once translated', async () => {
@@ -67,7 +69,8 @@ describe('mistral adapter against the Mistral fake over loopback', () => {
     const { chunks } = await sendStream(await chat.request(target, key, { ...weather, stream: true }), chat.stream!(target));
     const calls = chunks.flatMap((c) => c.choices.flatMap((ch) => ch.delta.tool_calls ?? []));
     expect(calls).toHaveLength(1);
-    expect(calls[0]).toMatchObject({ id: expect.stringMatching(/^[A-Za-z0-9]{9}$/), function: { name: 'get_weather' } });
+    expect(calls[0].id).toMatch(/^[A-Za-z0-9]{9}$/);
+    expect(calls[0].function?.name).toBe('get_weather');
   });
 
   it('gets embeddings of the asked dimension', async () => {

@@ -42,13 +42,13 @@ function exampleArguments(parameters: unknown): string {
 }
 
 export function toolCallFor(body: Json, idOf: (seed: string) => string): FakeToolCall | undefined {
-  const tools = Array.isArray(body['tools']) ? body['tools'] : [];
-  const messages = Array.isArray(body['messages']) ? body['messages'] : [];
+  const tools: unknown[] = Array.isArray(body['tools']) ? body['tools'] : [];
+  const messages: unknown[] = Array.isArray(body['messages']) ? body['messages'] : [];
   const last = messages[messages.length - 1];
   if (tools.length === 0 || body['tool_choice'] === 'none' || (isObj(last) && last['role'] === 'tool')) return undefined;
   const choice = body['tool_choice'];
   const wanted = isObj(choice) && isObj(choice['function']) ? choice['function']['name'] : undefined;
-  const tool = tools.find((t) => isObj(t) && isObj(t['function']) && (wanted === undefined || t['function']['name'] === wanted)) as Json | undefined;
+  const tool = tools.find((t): t is Json => isObj(t) && isObj(t['function']) && (wanted === undefined || t['function']['name'] === wanted));
   if (!tool || !isObj(tool['function'])) return undefined;
   const name = String(tool['function']['name']);
   return { id: idOf(`${name}:${messages.length}`), name, arguments: exampleArguments(tool['function']['parameters']) };
@@ -56,7 +56,7 @@ export function toolCallFor(body: Json, idOf: (seed: string) => string): FakeToo
 
 /** The answer text: the last user turn echoed, as JSON when a JSON response format was asked for. */
 export function answerText(body: Json): string {
-  const messages = Array.isArray(body['messages']) ? body['messages'] : [];
+  const messages: unknown[] = Array.isArray(body['messages']) ? body['messages'] : [];
   const lastUser = [...messages].reverse().find((m) => isObj(m) && m['role'] === 'user');
   const said = isObj(lastUser) ? textOf(lastUser['content']).trim() : '';
   const format = isObj(body['response_format']) ? body['response_format']['type'] : undefined;

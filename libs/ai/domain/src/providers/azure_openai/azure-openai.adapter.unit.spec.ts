@@ -1,7 +1,7 @@
 import { ChatChunk, ChatRequest, EmbeddingsRequest } from '../../canonical';
 import { ProviderTarget } from '../../provider-adapter';
 import { UpstreamError } from '../../upstream-error';
-import { decodeAll, errorCases, errorReply, fixtureJson, okReply, splits, sseBytes } from '../testing/fixtures';
+import { decodeAll, errorCases, errorReply, fixtureJson, okReply, splits, sseBytes, thrownBy } from '../testing/fixtures';
 import { azureOpenAiAdapter } from './azure-openai.adapter';
 
 const P = 'azure_openai';
@@ -47,7 +47,7 @@ describe('azure openai adapter: replies and streams', () => {
   it('turns a content filter error event inside a stream into a content_filter error', () => {
     const d = chat.stream!(target);
     const bytes = new TextEncoder().encode('data: {"choices":[],"id":"","model":""}\n\ndata: {"error":{"code":"content_filter","message":"The response was filtered","status":400}}\n\n');
-    expect(() => d.push(bytes)).toThrow(expect.objectContaining({ kind: 'content_filter' }));
+    expect(thrownBy(() => d.push(bytes))).toMatchObject({ kind: 'content_filter' });
   });
 });
 

@@ -1,7 +1,7 @@
 import { ChatChunk, ChatRequest, EmbeddingsRequest } from '../../canonical';
 import { ProviderTarget } from '../../provider-adapter';
 import { UpstreamError } from '../../upstream-error';
-import { decodeAll, errorCases, errorReply, fixtureJson, okReply, splits, sseBytes } from '../testing/fixtures';
+import { decodeAll, errorCases, errorReply, fixtureJson, okReply, splits, sseBytes, thrownBy } from '../testing/fixtures';
 import { mistralAdapter } from './mistral.adapter';
 import { mistralToolCallId } from './mistral-tool-ids';
 
@@ -31,7 +31,7 @@ describe('mistral adapter: requests', () => {
     const req = await embeddings.request({ ...target, model: 'codestral-embed' }, key, fixtureJson<EmbeddingsRequest>(P, 'embeddings.request.canonical.json'));
     expect(req.url).toBe('https://api.mistral.ai/v1/embeddings');
     expect(JSON.parse(req.body ?? '')).toEqual(fixtureJson(P, 'embeddings.request.wire.json'));
-    expect(() => embeddings.request(target, key, { input: [[1, 2, 3]] })).toThrow(expect.objectContaining({ kind: 'bad_request' }));
+    expect(thrownBy(() => embeddings.request(target, key, { input: [[1, 2, 3]] }))).toMatchObject({ kind: 'bad_request' });
   });
 
   it('has no completions task (its completions endpoint is fill-in-the-middle)', () => {
@@ -57,9 +57,9 @@ describe('mistral adapter: replies and streams', () => {
   });
 
   it('treats a choice that finished with "error" as a provider failure', () => {
-    expect(() => decodeAll(chat.stream!(target), [sseBytes(P, 'chat.stream-error.sse')])).toThrow(expect.objectContaining({ kind: 'server' }));
+    expect(thrownBy(() => decodeAll(chat.stream!(target), [sseBytes(P, 'chat.stream-error.sse')]))).toMatchObject({ kind: 'server' });
     const body = JSON.stringify({ id: 'x', created: 1, model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: '' }, finish_reason: 'error' }] });
-    expect(() => chat.response({ status: 200, headers: {}, body }, target)).toThrow(expect.objectContaining({ kind: 'server' }));
+    expect(thrownBy(() => chat.response({ status: 200, headers: {}, body }, target))).toMatchObject({ kind: 'server' });
   });
 });
 

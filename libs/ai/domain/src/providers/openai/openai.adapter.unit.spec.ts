@@ -1,7 +1,7 @@
 import { ChatChunk, ChatRequest, CompletionRequest, EmbeddingsRequest } from '../../canonical';
 import { ProviderTarget } from '../../provider-adapter';
 import { UpstreamError } from '../../upstream-error';
-import { decodeAll, errorCases, errorReply, fixtureJson, okReply, splits, sseBytes } from '../testing/fixtures';
+import { decodeAll, errorCases, errorReply, fixtureJson, okReply, splits, sseBytes, thrownBy } from '../testing/fixtures';
 import { openAiAdapter } from './openai.adapter';
 
 const P = 'openai';
@@ -59,8 +59,8 @@ describe('openai adapter: replies', () => {
   });
 
   it('refuses a 200 reply that is not a completion as a protocol failure', () => {
-    expect(() => chat.response({ status: 200, headers: {}, body: '<html>hi</html>' }, target)).toThrow(expect.objectContaining({ kind: 'protocol' }));
-    expect(() => chat.response({ status: 200, headers: {}, body: '{"object":"list"}' }, target)).toThrow(expect.objectContaining({ kind: 'protocol' }));
+    expect(thrownBy(() => chat.response({ status: 200, headers: {}, body: '<html>hi</html>' }, target))).toMatchObject({ kind: 'protocol' });
+    expect(thrownBy(() => chat.response({ status: 200, headers: {}, body: '{"object":"list"}' }, target))).toMatchObject({ kind: 'protocol' });
   });
 });
 
@@ -91,11 +91,11 @@ describe('openai adapter: streams', () => {
   it('reports a stream that ended before [DONE] as a protocol failure', () => {
     const d = chat.stream!(target);
     expect(d.push(sseBytes(P, 'chat.stream-cut.sse'))).toHaveLength(3);
-    expect(() => d.end()).toThrow(expect.objectContaining({ kind: 'protocol' }));
+    expect(thrownBy(() => d.end())).toMatchObject({ kind: 'protocol' });
   });
 
   it('reports a chunk that is not JSON as a protocol failure', () => {
-    expect(() => chat.stream!(target).push(new TextEncoder().encode('data: {"id":\n\n'))).toThrow(expect.objectContaining({ kind: 'protocol' }));
+    expect(thrownBy(() => chat.stream!(target).push(new TextEncoder().encode('data: {"id":\n\n')))).toMatchObject({ kind: 'protocol' });
   });
 });
 

@@ -1,7 +1,7 @@
 import { ChatChunk } from '../../canonical';
 import { ProviderTarget } from '../../provider-adapter';
 import { UpstreamError } from '../../upstream-error';
-import { decodeAll, errorCases, errorReply, fixtureJson, okReply, splits, sseBytes } from '../testing/fixtures';
+import { decodeAll, errorCases, errorReply, fixtureJson, okReply, splits, sseBytes, thrownBy } from '../testing/fixtures';
 import { openAiCompatibleAdapter } from './openai-compatible.adapter';
 
 const P = 'openai_compatible';
@@ -54,13 +54,13 @@ describe('openai-compatible adapter: replies and streams', () => {
     expect(decodeAll(chat.stream!(ollama), [sseBytes(P, 'llamacpp.stream-no-done.sse')])).toHaveLength(2);
     const cut = chat.stream!(ollama);
     cut.push(new TextEncoder().encode('data: {"id":"x","choices":[{"index":0,"delta":{"content":"o"},"finish_reason":null}]}\n\n'));
-    expect(() => cut.end()).toThrow(expect.objectContaining({ kind: 'protocol' }));
+    expect(thrownBy(() => cut.end())).toMatchObject({ kind: 'protocol' });
   });
 
   it("reads a vLLM error object sent inside a stream as the error it is", () => {
     const d = chat.stream!(ollama);
     const bytes = new TextEncoder().encode('data: {"object":"error","message":"This model\'s maximum context length is 4096 tokens.","type":"BadRequestError","code":400}\n\n');
-    expect(() => d.push(bytes)).toThrow(expect.objectContaining({ kind: 'context_length' }));
+    expect(thrownBy(() => d.push(bytes))).toMatchObject({ kind: 'context_length' });
   });
 });
 

@@ -75,3 +75,13 @@ export function decodeAll<T>(decoder: StreamDecoder<T>, parts: Uint8Array[]): T[
 export function sseBytes(provider: string, name: string): Uint8Array {
   return new TextEncoder().encode(fixtureText(provider, name));
 }
+
+/** What a call threw (undefined when it returned), for asserting on an UpstreamError's fields. */
+export function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
