@@ -9,6 +9,8 @@ export interface ChatBodyOptions {
   streamUsage: boolean;
   /** newer OpenAI reasoning models take `max_completion_tokens` and refuse `max_tokens` */
   maxTokensField?: 'max_tokens' | 'max_completion_tokens';
+  /** send `developer` turns as `system` (servers that predate the developer role refuse it) */
+  developerAsSystem?: boolean;
 }
 
 /** The canonical chat request as an OpenAI-dialect body. `extra` goes first so named fields and `model` win. */
@@ -17,7 +19,7 @@ export function chatBody(req: ChatRequest, o: ChatBodyOptions): WireObject {
   return defined({
     ...extraFields(req.extra),
     model: o.model,
-    messages: req.messages,
+    messages: o.developerAsSystem ? req.messages.map((m) => (m.role === 'developer' ? { ...m, role: 'system' as const } : m)) : req.messages,
     temperature: req.temperature,
     top_p: req.top_p,
     [o.maxTokensField ?? 'max_tokens']: req.max_tokens,

@@ -20,6 +20,7 @@ export interface OpenAiDialect {
   /** request `stream_options.include_usage` */
   streamUsage(target: ProviderTarget): boolean;
   maxTokensField?(target: ProviderTarget): 'max_tokens' | 'max_completion_tokens';
+  developerAsSystem?: boolean;
   requireDone: boolean;
 }
 
@@ -30,7 +31,7 @@ function post(url: string, headers: Record<string, string>, body: WireObject, st
 export function openAiChat(d: OpenAiDialect): TaskTranslation<ChatRequest, ChatResponse, ChatChunk> {
   return {
     request: (target, credential, req) =>
-      post(d.url(target, 'chat/completions'), d.headers(target, credential), chatBody(req, { model: d.bodyModel(target), streamUsage: d.streamUsage(target), maxTokensField: d.maxTokensField?.(target) }), req.stream),
+      post(d.url(target, 'chat/completions'), d.headers(target, credential), chatBody(req, { model: d.bodyModel(target), streamUsage: d.streamUsage(target), maxTokensField: d.maxTokensField?.(target), developerAsSystem: d.developerAsSystem }), req.stream),
     response: (reply, target) => chatResponseFrom(reply.body, target.model),
     stream: (target) => new OpenAiStreamDecoder({ provider: d.provider, requireDone: d.requireDone, chunk: (b) => chatChunkFrom(b, target.model) }),
   };

@@ -9,7 +9,8 @@ import { joinUrl } from '../shared/wire-json';
  * The key is optional (local servers have none). Not all of them report usage on streams, so the
  * stream's last chunk may carry none and the pipeline estimates; `options.stream_usage: "false"` stops
  * asking for servers that refuse `stream_options`. Some omit `[DONE]`: a stream whose choices all
- * finished counts as complete.
+ * finished counts as complete. Local servers' chat templates know `system` but not OpenAI's newer
+ * `developer` role, so developer turns go as system turns.
  */
 const dialect: OpenAiDialect = {
   provider: 'OpenAI-compatible server',
@@ -18,6 +19,7 @@ const dialect: OpenAiDialect = {
   bodyModel: (t) => t.model,
   streamUsage: (t) => t.options?.['stream_usage'] !== 'false',
   requireDone: false,
+  developerAsSystem: true,
 };
 
 export const openAiCompatibleAdapter: ProviderAdapter = {

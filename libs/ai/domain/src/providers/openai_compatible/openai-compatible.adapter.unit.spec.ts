@@ -25,6 +25,11 @@ describe('openai-compatible adapter: requests', () => {
     expect(JSON.parse(noUsage.body ?? '')).not.toHaveProperty('stream_options');
   });
 
+  it('sends developer turns as system turns, which every local server template knows', async () => {
+    const req = await chat.request(ollama, {}, { messages: [{ role: 'developer', content: 'Be brief.' }, { role: 'user', content: 'hi' }] });
+    expect(JSON.parse(req.body ?? '')).toMatchObject({ messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hi' }] });
+  });
+
   it('serves completions and embeddings at the same base', async () => {
     expect((await openAiCompatibleAdapter.completions!.request(ollama, {}, { prompt: 'x' })).url).toBe('http://127.0.0.1:11434/v1/completions');
     expect((await openAiCompatibleAdapter.embeddings!.request(ollama, {}, { input: 'x' })).url).toBe('http://127.0.0.1:11434/v1/embeddings');
