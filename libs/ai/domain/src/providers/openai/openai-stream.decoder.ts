@@ -20,7 +20,8 @@ export interface OpenAiStreamOptions<T> {
 export class OpenAiStreamDecoder<T> implements StreamDecoder<T> {
   private readonly sse = new SseParser();
   private done = false;
-  private finished = false;
+  /** per choice index: whether it reported a finish reason (n > 1 streams interleave choices) */
+  private readonly choices = new Map<number, boolean>();
 
   constructor(private readonly o: OpenAiStreamOptions<T>) {}
 
@@ -30,8 +31,21 @@ export class OpenAiStreamDecoder<T> implements StreamDecoder<T> {
 
   end(): T[] {
     const out = this.handle(this.sse.end().map((e) => e.data));
-    if (!this.done && !(this.finished && !this.o.requireDone)) throw new UpstreamError('protocol', `${this.o.provider} stream ended before it was complete`);
+    if (!this.done && !(!this.o.requireDone && this.allFinished())) throw new UpstreamError('protocol', `${this.o.provider} stream ended before it was complete`);
     return out;
+  }
+
+  private track(choices: unknown): void {
+    if (!Array.isArray(choices)) return;
+    choices.forEach((c: unknown, i) => {
+      if (!isObject(c)) return;
+      const index = typeof c['index'] === 'number' ? c['index'] : i;
+      this.choices.set(index, this.choices.get(index) === true || typeof c['finish_reason'] === 'string');
+    });
+  }
+
+  private allFinished(): boolean {
+    return this.choices.size > 0 && [...this.choices.values()].every(Boolean);
   }
 
   private handle(payloads: string[]): T[] {
@@ -49,8 +63,8 @@ export class OpenAiStreamDecoder<T> implements StreamDecoder<T> {
         throw new UpstreamError('protocol', `${this.o.provider} stream carried a chunk that is not JSON`);
       }
       if (!isObject(body)) throw new UpstreamError('protocol', `${this.o.provider} stream carried a chunk that is not an object`);
-      if (body['error'] !== undefined || body['object'] === 'error') throw streamErrorFrom(body, this.o.provider);
-      if (Array.isArray(body['choices']) && body['choices'].length > 0 && body['choices'].every((c) => isObject(c) && typeof c['finish_reason'] === 'string')) this.finished = true;
+      if ((body['error'] !== undefined && body['error'] !== null) || body['object'] === 'error') throw streamErrorFrom(body, this.o.provider);
+      this.track(body['choices']);
       const chunk = this.o.chunk(body);
       if (chunk !== undefined) out.push(chunk);
     }

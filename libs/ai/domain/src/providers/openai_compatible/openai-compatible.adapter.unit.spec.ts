@@ -62,6 +62,15 @@ describe('openai-compatible adapter: replies and streams', () => {
     expect(thrownBy(() => cut.end())).toMatchObject({ kind: 'protocol' });
   });
 
+  it('does not take one finished choice of several for the end of the stream', () => {
+    const d = chat.stream!(ollama);
+    const enc = new TextEncoder();
+    d.push(enc.encode('data: {"id":"x","choices":[{"index":0,"delta":{"content":"a"},"finish_reason":null}]}\n\n'));
+    d.push(enc.encode('data: {"id":"x","choices":[{"index":1,"delta":{"content":"b"},"finish_reason":null}]}\n\n'));
+    d.push(enc.encode('data: {"id":"x","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n'));
+    expect(thrownBy(() => d.end())).toMatchObject({ kind: 'protocol' });
+  });
+
   it("reads a vLLM error object sent inside a stream as the error it is", () => {
     const d = chat.stream!(ollama);
     const bytes = new TextEncoder().encode('data: {"object":"error","message":"This model\'s maximum context length is 4096 tokens.","type":"BadRequestError","code":400}\n\n');
