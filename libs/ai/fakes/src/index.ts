@@ -1,1 +1,4 @@
 export * from './fake-server';
+export * from './fake-scenarios';
+export * from './anthropic-fake';
+export * from './loopback-send';
