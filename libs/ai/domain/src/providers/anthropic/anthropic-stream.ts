@@ -3,6 +3,7 @@ import { ProviderTarget, StreamDecoder } from '../../provider-adapter';
 import { SseEvent, SseParser } from '../../sse';
 import { UpstreamError } from '../../upstream-error';
 import { ChunkBuilder } from '../support/chunk-builder';
+import { FailureAfterChunks } from '../support/failure-after-chunks';
 import { JsonObject, num, obj, parseObject, str } from '../support/wire-json';
 import { anthropicStreamError } from './anthropic-error';
 import { anthropicFinish, anthropicUsage } from './anthropic-response';
@@ -13,6 +14,7 @@ import { anthropicFinish, anthropicUsage } from './anthropic-response';
  */
 export class AnthropicStreamDecoder implements StreamDecoder<ChatChunk> {
   private readonly sse = new SseParser();
+  private readonly failure = new FailureAfterChunks();
   private readonly out: ChunkBuilder;
   /** content block index → tool call index, for input_json_delta */
   private readonly toolIndex = new Map<number, number>();
@@ -25,11 +27,13 @@ export class AnthropicStreamDecoder implements StreamDecoder<ChatChunk> {
   }
 
   push(bytes: Uint8Array): ChatChunk[] {
-    return this.sse.push(bytes).flatMap((e) => this.event(e));
+    return this.failure.run(this.sse.push(bytes), (e) => this.event(e));
   }
 
   end(): ChatChunk[] {
-    const chunks = this.sse.end().flatMap((e) => this.event(e));
+    this.failure.rethrow();
+    const chunks = this.failure.run(this.sse.end(), (e) => this.event(e));
+    this.failure.rethrow();
     if (!this.done) throw new UpstreamError('protocol', 'anthropic: the stream ended before message_stop');
     return chunks;
   }
