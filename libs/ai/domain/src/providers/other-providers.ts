@@ -1,0 +1,7 @@
+import { ProviderAdapter } from '../provider-adapter';
+import { anthropicAdapter } from './anthropic/anthropic.adapter';
+
+export { anthropicAdapter } from './anthropic/anthropic.adapter';
+
+/** Anthropic, Gemini, Cohere and Bedrock: providers with their own wire formats. */
+export const OTHER_PROVIDER_ADAPTERS: readonly ProviderAdapter[] = [anthropicAdapter];
