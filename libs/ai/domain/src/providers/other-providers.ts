@@ -1,7 +1,9 @@
 import { ProviderAdapter } from '../provider-adapter';
 import { anthropicAdapter } from './anthropic/anthropic.adapter';
+import { geminiAdapter } from './gemini/gemini.adapter';
 
 export { anthropicAdapter } from './anthropic/anthropic.adapter';
+export { geminiAdapter } from './gemini/gemini.adapter';
 
 /** Anthropic, Gemini, Cohere and Bedrock: providers with their own wire formats. */
-export const OTHER_PROVIDER_ADAPTERS: readonly ProviderAdapter[] = [anthropicAdapter];
+export const OTHER_PROVIDER_ADAPTERS: readonly ProviderAdapter[] = [anthropicAdapter, geminiAdapter];

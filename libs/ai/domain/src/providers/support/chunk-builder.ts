@@ -14,24 +14,25 @@ export class ChunkBuilder {
     this.model = model;
   }
 
-  role(): ChatChunk {
-    return this.chunk({ role: 'assistant', content: '' });
+  // `choice` is the choice index, for providers that stream several candidates (Gemini).
+  role(choice = 0): ChatChunk {
+    return this.chunk({ role: 'assistant', content: '' }, choice);
   }
 
-  text(text: string): ChatChunk {
-    return this.chunk({ content: text });
+  text(text: string, choice = 0): ChatChunk {
+    return this.chunk({ content: text }, choice);
   }
 
-  toolStart(index: number, id: string, name: string, args = ''): ChatChunk {
-    return this.chunk({ tool_calls: [{ index, id, type: 'function', function: { name, arguments: args } }] });
+  toolStart(index: number, id: string, name: string, args = '', choice = 0): ChatChunk {
+    return this.chunk({ tool_calls: [{ index, id, type: 'function', function: { name, arguments: args } }] }, choice);
   }
 
-  toolArgs(index: number, args: string): ChatChunk {
-    return this.chunk({ tool_calls: [{ index, function: { arguments: args } }] });
+  toolArgs(index: number, args: string, choice = 0): ChatChunk {
+    return this.chunk({ tool_calls: [{ index, function: { arguments: args } }] }, choice);
   }
 
-  finish(reason: FinishReason): ChatChunk {
-    return { id: this.id, created: this.created, model: this.model, choices: [{ index: 0, delta: {}, finish_reason: reason }] };
+  finish(reason: FinishReason, choice = 0): ChatChunk {
+    return { id: this.id, created: this.created, model: this.model, choices: [{ index: choice, delta: {}, finish_reason: reason }] };
   }
 
   /** The closing chunk with the call's token counts, as OpenAI sends it for `include_usage`. */
@@ -39,8 +40,8 @@ export class ChunkBuilder {
     return { id: this.id, created: this.created, model: this.model, choices: [], usage };
   }
 
-  private chunk(delta: ChatChunk['choices'][number]['delta']): ChatChunk {
-    return { id: this.id, created: this.created, model: this.model, choices: [{ index: 0, delta, finish_reason: null }] };
+  private chunk(delta: ChatChunk['choices'][number]['delta'], choice: number): ChatChunk {
+    return { id: this.id, created: this.created, model: this.model, choices: [{ index: choice, delta, finish_reason: null }] };
   }
 }
 
