@@ -2,3 +2,4 @@ export * from './fake-server';
 export * from './fake-scenarios';
 export * from './anthropic-fake';
 export * from './loopback-send';
+export * from './gemini-fake';
