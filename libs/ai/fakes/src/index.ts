@@ -3,3 +3,4 @@ export * from './fake-scenarios';
 export * from './anthropic-fake';
 export * from './loopback-send';
 export * from './gemini-fake';
+export * from './cohere-fake';

@@ -1,5 +1,6 @@
-import { anthropicAdapter, ChatChunk, ChatRequest, geminiAdapter, ProviderAdapter, ProviderCredential, ProviderTarget, UpstreamError, Usage } from '@custos/ai-domain';
+import { anthropicAdapter, ChatChunk, cohereAdapter, ChatRequest, geminiAdapter, ProviderAdapter, ProviderCredential, ProviderTarget, UpstreamError, Usage } from '@custos/ai-domain';
 import { startAnthropicFake } from './anthropic-fake';
+import { startCohereFake } from './cohere-fake';
 import { FAKE_BAD_KEY, FAKE_EMBEDDING, FAKE_MODELS, FAKE_REPLY_TEXT, FAKE_TOOL_INPUT, FakeOptions, FakeScenario } from './fake-scenarios';
 import { FakeUpstream } from './fake-server';
 import { startGeminiFake } from './gemini-fake';
@@ -30,6 +31,13 @@ const CASES: Case[] = [
     credential: { api_key: 'AIzaSyTest0123456789abcdef' },
     usage: { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19, cached_tokens: 3 },
     statuses: { unauthorized: 400, overloaded: 503 },
+  },
+  {
+    adapter: cohereAdapter,
+    start: startCohereFake,
+    credential: { api_key: 'co-test-0123456789' },
+    usage: { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19, cached_tokens: 3 },
+    statuses: { overloaded: 503 },
   },
 ];
 
