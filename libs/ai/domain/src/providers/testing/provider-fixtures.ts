@@ -42,10 +42,11 @@ export function decodeInPieces<T>(decoder: StreamDecoder<T>, bytes: Uint8Array, 
   }
 }
 
-/** Every two-piece split of the stream, and a three-piece split for each offset, all decoding the same. */
+/** Every two-piece split of the stream, and a three-piece split for each offset, all decoding the same (binary streams too). */
 export function expectSameAtEverySplit<T>(makeDecoder: () => StreamDecoder<T>, bytes: Uint8Array): { items: T[]; error?: unknown } {
   const whole = decodeInPieces(makeDecoder(), bytes, []);
-  const norm = (r: { items: T[]; error?: unknown }) => ({ items: withoutCreated(r.items as object[]), error: describe(r.error) });
+  // ids a decoder makes up (Bedrock sends none) differ per decoder; fixed ones are checked on `whole`
+  const norm = (r: { items: T[]; error?: unknown }) => ({ items: withoutCreated(r.items as object[]).map(({ id: _id, ...rest }: { id?: unknown }) => rest), error: describe(r.error) });
   const expected = norm(whole);
   for (let cut = 1; cut < bytes.length; cut++) {
     expect(norm(decodeInPieces(makeDecoder(), bytes, [cut]))).toEqual(expected);
