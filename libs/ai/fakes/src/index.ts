@@ -4,3 +4,4 @@ export * from './anthropic-fake';
 export * from './loopback-send';
 export * from './gemini-fake';
 export * from './cohere-fake';
+export * from './bedrock-fake';

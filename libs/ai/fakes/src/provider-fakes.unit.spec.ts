@@ -1,5 +1,6 @@
-import { anthropicAdapter, ChatChunk, cohereAdapter, ChatRequest, geminiAdapter, ProviderAdapter, ProviderCredential, ProviderTarget, UpstreamError, Usage } from '@custos/ai-domain';
+import { anthropicAdapter, bedrockAdapter, ChatChunk, cohereAdapter, ChatRequest, geminiAdapter, ProviderAdapter, ProviderCredential, ProviderTarget, UpstreamError, Usage } from '@custos/ai-domain';
 import { startAnthropicFake } from './anthropic-fake';
+import { startBedrockFake } from './bedrock-fake';
 import { startCohereFake } from './cohere-fake';
 import { FAKE_BAD_KEY, FAKE_EMBEDDING, FAKE_MODELS, FAKE_REPLY_TEXT, FAKE_TOOL_INPUT, FakeOptions, FakeScenario } from './fake-scenarios';
 import { FakeUpstream } from './fake-server';
@@ -15,6 +16,9 @@ interface Case {
   /** the status each scripted error comes back with */
   statuses: Partial<Record<FakeScenario, number>>;
   options?: Record<string, string>;
+  /** the credential the fake refuses with its 401/403 */
+  badCredential: ProviderCredential;
+  embeddingModel?: string;
 }
 
 const CASES: Case[] = [
@@ -24,6 +28,7 @@ const CASES: Case[] = [
     credential: { api_key: 'sk-ant-test-0123456789' },
     usage: { prompt_tokens: 17, completion_tokens: 7, total_tokens: 24, cached_tokens: 3, cache_write_tokens: 2 },
     statuses: { overloaded: 529 },
+    badCredential: { api_key: FAKE_BAD_KEY },
   },
   {
     adapter: geminiAdapter,
@@ -31,6 +36,7 @@ const CASES: Case[] = [
     credential: { api_key: 'AIzaSyTest0123456789abcdef' },
     usage: { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19, cached_tokens: 3 },
     statuses: { unauthorized: 400, overloaded: 503 },
+    badCredential: { api_key: FAKE_BAD_KEY },
   },
   {
     adapter: cohereAdapter,
@@ -38,6 +44,17 @@ const CASES: Case[] = [
     credential: { api_key: 'co-test-0123456789' },
     usage: { prompt_tokens: 12, completion_tokens: 7, total_tokens: 19, cached_tokens: 3 },
     statuses: { overloaded: 503 },
+    badCredential: { api_key: FAKE_BAD_KEY },
+  },
+  {
+    adapter: bedrockAdapter,
+    start: startBedrockFake,
+    credential: { aws_access_key_id: 'AKIDEXAMPLE', aws_secret_access_key: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' },
+    usage: { prompt_tokens: 17, completion_tokens: 7, total_tokens: 24, cached_tokens: 3, cache_write_tokens: 2 },
+    statuses: { unauthorized: 403, overloaded: 503 },
+    options: { region: 'us-east-1' },
+    badCredential: { aws_access_key_id: FAKE_BAD_KEY, aws_secret_access_key: 'secret' },
+    embeddingModel: 'cohere.embed-english-v3',
   },
 ];
 
@@ -54,7 +71,7 @@ const DEFAULT_STATUS: Record<string, number> = { unauthorized: 401, missingModel
 const messages = [{ role: 'user' as const, content: 'Hi' }];
 const tools = [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } } }];
 
-describe.each(CASES.map((c) => ({ ...c, name: c.adapter.name })))('$name adapter against its fake over loopback', ({ adapter, start, credential, usage, statuses, options }) => {
+describe.each(CASES.map((c) => ({ ...c, name: c.adapter.name })))('$name adapter against its fake over loopback', ({ adapter, start, credential, usage, statuses, options, badCredential, embeddingModel }) => {
   let fake: FakeUpstream;
   const chat = adapter.chat!;
   const target = (model: string = FAKE_MODELS.ok): ProviderTarget => ({ provider: adapter.name, model, baseUrl: fake.url, ...(options ? { options } : {}) });
@@ -101,7 +118,7 @@ describe.each(CASES.map((c) => ({ ...c, name: c.adapter.name })))('$name adapter
   });
 
   it('answers a bad key with its auth error', async () => {
-    const reply = await sendOverLoopback(await chat.request(target(), { ...credential, api_key: FAKE_BAD_KEY, aws_secret_access_key: FAKE_BAD_KEY }, { messages }));
+    const reply = await sendOverLoopback(await chat.request(target(), badCredential, { messages }));
     expect(adapter.error(reply).kind).toBe('auth');
   });
 
@@ -128,8 +145,8 @@ describe.each(CASES.map((c) => ({ ...c, name: c.adapter.name })))('$name adapter
   if (adapter.embeddings) {
     it('embeds', async () => {
       const e = adapter.embeddings!;
-      const reply = await sendOverLoopback(await e.request(target(), credential, { input: ['a', 'b'] }));
-      expect(e.response(reply, target()).data).toEqual([{ index: 0, embedding: FAKE_EMBEDDING }, { index: 1, embedding: FAKE_EMBEDDING }]);
+      const reply = await sendOverLoopback(await e.request(target(embeddingModel), credential, { input: ['a', 'b'] }));
+      expect(e.response(reply, target(embeddingModel)).data).toEqual([{ index: 0, embedding: FAKE_EMBEDDING }, { index: 1, embedding: FAKE_EMBEDDING }]);
     });
   }
 });
