@@ -150,3 +150,19 @@ describe.each(CASES.map((c) => ({ ...c, name: c.adapter.name })))('$name adapter
     });
   }
 });
+
+describe('bedrock fake authentication', () => {
+  let fake: FakeUpstream;
+  beforeAll(async () => (fake = await startBedrockFake()));
+  afterAll(() => fake.close());
+
+  it('refuses a request without a SigV4 Authorization header, or with a malformed one', async () => {
+    const url = `${fake.url}/model/fake-model/converse`;
+    const body = JSON.stringify({ messages: [{ role: 'user', content: [{ text: 'Hi' }] }] });
+    const missing = await sendOverLoopback({ method: 'POST', url, headers: { 'content-type': 'application/json' }, body });
+    expect([missing.status, missing.headers['x-amzn-errortype']]).toEqual([403, expect.stringMatching(/^MissingAuthenticationTokenException:/) as string]);
+    const malformed = await sendOverLoopback({ method: 'POST', url, headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/bedrock/aws4_request, Signature=abc' }, body });
+    expect(malformed.status).toBe(403);
+    expect(bedrockAdapter.error(malformed).kind).toBe('auth');
+  });
+});
