@@ -5,3 +5,4 @@ export * from './sse';
 export * from './endpoint';
 export * from './providers/openai-family';
 export * from './usage/token-estimate';
+export * from './providers/other-providers';
