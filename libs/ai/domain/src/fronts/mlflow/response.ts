@@ -56,7 +56,10 @@ export function mlflowChatChunkSse(chunk: ChatChunk): string {
   );
 }
 
-/** MLflow's completions chunk: object `text_completion_chunk`, each choice with its `text` piece. */
+/**
+ * MLflow's completions chunk: object `text_completion_chunk`, and unlike OpenAI each choice carries
+ * its text piece as a chat-style `delta` (mlflow/gateway/schemas/completions.py StreamChoice).
+ */
 export function mlflowCompletionChunkSse(chunk: CompletionChunk): string {
   return formatSse(
     JSON.stringify({
@@ -64,7 +67,7 @@ export function mlflowCompletionChunkSse(chunk: CompletionChunk): string {
       object: 'text_completion_chunk',
       created: chunk.created,
       model: chunk.model,
-      choices: chunk.choices.map((c) => ({ index: c.index, finish_reason: c.finish_reason, text: c.text })),
+      choices: chunk.choices.map((c) => ({ index: c.index, finish_reason: c.finish_reason, delta: { role: null, content: c.text || null } })),
       ...(chunk.usage ? { usage: openAiUsage(chunk.usage) } : {}),
     }),
   );
