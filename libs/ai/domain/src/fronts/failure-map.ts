@@ -62,8 +62,9 @@ export function classifyFailure(f: FrontFailure): FailureClass {
   // An overloaded provider (Anthropic's 529, anyone's 503) is worth telling Anthropic callers apart.
   const anthropic = e.kind === 'server' && (e.upstreamStatus === 529 || e.upstreamStatus === 503) ? { type: 'overloaded_error' } : row.anthropic;
   // The adapter's message is safe to show (no key, no body); the status tells the caller whose fault it was.
-  const detail = e.message && e.message !== say ? ` (${e.upstreamStatus !== undefined ? `provider status ${e.upstreamStatus}: ` : ''}${e.message})` : '';
-  return { ...row, anthropic, message: `${say}${detail}`, ...(row.status === 429 ? { retryAfterSeconds: retrySeconds(e.retryAfterMs) } : {}) };
+  const detail = e.message && e.message !== say ? `${e.upstreamStatus !== undefined ? `provider status ${e.upstreamStatus}: ` : ''}${e.message}` : '';
+  const message = detail ? `${say.replace(/\.$/, '')} (${detail}).` : say;
+  return { ...row, anthropic, message, ...(row.status === 429 ? { retryAfterSeconds: retrySeconds(e.retryAfterMs) } : {}) };
 }
 
 /** Headers every error reply of this class carries. */
