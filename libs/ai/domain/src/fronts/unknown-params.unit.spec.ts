@@ -17,7 +17,7 @@ describe('applyUnknownParamPolicy', () => {
   it('reject refuses the call with a 400 naming every unknown parameter', () => {
     const r = applyUnknownParamPolicy(req, 'reject');
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.failure).toMatchObject({ source: 'gateway', kind: 'unknown_parameter', param: 'logit_bias', message: expect.stringMatching(/logit_bias, strategy/) });
+    if (!r.ok) expect(r.failure).toMatchObject({ source: 'gateway', kind: 'unknown_parameter', param: 'logit_bias', message: expect.stringMatching(/logit_bias, strategy/) as string });
   });
 
   it('lets a request without unknown parameters through under every policy, with no header', () => {

@@ -193,8 +193,8 @@ describe('Anthropic round trip', () => {
     );
     const assistant = second.request.messages[1];
     expect(assistant.content).toBe('Let me look.');
-    expect(assistant.tool_calls?.map((c) => ({ ...c, function: { ...c.function, arguments: JSON.parse(c.function.arguments) } }))).toEqual(
-      answer.choices[0].message.tool_calls?.map((c) => ({ ...c, function: { ...c.function, arguments: JSON.parse(c.function.arguments) } })),
+    expect(assistant.tool_calls?.map((c) => ({ ...c, function: { ...c.function, arguments: JSON.parse(c.function.arguments) as unknown } }))).toEqual(
+      answer.choices[0].message.tool_calls?.map((c) => ({ ...c, function: { ...c.function, arguments: JSON.parse(c.function.arguments) as unknown } })),
     );
     expect(second.request.messages[2]).toEqual({ role: 'tool', tool_call_id: 'toolu_9', content: '18C' });
   });

@@ -152,13 +152,13 @@ describe('AnthropicStreamEncoder', () => {
     const p = new SseParser();
     const parsed = [...p.push(wire), ...p.end()];
     expect(parsed.map((e) => e.event)).toEqual(['message_start', 'content_block_start', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop']);
-    for (const e of parsed) expect(JSON.parse(e.data).type).toBe(e.event);
+    for (const e of parsed) expect((JSON.parse(e.data) as { type: string }).type).toBe(e.event);
   });
 
   it('ends a broken stream with an error event in Anthropic\'s form', () => {
     const p = new SseParser();
     const [e] = [...p.push(anthropicStreamError(upstreamFailure(new UpstreamError('server', 'Overloaded', 529)), 'req_9')), ...p.end()];
     expect(e.event).toBe('error');
-    expect(JSON.parse(e.data)).toEqual({ type: 'error', error: { type: 'overloaded_error', message: expect.stringContaining('provider status 529: Overloaded') }, request_id: 'req_9' });
+    expect(JSON.parse(e.data)).toEqual({ type: 'error', error: { type: 'overloaded_error', message: expect.stringContaining('provider status 529: Overloaded') as string }, request_id: 'req_9' });
   });
 });

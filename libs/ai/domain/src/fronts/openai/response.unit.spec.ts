@@ -79,7 +79,7 @@ describe('OpenAiStreamWriter', () => {
     expect(wire.endsWith(OPENAI_DONE)).toBe(true);
     const data = dataOf(wire);
     expect(data.at(-1)).toBe('[DONE]');
-    const frames = data.slice(0, -1).map((d) => JSON.parse(d));
+    const frames = data.slice(0, -1).map((d) => JSON.parse(d) as Record<string, unknown>);
     expect(frames).toHaveLength(3);
     expect(frames[1]).toEqual({ id: 'c1', object: 'chat.completion.chunk', created: 9, model: 'bot', choices: [{ index: 0, delta: { content: 'Hel' }, logprobs: null, finish_reason: null }] });
     expect(frames.every((f) => !('usage' in f))).toBe(true);
@@ -89,7 +89,7 @@ describe('OpenAiStreamWriter', () => {
     const w = new OpenAiStreamWriter('chat', 'bot', true);
     const frames = dataOf(chunks.map((c) => w.push(c)).join('') + w.end())
       .slice(0, -1)
-      .map((d) => JSON.parse(d));
+      .map((d) => JSON.parse(d) as Record<string, unknown>);
     expect(frames).toHaveLength(4);
     expect(frames.slice(0, 3).every((f) => f.usage === null)).toBe(true);
     expect(frames[3]).toEqual({ id: 'c1', object: 'chat.completion.chunk', created: 9, model: 'bot', choices: [], usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } });
@@ -115,7 +115,7 @@ describe('OpenAI errors', () => {
     const sse = openAiStreamError(upstreamFailure(new UpstreamError('protocol', 'stream ended without a finish')));
     const data = dataOf(sse);
     expect(data).toHaveLength(1);
-    expect(JSON.parse(data[0])).toEqual({ error: { message: expect.stringMatching(/could not read \(stream ended without a finish\)\.$/), type: 'api_error', param: null, code: null } });
+    expect(JSON.parse(data[0])).toEqual({ error: { message: expect.stringMatching(/could not read \(stream ended without a finish\)\.$/) as string, type: 'api_error', param: null, code: null } });
     expect(sse).not.toContain('[DONE]');
   });
 });
