@@ -13,3 +13,5 @@ export * from './mlflow/request';
 export * from './mlflow/response';
 export * from './mlflow/endpoints';
 export * from './mlflow/error';
+export * from './refusals';
+export * from './dialect';
