@@ -79,7 +79,9 @@ export function toolInput(args: string): Record<string, unknown> {
 export function renderAnthropicMessage(res: ChatResponse, model: string): AnthropicMessage {
   const choice = res.choices[0];
   const content: AnthropicContentBlock[] = [];
-  if (choice?.message.content) content.push({ type: 'text', text: choice.message.content });
+  // A model's refusal (OpenAI's `refusal` field) has no block of its own in Anthropic's form: it is the answer's text.
+  const text = choice?.message.content || choice?.message.refusal;
+  if (text) content.push({ type: 'text', text });
   for (const c of choice?.message.tool_calls ?? []) content.push({ type: 'tool_use', id: c.id, name: c.function.name, input: toolInput(c.function.arguments) });
   return {
     id: anthropicMessageId(res.id),

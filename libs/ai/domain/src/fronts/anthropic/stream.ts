@@ -46,7 +46,7 @@ export class AnthropicStreamEncoder {
     // The Messages front refuses n > 1, so only the first choice exists.
     const choice = chunk.choices.find((c) => c.index === 0);
     if (!choice) return out;
-    const text = choice.delta.content;
+    const text = choice.delta.content || choice.delta.refusal;
     if (text) {
       if (!this.open || this.open.tool !== undefined) this.openBlock(out, { type: 'text', text: '' });
       out.push({ type: 'content_block_delta', index: this.open!.index, delta: { type: 'text_delta', text } });

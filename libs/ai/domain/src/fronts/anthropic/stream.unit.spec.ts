@@ -162,3 +162,14 @@ describe('AnthropicStreamEncoder', () => {
     expect(JSON.parse(e.data)).toEqual({ type: 'error', error: { type: 'overloaded_error', message: expect.stringContaining('provider status 529: Overloaded') as string }, request_id: 'req_9' });
   });
 });
+
+describe('a model refusal in Anthropic form', () => {
+  it('is the answer text, streamed or not, with stop reason refusal', () => {
+    const enc = new AnthropicStreamEncoder('c');
+    const streamed = accumulate([...enc.push(chunk({ refusal: 'I cannot help with that.' }, 'content_filter')), ...enc.end()]);
+    const whole = renderAnthropicMessage({ ...head, choices: [{ index: 0, message: { role: 'assistant', content: null, refusal: 'I cannot help with that.' }, finish_reason: 'content_filter' }] }, 'c');
+    expect(streamed.content).toEqual([{ type: 'text', text: 'I cannot help with that.' }]);
+    expect(whole.content).toEqual(streamed.content);
+    expect([streamed.stop_reason, whole.stop_reason]).toEqual(['refusal', 'refusal']);
+  });
+});
