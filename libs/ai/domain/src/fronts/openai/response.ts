@@ -58,12 +58,14 @@ export function renderOpenAiEmbeddings(res: EmbeddingsResponse, model: string) {
   };
 }
 
+/** GET /v1/models/{model}: one endpoint the caller may use, as a model. */
+export function renderOpenAiModel(e: { name: string; createdAt: string }) {
+  return { id: e.name, object: 'model' as const, created: Math.floor(Date.parse(e.createdAt) / 1000) || 0, owned_by: 'custos' };
+}
+
 /** GET /v1/models: the endpoints the caller may use, as models. */
 export function renderOpenAiModels(endpoints: readonly { name: string; createdAt: string }[]) {
-  return {
-    object: 'list' as const,
-    data: endpoints.map((e) => ({ id: e.name, object: 'model' as const, created: Math.floor(Date.parse(e.createdAt) / 1000) || 0, owned_by: 'custos' })),
-  };
+  return { object: 'list' as const, data: endpoints.map(renderOpenAiModel) };
 }
 
 export const OPENAI_DONE = 'data: [DONE]\n\n';

@@ -3,7 +3,7 @@ import { SseParser } from '../../sse';
 import { UpstreamError } from '../../upstream-error';
 import { refusal, upstreamFailure } from '../front-failure';
 import { openAiStreamError, renderOpenAiError } from './error';
-import { OPENAI_DONE, OpenAiStreamWriter, renderOpenAiChat, renderOpenAiCompletion, renderOpenAiEmbeddings, renderOpenAiModels } from './response';
+import { OPENAI_DONE, OpenAiStreamWriter, renderOpenAiChat, renderOpenAiCompletion, renderOpenAiEmbeddings, renderOpenAiModel, renderOpenAiModels } from './response';
 
 const chat: ChatResponse = {
   id: 'chatcmpl-1',
@@ -62,6 +62,7 @@ describe('OpenAI replies', () => {
       object: 'list',
       data: [{ id: 'bot', object: 'model', created: 1_767_225_610, owned_by: 'custos' }],
     });
+    expect(renderOpenAiModel({ name: 'bot', createdAt: 'not a date' })).toEqual({ id: 'bot', object: 'model', created: 0, owned_by: 'custos' });
   });
 });
 
