@@ -31,7 +31,7 @@ class ProviderFakes:
 
 def start_fakes() -> ProviderFakes:
     proc = subprocess.Popen(
-        ["node", "-r", "ts-node/register/transpile-only", "libs/ai/fakes/src/serve.ts"],
+        ["node", "-r", "ts-node/register/transpile-only", "-r", "tsconfig-paths/register", "libs/ai/fakes/src/serve.ts"],
         cwd=ROOT,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,

@@ -6,3 +6,4 @@ export * from './endpoint';
 export * from './providers/openai-family';
 export * from './usage/token-estimate';
 export * from './providers/other-providers';
+export * from './fronts';

@@ -3,7 +3,7 @@
  * conformance tests, benchmarks): prints one JSON line `{"<provider>": "http://127.0.0.1:<port>", ...}`
  * and serves until stdin closes or the process is signalled.
  *
- *   node -r ts-node/register/transpile-only libs/ai/fakes/src/serve.ts [--chunk-delay-ms N]
+ *   node -r ts-node/register/transpile-only -r tsconfig-paths/register libs/ai/fakes/src/serve.ts [--chunk-delay-ms N]
  *
  * A fake is any `start<Name>Fake(options)` the fakes index exports, so a new provider's fake joins
  * without touching this file.
