@@ -1,6 +1,6 @@
 """The stock `anthropic` Python SDK pointed at Custos (`base_url=<gateway>`): Messages, plain and
-streamed, with tools, against a chat endpoint whose target is Anthropic and one whose target is
-OpenAI (any chat endpoint speaks Anthropic's dialect). The SDK's own key setting (`x-api-key`) and
+streamed, with tools, against a chat endpoint on every provider adapter (any chat endpoint speaks
+Anthropic's dialect). The SDK's own key setting (`x-api-key`) and
 its bearer setting (`auth_token`) both carry a Custos API key.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import anthropic
 import pytest
 
-from ai_gateway_setup import create_endpoint, create_secret, start_fakes
+from ai_gateway_setup import PROVIDERS, create_endpoint, provider_target
 from helpers import admin_key, tracking_uri
 
 WEATHER_TOOL = {
@@ -19,21 +19,10 @@ WEATHER_TOOL = {
 }
 
 
-@pytest.fixture(scope="module")
-def fakes():
-    running = start_fakes()
-    yield running.urls
-    running.stop()
-
-
-@pytest.fixture(scope="module", params=["anthropic", "openai"])
-def chat_endpoint(request, fakes) -> str:
-    provider = request.param
-    if provider == "anthropic":
-        target = {"provider": "anthropic", "model": "claude-sonnet-4-5", "baseUrl": fakes["anthropic"]}
-    else:
-        target = {"provider": "openai", "model": "gpt-4o-mini", "baseUrl": f"{fakes['openai']}/v1"}
-    return create_endpoint("llm/v1/chat", [{**target, "secretId": create_secret(provider, f"{provider}-conformance-key-0001")}])
+@pytest.fixture(scope="module", params=list(PROVIDERS))
+def chat_endpoint(request, ai_fakes) -> str:
+    """A chat endpoint on each provider adapter in turn: Anthropic's dialect in front of any of them."""
+    return create_endpoint("llm/v1/chat", [provider_target(request.param, ai_fakes, PROVIDERS[request.param][0])])
 
 
 @pytest.fixture(scope="module")

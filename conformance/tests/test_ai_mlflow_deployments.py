@@ -12,25 +12,22 @@ import pytest
 import requests
 from mlflow.deployments import get_deploy_client
 
-from ai_gateway_setup import create_endpoint, create_secret, start_fakes
+from ai_gateway_setup import PROVIDERS, create_endpoint, provider_target
 from helpers import admin_key, tracking_uri
 
 
 @pytest.fixture(scope="module")
-def fakes():
-    running = start_fakes()
-    yield running.urls
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def endpoints(fakes):
-    target = {"provider": "openai", "secretId": create_secret("openai", "sk-conformance-0002"), "baseUrl": f"{fakes['openai']}/v1"}
+def endpoints(ai_fakes):
     return {
-        "chat": create_endpoint("llm/v1/chat", [{**target, "model": "gpt-4o-mini"}]),
-        "embeddings": create_endpoint("llm/v1/embeddings", [{**target, "model": "text-embedding-3-small"}]),
-        "completions": create_endpoint("llm/v1/completions", [{**target, "model": "gpt-3.5-turbo-instruct"}]),
+        "chat": create_endpoint("llm/v1/chat", [provider_target("openai", ai_fakes, "gpt-4o-mini")]),
+        "embeddings": create_endpoint("llm/v1/embeddings", [provider_target("openai", ai_fakes, "text-embedding-3-small")]),
+        "completions": create_endpoint("llm/v1/completions", [provider_target("openai", ai_fakes, "gpt-3.5-turbo-instruct")]),
     }
+
+
+@pytest.fixture(scope="module", params=list(PROVIDERS))
+def any_chat(request, ai_fakes) -> str:
+    return create_endpoint("llm/v1/chat", [provider_target(request.param, ai_fakes, PROVIDERS[request.param][0])])
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +45,8 @@ def test_list_and_get_endpoints(deploy, endpoints):
     assert got.endpoint_url == f"{tracking_uri()}/endpoints/{endpoints['chat']}/invocations"
 
 
-def test_predict_chat(deploy, endpoints):
-    reply = deploy.predict(endpoint=endpoints["chat"], inputs={"messages": [{"role": "user", "content": "Hello AI"}], "temperature": 0.1})
+def test_predict_chat_on_every_provider(deploy, any_chat):
+    reply = deploy.predict(endpoint=any_chat, inputs={"messages": [{"role": "user", "content": "Hello AI"}], "temperature": 0.1})
     assert reply["choices"][0]["message"]["content"]
     assert reply["usage"]["total_tokens"] > 0
 
@@ -61,12 +58,12 @@ def test_predict_completions_and_embeddings(deploy, endpoints):
     assert len(embedded["data"]) == 2 and embedded["data"][1]["embedding"]
 
 
-def test_the_integration_guides_curl_call_as_written(endpoints):
+def test_the_integration_guides_curl_call_as_written(any_chat):
     body = '{"messages":[{"role":"user","content":"Hello AI"}],"parameters":{"strategy":"efficiency"}}'
     out = subprocess.run(
         [
             "curl", "-sS", "-D", "-",
-            f"{tracking_uri()}/endpoints/{endpoints['chat']}/invocations",
+            f"{tracking_uri()}/endpoints/{any_chat}/invocations",
             "-H", f"Authorization: Bearer {admin_key()}",
             "-H", "Content-Type: application/json",
             "-d", body,
