@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Principal } from '@custos/rbac';
-import { alice, API, ArtifactSuite, bob, json, masterKey, MODEL, Reply, ROOT, RUN } from './artifact-test-app.spec-helper';
+import { alice, API, ArtifactSuite, bob, json, masterKey, MODEL, Reply, ROOT, RUN, seedLoggedModel } from './artifact-test-app.spec-helper';
 
 jest.setTimeout(120_000);
 
@@ -55,6 +55,43 @@ describe('MLflow UI artifact routes on real PostgreSQL and MinIO', () => {
         const stranger = await s.app.request(bob, 'GET', `/get-artifact?${qs({ run_id: RUN, path })}`);
         expect([stranger.status, json(stranger)]).toEqual([404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `Run with id=${RUN} not found` }]);
       }
+    });
+  });
+
+  describe('HEAD on a download answers from the record, never reading the object', () => {
+    const reads = async (path: string) =>
+      Number(((await s.db.dataSource.query(`SELECT count(*) AS n FROM events WHERE type = 'tracking.ArtifactDownloaded' AND data->>'path' = $1`, [path])) as { n: string }[])[0].n);
+    const DOWNLOAD_HEADERS = ['content-type', 'content-length', 'content-disposition', 'x-content-type-options', 'cache-control'];
+    const downloadHeaders = (r: Reply) => Object.fromEntries(DOWNLOAD_HEADERS.map((h) => [h, r.headers[h]]));
+    // Its own model, so the listings below see only MODEL's files.
+    const HEAD_MODEL = 'm-00000000000000ad';
+    beforeAll(() => seedLoggedModel(s.db, '1', HEAD_MODEL));
+
+    it.each([
+      ['/get-artifact', `${ROOT}/head/a.png`, `/get-artifact?${qs({ run_id: RUN, path: 'head/a.png' })}`],
+      ['/ajax-api/2.0/mlflow/get-artifact', `${ROOT}/head/b.png`, `/ajax-api/2.0/mlflow/get-artifact?${qs({ run_uuid: RUN, path: 'head/b.png' })}`],
+      ['logged model artifacts/files', `1/models/${HEAD_MODEL}/artifacts/c.png`, `/ajax-api/2.0/mlflow/logged-models/${HEAD_MODEL}/artifacts/files?${qs({ artifact_file_path: 'c.png' })}`],
+    ])('%s: the same headers as GET, with the stored object gone and no read recorded', async (_route, stored, url) => {
+      const body = randomBytes(70_000);
+      expect((await s.put(stored, body)).status).toBe(200);
+      const get = await s.app.request(alice, 'GET', url);
+      expect([get.status, get.body.length]).toEqual([200, body.length]);
+      expect(get.headers['content-type']).toBe('image/png');
+      expect(await reads(stored)).toBe(1);
+      // Only the record remains: a HEAD that opened the object would fail now, as GET does.
+      await s.s3.removeObject(s.bucket, (await s.record(stored)).object_key);
+      const head = await s.app.request(alice, 'HEAD', url);
+      expect([head.status, head.body.length]).toEqual([200, 0]);
+      expect(downloadHeaders(head)).toEqual(downloadHeaders(get));
+      expect(await reads(stored)).toBe(1);
+      expect((await s.app.request(alice, 'GET', url)).status).toBe(409);
+    });
+
+    it('refuses as GET does: 404 for a missing file and for a caller who may not read', async () => {
+      expect((await s.app.request(alice, 'HEAD', `/get-artifact?${qs({ run_id: RUN, path: 'head/none.csv' })}`)).status).toBe(404);
+      expect((await s.app.request(bob, 'HEAD', `/get-artifact?${qs({ run_id: RUN, path: 'notes/hello.txt' })}`)).status).toBe(404);
+      expect((await s.app.request(bob, 'HEAD', `/ajax-api/2.0/mlflow/logged-models/${MODEL}/artifacts/files?${qs({ artifact_file_path: 'MLmodel' })}`)).status).toBe(404);
+      expect((await s.app.request(alice, 'HEAD', `/get-artifact?${qs({ run_id: RUN, path: '../x' })}`)).status).toBe(400);
     });
   });
 
