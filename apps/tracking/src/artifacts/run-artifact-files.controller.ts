@@ -1,6 +1,5 @@
 import { Controller, Get, Head, Inject, Post, Req, Res } from '@nestjs/common';
 import { Request, Response } from 'express';
-import { Readable } from 'node:stream';
 import { Logger } from 'pino';
 import { Actions } from '@custos/rbac';
 import { BINARY, EmptyResponse, HEADERS_ONLY, LOGGER, MlflowApi, Policy } from '@custos/platform';
@@ -8,9 +7,10 @@ import { TrackingError } from '@custos/tracking-domain';
 import { ArtifactAccess, OwnerRoot } from './artifact-access.service';
 import { artifactPathBelow, ArtifactLocation, InvalidArtifactPath } from './artifact-path';
 import { notFoundMessage } from './artifact-errors';
-import { queryParam, readUploadBody } from './artifact-query';
+import { queryParam } from './artifact-query';
 import { ArtifactService } from './artifact.service';
 import { sendArtifact, sendArtifactHeaders } from './download-response';
+import { UiUploadBody } from './ui-upload-body';
 import { GetRunArtifactRequest, UploadRunArtifactRequest } from '../dtos/artifacts.dto';
 
 /**
@@ -56,8 +56,13 @@ export class RunArtifactFilesController {
     const path = queryParam(req, 'path');
     if (!path) throw TrackingError.invalidParameter('Request must specify path.');
     const loc = below(owner, path, 'EDIT');
-    const body = await readUploadBody(req);
-    await this.artifacts.upload(loc, Readable.from([body]), body.length);
+    const body = UiUploadBody.of(req);
+    try {
+      await this.artifacts.upload(loc, body);
+    } catch (e) {
+      // The aborted upload may report its own failure (a premature close) before the refusal.
+      throw body.refusal ?? e;
+    }
     // MLflow answers 200 with an empty body typed as JSON.
     res.status(200).type('application/json').end();
   }

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { pipeline, Transform } from 'node:stream';
+import { DEFAULT_CHUNK_SIZE } from '@custos/artifact-crypto';
 import { Principal } from '@custos/rbac';
 import { alice, API, ArtifactSuite, bob, json, masterKey, MODEL, Reply, ROOT, RUN, seedLoggedModel } from './artifact-test-app.spec-helper';
+import { ArtifactService } from './artifact.service';
 
 jest.setTimeout(120_000);
 
@@ -107,6 +110,29 @@ describe('MLflow UI artifact routes on real PostgreSQL and MinIO', () => {
       expect((await s.download(`${ROOT}/ui/config.json`)).body).toEqual(body);
       expect((await s.stored(`${ROOT}/ui/config.json`)).includes(body)).toBe(false);
       expect((await upload(alice, { run_id: RUN, path: 'ui/by-run-id.txt' }, Buffer.from('x'))).status).toBe(200);
+    });
+
+    it('streams the body into the encrypting upload as it arrives (a body of several encryption frames)', async () => {
+      const body = randomBytes(3 * DEFAULT_CHUNK_SIZE + 1234);
+      const service = s.app.get(ArtifactService);
+      const realUpload = service.upload.bind(service);
+      // What the upload is handed, piece by piece: a buffered body would arrive as one piece.
+      const pieces: number[] = [];
+      const spy = jest.spyOn(service, 'upload').mockImplementation((loc, stream, declared) => {
+        const tap = new Transform({ transform: (chunk: Buffer, _enc, done) => done(null, (pieces.push(chunk.length), chunk)) });
+        pipeline(stream, tap, () => undefined);
+        return realUpload(loc, tap, declared);
+      });
+      try {
+        expect((await upload(alice, { run_uuid: RUN, path: 'ui/frames.bin' }, body)).status).toBe(200);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(pieces.length).toBeGreaterThan(1);
+      expect(Math.max(...pieces)).toBeLessThan(body.length);
+      const back = await s.app.request(alice, 'GET', `/get-artifact?${qs({ run_id: RUN, path: 'ui/frames.bin' })}`);
+      expect([back.status, back.body.equals(body)]).toEqual([200, true]);
+      expect(Number((await s.record(`${ROOT}/ui/frames.bin`)).size)).toBe(body.length);
     });
 
     it.each([
