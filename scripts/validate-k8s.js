@@ -555,10 +555,7 @@ function checkImageFiles() {
   const runtime = df.slice(df.search(/^FROM \$\{NODE_IMAGE\} AS runtime$/m));
   const uiCopy = /^COPY --from=mlflow-ui \/mlflow-ui (\S+)$/m.exec(runtime);
   const workdir = /^WORKDIR (\S+)$/m.exec(runtime);
-  check(
-    uiCopy && workdir && path.posix.resolve(workdir[1], uiCopy[1]) === MLFLOW_UI_DIR,
-    `Dockerfile: the runtime stage must copy the mlflow-ui stage's /mlflow-ui to ${MLFLOW_UI_DIR}`,
-  );
+  check(uiCopy && workdir && path.posix.resolve(workdir[1], uiCopy[1]) === MLFLOW_UI_DIR, `Dockerfile: the runtime stage must copy the mlflow-ui stage's /mlflow-ui to ${MLFLOW_UI_DIR}`);
   const ignore = fs
     .readFileSync(path.join(ROOT, '.dockerignore'), 'utf8')
     .split('\n')
