@@ -5,6 +5,7 @@
 # in the build cache and differ only in the SERVICE env.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
+ARG PYTHON_IMAGE=python:3.12-slim-bookworm
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
@@ -20,6 +21,22 @@ COPY . .
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund \
  && npm cache clean --force
+
+# MLflow's web UI for the gateway (decision 035): the build folder of the pinned mlflow wheel, fetched
+# by the same script as `npm run up` (pip, binary only, no dependencies), never from the build
+# context. Only the gateway image carries it; the other services get an empty folder.
+FROM ${PYTHON_IMAGE} AS mlflow-ui
+ARG SERVICE
+WORKDIR /src
+COPY scripts/mlflow-ui.sh scripts/mlflow-ui.sh
+COPY conformance/requirements.txt conformance/requirements.txt
+RUN mkdir -p /mlflow-ui \
+ && if [ "${SERVICE}" = gateway ]; then \
+      export CUSTOS_CACHE_DIR=/tmp/custos-cache \
+      && bash scripts/mlflow-ui.sh fetch \
+      && cp -R "$(bash scripts/mlflow-ui.sh path)/." /mlflow-ui/ \
+      && test -f /mlflow-ui/index.html; \
+    fi
 
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
@@ -43,6 +60,8 @@ ENV NODE_ENV=production \
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# MLFLOW_UI_DIR=/app/mlflow-ui in docker-compose.yml and k8s/base/gateway.yaml.
+COPY --from=mlflow-ui /mlflow-ui ./mlflow-ui
 RUN test -f "dist/apps/${SERVICE}/src/main.js" \
  || { echo "dist/apps/${SERVICE}/src/main.js was not produced by npm run build" >&2; exit 1; }
 USER 10001:10001

@@ -24,12 +24,14 @@ const UID = 10001;
 // `secret` variables must come from a Secret (k8s) or an interpolation (compose), never a literal.
 const COMMON_ENV = ['HTTP_HOST', 'HTTP_PORT', 'DATABASE_URL', 'KAFKA_BROKERS', 'KAFKA_TOPIC_PARTITIONS', 'KAFKA_REPLICATION_FACTOR', 'KAFKA_MIN_INSYNC_REPLICAS', 'LOG_LEVEL'];
 const SERVICES = {
-  gateway: { port: 8080, env: ['INTERNAL_TOKEN_SECRET', 'BOOTSTRAP_ADMIN_API_KEY', 'TRACKING_URL', 'REGISTRY_URL', 'AUTHZ_URL', 'AUDIT_URL', 'TRUSTED_PROXIES'] },
+  gateway: { port: 8080, env: ['INTERNAL_TOKEN_SECRET', 'BOOTSTRAP_ADMIN_API_KEY', 'TRACKING_URL', 'REGISTRY_URL', 'AUTHZ_URL', 'AUDIT_URL', 'TRUSTED_PROXIES', 'MLFLOW_UI_DIR'] },
   tracking: { port: 8081, env: ['INTERNAL_TOKEN_KEY', 'S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'ARTIFACTS_BUCKET', 'ARTIFACT_MASTER_KEYS', 'ARTIFACT_ACTIVE_KEY_ID'], s3: true },
   registry: { port: 8082, env: ['INTERNAL_TOKEN_KEY'] },
   authz: { port: 8083, env: ['INTERNAL_TOKEN_KEY'] },
   audit: { port: 8084, env: ['INTERNAL_TOKEN_KEY', 'S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'AUDIT_CHECKPOINT_BUCKET', 'AUDIT_SIGNING_KEY'], s3: true },
 };
+// Where the gateway image carries MLflow's web UI (Dockerfile stage mlflow-ui, decision 035).
+const MLFLOW_UI_DIR = '/app/mlflow-ui';
 const SECRET_ENV = new Set(['DATABASE_URL', 'INTERNAL_TOKEN_SECRET', 'INTERNAL_TOKEN_KEY', 'BOOTSTRAP_ADMIN_API_KEY', 'S3_SECRET_KEY', 'ARTIFACT_MASTER_KEYS', 'AUDIT_SIGNING_KEY']);
 const BACKENDS = Object.keys(SERVICES).filter((s) => s !== 'gateway');
 const CLUSTER_SCOPED = new Set([
@@ -237,6 +239,8 @@ function checkDeployment(svc, dep, ctx) {
   check(svc === 'gateway' || (tokenKey && tokenKey.key === `${svc}-internal-token-key`), `${cw}: INTERNAL_TOKEN_KEY must be the Secret's ${svc}-internal-token-key`);
   const port = env.find((x) => x.name === 'HTTP_PORT');
   check(port && port.value === String(SERVICES[svc].port), `${cw}: HTTP_PORT must be "${SERVICES[svc].port}"`);
+  const uiDir = env.find((x) => x.name === 'MLFLOW_UI_DIR');
+  check(svc === 'gateway' ? uiDir && uiDir.value === MLFLOW_UI_DIR : !uiDir, `${cw}: MLFLOW_UI_DIR must be "${MLFLOW_UI_DIR}" (where the image has the UI) on the gateway only`);
   for (const e of env) {
     const ref = e.valueFrom || {};
     if (ref.secretKeyRef) {
@@ -513,6 +517,10 @@ function checkCompose() {
     check(svc === 'gateway' || !Object.prototype.hasOwnProperty.call(env, 'INTERNAL_TOKEN_SECRET'), `${where}: only the gateway may have INTERNAL_TOKEN_SECRET`);
     check(env.HTTP_HOST === '0.0.0.0' && String(env.HTTP_PORT) === String(spec.port), `${where}: HTTP_HOST must be 0.0.0.0 and HTTP_PORT ${spec.port}`);
     check(
+      svc === 'gateway' ? env.MLFLOW_UI_DIR === MLFLOW_UI_DIR : !Object.prototype.hasOwnProperty.call(env, 'MLFLOW_UI_DIR'),
+      `${where}: MLFLOW_UI_DIR must be ${MLFLOW_UI_DIR} (where the image has the UI) on the gateway only`,
+    );
+    check(
       new RegExp(`^postgres://custos_${svc}:\\$\\{[A-Z0-9_]+\\}@postgres:5432/custos_${svc}$`).test(String(env.DATABASE_URL)),
       `${where}: DATABASE_URL must use role and database custos_${svc} with an interpolated password`,
     );
@@ -539,12 +547,24 @@ function checkImageFiles() {
   has(/^ARG SERVICE$/m, 'declare ARG SERVICE');
   has(/^USER 10001(:10001)?$/m, 'run as USER 10001');
   has(/dist\/apps\/\$SERVICE\/src\/main\.js/, 'start dist/apps/$SERVICE/src/main.js');
+  // MLflow's web UI: fetched by its script in a stage of its own, copied to MLFLOW_UI_DIR.
+  has(/^FROM \S+ AS mlflow-ui$/m, 'needs an mlflow-ui stage');
+  has(/^COPY scripts\/mlflow-ui\.sh /m, 'copy scripts/mlflow-ui.sh into the mlflow-ui stage');
+  has(/^COPY conformance\/requirements\.txt /m, 'copy conformance/requirements.txt (the pinned MLflow version) into the mlflow-ui stage');
+  has(/bash scripts\/mlflow-ui\.sh fetch/, 'fetch the UI with scripts/mlflow-ui.sh');
+  const runtime = df.slice(df.search(/^FROM \$\{NODE_IMAGE\} AS runtime$/m));
+  const uiCopy = /^COPY --from=mlflow-ui \/mlflow-ui (\S+)$/m.exec(runtime);
+  const workdir = /^WORKDIR (\S+)$/m.exec(runtime);
+  check(uiCopy && workdir && path.posix.resolve(workdir[1], uiCopy[1]) === MLFLOW_UI_DIR, `Dockerfile: the runtime stage must copy the mlflow-ui stage's /mlflow-ui to ${MLFLOW_UI_DIR}`);
   const ignore = fs
     .readFileSync(path.join(ROOT, '.dockerignore'), 'utf8')
     .split('\n')
     .map((l) => l.trim());
   for (const entry of ['**/node_modules', 'dist', '.git', '.data', '.env']) {
     check(ignore.includes(entry), `.dockerignore: must exclude ${entry}`);
+  }
+  for (const entry of ['scripts', 'scripts/mlflow-ui.sh', 'conformance', 'conformance/requirements.txt']) {
+    check(!ignore.includes(entry), `.dockerignore: must not exclude ${entry} (the mlflow-ui stage reads it)`);
   }
 }
 

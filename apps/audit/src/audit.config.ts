@@ -1,15 +1,15 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { baseServiceEnv, s3Env } from '@custos/platform';
 import { isValidOrigin, loadSigningKey } from '@custos/audit-domain';
 
-export const auditEnv = baseServiceEnv.merge(s3Env).extend({
+export const auditEnv = baseServiceEnv.extend(s3Env.shape).extend({
   HTTP_PORT: baseServiceEnv.shape.HTTP_PORT.default(8084),
   /** Base64 PKCS8 DER Ed25519 private key that signs checkpoints. Secret. */
   AUDIT_SIGNING_KEY: z.string().superRefine((v, ctx) => {
     try {
       loadSigningKey(v);
     } catch (e) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: (e as Error).message });
+      ctx.addIssue({ code: 'custom', message: (e as Error).message });
     }
   }),
   /**

@@ -1,9 +1,9 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { baseServiceEnv, envSchemas, InternalTokenSecret } from '@custos/platform';
 import { parseCidrList } from './domain/cidr';
 import { benchModeField, refuseBenchModeUnlessLoopback } from './bench-mode/bench-mode.config';
 
-const url = z.string().url();
+const url = z.url();
 const ms = (min: number, max: number, def: number) => z.coerce.number().int().min(min).max(max).default(def);
 const count = (min: number, max: number, def: number) => z.coerce.number().int().min(min).max(max).default(def);
 const cidrList = z
@@ -13,7 +13,7 @@ const cidrList = z
     try {
       parseCidrList(v);
     } catch (e) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: (e as Error).message });
+      ctx.addIssue({ code: 'custom', message: (e as Error).message });
     }
   });
 /** `{"secret-name": "value"}`: secrets that identity-provider settings refer to by name (an LDAP bind password). */
@@ -22,12 +22,12 @@ const namedSecrets = z
   .default('{}')
   .transform((v, ctx) => {
     try {
-      const parsed = z.record(z.string()).safeParse(JSON.parse(v));
+      const parsed = z.record(z.string(), z.string()).safeParse(JSON.parse(v));
       if (parsed.success) return parsed.data;
     } catch {
       // reported below
     }
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a JSON object of secret name to string value' });
+    ctx.addIssue({ code: 'custom', message: 'must be a JSON object of secret name to string value' });
     return z.NEVER;
   });
 

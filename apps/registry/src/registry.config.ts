@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { baseServiceEnv } from '@custos/platform';
 
 export const registryEnv = baseServiceEnv.extend({

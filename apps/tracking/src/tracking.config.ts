@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { baseServiceEnv, s3Env } from '@custos/platform';
 import { PERMISSION_LEVELS } from '@custos/rbac';
 
-export const trackingEnv = baseServiceEnv.merge(s3Env).extend({
+export const trackingEnv = baseServiceEnv.extend(s3Env.shape).extend({
   HTTP_PORT: baseServiceEnv.shape.HTTP_PORT.default(8081),
   ARTIFACTS_BUCKET: z.string().min(3).default('custos-artifacts'),
   /** `kid:base64(32 bytes),...`: master keys that wrap per-object data keys. Secret. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { parseIp, unmapIp } from '../domain/ip-address';
 
 /**
@@ -16,7 +16,7 @@ export const benchModeField = z
   .transform((v, ctx) => {
     if (v === undefined || v === '') return false;
     if (v === BENCH_UNAUTHENTICATED_PHRASE) return true;
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be unset (production) or exactly "${BENCH_UNAUTHENTICATED_PHRASE}" (benchmarks only)` });
+    ctx.addIssue({ code: 'custom', message: `must be unset (production) or exactly "${BENCH_UNAUTHENTICATED_PHRASE}" (benchmarks only)` });
     return z.NEVER;
   });
 
@@ -41,14 +41,14 @@ export function refuseBenchModeUnlessLoopback(c: BenchModeInputs, ctx: z.Refinem
   if (!c.GATEWAY_BENCH_UNAUTHENTICATED) return;
   if (!isLoopbackLiteral(c.HTTP_HOST)) {
     ctx.addIssue({
-      code: z.ZodIssueCode.custom,
+      code: 'custom',
       path: ['GATEWAY_BENCH_UNAUTHENTICATED'],
       message: `disables authentication and is refused unless HTTP_HOST is a loopback address such as 127.0.0.1 or ::1 (HTTP_HOST is "${c.HTTP_HOST}")`,
     });
   }
   if (c.TRUSTED_PROXIES.trim() !== '') {
     ctx.addIssue({
-      code: z.ZodIssueCode.custom,
+      code: 'custom',
       path: ['GATEWAY_BENCH_UNAUTHENTICATED'],
       message: 'disables authentication and is refused when TRUSTED_PROXIES is set: a proxy in front would expose it',
     });

@@ -20,6 +20,14 @@ export function artifactHeaders(loc: ArtifactLocation, record: ArtifactRecord): 
 }
 
 /**
+ * Answers a HEAD from the artifact's record alone: the same headers as the download, without
+ * reading or decrypting the object and without recording a read (no byte of it is sent).
+ */
+export function sendArtifactHeaders(res: Response, loc: ArtifactLocation, record: ArtifactRecord): void {
+  res.status(200).set(artifactHeaders(loc, record)).end();
+}
+
+/**
  * Sends verified plaintext. The first chunk is verified before the status line goes out, so a
  * small artifact (one chunk) that fails answers a proper DATA_LOSS error. Past that point the
  * status is sent; a later failure aborts the connection short of Content-Length, which every HTTP

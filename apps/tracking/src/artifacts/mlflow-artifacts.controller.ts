@@ -8,7 +8,7 @@ import { MULTIPART_DOWNLOAD_UNSUPPORTED, MULTIPART_UPLOAD_UNSUPPORTED } from './
 import { artifactPathFromQuery, artifactPathFromUrl, ArtifactLocation, experimentIdOfQueryPath, experimentIdOfUrlPath, InvalidArtifactPath, ParseOptions } from './artifact-path';
 import { ArtifactService } from './artifact.service';
 import { ChildEntry } from './artifact-records';
-import { artifactHeaders, sendArtifact } from './download-response';
+import { sendArtifact, sendArtifactHeaders } from './download-response';
 import { ListProxiedArtifactsRequest, ListProxiedArtifactsResponse, MultipartUploadRequest } from '../dtos/artifacts.dto';
 
 /** Request bodies on these paths are artifact bytes: never parsed, streamed to the handler. */
@@ -77,10 +77,7 @@ export class MlflowArtifactsController {
   @MlflowApi({ params: ARTIFACT_PATH, response: HEADERS_ONLY })
   async head(@Req() req: Request, @Res() res: Response): Promise<void> {
     const loc = await locateFromUrl(this.access, req, 'READ', { allowRoot: false });
-    res
-      .status(200)
-      .set(artifactHeaders(loc, await this.artifacts.stat(loc)))
-      .end();
+    sendArtifactHeaders(res, loc, await this.artifacts.stat(loc));
   }
 
   @Get('artifacts/*path')

@@ -1,16 +1,16 @@
-import { Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
+import { Controller, Get, Head, Inject, Post, Req, Res } from '@nestjs/common';
 import { Request, Response } from 'express';
-import { Readable } from 'node:stream';
 import { Logger } from 'pino';
 import { Actions } from '@custos/rbac';
-import { BINARY, EmptyResponse, LOGGER, MlflowApi, Policy } from '@custos/platform';
+import { BINARY, EmptyResponse, HEADERS_ONLY, LOGGER, MlflowApi, Policy } from '@custos/platform';
 import { TrackingError } from '@custos/tracking-domain';
 import { ArtifactAccess, OwnerRoot } from './artifact-access.service';
 import { artifactPathBelow, ArtifactLocation, InvalidArtifactPath } from './artifact-path';
 import { notFoundMessage } from './artifact-errors';
-import { queryParam, readUploadBody } from './artifact-query';
+import { queryParam } from './artifact-query';
 import { ArtifactService } from './artifact.service';
-import { sendArtifact } from './download-response';
+import { sendArtifact, sendArtifactHeaders } from './download-response';
+import { UiUploadBody } from './ui-upload-body';
 import { GetRunArtifactRequest, UploadRunArtifactRequest } from '../dtos/artifacts.dto';
 
 /**
@@ -26,15 +26,21 @@ export class RunArtifactFilesController {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
+  /** Declared before GET, which Express would otherwise run for HEAD: decrypting and auditing a read no byte of which is sent. */
+  @Head(['get-artifact', 'ajax-api/2.0/mlflow/get-artifact'])
+  @Policy(Actions.onExperiment('READ'))
+  @MlflowApi({ query: GetRunArtifactRequest, response: HEADERS_ONLY })
+  async headArtifact(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const loc = await this.runFile(req);
+    sendArtifactHeaders(res, loc, await this.artifacts.stat(loc));
+  }
+
   /** MLflow serves it at the top level; the `/ajax-api/` twin is the spelling every other UI route has. */
   @Get(['get-artifact', 'ajax-api/2.0/mlflow/get-artifact'])
   @Policy(Actions.onExperiment('READ'))
   @MlflowApi({ query: GetRunArtifactRequest, response: BINARY })
   async getArtifact(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const runId = queryParam(req, 'run_id') || queryParam(req, 'run_uuid');
-    if (!runId) throw TrackingError.invalidParameter('Request must specify run_id or run_uuid parameter');
-    const owner = await this.access.requireRun(runId, 'READ');
-    const loc = below(owner, queryParam(req, 'path'), 'READ');
+    const loc = await this.runFile(req);
     const { record, plaintext } = await this.artifacts.openDownload(loc);
     await sendArtifact(res, loc, record, plaintext, this.logger);
   }
@@ -50,10 +56,23 @@ export class RunArtifactFilesController {
     const path = queryParam(req, 'path');
     if (!path) throw TrackingError.invalidParameter('Request must specify path.');
     const loc = below(owner, path, 'EDIT');
-    const body = await readUploadBody(req);
-    await this.artifacts.upload(loc, Readable.from([body]), body.length);
+    const body = UiUploadBody.of(req);
+    try {
+      await this.artifacts.upload(loc, body);
+    } catch (e) {
+      // The aborted upload may report its own failure (a premature close) before the refusal.
+      throw body.refusal ?? e;
+    }
     // MLflow answers 200 with an empty body typed as JSON.
     res.status(200).type('application/json').end();
+  }
+
+  /** The file `get-artifact` names, once the caller may read its run. */
+  private async runFile(req: Request): Promise<ArtifactLocation> {
+    const runId = queryParam(req, 'run_id') || queryParam(req, 'run_uuid');
+    if (!runId) throw TrackingError.invalidParameter('Request must specify run_id or run_uuid parameter');
+    const owner = await this.access.requireRun(runId, 'READ');
+    return below(owner, queryParam(req, 'path'), 'READ');
   }
 }
 

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { pipeline, Transform } from 'node:stream';
+import { DEFAULT_CHUNK_SIZE } from '@custos/artifact-crypto';
 import { Principal } from '@custos/rbac';
-import { alice, API, ArtifactSuite, bob, json, masterKey, MODEL, Reply, ROOT, RUN } from './artifact-test-app.spec-helper';
+import { alice, API, ArtifactSuite, bob, json, masterKey, MODEL, Reply, ROOT, RUN, seedLoggedModel } from './artifact-test-app.spec-helper';
+import { ArtifactService } from './artifact.service';
 
 jest.setTimeout(120_000);
 
@@ -58,6 +61,43 @@ describe('MLflow UI artifact routes on real PostgreSQL and MinIO', () => {
     });
   });
 
+  describe('HEAD on a download answers from the record, never reading the object', () => {
+    const reads = async (path: string) =>
+      Number(((await s.db.dataSource.query(`SELECT count(*) AS n FROM events WHERE type = 'tracking.ArtifactDownloaded' AND data->>'path' = $1`, [path])) as { n: string }[])[0].n);
+    const DOWNLOAD_HEADERS = ['content-type', 'content-length', 'content-disposition', 'x-content-type-options', 'cache-control'];
+    const downloadHeaders = (r: Reply) => Object.fromEntries(DOWNLOAD_HEADERS.map((h) => [h, r.headers[h]]));
+    // Its own model, so the listings below see only MODEL's files.
+    const HEAD_MODEL = 'm-00000000000000ad';
+    beforeAll(() => seedLoggedModel(s.db, '1', HEAD_MODEL));
+
+    it.each([
+      ['/get-artifact', `${ROOT}/head/a.png`, `/get-artifact?${qs({ run_id: RUN, path: 'head/a.png' })}`],
+      ['/ajax-api/2.0/mlflow/get-artifact', `${ROOT}/head/b.png`, `/ajax-api/2.0/mlflow/get-artifact?${qs({ run_uuid: RUN, path: 'head/b.png' })}`],
+      ['logged model artifacts/files', `1/models/${HEAD_MODEL}/artifacts/c.png`, `/ajax-api/2.0/mlflow/logged-models/${HEAD_MODEL}/artifacts/files?${qs({ artifact_file_path: 'c.png' })}`],
+    ])('%s: the same headers as GET, with the stored object gone and no read recorded', async (_route, stored, url) => {
+      const body = randomBytes(70_000);
+      expect((await s.put(stored, body)).status).toBe(200);
+      const get = await s.app.request(alice, 'GET', url);
+      expect([get.status, get.body.length]).toEqual([200, body.length]);
+      expect(get.headers['content-type']).toBe('image/png');
+      expect(await reads(stored)).toBe(1);
+      // Only the record remains: a HEAD that opened the object would fail now, as GET does.
+      await s.s3.removeObject(s.bucket, (await s.record(stored)).object_key);
+      const head = await s.app.request(alice, 'HEAD', url);
+      expect([head.status, head.body.length]).toEqual([200, 0]);
+      expect(downloadHeaders(head)).toEqual(downloadHeaders(get));
+      expect(await reads(stored)).toBe(1);
+      expect((await s.app.request(alice, 'GET', url)).status).toBe(409);
+    });
+
+    it('refuses as GET does: 404 for a missing file and for a caller who may not read', async () => {
+      expect((await s.app.request(alice, 'HEAD', `/get-artifact?${qs({ run_id: RUN, path: 'head/none.csv' })}`)).status).toBe(404);
+      expect((await s.app.request(bob, 'HEAD', `/get-artifact?${qs({ run_id: RUN, path: 'notes/hello.txt' })}`)).status).toBe(404);
+      expect((await s.app.request(bob, 'HEAD', `/ajax-api/2.0/mlflow/logged-models/${MODEL}/artifacts/files?${qs({ artifact_file_path: 'MLmodel' })}`)).status).toBe(404);
+      expect((await s.app.request(alice, 'HEAD', `/get-artifact?${qs({ run_id: RUN, path: '../x' })}`)).status).toBe(400);
+    });
+  });
+
   describe('POST /ajax-api/2.0/mlflow/upload-artifact', () => {
     const upload = (as: Principal, params: Record<string, string>, body: Buffer, headers: Record<string, string> = {}) =>
       s.app.request(as, 'POST', `/ajax-api/2.0/mlflow/upload-artifact?${qs(params)}`, body, { 'content-type': 'application/octet-stream', ...headers });
@@ -70,6 +110,29 @@ describe('MLflow UI artifact routes on real PostgreSQL and MinIO', () => {
       expect((await s.download(`${ROOT}/ui/config.json`)).body).toEqual(body);
       expect((await s.stored(`${ROOT}/ui/config.json`)).includes(body)).toBe(false);
       expect((await upload(alice, { run_id: RUN, path: 'ui/by-run-id.txt' }, Buffer.from('x'))).status).toBe(200);
+    });
+
+    it('streams the body into the encrypting upload as it arrives (a body of several encryption frames)', async () => {
+      const body = randomBytes(3 * DEFAULT_CHUNK_SIZE + 1234);
+      const service = s.app.get(ArtifactService);
+      const realUpload = service.upload.bind(service);
+      // What the upload is handed, piece by piece: a buffered body would arrive as one piece.
+      const pieces: number[] = [];
+      const spy = jest.spyOn(service, 'upload').mockImplementation((loc, stream, declared) => {
+        const tap = new Transform({ transform: (chunk: Buffer, _enc, done) => done(null, (pieces.push(chunk.length), chunk)) });
+        pipeline(stream, tap, () => undefined);
+        return realUpload(loc, tap, declared);
+      });
+      try {
+        expect((await upload(alice, { run_uuid: RUN, path: 'ui/frames.bin' }, body)).status).toBe(200);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(pieces.length).toBeGreaterThan(1);
+      expect(Math.max(...pieces)).toBeLessThan(body.length);
+      const back = await s.app.request(alice, 'GET', `/get-artifact?${qs({ run_id: RUN, path: 'ui/frames.bin' })}`);
+      expect([back.status, back.body.equals(body)]).toEqual([200, true]);
+      expect(Number((await s.record(`${ROOT}/ui/frames.bin`)).size)).toBe(body.length);
     });
 
     it.each([

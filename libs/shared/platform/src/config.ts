@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 
 export class ConfigError extends Error {
   constructor(
@@ -63,7 +63,7 @@ export const baseServiceEnv = z.object({
 export type BaseServiceConfig = z.infer<typeof baseServiceEnv>;
 
 export const s3Env = z.object({
-  S3_ENDPOINT: z.string().url(),
+  S3_ENDPOINT: z.url(),
   S3_ACCESS_KEY: z.string().min(3),
   S3_SECRET_KEY: z.string().min(8),
   S3_REGION: z.string().default('us-east-1'),

@@ -1,5 +1,5 @@
 import { Client } from 'minio';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { s3Env } from './config';
 
 export type S3Settings = Pick<z.infer<typeof s3Env>, 'S3_ENDPOINT' | 'S3_ACCESS_KEY' | 'S3_SECRET_KEY' | 'S3_REGION'>;

@@ -1,7 +1,7 @@
 import { Type } from '@nestjs/common';
 import { Context } from '@custos/events';
 import { Projection } from '@custos/eventing';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { BaseServiceConfig } from './config';
 import { PolicyContextLoader } from './internal-auth.guard';
 
@@ -49,7 +49,7 @@ export interface ServiceDefinition {
   /** Loads each caller's grants into the request context (services that decide object-level access). */
   policyContextLoader?: Type<PolicyContextLoader>;
   /** The service's config schema (extends the base). */
-  configSchema: z.ZodType<BaseServiceConfig, z.ZodTypeDef, unknown>;
+  configSchema: z.ZodType<BaseServiceConfig, unknown>;
 }
 
 export const SERVICE_DEFINITION = Symbol('SERVICE_DEFINITION');

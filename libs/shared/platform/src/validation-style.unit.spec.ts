@@ -11,6 +11,20 @@ function sources(dir: string): string[] {
   });
 }
 
+/** Every script and source file under `dir`, tests included. */
+function allCode(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return e.name === 'node_modules' || e.name.startsWith('.') ? [] : allCode(p);
+    return /\.(ts|js|mjs|cjs)$/.test(e.name) ? [p] : [];
+  });
+}
+
+/** The module names a file imports or requires from the zod package (`zod`, `zod/v4`, ...). */
+function zodSpecifiers(text: string): string[] {
+  return [...text.matchAll(/(?:\bfrom|\bimport|\brequire\s*\(|\bimport\s*\()\s*['"](zod(?:\/[^'"]*)?)['"]/g)].map((m) => m[1]);
+}
+
 /**
  * The source side of decision 040, over every service (the route metadata scans in each app see
  * only what a module registers): no controller builds a ValidationPipe or applies a pipe itself,
@@ -29,5 +43,38 @@ describe('one validation style in the services', () => {
   it('parses no controller input with zod', () => {
     const offending = files.filter((f) => /\.controller\.ts$|\/dtos\//.test(f) && /from 'zod'/.test(readFileSync(f, 'utf8')));
     expect(offending.map((f) => relative(ROOT, f))).toEqual([]);
+  });
+});
+
+/**
+ * zod at one major version (issue 17): the installed 3.25 package carries zod 4 at `zod/v4`, and
+ * event schemas and configuration both use it. A bare `zod` import is the v3 API, whose schemas
+ * and errors do not mix with v4's; `zod/v4` keeps resolving to zod 4 when the package is raised
+ * to ^4, so nothing else needs to change then.
+ */
+describe('zod at one major version', () => {
+  // This file spells the refused forms in its own examples.
+  const files = ['apps', 'libs', 'bench', 'scripts'].flatMap((d) => allCode(join(ROOT, d))).filter((f) => f !== __filename);
+
+  it('reads import, export and require forms', () => {
+    expect(zodSpecifiers(`import { z } from 'zod';\nimport type { ZodType } from "zod/v3";\nexport * from 'zod/v4';\nconst y = require('zod');\nimport 'zod/mini';`)).toEqual([
+      'zod',
+      'zod/v3',
+      'zod/v4',
+      'zod',
+      'zod/mini',
+    ]);
+    expect(zodSpecifiers(`import { zodLike } from './zodiac';`)).toEqual([]);
+  });
+
+  it('imports zod 4 (`zod/v4`) everywhere, never the v3 API', () => {
+    const users = files.filter((f) => zodSpecifiers(readFileSync(f, 'utf8')).length > 0);
+    expect(users.length).toBeGreaterThan(10);
+    const offending = users.flatMap((f) =>
+      zodSpecifiers(readFileSync(f, 'utf8'))
+        .filter((s) => s !== 'zod/v4')
+        .map((s) => `${relative(ROOT, f)}: '${s}'`),
+    );
+    expect(offending).toEqual([]);
   });
 });
