@@ -81,20 +81,28 @@ export function MlflowString(options: MlflowFieldOptions = {}): PropertyDecorato
   return field('string', options, typed('string', (v) => typeof v === 'string', 'must be a string', options));
 }
 
-/** A decimal string becomes its number, when it stays exact. */
-function toInt64(v: unknown): unknown {
-  if (typeof v !== 'string' || !INT64.test(v)) return v;
-  const n = Number(v);
-  return Number.isSafeInteger(n) ? n : v;
+/** A decimal string becomes its number when it stays exact; past `max` the value stays as sent, to be refused as sent. */
+function toInt64(v: unknown, max: number): unknown {
+  const n = typeof v === 'string' && INT64.test(v) ? Number(v) : v;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n <= max ? n : v;
+}
+
+export interface MlflowInt64Options extends MlflowFieldOptions {
+  /**
+   * A ceiling MLflow's request schema sets (`_assert_less_than_or_equal`), refused with the schema's
+   * type message quoting the value as sent; the number is the domain library's constant.
+   */
+  max?: number;
 }
 
 /** A protobuf `int64`: a JSON number or a decimal string (protobuf's JSON mapping), within ±2^53 so no digit is lost. */
-export function MlflowInt64(options: MlflowFieldOptions = {}): PropertyDecorator {
+export function MlflowInt64(options: MlflowInt64Options = {}): PropertyDecorator {
+  const max = options.max ?? Number.MAX_SAFE_INTEGER;
   return field(
     'int64',
     options,
-    Transform(({ value }: { value: unknown }) => toInt64(value)),
-    typed('int64', (v) => typeof v === 'number' && Number.isSafeInteger(v), 'must be a whole number', options),
+    Transform(({ value }: { value: unknown }) => toInt64(value, max)),
+    typed('int64', (v) => typeof v === 'number' && Number.isSafeInteger(v) && v <= max, 'must be a whole number', options),
   );
 }
 
