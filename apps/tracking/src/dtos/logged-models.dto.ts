@@ -151,6 +151,12 @@ export class SearchLoggedModelsResponse {
   next_page_token?: string;
 }
 
+export class GetLoggedModelRequest {
+  @ApiPropertyOptional({ type: Boolean, default: false, description: 'answer a deleted model too' })
+  @MlflowBool()
+  allow_deleted?: boolean;
+}
+
 export class FinalizeLoggedModelRequest {
   @ApiProperty({ type: String, enum: ['LOGGED_MODEL_READY', 'LOGGED_MODEL_UPLOAD_FAILED'] })
   @MlflowEnum()

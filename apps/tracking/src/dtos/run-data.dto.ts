@@ -11,7 +11,7 @@ export class LogMetricRequest extends RunIdRequest {
 
   @ApiProperty({ description: 'a number, or "NaN", "Infinity", "-Infinity"', oneOf: [{ type: 'number' }, { type: 'string' }] })
   @MlflowDouble({ required: true })
-  value!: number | string;
+  value!: number;
 
   @ApiProperty({ type: Number, format: 'int64' })
   @MlflowInt64({ required: true })

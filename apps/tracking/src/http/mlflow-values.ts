@@ -1,6 +1,15 @@
 import { encodeMetricValue, EncodedMetricValue } from '@custos/events';
 import { MlflowValues } from '@custos/platform';
-import { DatasetInputData, KeyValue, MetricInput, TrackingError } from '@custos/tracking-domain';
+import {
+  DatasetInputData,
+  KeyValue,
+  MAX_DATASET_DIGEST_SIZE,
+  MAX_DATASET_NAME_SIZE,
+  MAX_DATASET_SOURCE_TYPE_SIZE,
+  MAX_METRIC_MODEL_ID_LENGTH,
+  MetricInput,
+  TrackingError,
+} from '@custos/tracking-domain';
 
 /*
  * Values inside MLflow request messages (a log-batch's metrics, a dataset input, a tag list), read
@@ -49,6 +58,31 @@ export function toKeyValues(v: unknown, path: string): KeyValue[] {
   });
 }
 
+/** A DTO's validated params or tags (keys required by the DTO); an unset value is "". */
+export function keyValuesOf(list: readonly { key: string; value?: string }[] | undefined): KeyValue[] {
+  return (list ?? []).map((kv) => ({ key: kv.key, value: kv.value ?? '' }));
+}
+
+/** The run a validated request names: `run_id`, or the legacy `run_uuid` (the DTO requires one). */
+export function runIdOf(dto: { run_id?: string; run_uuid?: string }): string {
+  return dto.run_id || dto.run_uuid || '';
+}
+
+/** A log-inputs request's validated datasets; a dataset input without its dataset has an empty one. */
+export function datasetInputsOf(
+  inputs: readonly { dataset?: { name?: string; digest?: string; source_type?: string; source?: string; schema?: string; profile?: string }; tags?: { key: string; value?: string }[] }[] | undefined,
+): DatasetInputData[] {
+  return (inputs ?? []).map(({ dataset: d = {}, tags }) => ({
+    name: d.name ?? '',
+    digest: d.digest ?? '',
+    sourceType: d.source_type ?? '',
+    source: d.source ?? '',
+    schema: d.schema ?? null,
+    profile: d.profile ?? null,
+    tags: keyValuesOf(tags),
+  }));
+}
+
 /** One metric of a log-batch: key, value and timestamp are required, as MLflow's LogBatch checks them. */
 export function toMetric(v: unknown, path: string): MetricInput {
   const o = asObject(v, path);
@@ -65,9 +99,9 @@ export function toMetric(v: unknown, path: string): MetricInput {
 export function metricLinks(o: Record<string, unknown>, path: string): Pick<MetricInput, 'modelId' | 'datasetName' | 'datasetDigest'> {
   const at = (name: string) => (path ? `${path}.${name}` : name);
   const opt = (name: string, max: number) => (read.absent(o[name]) || o[name] === '' ? undefined : withinLength(asString(o[name], at(name)), at(name), max));
-  const modelId = opt('model_id', 64);
-  const datasetName = opt('dataset_name', 500);
-  const datasetDigest = opt('dataset_digest', 36);
+  const modelId = opt('model_id', MAX_METRIC_MODEL_ID_LENGTH);
+  const datasetName = opt('dataset_name', MAX_DATASET_NAME_SIZE);
+  const datasetDigest = opt('dataset_digest', MAX_DATASET_DIGEST_SIZE);
   return { ...(modelId ? { modelId } : {}), ...(datasetName ? { datasetName } : {}), ...(datasetDigest ? { datasetDigest } : {}) };
 }
 
@@ -80,7 +114,7 @@ export function toDatasetInputs(v: unknown): DatasetInputData[] {
       name: asString(d.name, `${path}.dataset.name`),
       digest: asString(d.digest, `${path}.dataset.digest`),
       // Empty is refused by the domain's dataset validation; only the schema's bound is checked here.
-      sourceType: withinLength(asString(d.source_type, `${path}.dataset.source_type`), `${path}.dataset.source_type`, 256),
+      sourceType: withinLength(asString(d.source_type, `${path}.dataset.source_type`), `${path}.dataset.source_type`, MAX_DATASET_SOURCE_TYPE_SIZE),
       source: asString(d.source, `${path}.dataset.source`),
       schema: read.absent(d.schema) ? null : asString(d.schema, `${path}.dataset.schema`),
       profile: read.absent(d.profile) ? null : asString(d.profile, `${path}.dataset.profile`),
