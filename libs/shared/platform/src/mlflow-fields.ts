@@ -179,6 +179,14 @@ export function MlflowMaxLength(max: number): PropertyDecorator {
 }
 
 /**
+ * Presence alone, MLflow's `_assert_required`, for a field whose type a custom check (`MlflowCheck`)
+ * states; `kind` is how a query string reads it.
+ */
+export function MlflowRequired(kind: MlflowFieldKind = 'string'): PropertyDecorator {
+  return field(kind, { required: true });
+}
+
+/**
  * A check of MLflow's that is none of the above (a field spelt two ways, an id sent as a number or
  * text): `message` may name the field as `{path}` and quote the value as `{json}`.
  */
