@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { ArgumentMetadata, Logger } from '@nestjs/common';
 import { ApiError } from './errors';
-import { MlflowBool, MlflowDouble, MlflowEnum, MlflowInt64, MlflowMaxLength, MlflowMessage, MlflowRepeated, MlflowRunId, MlflowString } from './mlflow-fields';
+import { isUnset, MlflowBool, MlflowCheck, MlflowDouble, MlflowEnum, MlflowInt64, MlflowMaxLength, MlflowMessage, MlflowRepeated, MlflowRequired, MlflowRunId, MlflowString } from './mlflow-fields';
 import { requestContext } from './request-context';
 import { platformValidationPipe } from './validation';
 
@@ -59,6 +59,17 @@ class Search {
 
   @MlflowMessage(() => Dataset)
   dataset?: Dataset;
+}
+
+class Capped {
+  @MlflowInt64({ max: 100 })
+  max_results?: number;
+}
+
+class Custom {
+  @MlflowCheck('digits', (v) => isUnset(v) || v === '' || (typeof v === 'string' && /^\d+$/.test(v)), "Invalid value {json} for parameter '{path}': expected an integer.")
+  @MlflowRequired()
+  id!: string;
 }
 
 const pipe = platformValidationPipe();
@@ -157,6 +168,27 @@ describe('MLflow request DTOs through the platform pipe', () => {
 
   it('refuses a string for a bool in a JSON body', async () => {
     expect((await refusal({ allow_deleted: 'true' }, Search)).message).toBe(wrongType('"true"', 'allow_deleted', 'str'));
+  });
+
+  it('refuses an int64 past a ceiling the domain sets with the schema’s message, quoting the value as sent', async () => {
+    expect(await validate({ max_results: '100' }, Capped)).toMatchObject({ max_results: 100 });
+    expect((await refusal({ max_results: 101 }, Capped)).message).toBe(wrongType('101', 'max_results', 'int'));
+    expect((await refusal({ max_results: '101' }, Capped)).message).toBe(wrongType('"101"', 'max_results', 'str'));
+  });
+
+  it('words a custom check’s own sentence, and missing before it', async () => {
+    expect((await refusal({ id: 'x1' }, Custom)).message).toBe(`Invalid value "x1" for parameter 'id': expected an integer.`);
+    expect((await refusal({}, Custom)).message).toBe(missing('id'));
+    expect(await validate({ id: '12' }, Custom)).toMatchObject({ id: '12' });
+  });
+
+  it('refuses a JSON body that is not an object, in MLflow’s dialect', async () => {
+    const e = await refusal([metric], LogMetric);
+    expect(e).toMatchObject({ httpStatus: 400, errorCode: 'INVALID_PARAMETER_VALUE', message: 'Request body must be a JSON object' });
+  });
+
+  it('reads no body (a DELETE without one) as the empty message, as MLflow does', async () => {
+    expect((await refusal(undefined, LogMetric)).message).toBe(missing('run_id'));
   });
 
   describe('query strings, where every value is text', () => {

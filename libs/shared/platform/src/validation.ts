@@ -98,8 +98,14 @@ export function validationFailureForRequest(errors: ValidationError[]): ApiError
  */
 class PlatformValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    const kinds = metadata.type === 'query' ? mlflowFieldKinds(metadata.metatype) : undefined;
-    const read = kinds && typeof value === 'object' && value !== null ? mlflowFromQuery(value as Record<string, unknown>, kinds) : value;
+    const message = mlflowFieldKinds(metadata.metatype) !== undefined;
+    // MLflow reads no body (a DELETE without one) as the empty message; a JSON array is valid JSON
+    // but no message, refused in the words of decision 030's reader.
+    const given = message && metadata.type === 'body' && (value === undefined || value === null) ? {} : value;
+    if (message && metadata.type === 'body' && (typeof given !== 'object' || Array.isArray(given))) {
+      throw new ApiError(400, 'INVALID_PARAMETER_VALUE', 'Request body must be a JSON object');
+    }
+    const read = message && metadata.type === 'query' && typeof given === 'object' && given !== null ? mlflowFromQuery(given as Record<string, unknown>, mlflowFieldKinds(metadata.metatype) ?? {}) : given;
     return super.transform(read, metadata);
   }
 
