@@ -95,7 +95,9 @@ async function refusal(value: unknown, metatype: new () => object, type: Argumen
 const metric = { run_id: 'r1', key: 'loss', value: 0.5, timestamp: 10 };
 
 describe('MLflow request DTOs through the platform pipe', () => {
-  beforeAll(() => Logger.overrideLogger(false));
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
 
   it.each([
     ['a number for a string', { ...metric, key: 123 }, wrongType('123', 'key', 'int')],
