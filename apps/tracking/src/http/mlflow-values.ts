@@ -5,16 +5,16 @@ import {
   KeyValue,
   MAX_DATASET_DIGEST_SIZE,
   MAX_DATASET_NAME_SIZE,
-  MAX_DATASET_SOURCE_TYPE_SIZE,
   MAX_METRIC_MODEL_ID_LENGTH,
   MetricInput,
   TrackingError,
 } from '@custos/tracking-domain';
 
 /*
- * Values inside MLflow request messages (a log-batch's metrics, a dataset input, a tag list), read
- * through the platform's MlflowValues: protobuf's JSON types and MLflow's messages, the same rules
- * as the top-level fields. Anything else is INVALID_PARAMETER_VALUE, never a 5xx.
+ * Values inside a log-batch (its metrics, params and tags), read through the platform's
+ * MlflowValues on the hot path that keeps the reader (decision 041): protobuf's JSON types and
+ * MLflow's messages, the same rules the DTOs' decorators apply. Anything else is
+ * INVALID_PARAMETER_VALUE, never a 5xx. Also the small maps from validated DTOs to commands.
  */
 
 const read = new MlflowValues((message) => TrackingError.invalidParameter(message));
@@ -43,11 +43,6 @@ export function asList(v: unknown, path: string): unknown[] {
 export function withinLength(s: string, path: string, max: number): string {
   if ([...s].length > max) throw TrackingError.invalidParameter(`'${path}' exceeds the maximum length of ${max} characters`);
   return s;
-}
-
-/** A required, bounded string (e.g. a model id): empty or over-long is a 400. */
-export function boundedString(v: unknown, path: string, max: number): string {
-  return withinLength(read.requiredString(v, path), path, max);
 }
 
 /** Params and tags: MLflow requires each key (`_assert_required` on `params[i].key`); an unset value is "". */
@@ -103,24 +98,6 @@ export function metricLinks(o: Record<string, unknown>, path: string): Pick<Metr
   const datasetName = opt('dataset_name', MAX_DATASET_NAME_SIZE);
   const datasetDigest = opt('dataset_digest', MAX_DATASET_DIGEST_SIZE);
   return { ...(modelId ? { modelId } : {}), ...(datasetName ? { datasetName } : {}), ...(datasetDigest ? { datasetDigest } : {}) };
-}
-
-export function toDatasetInputs(v: unknown): DatasetInputData[] {
-  return asList(v, 'datasets').map((item, i) => {
-    const path = `datasets[${i}]`;
-    const o = asObject(item, path);
-    const d = asObject(o.dataset ?? {}, `${path}.dataset`);
-    return {
-      name: asString(d.name, `${path}.dataset.name`),
-      digest: asString(d.digest, `${path}.dataset.digest`),
-      // Empty is refused by the domain's dataset validation; only the schema's bound is checked here.
-      sourceType: withinLength(asString(d.source_type, `${path}.dataset.source_type`), `${path}.dataset.source_type`, MAX_DATASET_SOURCE_TYPE_SIZE),
-      source: asString(d.source, `${path}.dataset.source`),
-      schema: read.absent(d.schema) ? null : asString(d.schema, `${path}.dataset.schema`),
-      profile: read.absent(d.profile) ? null : asString(d.profile, `${path}.dataset.profile`),
-      tags: toKeyValues(o.tags, `${path}.tags`),
-    };
-  });
 }
 
 /**
