@@ -1,11 +1,9 @@
-import { Controller, Delete, Get, HttpCode, Patch, Post, Req } from '@nestjs/common';
-import { Request } from 'express';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { Actions, ResourceType } from '@custos/rbac';
 import { MlflowApi, Policy } from '@custos/platform';
 import { AuthzError, isAuthzError, parsePermission, validateResourcePattern } from '@custos/authz-domain';
 import { AuthzAccess } from '../access/authz-access.service';
 import { AccessCommands } from '../commands/access-commands.service';
-import { MlflowRequest } from '../http/mlflow-request';
 import { AccessQueries } from '../queries/access.queries';
 import { UserQueries, UserRow } from '../queries/users.queries';
 import {
@@ -16,6 +14,9 @@ import {
   RegisteredModelPermissionResponse,
   RegisteredModelPermissionWriteRequest,
 } from '../dtos/mlflow-auth.dto';
+
+type PermissionTarget = ExperimentPermissionRequest | RegisteredModelPermissionRequest;
+type PermissionWrite = ExperimentPermissionWriteRequest | RegisteredModelPermissionWriteRequest;
 
 /** How MLflow names and words each resource's permission routes. */
 interface Flavor {
@@ -71,102 +72,101 @@ export class MlflowPermissionsController {
   @HttpCode(200)
   @Policy(Actions.onExperiment('MANAGE'))
   @MlflowApi({ body: ExperimentPermissionWriteRequest, response: ExperimentPermissionResponse })
-  createExperiment(@Req() req: Request) {
-    return this.create(EXPERIMENT, req);
+  createExperiment(@Body() dto: ExperimentPermissionWriteRequest) {
+    return this.create(EXPERIMENT, dto);
   }
 
   @Get('experiments/permissions/get')
   @Policy(Actions.onExperiment('MANAGE'))
   @MlflowApi({ query: ExperimentPermissionRequest, response: ExperimentPermissionResponse })
-  getExperiment(@Req() req: Request) {
-    return this.get(EXPERIMENT, req);
+  getExperiment(@Query() dto: ExperimentPermissionRequest) {
+    return this.get(EXPERIMENT, dto);
   }
 
   @Patch('experiments/permissions/update')
   @HttpCode(200)
   @Policy(Actions.onExperiment('MANAGE'))
   @MlflowApi({ body: ExperimentPermissionWriteRequest })
-  updateExperiment(@Req() req: Request) {
-    return this.update(EXPERIMENT, req);
+  updateExperiment(@Body() dto: ExperimentPermissionWriteRequest) {
+    return this.update(EXPERIMENT, dto);
   }
 
   @Delete('experiments/permissions/delete')
   @HttpCode(200)
   @Policy(Actions.onExperiment('MANAGE'))
   @MlflowApi({ body: ExperimentPermissionRequest })
-  deleteExperiment(@Req() req: Request) {
-    return this.remove(EXPERIMENT, req);
+  deleteExperiment(@Body() dto: ExperimentPermissionRequest) {
+    return this.remove(EXPERIMENT, dto);
   }
 
   @Post('registered-models/permissions/create')
   @HttpCode(200)
   @Policy(Actions.onRegisteredModel('MANAGE'))
   @MlflowApi({ body: RegisteredModelPermissionWriteRequest, response: RegisteredModelPermissionResponse })
-  createModel(@Req() req: Request) {
-    return this.create(REGISTERED_MODEL, req);
+  createModel(@Body() dto: RegisteredModelPermissionWriteRequest) {
+    return this.create(REGISTERED_MODEL, dto);
   }
 
   @Get('registered-models/permissions/get')
   @Policy(Actions.onRegisteredModel('MANAGE'))
   @MlflowApi({ query: RegisteredModelPermissionRequest, response: RegisteredModelPermissionResponse })
-  getModel(@Req() req: Request) {
-    return this.get(REGISTERED_MODEL, req);
+  getModel(@Query() dto: RegisteredModelPermissionRequest) {
+    return this.get(REGISTERED_MODEL, dto);
   }
 
   @Patch('registered-models/permissions/update')
   @HttpCode(200)
   @Policy(Actions.onRegisteredModel('MANAGE'))
   @MlflowApi({ body: RegisteredModelPermissionWriteRequest })
-  updateModel(@Req() req: Request) {
-    return this.update(REGISTERED_MODEL, req);
+  updateModel(@Body() dto: RegisteredModelPermissionWriteRequest) {
+    return this.update(REGISTERED_MODEL, dto);
   }
 
   @Delete('registered-models/permissions/delete')
   @HttpCode(200)
   @Policy(Actions.onRegisteredModel('MANAGE'))
   @MlflowApi({ body: RegisteredModelPermissionRequest })
-  deleteModel(@Req() req: Request) {
-    return this.remove(REGISTERED_MODEL, req);
+  deleteModel(@Body() dto: RegisteredModelPermissionRequest) {
+    return this.remove(REGISTERED_MODEL, dto);
   }
 
-  private async create(f: Flavor, req: Request) {
-    const { id, user, r } = await this.target(f, req);
-    const permission = parsePermission(r.string('permission'));
+  private async create(f: Flavor, dto: PermissionWrite) {
+    const { id, user } = await this.target(f, dto);
+    const permission = parsePermission(dto.permission);
     if (await this.isCreator(f, id, user)) throw AuthzError.alreadyExists(f.exists(id, user.username));
     await this.run(f, id, user, () => this.commands.grant({ type: 'CreateGrant', subject: subjectOf(user), resourceType: f.type, resourcePattern: id, permission }));
     return { [f.key]: this.json(f, id, user, permission) };
   }
 
-  private async get(f: Flavor, req: Request) {
-    const { id, user } = await this.target(f, req);
+  private async get(f: Flavor, dto: PermissionTarget) {
+    const { id, user } = await this.target(f, dto);
     if (await this.isCreator(f, id, user)) return { [f.key]: this.json(f, id, user, 'MANAGE') };
     const grant = await this.queries.grant(subjectOf(user), f.type, id);
     if (!grant) throw AuthzError.notFound(f.missing(id, user.username));
     return { [f.key]: this.json(f, id, user, grant.permission) };
   }
 
-  private async update(f: Flavor, req: Request) {
-    const { id, user, r } = await this.target(f, req);
-    const permission = parsePermission(r.string('permission'));
+  private async update(f: Flavor, dto: PermissionWrite) {
+    const { id, user } = await this.target(f, dto);
+    const permission = parsePermission(dto.permission);
     await this.refuseCreator(f, id, user);
     await this.run(f, id, user, () => this.commands.grant({ type: 'UpdateGrant', subject: subjectOf(user), resourceType: f.type, resourcePattern: id, permission }));
     return {};
   }
 
-  private async remove(f: Flavor, req: Request) {
-    const { id, user } = await this.target(f, req);
+  private async remove(f: Flavor, dto: PermissionTarget) {
+    const { id, user } = await this.target(f, dto);
     await this.refuseCreator(f, id, user);
     await this.run(f, id, user, () => this.commands.grant({ type: 'RevokeGrant', subject: subjectOf(user), resourceType: f.type, resourcePattern: id }));
     return {};
   }
 
   /** Authorization first (MLflow's validators run before its handlers), then the user lookup. */
-  private async target(f: Flavor, req: Request): Promise<{ id: string; user: UserRow; r: MlflowRequest }> {
-    const r = new MlflowRequest(req);
-    const id = r.string(f.idField);
+  private async target(f: Flavor, dto: PermissionTarget): Promise<{ id: string; user: UserRow }> {
+    const id = f.idField === 'experiment_id' ? (dto as ExperimentPermissionRequest).experiment_id : (dto as RegisteredModelPermissionRequest).name;
     validateResourcePattern(id);
     await this.access.requireManage(f.type, id);
-    return { id, user: await this.users.byUsername(r.string('username')), r };
+    return { id, user: await this.users.byUsername(dto.username) };
   }
 
   private async isCreator(f: Flavor, id: string, user: UserRow): Promise<boolean> {

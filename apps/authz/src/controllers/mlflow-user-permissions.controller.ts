@@ -1,11 +1,9 @@
-import { Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
-import { Request } from 'express';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { Actions, atLeast, PLATFORM_ROLES, PlatformRole, Principal, ResourceType } from '@custos/rbac';
 import { MlflowApi, Policy } from '@custos/platform';
 import { AuthzError, parsePermission, parseResourceType, validateResourcePattern } from '@custos/authz-domain';
 import { AuthzAccess } from '../access/authz-access.service';
 import { AccessCommands } from '../commands/access-commands.service';
-import { MlflowRequest } from '../http/mlflow-request';
 import { AccessQueries } from '../queries/access.queries';
 import { mlflowRoleJson, RoleQueries, WORKSPACE } from '../queries/roles.queries';
 import { UserQueries, UserRow } from '../queries/users.queries';
@@ -52,9 +50,9 @@ export class MlflowUserPermissionsController {
   @HttpCode(200)
   @Policy(Actions.authenticated())
   @MlflowApi({ body: UserResourcePermissionWriteRequest })
-  async grant(@Req() req: Request) {
-    const { r, type, id, user } = await this.manageTarget(req);
-    const permission = parsePermission(r.string('permission'));
+  async grant(@Body() dto: UserResourcePermissionWriteRequest) {
+    const { type, id, user } = await this.manageTarget(dto);
+    const permission = parsePermission(dto.permission);
     // MLflow records the creator's MANAGE at creation, so granting the creator finds it there.
     if ((await this.access.ownerOf(type, id)) === user.user_id) throw AuthzError.alreadyExists(`${user.username} already holds MANAGE on ${type} ${id} as its creator.`);
     await this.commands.grant({ type: 'CreateGrant', subject: subjectOf(user), resourceType: type, resourcePattern: id, permission });
@@ -65,8 +63,8 @@ export class MlflowUserPermissionsController {
   @HttpCode(200)
   @Policy(Actions.authenticated())
   @MlflowApi({ body: UserResourcePermissionRequest })
-  async revoke(@Req() req: Request) {
-    const { type, id, user } = await this.manageTarget(req);
+  async revoke(@Body() dto: UserResourcePermissionRequest) {
+    const { type, id, user } = await this.manageTarget(dto);
     if ((await this.access.ownerOf(type, id)) === user.user_id) throw creatorPermissionFixed(user.username, type.replace('_', ' '), id);
     await this.commands.grant({ type: 'RevokeGrant', subject: subjectOf(user), resourceType: type, resourcePattern: id });
     return {};
@@ -76,11 +74,10 @@ export class MlflowUserPermissionsController {
   @Get('permissions/get')
   @Policy(Actions.authenticated({ area: 'account', level: 'READ' }))
   @MlflowApi({ query: UserResourcePermissionRequest, response: UserResourcePermissionResponse })
-  async get(@Req() req: Request) {
-    const r = new MlflowRequest(req);
-    const type = resourceTypeOf(r.string('resource_type'));
-    const id = r.string('resource_id');
-    const user = await this.selfOrAdmin(r.string('username'));
+  async get(@Query() q: UserResourcePermissionRequest) {
+    const type = resourceTypeOf(q.resource_type);
+    const id = q.resource_id;
+    const user = await this.selfOrAdmin(q.username);
     const { permission } = await this.access.effective(principalOf(user), type, id);
     return { allowed: atLeast(permission, 'USE'), permission };
   }
@@ -88,8 +85,8 @@ export class MlflowUserPermissionsController {
   @Get('permissions/list')
   @Policy(Actions.authenticated({ area: 'account', level: 'READ' }))
   @MlflowApi({ query: UsernameRequest, response: UserPermissionsResponse })
-  async list(@Req() req: Request) {
-    const user = await this.selfOrAdmin(new MlflowRequest(req).string('username'));
+  async list(@Query() q: UsernameRequest) {
+    const user = await this.selfOrAdmin(q.username);
     return this.permissionsOf(user);
   }
 
@@ -106,8 +103,8 @@ export class MlflowUserPermissionsController {
   @Get('roles/list')
   @Policy(Actions.authenticated({ area: 'account', level: 'READ' }))
   @MlflowApi({ query: UsernameRequest, response: RolesResponse })
-  async userRoles(@Req() req: Request) {
-    const user = await this.selfOrAdmin(new MlflowRequest(req).string('username'));
+  async userRoles(@Query() q: UsernameRequest) {
+    const user = await this.selfOrAdmin(q.username);
     return { roles: (await this.roles.rolesOf(user.user_id, user.groups)).map(mlflowRoleJson) };
   }
 
@@ -138,15 +135,14 @@ export class MlflowUserPermissionsController {
     return { is_admin: user.is_admin, permissions: rows };
   }
 
-  private async manageTarget(req: Request) {
-    const r = new MlflowRequest(req);
-    const type = resourceTypeOf(r.string('resource_type'));
-    const id = r.string('resource_id');
+  private async manageTarget(dto: UserResourcePermissionRequest) {
+    const type = resourceTypeOf(dto.resource_type);
+    const id = dto.resource_id;
     validateResourcePattern(id);
     // A wildcard is attached to no resource, so there is no resource MANAGE to check: admins only.
     if (id.endsWith('*')) this.access.requireAdmin();
     else await this.access.requireManage(type, id);
-    return { r, type, id, user: await this.users.byUsername(r.string('username')) };
+    return { type, id, user: await this.users.byUsername(dto.username) };
   }
 
   private async selfOrAdmin(username: string): Promise<UserRow> {

@@ -1,11 +1,9 @@
-import { Controller, Delete, Get, HttpCode, Patch, Post, Req } from '@nestjs/common';
-import { Request } from 'express';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { Actions } from '@custos/rbac';
 import { MlflowApi, Policy } from '@custos/platform';
 import { AuthzError } from '@custos/authz-domain';
 import { AuthzAccess } from '../access/authz-access.service';
 import { UserCommands } from '../commands/user-commands.service';
-import { MlflowRequest } from '../http/mlflow-request';
 import { mlflowRoleJson, RoleQueries } from '../queries/roles.queries';
 import { mlflowUserJson, UserQueries, UserRow } from '../queries/users.queries';
 import { CreateUserRequest, CurrentUserResponse, UpdateAdminRequest, UpdatePasswordRequest, UsernameRequest, UserResponse, UsersResponse } from '../dtos/mlflow-auth.dto';
@@ -28,10 +26,9 @@ export class MlflowUsersController {
   @HttpCode(200)
   @Policy(Actions.admin())
   @MlflowApi({ body: CreateUserRequest, response: UserResponse })
-  async create(@Req() req: Request) {
-    const r = new MlflowRequest(req);
-    const username = r.optionalString('username') ?? '';
-    const password = r.optionalString('password') ?? '';
+  async create(@Body() dto: CreateUserRequest) {
+    const username = dto.username ?? '';
+    const password = dto.password ?? '';
     if (!username || !password) throw AuthzError.invalid('Username and password cannot be empty.');
     const userId = await this.users.create({ username, password, kind: 'user' });
     return { user: mlflowUserJson(await this.queries.byId(userId)) };
@@ -40,8 +37,8 @@ export class MlflowUsersController {
   @Get('get')
   @Policy(Actions.authenticated({ area: 'account', level: 'READ' }))
   @MlflowApi({ query: UsernameRequest, response: UserResponse })
-  async get(@Req() req: Request) {
-    const username = new MlflowRequest(req).string('username');
+  async get(@Query() q: UsernameRequest) {
+    const username = q.username;
     await this.requireSelfOrAdmin(username);
     return { user: mlflowUserJson(await this.queries.byUsername(username)) };
   }
@@ -76,14 +73,13 @@ export class MlflowUsersController {
   @HttpCode(200)
   @Policy(Actions.authenticated({ area: 'account', level: 'MANAGE' }))
   @MlflowApi({ body: UpdatePasswordRequest })
-  async updatePassword(@Req() req: Request) {
-    const r = new MlflowRequest(req);
-    const username = r.string('username');
-    const password = r.optionalString('password') ?? '';
+  async updatePassword(@Body() dto: UpdatePasswordRequest) {
+    const username = dto.username;
+    const password = dto.password ?? '';
     const caller = await this.requireSelfOrAdmin(username);
     const target = await this.queries.byUsername(username);
     if (caller?.user_id === target.user_id) {
-      const current = r.optionalString('current_password');
+      const current = dto.current_password;
       if (!current) throw AuthzError.invalid('Current password is required when changing your own password.');
       if (!(await this.users.checkPassword(target.user_id, current))) throw AuthzError.invalid('Current password does not match.');
       if (password === current) throw AuthzError.invalid('New password must differ from the current password.');
@@ -96,10 +92,9 @@ export class MlflowUsersController {
   @HttpCode(200)
   @Policy(Actions.admin())
   @MlflowApi({ body: UpdateAdminRequest })
-  async updateAdmin(@Req() req: Request) {
-    const r = new MlflowRequest(req);
-    const target = await this.queries.byUsername(r.string('username'));
-    await this.users.execute({ type: 'SetAdmin', userId: target.user_id, isAdmin: r.boolean('is_admin') });
+  async updateAdmin(@Body() dto: UpdateAdminRequest) {
+    const target = await this.queries.byUsername(dto.username);
+    await this.users.execute({ type: 'SetAdmin', userId: target.user_id, isAdmin: dto.is_admin });
     return {};
   }
 
@@ -107,8 +102,8 @@ export class MlflowUsersController {
   @HttpCode(200)
   @Policy(Actions.admin())
   @MlflowApi({ body: UsernameRequest })
-  async delete(@Req() req: Request) {
-    const target = await this.queries.byUsername(new MlflowRequest(req).string('username'));
+  async delete(@Body() dto: UsernameRequest) {
+    const target = await this.queries.byUsername(dto.username);
     if (target.user_id === this.access.principal().id) {
       throw new AuthzError('BAD_REQUEST', 'Users cannot delete their own account. Ask another admin to delete this user instead.');
     }

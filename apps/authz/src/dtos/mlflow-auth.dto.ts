@@ -1,4 +1,6 @@
+import { MlflowRepeated, MlflowString } from '@custos/platform';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { AuthBoolean, AuthIntegerId } from './mlflow-auth-fields';
 
 // MLflow's auth API (mlflow/server/auth): users, per-resource permissions, and the 3.0 roles.
 
@@ -6,21 +8,34 @@ const PERMISSIONS = ['READ', 'USE', 'EDIT', 'MANAGE', 'NO_PERMISSIONS'];
 
 export class UsernameRequest {
   @ApiProperty({ type: String })
+  @MlflowString({ required: true })
   username!: string;
 }
 
-export class CreateUserRequest extends UsernameRequest {
+// Empty is refused with MLflow's own sentence ("Username and password cannot be empty."), so neither is required here.
+export class CreateUserRequest {
+  @ApiProperty({ type: String })
+  @MlflowString()
+  username!: string;
+
   @ApiProperty({ type: String, format: 'password' })
+  @MlflowString()
   password!: string;
 }
 
-export class UpdatePasswordRequest extends CreateUserRequest {
+export class UpdatePasswordRequest extends UsernameRequest {
+  @ApiProperty({ type: String, format: 'password' })
+  @MlflowString()
+  password!: string;
+
   @ApiPropertyOptional({ type: String, format: 'password', description: 'needed when a user changes their own password' })
+  @MlflowString()
   current_password?: string;
 }
 
 export class UpdateAdminRequest extends UsernameRequest {
   @ApiProperty({ type: Boolean })
+  @AuthBoolean()
   is_admin!: boolean;
 }
 
@@ -89,13 +104,20 @@ export class UsersResponse {
   users!: MlflowUserWithRoles[];
 }
 
-export class ExperimentPermissionRequest extends UsernameRequest {
+// The resource first, then the user, as MLflow's handlers read them.
+export class ExperimentPermissionRequest {
   @ApiProperty({ type: String })
+  @MlflowString({ required: true })
   experiment_id!: string;
+
+  @ApiProperty({ type: String })
+  @MlflowString({ required: true })
+  username!: string;
 }
 
 export class ExperimentPermissionWriteRequest extends ExperimentPermissionRequest {
   @ApiProperty({ type: String, enum: PERMISSIONS })
+  @MlflowString({ required: true })
   permission!: string;
 }
 
@@ -115,13 +137,19 @@ export class ExperimentPermissionResponse {
   experiment_permission!: ExperimentPermission;
 }
 
-export class RegisteredModelPermissionRequest extends UsernameRequest {
+export class RegisteredModelPermissionRequest {
   @ApiProperty({ type: String })
+  @MlflowString({ required: true })
   name!: string;
+
+  @ApiProperty({ type: String })
+  @MlflowString({ required: true })
+  username!: string;
 }
 
 export class RegisteredModelPermissionWriteRequest extends RegisteredModelPermissionRequest {
   @ApiProperty({ type: String, enum: PERMISSIONS })
+  @MlflowString({ required: true })
   permission!: string;
 }
 
@@ -143,30 +171,38 @@ export class RegisteredModelPermissionResponse {
 
 export class RoleIdRequest {
   @ApiProperty({ type: Number })
-  role_id!: number;
+  @AuthIntegerId()
+  role_id!: string;
 }
 
+// Empty is refused with MLflow's own sentences, so nothing is required here.
 export class CreateRoleRequest {
   @ApiProperty({ type: String })
+  @MlflowString()
   name!: string;
 
   @ApiPropertyOptional({ type: String })
+  @MlflowString()
   description?: string;
 
   @ApiPropertyOptional({ type: String, description: 'only the default workspace exists' })
+  @MlflowString()
   workspace?: string;
 }
 
 export class UpdateRoleRequest extends RoleIdRequest {
   @ApiPropertyOptional({ type: String })
+  @MlflowString()
   name?: string;
 
   @ApiPropertyOptional({ type: String })
+  @MlflowString()
   description?: string;
 }
 
 export class ListRolesRequest {
   @ApiPropertyOptional({ type: String, isArray: true })
+  @MlflowRepeated(String)
   workspace?: string[];
 }
 
@@ -182,22 +218,27 @@ export class RolesResponse {
 
 export class AddRolePermissionRequest extends RoleIdRequest {
   @ApiProperty({ type: String, example: 'experiment' })
+  @MlflowString({ required: true })
   resource_type!: string;
 
   @ApiProperty({ type: String, description: 'an id, `*`, or a prefix ending in `*`' })
+  @MlflowString({ required: true })
   resource_pattern!: string;
 
   @ApiProperty({ type: String, enum: PERMISSIONS })
+  @MlflowString({ required: true })
   permission!: string;
 }
 
 export class RolePermissionIdRequest {
   @ApiProperty({ type: Number })
-  role_permission_id!: number;
+  @AuthIntegerId()
+  role_permission_id!: string;
 }
 
 export class UpdateRolePermissionRequest extends RolePermissionIdRequest {
   @ApiProperty({ type: String, enum: PERMISSIONS })
+  @MlflowString({ required: true })
   permission!: string;
 }
 
@@ -211,9 +252,15 @@ export class RolePermissionsResponse {
   role_permissions!: MlflowRolePermission[];
 }
 
-export class RoleAssignmentRequest extends RoleIdRequest {
+// The user first, then the role, as MLflow's handlers read them.
+export class RoleAssignmentRequest {
   @ApiProperty({ type: String })
+  @MlflowString({ required: true })
   username!: string;
+
+  @ApiProperty({ type: Number })
+  @AuthIntegerId()
+  role_id!: string;
 }
 
 export class MlflowRoleAssignment {
@@ -237,16 +284,24 @@ export class RoleAssignmentsResponse {
   assignments!: MlflowRoleAssignment[];
 }
 
-export class UserResourcePermissionRequest extends UsernameRequest {
+// The resource first, then the user, as the handlers read them.
+export class UserResourcePermissionRequest {
   @ApiProperty({ type: String, example: 'experiment' })
+  @MlflowString({ required: true })
   resource_type!: string;
 
   @ApiProperty({ type: String })
+  @MlflowString({ required: true })
   resource_id!: string;
+
+  @ApiProperty({ type: String })
+  @MlflowString({ required: true })
+  username!: string;
 }
 
 export class UserResourcePermissionWriteRequest extends UserResourcePermissionRequest {
   @ApiProperty({ type: String, enum: PERMISSIONS })
+  @MlflowString({ required: true })
   permission!: string;
 }
 

@@ -1,8 +1,7 @@
-import { Controller, Get, Req } from '@nestjs/common';
-import { Request } from 'express';
+import { Controller, Get, Query } from '@nestjs/common';
 import { Actions } from '@custos/rbac';
 import { Policy, MlflowApi } from '@custos/platform';
-import { MlflowRequest } from '../http/mlflow-request';
+import { runIdOf } from '../http/mlflow-values';
 import { ListRunArtifactsRequest, ListRunArtifactsResponse } from '../dtos/artifacts.dto';
 import { RunArtifactListing } from './run-artifact-listing';
 
@@ -14,8 +13,7 @@ export class RunArtifactsController {
   @Get('list')
   @Policy(Actions.onExperiment('READ'))
   @MlflowApi({ query: ListRunArtifactsRequest, response: ListRunArtifactsResponse })
-  list(@Req() req: Request) {
-    const r = new MlflowRequest(req);
-    return this.listing.list(r.runId(), r.optionalString('path'));
+  list(@Query() q: ListRunArtifactsRequest) {
+    return this.listing.list(runIdOf(q), q.path);
   }
 }

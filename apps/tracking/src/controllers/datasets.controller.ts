@@ -1,9 +1,7 @@
-import { Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { Request } from 'express';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { Actions } from '@custos/rbac';
 import { MlflowApi, Policy } from '@custos/platform';
 import { SearchDatasetsRequest, SearchDatasetsResponse } from '../dtos/datasets.dto';
-import { MlflowRequest } from '../http/mlflow-request';
 import { DatasetSummaries } from '../queries/dataset-summaries.query';
 
 /** The datasets panel of MLflow's web UI (served under ajax-api only, as MLflow does). */
@@ -17,7 +15,7 @@ export class DatasetsController {
   @HttpCode(200)
   @Policy(Actions.authenticated({ area: 'experiments', level: 'READ' }))
   @MlflowApi({ body: SearchDatasetsRequest, response: SearchDatasetsResponse })
-  search(@Req() req: Request) {
-    return this.summaries.search(new MlflowRequest(req).stringList('experiment_ids'));
+  search(@Body() dto: SearchDatasetsRequest) {
+    return this.summaries.search(dto.experiment_ids ?? []);
   }
 }

@@ -1,5 +1,4 @@
-import { Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
-import { Request } from 'express';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Actions } from '@custos/rbac';
 import { Policy, MlflowApi } from '@custos/platform';
@@ -18,9 +17,8 @@ import {
 import { ExperimentAccess, ExperimentRow } from '../access/experiment-access.service';
 import { ExperimentCommands } from '../commands/experiment-commands.service';
 import { ExperimentLifecycle } from '../commands/experiment-lifecycle.service';
-import { MlflowRequest } from '../http/mlflow-request';
 import { parseViewType } from '../http/mlflow-json';
-import { toKeyValues } from '../http/mlflow-values';
+import { keyValuesOf } from '../http/mlflow-values';
 import { ExperimentReads, noExperiment } from '../queries/experiment-reads.query';
 import {
   CreateExperimentRequest,
@@ -51,26 +49,23 @@ export class ExperimentsController {
   @HttpCode(200)
   @Policy(Actions.authenticated({ area: 'experiments', level: 'EDIT' }))
   @MlflowApi({ body: CreateExperimentRequest, response: CreateExperimentResponse })
-  async create(@Req() req: Request) {
-    const r = new MlflowRequest(req);
-    const name = r.string('name');
-    const artifactLocation = r.optionalString('artifact_location');
-    const id = await this.commands.create(name, artifactLocation, toKeyValues(r.raw('tags'), 'tags'));
+  async create(@Body() dto: CreateExperimentRequest) {
+    const id = await this.commands.create(dto.name, dto.artifact_location, keyValuesOf(dto.tags));
     return { experiment_id: id };
   }
 
   @Get('get')
   @Policy(Actions.onExperiment('READ'))
   @MlflowApi({ query: GetExperimentRequest, response: ExperimentResponse })
-  async get(@Req() req: Request) {
-    return this.reads.get(new MlflowRequest(req).string('experiment_id'));
+  async get(@Query() q: GetExperimentRequest) {
+    return this.reads.get(q.experiment_id);
   }
 
   @Get('get-by-name')
   @Policy(Actions.onExperiment('READ'))
   @MlflowApi({ query: GetExperimentByNameRequest, response: ExperimentResponse })
-  async getByName(@Req() req: Request) {
-    const name = new MlflowRequest(req).string('experiment_name');
+  async getByName(@Query() q: GetExperimentByNameRequest) {
+    const name = q.experiment_name;
     const notFound = `Could not find experiment with name '${name}'`;
     const [found] = (await this.ds.query(`SELECT experiment_id FROM experiments WHERE name = $1`, [name])) as { experiment_id: string }[];
     if (!found) throw TrackingError.notFound(notFound);
@@ -82,23 +77,22 @@ export class ExperimentsController {
   @Get('search')
   @Policy(Actions.authenticated({ area: 'experiments', level: 'READ' }))
   @MlflowApi({ query: SearchExperimentsRequest, response: SearchExperimentsResponse })
-  searchGet(@Req() req: Request) {
-    return this.search(req);
+  searchGet(@Query() q: SearchExperimentsRequest) {
+    return this.search(q);
   }
 
   @Post('search')
   @HttpCode(200)
   @Policy(Actions.authenticated({ area: 'experiments', level: 'READ' }))
   @MlflowApi({ body: SearchExperimentsRequest, response: SearchExperimentsResponse })
-  async search(@Req() req: Request) {
-    const r = new MlflowRequest(req);
-    const maxResults = r.optionalInt('max_results') ?? SEARCH_MAX_RESULTS_DEFAULT;
+  async search(@Body() dto: SearchExperimentsRequest) {
+    const maxResults = dto.max_results ?? SEARCH_MAX_RESULTS_DEFAULT;
     validateSearchExperimentsMaxResults(maxResults);
-    const offset = decodePageToken(r.optionalString('page_token'));
+    const offset = decodePageToken(dto.page_token);
     const p = new SqlParams();
-    const stages = p.bind(lifecycleStages(parseViewType(r.optionalEnum('view_type'))));
+    const stages = p.bind(lifecycleStages(parseViewType(dto.view_type)));
     const readable = this.access.readableCondition(p);
-    const s = translateExperimentSearch(parseExperimentsFilter(r.optionalString('filter')), parseOrderByList(r.stringList('order_by'), 'experiments'), p);
+    const s = translateExperimentSearch(parseExperimentsFilter(dto.filter), parseOrderByList(dto.order_by ?? [], 'experiments'), p);
     const rows = (await this.ds.query(
       `SELECT e.* FROM experiments e WHERE e.lifecycle_stage = ANY(${stages}::text[]) AND ${readable} AND ${s.where}
        ORDER BY ${s.orderBy} LIMIT ${p.bind(maxResults + 1)} OFFSET ${p.bind(offset)}`,
@@ -113,11 +107,10 @@ export class ExperimentsController {
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
   @MlflowApi({ body: UpdateExperimentRequest })
-  async update(@Req() req: Request) {
-    const r = new MlflowRequest(req);
-    const id = r.string('experiment_id');
+  async update(@Body() dto: UpdateExperimentRequest) {
+    const id = dto.experiment_id;
     await this.access.require(id, 'EDIT', noExperiment(id));
-    const newName = r.string('new_name');
+    const newName = dto.new_name;
     await this.commands.execute({ type: 'RenameExperiment', experimentId: id, newName }, newName);
     return {};
   }
@@ -126,8 +119,8 @@ export class ExperimentsController {
   @HttpCode(200)
   @Policy(Actions.onExperiment('MANAGE'))
   @MlflowApi({ body: ExperimentIdRequest })
-  async delete(@Req() req: Request) {
-    const id = new MlflowRequest(req).string('experiment_id');
+  async delete(@Body() dto: ExperimentIdRequest) {
+    const id = dto.experiment_id;
     await this.access.require(id, 'MANAGE', noExperiment(id));
     // Cascades to the experiment's runs, as in MLflow.
     await this.lifecycle.delete(id);
@@ -138,8 +131,8 @@ export class ExperimentsController {
   @HttpCode(200)
   @Policy(Actions.onExperiment('MANAGE'))
   @MlflowApi({ body: ExperimentIdRequest })
-  async restore(@Req() req: Request) {
-    const id = new MlflowRequest(req).string('experiment_id');
+  async restore(@Body() dto: ExperimentIdRequest) {
+    const id = dto.experiment_id;
     await this.access.require(id, 'MANAGE', noExperiment(id));
     await this.lifecycle.restore(id);
     return {};
@@ -149,11 +142,10 @@ export class ExperimentsController {
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
   @MlflowApi({ body: SetExperimentTagRequest })
-  async setTag(@Req() req: Request) {
-    const r = new MlflowRequest(req);
-    const id = r.string('experiment_id');
+  async setTag(@Body() dto: SetExperimentTagRequest) {
+    const id = dto.experiment_id;
     await this.access.require(id, 'EDIT', noExperiment(id));
-    await this.commands.execute({ type: 'SetExperimentTag', experimentId: id, key: r.string('key'), value: r.optionalString('value') ?? '' });
+    await this.commands.execute({ type: 'SetExperimentTag', experimentId: id, key: dto.key, value: dto.value ?? '' });
     return {};
   }
 
@@ -161,11 +153,10 @@ export class ExperimentsController {
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
   @MlflowApi({ body: DeleteExperimentTagRequest })
-  async deleteTag(@Req() req: Request) {
-    const r = new MlflowRequest(req);
-    const id = r.string('experiment_id');
+  async deleteTag(@Body() dto: DeleteExperimentTagRequest) {
+    const id = dto.experiment_id;
     await this.access.require(id, 'EDIT', noExperiment(id));
-    await this.commands.execute({ type: 'DeleteExperimentTag', experimentId: id, key: r.string('key') });
+    await this.commands.execute({ type: 'DeleteExperimentTag', experimentId: id, key: dto.key });
     return {};
   }
 }

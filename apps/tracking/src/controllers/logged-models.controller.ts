@@ -1,20 +1,19 @@
-import { Controller, Delete, Get, HttpCode, Param, Patch, Post, Req } from '@nestjs/common';
-import { Request } from 'express';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Actions } from '@custos/rbac';
-import { Policy, MlflowApi } from '@custos/platform';
+import { mlflowMissing, Policy, MlflowApi } from '@custos/platform';
 import { decodePageToken, encodePageToken, SqlParams, TrackingError, validateSearchLoggedModelsMaxResults } from '@custos/tracking-domain';
 import { ExperimentAccess } from '../access/experiment-access.service';
 import { LoggedModelAccess, LoggedModelRow } from '../access/logged-model-access.service';
 import { LoggedModelCommands } from '../commands/logged-model-commands.service';
-import { MlflowRequest } from '../http/mlflow-request';
 import { parseFinalStatus } from '../http/logged-model-json';
-import { asList, asObject, asString, boundedString, toKeyValues } from '../http/mlflow-values';
+import { keyValuesOf } from '../http/mlflow-values';
 import { loggedModelsJson } from '../queries/logged-model-details.query';
 import { loggedModelFilterSql, loggedModelOrderSql } from '../queries/logged-model-search';
 import {
   CreateLoggedModelRequest,
   FinalizeLoggedModelRequest,
+  GetLoggedModelRequest,
   LoggedModelResponse,
   LogLoggedModelParamsRequest,
   SearchLoggedModelsRequest,
@@ -40,20 +39,19 @@ export class LoggedModelsController {
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
   @MlflowApi({ body: CreateLoggedModelRequest, response: LoggedModelResponse })
-  async create(@Req() req: Request) {
-    const r = new MlflowRequest(req);
-    const experimentId = r.string('experiment_id');
-    const sourceRunId = r.optionalString('source_run_id') || null;
+  async create(@Body() dto: CreateLoggedModelRequest) {
+    const experimentId = dto.experiment_id;
+    const sourceRunId = dto.source_run_id || null;
     const experiment = await this.experiments.require(experimentId, 'EDIT', noExperiment(experimentId));
     // Taken as given, as MLflow does: a label that grants nothing, and checking it would answer
     // differently for a hidden run than for a missing one (decision 033).
     const modelId = await this.commands.create({
       experiment,
-      name: r.optionalString('name') ? boundedString(r.raw('name'), 'name', 500) : null,
-      modelType: r.optionalString('model_type') ? boundedString(r.raw('model_type'), 'model_type', 500) : null,
+      name: dto.name || null,
+      modelType: dto.model_type || null,
       sourceRunId,
-      tags: toKeyValues(r.raw('tags'), 'tags'),
-      params: toKeyValues(r.raw('params'), 'params'),
+      tags: keyValuesOf(dto.tags),
+      params: keyValuesOf(dto.params),
     });
     return { model: await this.json(await this.access.require(modelId, 'READ')) };
   }
@@ -62,36 +60,26 @@ export class LoggedModelsController {
   @HttpCode(200)
   @Policy(Actions.authenticated({ area: 'experiments', level: 'READ' }))
   @MlflowApi({ body: SearchLoggedModelsRequest, response: SearchLoggedModelsResponse })
-  async search(@Req() req: Request) {
-    const r = new MlflowRequest(req);
-    const requested = r.stringList('experiment_ids');
-    if (requested.length === 0) throw TrackingError.invalidParameter(`Missing value for required parameter 'experiment_ids'. See the API docs for more information about request parameters.`);
-    const maxResults = r.optionalInt('max_results') || SEARCH_DEFAULT_MAX_RESULTS;
+  async search(@Body() dto: SearchLoggedModelsRequest) {
+    const requested = dto.experiment_ids ?? [];
+    if (requested.length === 0) throw TrackingError.invalidParameter(mlflowMissing('experiment_ids'));
+    const maxResults = dto.max_results || SEARCH_DEFAULT_MAX_RESULTS;
     validateSearchLoggedModelsMaxResults(maxResults);
-    const datasets = asList(r.raw('datasets'), 'datasets').map((d, i) => {
-      const o = asObject(d, `datasets[${i}]`);
-      const name = asString(o.dataset_name, `datasets[${i}].dataset_name`);
-      if (!name) throw TrackingError.invalidParameter('`dataset_name` in the `datasets` clause must be specified.');
-      const digest = o.dataset_digest === undefined || o.dataset_digest === null ? '' : asString(o.dataset_digest, `datasets[${i}].dataset_digest`);
-      return digest ? { name, digest } : { name };
+    const datasets = (dto.datasets ?? []).map((d) => {
+      if (!d.dataset_name) throw TrackingError.invalidParameter('`dataset_name` in the `datasets` clause must be specified.');
+      return d.dataset_digest ? { name: d.dataset_name, digest: d.dataset_digest } : { name: d.dataset_name };
     });
-    const order = asList(r.raw('order_by'), 'order_by').map((o, i) => {
-      const ob = asObject(o, `order_by[${i}]`);
-      const ascending = ob.ascending === undefined || ob.ascending === null ? true : ob.ascending === true || ob.ascending === 'true';
-      const datasetName = ob.dataset_name === undefined || ob.dataset_name === null ? '' : asString(ob.dataset_name, `order_by[${i}].dataset_name`);
-      const datasetDigest = ob.dataset_digest === undefined || ob.dataset_digest === null ? '' : asString(ob.dataset_digest, `order_by[${i}].dataset_digest`);
-      return {
-        fieldName: asString(ob.field_name, `order_by[${i}].field_name`),
-        ascending,
-        ...(datasetName ? { datasetName } : {}),
-        ...(datasetDigest ? { datasetDigest } : {}),
-      };
-    });
-    const offset = decodePageToken(r.optionalString('page_token'));
+    const order = (dto.order_by ?? []).map((ob) => ({
+      fieldName: ob.field_name ?? '',
+      ascending: ob.ascending ?? true,
+      ...(ob.dataset_name ? { datasetName: ob.dataset_name } : {}),
+      ...(ob.dataset_digest ? { datasetDigest: ob.dataset_digest } : {}),
+    }));
+    const offset = decodePageToken(dto.page_token);
     const p = new SqlParams();
     const ids = p.bind(requested);
     const readable = this.experiments.readableCondition(p);
-    const filter = loggedModelFilterSql(r.optionalString('filter'), p, datasets);
+    const filter = loggedModelFilterSql(dto.filter, p, datasets);
     const orderBy = loggedModelOrderSql(order, p);
     const rows = (await this.ds.query(
       `SELECT lm.* FROM logged_models lm JOIN experiments e ON e.experiment_id = lm.experiment_id
@@ -105,18 +93,17 @@ export class LoggedModelsController {
 
   @Get(':model_id')
   @Policy(Actions.onExperiment('READ'))
-  @MlflowApi({ response: LoggedModelResponse })
-  async get(@Param('model_id') modelId: string, @Req() req: Request) {
-    const allowDeleted = String(req.query.allow_deleted ?? 'false').toLowerCase() === 'true';
-    return { model: await this.json(await this.access.require(modelId, 'READ', allowDeleted)) };
+  @MlflowApi({ query: GetLoggedModelRequest, response: LoggedModelResponse })
+  async get(@Param('model_id') modelId: string, @Query() q: GetLoggedModelRequest) {
+    return { model: await this.json(await this.access.require(modelId, 'READ', q.allow_deleted ?? false)) };
   }
 
   @Patch(':model_id')
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
   @MlflowApi({ body: FinalizeLoggedModelRequest, response: LoggedModelResponse })
-  async finalize(@Param('model_id') modelId: string, @Req() req: Request) {
-    const status = parseFinalStatus(new MlflowRequest(req).optionalEnum('status'));
+  async finalize(@Param('model_id') modelId: string, @Body() dto: FinalizeLoggedModelRequest) {
+    const status = parseFinalStatus(dto.status);
     await this.access.require(modelId, 'EDIT');
     await this.commands.execute({ type: 'FinalizeLoggedModel', modelId, status });
     return { model: await this.json(await this.access.require(modelId, 'READ')) };
@@ -136,8 +123,8 @@ export class LoggedModelsController {
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
   @MlflowApi({ body: SetLoggedModelTagsRequest })
-  async setTags(@Param('model_id') modelId: string, @Req() req: Request) {
-    const tags = toKeyValues(new MlflowRequest(req).raw('tags'), 'tags');
+  async setTags(@Param('model_id') modelId: string, @Body() dto: SetLoggedModelTagsRequest) {
+    const tags = keyValuesOf(dto.tags);
     await this.access.require(modelId, 'EDIT');
     await this.commands.execute({ type: 'SetLoggedModelTags', modelId, tags });
     return {};
@@ -158,8 +145,8 @@ export class LoggedModelsController {
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
   @MlflowApi({ body: LogLoggedModelParamsRequest })
-  async logParams(@Param('model_id') modelId: string, @Req() req: Request) {
-    const params = toKeyValues(new MlflowRequest(req).raw('params'), 'params');
+  async logParams(@Param('model_id') modelId: string, @Body() dto: LogLoggedModelParamsRequest) {
+    const params = keyValuesOf(dto.params);
     await this.access.require(modelId, 'EDIT');
     await this.commands.execute({ type: 'LogLoggedModelParams', modelId, params });
     return {};

@@ -1,11 +1,10 @@
-import { Controller, Get, Req } from '@nestjs/common';
-import { Request } from 'express';
+import { Controller, Get, Query } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Actions } from '@custos/rbac';
-import { Policy, MlflowApi } from '@custos/platform';
+import { mlflowMissing, Policy, MlflowApi } from '@custos/platform';
 import { decodePageToken, encodePageToken, GET_METRIC_HISTORY_MAX_RESULTS, TrackingError } from '@custos/tracking-domain';
 import { RunAccess } from '../access/run-access.service';
-import { MlflowRequest } from '../http/mlflow-request';
+import { runIdOf } from '../http/mlflow-values';
 import { metricJson } from '../http/run-json';
 import { metricHistory, metricHistoryBulk } from '../queries/metric-history.query';
 import { MAX_RUNS_PER_BULK_REQUEST, MetricIntervals } from '../queries/metric-intervals.query';
@@ -25,15 +24,14 @@ export class MetricsController {
   @Get('get-history')
   @Policy(Actions.onExperiment('READ'))
   @MlflowApi({ query: GetMetricHistoryRequest, response: MetricsResponse })
-  async history(@Req() req: Request) {
-    const r = new MlflowRequest(req);
-    const runId = r.runId();
-    const key = r.string('metric_key');
-    const maxResults = r.optionalInt('max_results') ?? null;
+  async history(@Query() q: GetMetricHistoryRequest) {
+    const runId = runIdOf(q);
+    const key = q.metric_key;
+    const maxResults = q.max_results ?? null;
     if (maxResults !== null && maxResults <= 0) {
       throw TrackingError.invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive integer.`);
     }
-    const offset = decodePageToken(r.optionalString('page_token'));
+    const offset = decodePageToken(q.page_token);
     await this.access.require(runId, 'READ');
     await this.catchUp.settleRuns([runId]);
     const rows = await metricHistory(this.ds, runId, key, offset, maxResults === null ? null : maxResults + 1);
@@ -45,14 +43,13 @@ export class MetricsController {
   @Get('get-history-bulk-interval')
   @Policy(Actions.onExperiment('READ'))
   @MlflowApi({ query: GetMetricHistoryBulkIntervalRequest, response: MetricsResponse })
-  bulkInterval(@Req() req: Request) {
-    const r = new MlflowRequest(req);
+  bulkInterval(@Query() q: GetMetricHistoryBulkIntervalRequest) {
     return this.intervals.bulkInterval({
-      runIds: r.stringList('run_ids'),
-      metricKey: r.optionalString('metric_key'),
-      maxResults: r.optionalInt('max_results'),
-      startStep: r.optionalInt('start_step'),
-      endStep: r.optionalInt('end_step'),
+      runIds: q.run_ids ?? [],
+      metricKey: q.metric_key,
+      maxResults: q.max_results,
+      startStep: q.start_step,
+      endStep: q.end_step,
     });
   }
 
@@ -60,16 +57,16 @@ export class MetricsController {
   @Get('get-history-bulk')
   @Policy(Actions.onExperiment('READ'))
   @MlflowApi({ query: GetMetricHistoryBulkRequest, response: MetricsResponse })
-  async bulk(@Req() req: Request) {
-    const r = new MlflowRequest(req);
-    const runIds = r.stringList('run_id');
+  async bulk(@Query() q: GetMetricHistoryBulkRequest) {
+    const runIds = q.run_id ?? [];
     if (runIds.length === 0) throw TrackingError.invalidParameter('GetMetricHistoryBulk request must specify at least one run_id.');
     if (runIds.length > MAX_RUNS_PER_BULK_REQUEST) {
       throw TrackingError.invalidParameter(`GetMetricHistoryBulk request cannot specify more than ${MAX_RUNS_PER_BULK_REQUEST} run_ids. Received ${runIds.length} run_ids.`);
     }
-    if (!r.has('metric_key')) throw TrackingError.invalidParameter('GetMetricHistoryBulk request must specify a metric_key.');
-    const key = r.string('metric_key');
-    const maxResults = Math.min(r.optionalInt('max_results') ?? GET_METRIC_HISTORY_MAX_RESULTS, GET_METRIC_HISTORY_MAX_RESULTS);
+    if (q.metric_key === undefined) throw TrackingError.invalidParameter('GetMetricHistoryBulk request must specify a metric_key.');
+    const key = q.metric_key;
+    if (key === '') throw TrackingError.invalidParameter(mlflowMissing('metric_key'));
+    const maxResults = Math.min(q.max_results ?? GET_METRIC_HISTORY_MAX_RESULTS, GET_METRIC_HISTORY_MAX_RESULTS);
     if (maxResults < 0) throw TrackingError.invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied.`);
     for (const runId of runIds) await this.access.require(runId, 'READ');
     await this.catchUp.settleRuns(runIds);

@@ -1,15 +1,13 @@
-import { Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
-import { Request } from 'express';
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Actions } from '@custos/rbac';
 import { Policy, MlflowApi } from '@custos/platform';
 import { RUN_STATUSES, RunStatus } from '@custos/events';
-import { TrackingError } from '@custos/tracking-domain';
+import { MAX_RUN_USER_ID_LENGTH, TrackingError } from '@custos/tracking-domain';
 import { ExperimentAccess } from '../access/experiment-access.service';
 import { RunAccess } from '../access/run-access.service';
 import { RunCommands } from '../commands/run-commands.service';
-import { MlflowRequest } from '../http/mlflow-request';
-import { toKeyValues, withinLength } from '../http/mlflow-values';
+import { keyValuesOf, runIdOf, withinLength } from '../http/mlflow-values';
 import { runInfoJson } from '../http/run-json';
 import { runsJson } from '../queries/run-details.query';
 import { RunReads } from '../queries/run-reads.query';
@@ -40,16 +38,15 @@ export class RunsController {
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
   @MlflowApi({ body: CreateRunRequest, response: RunResponse })
-  async create(@Req() req: Request) {
-    const r = new MlflowRequest(req);
-    const experimentId = r.string('experiment_id');
-    const experiment = await this.experiments.require(experimentId, 'EDIT', noExperiment(experimentId));
+  async create(@Body() dto: CreateRunRequest) {
+    const experiment = await this.experiments.require(dto.experiment_id, 'EDIT', noExperiment(dto.experiment_id));
     const runId = await this.commands.create({
       experiment,
-      userId: withinLength(r.optionalString('user_id') ?? this.experiments.principal().id, 'user_id', 256),
-      startTime: r.optionalInt('start_time') ?? Date.now(),
-      runName: r.optionalString('run_name') || null,
-      tags: toKeyValues(r.raw('tags'), 'tags'),
+      // The DTO bounds a sent user_id; the caller's own id, the default, is held to the same bound.
+      userId: withinLength(dto.user_id ?? this.experiments.principal().id, 'user_id', MAX_RUN_USER_ID_LENGTH),
+      startTime: dto.start_time ?? Date.now(),
+      runName: dto.run_name || null,
+      tags: keyValuesOf(dto.tags),
     });
     // A new run has no metrics to catch up.
     const { run } = await this.access.require(runId, 'READ');
@@ -60,24 +57,23 @@ export class RunsController {
   @Get('get')
   @Policy(Actions.onExperiment('READ'))
   @MlflowApi({ query: RunIdRequest, response: RunResponse })
-  async get(@Req() req: Request) {
-    return this.reads.get(new MlflowRequest(req).runId());
+  async get(@Query() q: RunIdRequest) {
+    return this.reads.get(runIdOf(q));
   }
 
   @Post('update')
   @HttpCode(200)
   @Policy(Actions.onExperiment('EDIT'))
   @MlflowApi({ body: UpdateRunRequest, response: UpdateRunResponse })
-  async update(@Req() req: Request) {
-    const r = new MlflowRequest(req);
-    const runId = r.runId();
+  async update(@Body() dto: UpdateRunRequest) {
+    const runId = runIdOf(dto);
     await this.access.require(runId, 'EDIT');
     await this.commands.execute({
       type: 'UpdateRun',
       runId,
-      status: parseRunStatus(r.optionalEnum('status')),
-      endTime: r.optionalInt('end_time') ?? null,
-      runName: r.optionalString('run_name') || null,
+      status: parseRunStatus(dto.status),
+      endTime: dto.end_time ?? null,
+      runName: dto.run_name || null,
     });
     const { run } = await this.access.require(runId, 'READ');
     return { run_info: runInfoJson(run) };
@@ -87,8 +83,8 @@ export class RunsController {
   @HttpCode(200)
   @Policy(Actions.onExperiment('MANAGE'))
   @MlflowApi({ body: RunIdRequest })
-  async delete(@Req() req: Request) {
-    const runId = new MlflowRequest(req).runId();
+  async delete(@Body() dto: RunIdRequest) {
+    const runId = runIdOf(dto);
     await this.access.require(runId, 'MANAGE');
     await this.commands.execute({ type: 'DeleteRun', runId });
     return {};
@@ -98,8 +94,8 @@ export class RunsController {
   @HttpCode(200)
   @Policy(Actions.onExperiment('MANAGE'))
   @MlflowApi({ body: RunIdRequest })
-  async restore(@Req() req: Request) {
-    const runId = new MlflowRequest(req).runId();
+  async restore(@Body() dto: RunIdRequest) {
+    const runId = runIdOf(dto);
     await this.access.require(runId, 'MANAGE');
     await this.commands.execute({ type: 'RestoreRun', runId });
     return {};
@@ -109,24 +105,22 @@ export class RunsController {
   @Get('search')
   @Policy(Actions.authenticated({ area: 'experiments', level: 'READ' }))
   @MlflowApi({ query: SearchRunsRequest, response: SearchRunsResponse })
-  searchGet(@Req() req: Request) {
-    return this.search(req);
+  searchGet(@Query() q: SearchRunsRequest) {
+    return this.search(q);
   }
 
   @Post('search')
   @HttpCode(200)
   @Policy(Actions.authenticated({ area: 'experiments', level: 'READ' }))
   @MlflowApi({ body: SearchRunsRequest, response: SearchRunsResponse })
-  search(@Req() req: Request) {
-    const r = new MlflowRequest(req);
+  search(@Body() dto: SearchRunsRequest) {
     return this.reads.search({
-      experimentIds: r.stringList('experiment_ids'),
-      filter: r.optionalString('filter'),
-      runViewType: r.optionalEnum('run_view_type'),
-      maxResults: r.optionalInt('max_results'),
-      maxResultsSent: r.raw('max_results'),
-      orderBy: r.stringList('order_by'),
-      pageToken: r.optionalString('page_token'),
+      experimentIds: dto.experiment_ids ?? [],
+      filter: dto.filter,
+      runViewType: dto.run_view_type,
+      maxResults: dto.max_results,
+      orderBy: dto.order_by ?? [],
+      pageToken: dto.page_token,
     });
   }
 }

@@ -1,17 +1,22 @@
+import { MlflowRunId, MlflowString } from '@custos/platform';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { FileInfo } from './entities.dto';
 
 export class ListRunArtifactsRequest {
   @ApiProperty({ type: String })
+  @MlflowRunId()
   run_id!: string;
 
   @ApiPropertyOptional({ type: String, deprecated: true })
+  @MlflowString()
   run_uuid?: string;
 
   @ApiPropertyOptional({ type: String, description: 'relative to the run artifact root; omitted: the root' })
+  @MlflowString()
   path?: string;
 
   @ApiPropertyOptional({ type: String })
+  @MlflowString()
   page_token?: string;
 }
 

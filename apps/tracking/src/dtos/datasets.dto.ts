@@ -1,7 +1,9 @@
+import { MlflowRepeated } from '@custos/platform';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class SearchDatasetsRequest {
   @ApiProperty({ type: String, isArray: true, description: 'at most 20; those the caller may not read are left out' })
+  @MlflowRepeated(String)
   experiment_ids!: string[];
 }
 

@@ -1,3 +1,5 @@
+import { MlflowInt64, MlflowMaxLength, MlflowMessage, MlflowRepeated, MlflowString } from '@custos/platform';
+import { MAX_DATASET_SOURCE_TYPE_SIZE, MAX_LOGGED_MODEL_ID_LENGTH } from '@custos/tracking-domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 // MLflow's entity messages (mlflow/protos/service.proto) as they travel in JSON: int64 as numbers,
@@ -5,9 +7,11 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 export class KeyValue {
   @ApiProperty({ type: String })
+  @MlflowString({ required: true })
   key!: string;
 
   @ApiPropertyOptional({ type: String })
+  @MlflowString()
   value?: string;
 }
 
@@ -111,21 +115,28 @@ export class RunData {
 
 export class Dataset {
   @ApiProperty({ type: String })
+  @MlflowString()
   name!: string;
 
   @ApiProperty({ type: String })
+  @MlflowString()
   digest!: string;
 
   @ApiProperty({ type: String })
+  @MlflowString()
+  @MlflowMaxLength(MAX_DATASET_SOURCE_TYPE_SIZE)
   source_type!: string;
 
   @ApiProperty({ type: String })
+  @MlflowString()
   source!: string;
 
   @ApiPropertyOptional({ type: String })
+  @MlflowString()
   schema?: string;
 
   @ApiPropertyOptional({ type: String })
+  @MlflowString()
   profile?: string;
 }
 
@@ -133,22 +144,29 @@ export class InputTag extends KeyValue {}
 
 export class DatasetInput {
   @ApiPropertyOptional({ type: () => InputTag, isArray: true })
+  @MlflowRepeated(() => InputTag)
   tags?: InputTag[];
 
   @ApiProperty({ type: () => Dataset })
+  @MlflowMessage(() => Dataset)
   dataset!: Dataset;
 }
 
 export class ModelInput {
   @ApiProperty({ type: String })
+  @MlflowString({ required: true })
+  @MlflowMaxLength(MAX_LOGGED_MODEL_ID_LENGTH)
   model_id!: string;
 }
 
 export class ModelOutput {
   @ApiProperty({ type: String })
+  @MlflowString({ required: true })
+  @MlflowMaxLength(MAX_LOGGED_MODEL_ID_LENGTH)
   model_id!: string;
 
   @ApiProperty({ type: Number, format: 'int64' })
+  @MlflowInt64()
   step!: number;
 }
 

@@ -1,14 +1,18 @@
+import { MlflowEnum, MlflowInt64, MlflowRepeated, MlflowString } from '@custos/platform';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Experiment, ExperimentTag, VIEW_TYPES } from './entities.dto';
 
 export class CreateExperimentRequest {
   @ApiProperty({ type: String })
+  @MlflowString({ required: true })
   name!: string;
 
   @ApiPropertyOptional({ type: String })
+  @MlflowString()
   artifact_location?: string;
 
   @ApiPropertyOptional({ type: () => ExperimentTag, isArray: true })
+  @MlflowRepeated(() => ExperimentTag)
   tags?: ExperimentTag[];
 }
 
@@ -19,11 +23,13 @@ export class CreateExperimentResponse {
 
 export class GetExperimentRequest {
   @ApiProperty({ type: String })
+  @MlflowString({ required: true })
   experiment_id!: string;
 }
 
 export class GetExperimentByNameRequest {
   @ApiProperty({ type: String })
+  @MlflowString({ required: true })
   experiment_name!: string;
 }
 
@@ -34,18 +40,23 @@ export class ExperimentResponse {
 
 export class SearchExperimentsRequest {
   @ApiPropertyOptional({ type: Number, format: 'int64', default: 1000, description: 'at most 50000' })
+  @MlflowInt64()
   max_results?: number;
 
   @ApiPropertyOptional({ type: String })
+  @MlflowString()
   page_token?: string;
 
   @ApiPropertyOptional({ type: String, description: "MLflow's filter grammar, e.g. name LIKE 'a%'" })
+  @MlflowString()
   filter?: string;
 
   @ApiPropertyOptional({ type: String, isArray: true, description: 'e.g. "name ASC", "last_update_time DESC"' })
+  @MlflowRepeated(String)
   order_by?: string[];
 
   @ApiPropertyOptional({ type: String, enum: VIEW_TYPES, default: 'ACTIVE_ONLY' })
+  @MlflowEnum()
   view_type?: string;
 }
 
@@ -59,32 +70,40 @@ export class SearchExperimentsResponse {
 
 export class UpdateExperimentRequest {
   @ApiProperty({ type: String })
+  @MlflowString({ required: true })
   experiment_id!: string;
 
   @ApiProperty({ type: String })
+  @MlflowString({ required: true })
   new_name!: string;
 }
 
 export class ExperimentIdRequest {
   @ApiProperty({ type: String })
+  @MlflowString({ required: true })
   experiment_id!: string;
 }
 
 export class SetExperimentTagRequest {
   @ApiProperty({ type: String })
+  @MlflowString({ required: true })
   experiment_id!: string;
 
   @ApiProperty({ type: String })
+  @MlflowString({ required: true })
   key!: string;
 
   @ApiProperty({ type: String })
+  @MlflowString()
   value!: string;
 }
 
 export class DeleteExperimentTagRequest {
   @ApiProperty({ type: String })
+  @MlflowString({ required: true })
   experiment_id!: string;
 
   @ApiProperty({ type: String })
+  @MlflowString({ required: true })
   key!: string;
 }

@@ -1,3 +1,5 @@
+import { MlflowBool, MlflowEnum, MlflowInt64, MlflowMaxLength, MlflowRepeated, MlflowString } from '@custos/platform';
+import { MAX_LOGGED_MODEL_NAME_LENGTH } from '@custos/tracking-domain';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { KeyValue, Metric } from './entities.dto';
 
@@ -61,63 +63,83 @@ export class LoggedModelResponse {
 
 export class CreateLoggedModelRequest {
   @ApiProperty({ type: String })
+  @MlflowString({ required: true })
   experiment_id!: string;
 
   @ApiPropertyOptional({ type: String })
+  @MlflowString()
+  @MlflowMaxLength(MAX_LOGGED_MODEL_NAME_LENGTH)
   name?: string;
 
   @ApiPropertyOptional({ type: String })
+  @MlflowString()
+  @MlflowMaxLength(MAX_LOGGED_MODEL_NAME_LENGTH)
   model_type?: string;
 
   @ApiPropertyOptional({ type: String })
+  @MlflowString()
   source_run_id?: string;
 
   @ApiPropertyOptional({ type: () => LoggedModelParameter, isArray: true })
+  @MlflowRepeated(() => LoggedModelParameter)
   params?: LoggedModelParameter[];
 
   @ApiPropertyOptional({ type: () => LoggedModelTag, isArray: true })
+  @MlflowRepeated(() => LoggedModelTag)
   tags?: LoggedModelTag[];
 }
 
 export class DatasetFilter {
   @ApiProperty({ type: String })
+  @MlflowString()
   dataset_name!: string;
 
   @ApiPropertyOptional({ type: String })
+  @MlflowString()
   dataset_digest?: string;
 }
 
 export class LoggedModelOrderBy {
   @ApiProperty({ type: String })
+  @MlflowString()
   field_name!: string;
 
   @ApiPropertyOptional({ type: Boolean, default: true })
+  @MlflowBool()
   ascending?: boolean;
 
   @ApiPropertyOptional({ type: String })
+  @MlflowString()
   dataset_name?: string;
 
   @ApiPropertyOptional({ type: String })
+  @MlflowString()
   dataset_digest?: string;
 }
 
 export class SearchLoggedModelsRequest {
   @ApiPropertyOptional({ type: String, isArray: true })
+  @MlflowRepeated(String)
   experiment_ids?: string[];
 
   @ApiPropertyOptional({ type: String })
+  @MlflowString()
   filter?: string;
 
   @ApiPropertyOptional({ type: () => DatasetFilter, isArray: true })
+  @MlflowRepeated(() => DatasetFilter)
   datasets?: DatasetFilter[];
 
   @ApiPropertyOptional({ type: Number, format: 'int32' })
+  @MlflowInt64()
   max_results?: number;
 
   @ApiPropertyOptional({ type: () => LoggedModelOrderBy, isArray: true })
+  @MlflowRepeated(() => LoggedModelOrderBy)
   order_by?: LoggedModelOrderBy[];
 
   @ApiPropertyOptional({ type: String })
+  @MlflowString()
   page_token?: string;
 }
 
@@ -129,17 +151,26 @@ export class SearchLoggedModelsResponse {
   next_page_token?: string;
 }
 
+export class GetLoggedModelRequest {
+  @ApiPropertyOptional({ type: Boolean, default: false, description: 'answer a deleted model too' })
+  @MlflowBool()
+  allow_deleted?: boolean;
+}
+
 export class FinalizeLoggedModelRequest {
   @ApiProperty({ type: String, enum: ['LOGGED_MODEL_READY', 'LOGGED_MODEL_UPLOAD_FAILED'] })
+  @MlflowEnum()
   status!: string;
 }
 
 export class SetLoggedModelTagsRequest {
   @ApiProperty({ type: () => LoggedModelTag, isArray: true })
+  @MlflowRepeated(() => LoggedModelTag)
   tags!: LoggedModelTag[];
 }
 
 export class LogLoggedModelParamsRequest {
   @ApiProperty({ type: () => LoggedModelParameter, isArray: true })
+  @MlflowRepeated(() => LoggedModelParameter)
   params!: LoggedModelParameter[];
 }

@@ -1,20 +1,26 @@
+import { MlflowInt64, MlflowRepeated, MlflowRunId, MlflowString } from '@custos/platform';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Metric } from './entities.dto';
 
 export class GetMetricHistoryRequest {
   @ApiProperty({ type: String })
+  @MlflowRunId()
   run_id!: string;
 
   @ApiPropertyOptional({ type: String, deprecated: true })
+  @MlflowString()
   run_uuid?: string;
 
   @ApiProperty({ type: String })
+  @MlflowString({ required: true })
   metric_key!: string;
 
   @ApiPropertyOptional({ type: String })
+  @MlflowString()
   page_token?: string;
 
   @ApiPropertyOptional({ type: Number, format: 'int32', description: 'omitted: the whole history' })
+  @MlflowInt64()
   max_results?: number;
 }
 
@@ -28,28 +34,36 @@ export class MetricsResponse {
 
 export class GetMetricHistoryBulkIntervalRequest {
   @ApiProperty({ type: String, isArray: true, description: 'at most 100' })
+  @MlflowRepeated(String)
   run_ids!: string[];
 
   @ApiProperty({ type: String })
+  @MlflowString()
   metric_key!: string;
 
   @ApiPropertyOptional({ type: Number, format: 'int32' })
+  @MlflowInt64()
   start_step?: number;
 
   @ApiPropertyOptional({ type: Number, format: 'int32' })
+  @MlflowInt64()
   end_step?: number;
 
   @ApiPropertyOptional({ type: Number, format: 'int32', description: 'points per run, 1 to 2500' })
+  @MlflowInt64()
   max_results?: number;
 }
 
 export class GetMetricHistoryBulkRequest {
   @ApiProperty({ type: String, isArray: true, description: 'at most 100' })
+  @MlflowRepeated(String)
   run_id!: string[];
 
   @ApiProperty({ type: String })
+  @MlflowString()
   metric_key!: string;
 
   @ApiPropertyOptional({ type: Number, format: 'int32' })
+  @MlflowInt64()
   max_results?: number;
 }

@@ -1,11 +1,20 @@
 import { encodeMetricValue, EncodedMetricValue } from '@custos/events';
 import { MlflowValues } from '@custos/platform';
-import { DatasetInputData, KeyValue, MetricInput, TrackingError } from '@custos/tracking-domain';
+import {
+  DatasetInputData,
+  KeyValue,
+  MAX_DATASET_DIGEST_SIZE,
+  MAX_DATASET_NAME_SIZE,
+  MAX_METRIC_MODEL_ID_LENGTH,
+  MetricInput,
+  TrackingError,
+} from '@custos/tracking-domain';
 
 /*
- * Values inside MLflow request messages (a log-batch's metrics, a dataset input, a tag list), read
- * through the platform's MlflowValues: protobuf's JSON types and MLflow's messages, the same rules
- * as the top-level fields. Anything else is INVALID_PARAMETER_VALUE, never a 5xx.
+ * Values inside a log-batch (its metrics, params and tags), read through the platform's
+ * MlflowValues on the hot path that keeps the reader (decision 041): protobuf's JSON types and
+ * MLflow's messages, the same rules the DTOs' decorators apply. Anything else is
+ * INVALID_PARAMETER_VALUE, never a 5xx. Also the small maps from validated DTOs to commands.
  */
 
 const read = new MlflowValues((message) => TrackingError.invalidParameter(message));
@@ -36,17 +45,37 @@ export function withinLength(s: string, path: string, max: number): string {
   return s;
 }
 
-/** A required, bounded string (e.g. a model id): empty or over-long is a 400. */
-export function boundedString(v: unknown, path: string, max: number): string {
-  return withinLength(read.requiredString(v, path), path, max);
-}
-
 /** Params and tags: MLflow requires each key (`_assert_required` on `params[i].key`); an unset value is "". */
 export function toKeyValues(v: unknown, path: string): KeyValue[] {
   return asList(v, path).map((item, i) => {
     const o = asObject(item, `${path}[${i}]`);
     return { key: read.requiredString(o.key, `${path}[${i}].key`), value: asString(o.value, `${path}[${i}].value`) };
   });
+}
+
+/** A DTO's validated params or tags (keys required by the DTO); an unset value is "". */
+export function keyValuesOf(list: readonly { key: string; value?: string }[] | undefined): KeyValue[] {
+  return (list ?? []).map((kv) => ({ key: kv.key, value: kv.value ?? '' }));
+}
+
+/** The run a validated request names: `run_id`, or the legacy `run_uuid` (the DTO requires one). */
+export function runIdOf(dto: { run_id?: string; run_uuid?: string }): string {
+  return dto.run_id || dto.run_uuid || '';
+}
+
+/** A log-inputs request's validated datasets; a dataset input without its dataset has an empty one. */
+export function datasetInputsOf(
+  inputs: readonly { dataset?: { name?: string; digest?: string; source_type?: string; source?: string; schema?: string; profile?: string }; tags?: { key: string; value?: string }[] }[] | undefined,
+): DatasetInputData[] {
+  return (inputs ?? []).map(({ dataset: d = {}, tags }) => ({
+    name: d.name ?? '',
+    digest: d.digest ?? '',
+    sourceType: d.source_type ?? '',
+    source: d.source ?? '',
+    schema: d.schema ?? null,
+    profile: d.profile ?? null,
+    tags: keyValuesOf(tags),
+  }));
 }
 
 /** One metric of a log-batch: key, value and timestamp are required, as MLflow's LogBatch checks them. */
@@ -65,28 +94,10 @@ export function toMetric(v: unknown, path: string): MetricInput {
 export function metricLinks(o: Record<string, unknown>, path: string): Pick<MetricInput, 'modelId' | 'datasetName' | 'datasetDigest'> {
   const at = (name: string) => (path ? `${path}.${name}` : name);
   const opt = (name: string, max: number) => (read.absent(o[name]) || o[name] === '' ? undefined : withinLength(asString(o[name], at(name)), at(name), max));
-  const modelId = opt('model_id', 64);
-  const datasetName = opt('dataset_name', 500);
-  const datasetDigest = opt('dataset_digest', 36);
+  const modelId = opt('model_id', MAX_METRIC_MODEL_ID_LENGTH);
+  const datasetName = opt('dataset_name', MAX_DATASET_NAME_SIZE);
+  const datasetDigest = opt('dataset_digest', MAX_DATASET_DIGEST_SIZE);
   return { ...(modelId ? { modelId } : {}), ...(datasetName ? { datasetName } : {}), ...(datasetDigest ? { datasetDigest } : {}) };
-}
-
-export function toDatasetInputs(v: unknown): DatasetInputData[] {
-  return asList(v, 'datasets').map((item, i) => {
-    const path = `datasets[${i}]`;
-    const o = asObject(item, path);
-    const d = asObject(o.dataset ?? {}, `${path}.dataset`);
-    return {
-      name: asString(d.name, `${path}.dataset.name`),
-      digest: asString(d.digest, `${path}.dataset.digest`),
-      // Empty is refused by the domain's dataset validation; only the schema's bound is checked here.
-      sourceType: withinLength(asString(d.source_type, `${path}.dataset.source_type`), `${path}.dataset.source_type`, 256),
-      source: asString(d.source, `${path}.dataset.source`),
-      schema: read.absent(d.schema) ? null : asString(d.schema, `${path}.dataset.schema`),
-      profile: read.absent(d.profile) ? null : asString(d.profile, `${path}.dataset.profile`),
-      tags: toKeyValues(o.tags, `${path}.tags`),
-    };
-  });
 }
 
 /**

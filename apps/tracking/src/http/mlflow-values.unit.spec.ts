@@ -1,5 +1,5 @@
 import { expect } from '@jest/globals';
-import { asDouble, asInt, doubleJson, toDatasetInputs, toKeyValues, toMetric } from './mlflow-values';
+import { asDouble, asInt, datasetInputsOf, doubleJson, toKeyValues, toMetric } from './mlflow-values';
 
 describe('MLflow request values', () => {
   it('reads doubles the way protobuf JSON does, including the quoted non-finite spellings', () => {
@@ -34,8 +34,8 @@ describe('MLflow request values', () => {
     expect(() => toKeyValues([{ value: 'v' }], 'params')).toThrow("Missing value for required parameter 'params[0].key'.");
   });
 
-  it('reads dataset inputs in MLflow’s shape', () => {
-    const [d] = toDatasetInputs([{ tags: [{ key: 'ctx', value: 'train' }], dataset: { name: 'n', digest: 'd', source_type: 's', source: '{}' } }]);
+  it('maps validated dataset inputs to the command’s shape', () => {
+    const [d] = datasetInputsOf([{ tags: [{ key: 'ctx', value: 'train' }], dataset: { name: 'n', digest: 'd', source_type: 's', source: '{}' } }]);
     expect(d).toEqual({ name: 'n', digest: 'd', sourceType: 's', source: '{}', schema: null, profile: null, tags: [{ key: 'ctx', value: 'train' }] });
   });
 

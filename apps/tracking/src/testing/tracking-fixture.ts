@@ -15,6 +15,7 @@ import { LoggedModelsController } from '../controllers/logged-models.controller'
 import { MetricsController } from '../controllers/metrics.controller';
 import { RunDataController } from '../controllers/run-data.controller';
 import { RunsController } from '../controllers/runs.controller';
+import { piped } from './piped-controller';
 import { TrackingReadModels1732000000400 } from '../migrations/1732000000400-tracking-read-models';
 import { RunsAndLoggedModels1732000000500 } from '../migrations/1732000000500-runs-and-logged-models';
 import { LoggedModelMetrics1732000000700 } from '../migrations/1732000000700-logged-model-metrics';
@@ -78,15 +79,15 @@ export async function createTrackingFixture(prefix: string) {
     runCommands,
     lifecycle,
     catchUp,
-    runs: new RunsController(ds, experimentAccess, runAccess, runCommands, runReads),
+    runs: piped(new RunsController(ds, experimentAccess, runAccess, runCommands, runReads)),
     runReads,
     metricIntervals,
     experimentReads: new ExperimentReads(ds, experimentAccess),
-    runData: new RunDataController(ds, runAccess, modelAccess, runCommands),
-    metrics: new MetricsController(ds, runAccess, catchUp, metricIntervals),
-    models: new LoggedModelsController(ds, experimentAccess, modelAccess, modelCommands),
+    runData: piped(new RunDataController(ds, runAccess, modelAccess, runCommands)),
+    metrics: piped(new MetricsController(ds, runAccess, catchUp, metricIntervals)),
+    models: piped(new LoggedModelsController(ds, experimentAccess, modelAccess, modelCommands)),
     as<T>(principal: Principal, fn: () => Promise<T>, grants: Grant[] = []): Promise<T> {
-      return requestContext.run({ correlationId: `test-${principal.id}`, principal, policy: { grants, defaultPermission: 'NO_PERMISSIONS' } }, fn);
+      return requestContext.run({ correlationId: `test-${principal.id}`, path: '/api/2.0/mlflow', principal, policy: { grants, defaultPermission: 'NO_PERMISSIONS' } }, fn);
     },
   };
 }

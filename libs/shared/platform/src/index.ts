@@ -20,6 +20,7 @@ export * from './bootstrap';
 export * from './s3-client';
 export * from './watched-bucket';
 export * from './mlflow-request';
+export * from './mlflow-fields';
 export * from './request-input';
 export * from './request-input.middleware';
 export * from './json-body.guard';

@@ -26,7 +26,7 @@ export class RequestContextMiddleware implements NestMiddleware {
     const setResponseHeader = (name: string, value: string) => {
       if (!res.headersSent) res.setHeader(name, value);
     };
-    requestContext.run({ correlationId, traceparent: typeof tp === 'string' ? tp.slice(0, 128) : undefined, setResponseHeader }, next);
+    requestContext.run({ correlationId, path: req.originalUrl, traceparent: typeof tp === 'string' ? tp.slice(0, 128) : undefined, setResponseHeader }, next);
   }
 }
 

@@ -4,6 +4,8 @@ import { PolicyContext, Principal } from '@custos/rbac';
 /** What one request carries through the call stack: correlation for logs and events, and who asks. */
 export interface RequestContext {
   correlationId: string;
+  /** The request's path and query as received (`originalUrl`): the platform pipe words its errors by it. */
+  path?: string;
   /** The id the client sent, if any: recorded beside the correlation id, never as it (decision 026). */
   clientCorrelationId?: string;
   principal?: Principal;

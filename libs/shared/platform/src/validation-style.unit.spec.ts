@@ -40,6 +40,39 @@ describe('one validation style in the services', () => {
     expect(offending.map((f) => relative(ROOT, f))).toEqual([]);
   });
 
+  /**
+   * Decision 041: MLflow routes read class-validator DTOs through the global pipe; the hand-written
+   * reader (`MlflowRequest`, decision 030) stays only on the measured hot paths listed here, by
+   * handler. In a controller that uses the reader, every handler taking `@Req()` must be listed.
+   */
+  const READER_HOT_PATHS: Record<string, string[]> = {
+    'apps/tracking/src/controllers/run-data.controller.ts': ['logBatch'],
+  };
+
+  /** The handlers of a controller's source that take the raw request. */
+  function handlersTakingReq(text: string): string[] {
+    return [...text.matchAll(/\n\s*(?:async\s+)?(\w+)\s*\([^{]*?@Req\(\)/g)].map(([, name]) => name);
+  }
+
+  it('finds handlers that take the raw request', () => {
+    const source = "@Post('x')\n  async one(@Param('id') id: string, @Req() req: Request) {\n  }\n  two(@Body() dto: X) {\n  }\n  three(@Req() req: Request) {}";
+    expect(handlersTakingReq(source)).toEqual(['one', 'three']);
+  });
+
+  it('reads MLflow requests through DTOs, keeping the reader only on the measured hot paths', () => {
+    const offending = files
+      .filter((f) => f.endsWith('.controller.ts'))
+      .flatMap((f) => {
+        const text = readFileSync(f, 'utf8');
+        if (!/\bMlflowRequest(Base)?\b|\bMlflowValues\b/.test(text)) return [];
+        const allowed = READER_HOT_PATHS[relative(ROOT, f)] ?? [];
+        return handlersTakingReq(text)
+          .filter((name) => !allowed.includes(name))
+          .map((name) => `${relative(ROOT, f)}#${name}`);
+      });
+    expect(offending).toEqual([]);
+  });
+
   it('parses no controller input with zod', () => {
     const offending = files.filter((f) => /\.controller\.ts$|\/dtos\//.test(f) && /from 'zod'/.test(readFileSync(f, 'utf8')));
     expect(offending.map((f) => relative(ROOT, f))).toEqual([]);

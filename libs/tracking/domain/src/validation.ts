@@ -26,6 +26,16 @@ export const MAX_DATASET_SOURCE_SIZE = 65_535;
 export const MAX_DATASET_PROFILE_SIZE = 16_777_215;
 export const MAX_INPUT_TAG_KEY_SIZE = 255;
 export const MAX_INPUT_TAG_VALUE_SIZE = 500;
+/** A dataset's `source_type`, as the event schema bounds it. */
+export const MAX_DATASET_SOURCE_TYPE_SIZE = 256;
+/** A run's `user_id`, as the event schema bounds it. */
+export const MAX_RUN_USER_ID_LENGTH = 256;
+/** A logged model's id where a run names it (inputs, outputs), as the event schema bounds it. */
+export const MAX_LOGGED_MODEL_ID_LENGTH = 256;
+/** A metric's link to a logged model (`model_id`), as the metric series schema bounds it. */
+export const MAX_METRIC_MODEL_ID_LENGTH = 64;
+/** A logged model's `name` and `model_type`, as the event schema bounds them. */
+export const MAX_LOGGED_MODEL_NAME_LENGTH = 500;
 export const SEARCH_MAX_RESULTS_DEFAULT = 1000;
 export const SEARCH_MAX_RESULTS_THRESHOLD = 50_000;
 export const MAX_EXPERIMENTS_LISTED_PER_PAGE = 50_000;
