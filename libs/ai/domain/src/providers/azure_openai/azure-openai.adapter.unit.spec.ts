@@ -27,6 +27,15 @@ describe('azure openai adapter: requests', () => {
     expect(c.url).toBe('https://my-res.openai.azure.com/openai/deployments/gpt4o-prod/completions?api-version=2024-10-21');
   });
 
+  it('names the token limit max_completion_tokens for reasoning deployments, by option or by name', async () => {
+    const req: ChatRequest = { messages: [{ role: 'user', content: 'x' }], max_tokens: 9 };
+    const byOption = await chat.request({ ...target, options: { api_version: '2024-10-21', max_tokens_field: 'max_completion_tokens' } }, key, req);
+    expect(JSON.parse(byOption.body ?? '')).toEqual({ messages: req.messages, max_completion_tokens: 9 });
+    const byName = await chat.request({ ...target, model: 'o3-mini' }, key, req);
+    expect(JSON.parse(byName.body ?? '')).toEqual({ messages: req.messages, max_completion_tokens: 9 });
+    expect(JSON.parse((await chat.request(target, key, req)).body ?? '')).toEqual({ messages: req.messages, max_tokens: 9 });
+  });
+
   it('does not ask for stream usage on api-versions that refuse stream_options', async () => {
     const old = await chat.request({ ...target, options: { api_version: '2024-06-01' } }, key, { messages: [{ role: 'user', content: 'x' }], stream: true });
     expect(JSON.parse(old.body ?? '')).not.toHaveProperty('stream_options');
