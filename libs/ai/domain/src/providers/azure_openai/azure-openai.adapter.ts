@@ -28,7 +28,8 @@ function maxTokensField(t: ProviderTarget): 'max_tokens' | 'max_completion_token
 const dialect: OpenAiDialect = {
   provider: 'Azure OpenAI',
   url: azureUrl,
-  headers: (_t, c) => ({ 'api-key': c['api_key'] ?? '' }),
+  // A Microsoft Entra ID token, when the stored credential is one, goes as a bearer token instead of the resource key.
+  headers: (_t, c): Record<string, string> => (c['azure_ad_token'] ? { authorization: `Bearer ${c['azure_ad_token']}` } : { 'api-key': c['api_key'] ?? '' }),
   bodyModel: () => undefined,
   streamUsage: (t) => (t.options?.['api_version'] ?? '') >= STREAM_USAGE_SINCE,
   maxTokensField,

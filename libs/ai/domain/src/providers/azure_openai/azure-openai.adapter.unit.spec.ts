@@ -18,6 +18,12 @@ describe('azure openai adapter: requests', () => {
     expect(JSON.parse(req.body ?? '')).toEqual(fixtureJson(P, 'chat.request.wire.json'));
   });
 
+  it('sends a Microsoft Entra ID token as a bearer token instead of the api-key', async () => {
+    const req = await chat.request(target, { azure_ad_token: 'eyJ0eXAi.fake' }, { messages: [{ role: 'user', content: 'x' }] });
+    expect(req.headers['authorization']).toBe('Bearer eyJ0eXAi.fake');
+    expect(req.headers).not.toHaveProperty('api-key');
+  });
+
   it('builds the completions and embeddings URLs the same way and accepts a base that already ends in /openai', async () => {
     const t = { ...target, baseUrl: 'https://my-res.openai.azure.com/openai', model: 'embed large' };
     const e = await azureOpenAiAdapter.embeddings!.request(t, key, fixtureJson<EmbeddingsRequest>(P, 'embeddings.request.canonical.json'));
