@@ -1,5 +1,5 @@
 export * from './fake-server';
 export * from './openai-fake';
-export { OPENAI_FAMILY_FAULTS } from './openai-fake-errors';
-export type { OpenAiFamilyFault, OpenAiFlavour } from './openai-fake-errors';
+export { FAKE_FAULTS } from './openai-fake-errors';
+export type { FakeFault, OpenAiFlavour } from './openai-fake-errors';
 export * from './mistral-fake';

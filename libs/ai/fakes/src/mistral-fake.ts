@@ -1,7 +1,7 @@
 import { FakeReply, FakeUpstream, RecordedRequest, startFakeUpstream } from './fake-server';
 import { answerText, base64Vector, fakeId, fakeVector, Json, limited, promptWords, sseData, toolCallFor, words } from './openai-fake-answers';
-import { OPENAI_FAMILY_FAULTS, OpenAiFamilyFault } from './openai-fake-errors';
-import { OpenAiFamilyFakeOptions, OpenAiFamilyScriptOptions } from './openai-fake';
+import { FAKE_FAULTS, FakeFault } from './openai-fake-errors';
+import { FakeOptions, ScriptOptions } from './openai-fake';
 
 /**
  * Mistral's chat and embeddings API at `{url}/v1`, as strict as the real one where the gateway can
@@ -11,7 +11,7 @@ import { OpenAiFamilyFakeOptions, OpenAiFamilyScriptOptions } from './openai-fak
  */
 export interface MistralFake extends FakeUpstream {
   readonly baseUrl: string;
-  fail(fault: OpenAiFamilyFault, options?: OpenAiFamilyScriptOptions): void;
+  fail(fault: FakeFault, options?: ScriptOptions): void;
 }
 
 const CHAT_FIELDS = new Set([
@@ -26,8 +26,8 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 const mistralError = (status: number, message: string, type: string, code: string | null) => json(status, { object: 'error', message, type, param: null, code });
 const now = () => Math.floor(Date.now() / 1000);
 
-export async function startMistralFake(options: OpenAiFamilyFakeOptions = {}): Promise<MistralFake> {
-  const script: { fault: OpenAiFamilyFault; retryAfterSec?: number }[] = [];
+export async function startMistralFake(options: FakeOptions = {}): Promise<MistralFake> {
+  const script: { fault: FakeFault; retryAfterSec?: number }[] = [];
   const upstream = await startFakeUpstream((req) => answer(req, script, options));
   return {
     ...upstream,
@@ -38,7 +38,7 @@ export async function startMistralFake(options: OpenAiFamilyFakeOptions = {}): P
   };
 }
 
-function answer(req: RecordedRequest, script: { fault: OpenAiFamilyFault; retryAfterSec?: number }[], options: OpenAiFamilyFakeOptions): FakeReply {
+function answer(req: RecordedRequest, script: { fault: FakeFault; retryAfterSec?: number }[], options: FakeOptions): FakeReply {
   const path = new URL(req.url, 'http://fake').pathname;
   if (req.method !== 'POST' || (path !== '/v1/chat/completions' && path !== '/v1/embeddings')) return json(404, { detail: 'Not Found' });
   if (!/^Bearer \S+/.test(req.headers['authorization'] ?? '')) return json(401, { message: 'Unauthorized', request_id: fakeId('', req.body, 32) });
@@ -55,7 +55,7 @@ function answer(req: RecordedRequest, script: { fault: OpenAiFamilyFault; retryA
   if (invalid) return invalid;
   const model = String(body['model']);
   const m = /^fail-(\w+)$/.exec(model);
-  const scripted = script.shift() ?? (m && (OPENAI_FAMILY_FAULTS as readonly string[]).includes(m[1]) ? { fault: m[1] as OpenAiFamilyFault, retryAfterSec: undefined } : undefined);
+  const scripted = script.shift() ?? (m && (FAKE_FAULTS as readonly string[]).includes(m[1]) ? { fault: m[1] as FakeFault, retryAfterSec: undefined } : undefined);
   const stream = chat && body['stream'] === true;
   if (scripted && !(stream && (scripted.fault === 'stream_error' || scripted.fault === 'stream_break'))) return errorReply(scripted.fault, model, scripted.retryAfterSec ?? 1);
   if (!chat) return embeddings(body, model);
@@ -86,7 +86,7 @@ function toolIdProblem(body: Json): FakeReply | undefined {
   return undefined;
 }
 
-function errorReply(fault: OpenAiFamilyFault, model: string, retryAfterSec: number): FakeReply {
+function errorReply(fault: FakeFault, model: string, retryAfterSec: number): FakeReply {
   switch (fault) {
     case 'auth':
       return json(401, { message: 'Unauthorized', request_id: fakeId('', model, 32) });
@@ -120,7 +120,7 @@ function chatReply(body: Json, model: string): Json {
   return { id: p.id, object: 'chat.completion', model, usage: p.usage, created: now(), choices: [{ index: 0, message, finish_reason: p.finish }] };
 }
 
-function streamReply(body: Json, model: string, delayMs: number | undefined, fault: OpenAiFamilyFault | undefined): FakeReply {
+function streamReply(body: Json, model: string, delayMs: number | undefined, fault: FakeFault | undefined): FakeReply {
   const p = plan(body);
   const head = { id: p.id, object: 'chat.completion.chunk', created: now(), model };
   const chunk = (delta: Json, finish: string | null = null, usage?: Json): Json => ({ ...head, choices: [{ index: 0, delta, finish_reason: finish }], ...(usage ? { usage } : {}) });

@@ -1,8 +1,8 @@
 import { FakeReply } from './fake-server';
 
 /** Failures a fake can be scripted to answer with; named after the gateway's UpstreamError kinds. */
-export const OPENAI_FAMILY_FAULTS = ['auth', 'not_found', 'rate_limited', 'context_length', 'content_filter', 'bad_request', 'server', 'stream_error', 'stream_break'] as const;
-export type OpenAiFamilyFault = (typeof OPENAI_FAMILY_FAULTS)[number];
+export const FAKE_FAULTS = ['auth', 'not_found', 'rate_limited', 'context_length', 'content_filter', 'bad_request', 'server', 'stream_error', 'stream_break'] as const;
+export type FakeFault = (typeof FAKE_FAULTS)[number];
 
 /** Which server's error bodies to answer with. */
 export type OpenAiFlavour = 'openai' | 'azure' | 'compatible';
@@ -17,7 +17,7 @@ const openAiError = (message: string, type: string | null, code: string | null, 
  * A non-stream failure in each server's own error body, as their API references document them.
  * `retryAfterSec` goes out as `retry-after` (and, where the server sends it, `retry-after-ms`).
  */
-export function errorReply(flavour: OpenAiFlavour, fault: Exclude<OpenAiFamilyFault, 'stream_error' | 'stream_break'>, model: string, retryAfterSec = 1): FakeReply {
+export function errorReply(flavour: OpenAiFlavour, fault: Exclude<FakeFault, 'stream_error' | 'stream_break'>, model: string, retryAfterSec = 1): FakeReply {
   const retry = { 'retry-after': String(retryAfterSec), 'retry-after-ms': String(retryAfterSec * 1000) };
   if (flavour === 'azure') {
     switch (fault) {

@@ -1,13 +1,13 @@
 import { FakeReply, FakeUpstream, RecordedRequest, startFakeUpstream } from './fake-server';
 import { answerText, base64Vector, fakeId, fakeVector, Json, limited, promptWords, sseData, toolCallFor, words } from './openai-fake-answers';
-import { errorReply, OPENAI_FAMILY_FAULTS, OpenAiFamilyFault, OpenAiFlavour, streamErrorPayload } from './openai-fake-errors';
+import { errorReply, FAKE_FAULTS, FakeFault, OpenAiFlavour, streamErrorPayload } from './openai-fake-errors';
 
-export interface OpenAiFamilyFakeOptions {
+export interface FakeOptions {
   /** pause before each streamed chunk (lets tests and benchmarks see a stream arrive in pieces) */
   chunkDelayMs?: number;
 }
 
-export interface OpenAiFamilyScriptOptions {
+export interface ScriptOptions {
   /** how many of the next calls fail this way (default 1) */
   times?: number;
   /** for rate_limited: the retry-after the reply carries, in seconds (default 1) */
@@ -25,7 +25,7 @@ export interface OpenAiFake extends FakeUpstream {
   readonly openAiBase: string;
   readonly azureBase: string;
   readonly compatibleBase: string;
-  fail(fault: OpenAiFamilyFault, options?: OpenAiFamilyScriptOptions): void;
+  fail(fault: FakeFault, options?: ScriptOptions): void;
 }
 
 interface Route {
@@ -44,8 +44,8 @@ const ROUTES: [RegExp, (m: RegExpExecArray) => Route][] = [
 const json = (status: number, body: unknown): FakeReply => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export async function startOpenAiFake(options: OpenAiFamilyFakeOptions = {}): Promise<OpenAiFake> {
-  const script: { fault: OpenAiFamilyFault; retryAfterSec?: number }[] = [];
+export async function startOpenAiFake(options: FakeOptions = {}): Promise<OpenAiFake> {
+  const script: { fault: FakeFault; retryAfterSec?: number }[] = [];
   const upstream = await startFakeUpstream((req) => answer(req, script, options));
   return {
     ...upstream,
@@ -58,7 +58,7 @@ export async function startOpenAiFake(options: OpenAiFamilyFakeOptions = {}): Pr
   };
 }
 
-function answer(req: RecordedRequest, script: { fault: OpenAiFamilyFault; retryAfterSec?: number }[], options: OpenAiFamilyFakeOptions): FakeReply {
+function answer(req: RecordedRequest, script: { fault: FakeFault; retryAfterSec?: number }[], options: FakeOptions): FakeReply {
   const url = new URL(req.url, 'http://fake');
   const found = ROUTES.map(([re, make]) => {
     const m = re.exec(url.pathname);
@@ -98,9 +98,9 @@ function authorized(flavour: OpenAiFlavour, headers: Record<string, string>): bo
   return flavour === 'compatible' || bearer;
 }
 
-function modelFault(model: string): { fault: OpenAiFamilyFault; retryAfterSec?: number } | undefined {
+function modelFault(model: string): { fault: FakeFault; retryAfterSec?: number } | undefined {
   const m = /^fail-(\w+)$/.exec(model);
-  return m && (OPENAI_FAMILY_FAULTS as readonly string[]).includes(m[1]) ? { fault: m[1] as OpenAiFamilyFault } : undefined;
+  return m && (FAKE_FAULTS as readonly string[]).includes(m[1]) ? { fault: m[1] as FakeFault } : undefined;
 }
 
 interface Ctx {
@@ -108,7 +108,7 @@ interface Ctx {
   model: string;
   body: Json;
   delay?: number;
-  fault?: OpenAiFamilyFault;
+  fault?: FakeFault;
 }
 
 const now = () => Math.floor(Date.now() / 1000);
