@@ -1,7 +1,8 @@
 import { FakeReply, FakeUpstream, RecordedRequest, startFakeUpstream } from './fake-server';
 import { answerText, base64Vector, fakeId, fakeVector, Json, limited, promptWords, sseData, toolCallFor, words } from './openai-fake-answers';
 import { FAKE_FAULTS, FakeFault } from './openai-fake-errors';
-import { FakeOptions, ScriptOptions } from './openai-fake';
+import { ScriptOptions } from './openai-fake';
+import { FakeOptions } from './fake-scenarios';
 
 /**
  * Mistral's chat and embeddings API at `{url}/v1`, as strict as the real one where the gateway can
@@ -28,7 +29,7 @@ const now = () => Math.floor(Date.now() / 1000);
 
 export async function startMistralFake(options: FakeOptions = {}): Promise<MistralFake> {
   const script: { fault: FakeFault; retryAfterSec?: number }[] = [];
-  const upstream = await startFakeUpstream((req) => answer(req, script, options));
+  const upstream = await startFakeUpstream((req) => answer(req, script, options), options.port);
   return {
     ...upstream,
     baseUrl: `${upstream.url}/v1`,

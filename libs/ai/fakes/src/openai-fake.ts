@@ -1,11 +1,8 @@
 import { FakeReply, FakeUpstream, RecordedRequest, startFakeUpstream } from './fake-server';
+import { FakeOptions } from './fake-scenarios';
 import { answerText, base64Vector, fakeId, fakeVector, Json, limited, promptWords, sseData, toolCallFor, words } from './openai-fake-answers';
 import { errorReply, FAKE_FAULTS, FakeFault, OpenAiFlavour, streamErrorPayload } from './openai-fake-errors';
 
-export interface FakeOptions {
-  /** pause before each streamed chunk (lets tests and benchmarks see a stream arrive in pieces) */
-  chunkDelayMs?: number;
-}
 
 export interface ScriptOptions {
   /** how many of the next calls fail this way (default 1) */
@@ -46,7 +43,7 @@ const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && 
 
 export async function startOpenAiFake(options: FakeOptions = {}): Promise<OpenAiFake> {
   const script: { fault: FakeFault; retryAfterSec?: number }[] = [];
-  const upstream = await startFakeUpstream((req) => answer(req, script, options));
+  const upstream = await startFakeUpstream((req) => answer(req, script, options), options.port);
   return {
     ...upstream,
     openAiBase: `${upstream.url}/v1`,
