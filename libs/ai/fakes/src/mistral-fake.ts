@@ -1,6 +1,7 @@
+import { keyOf, scenarioFault } from './fake-scenario-faults';
 import { FakeReply, FakeUpstream, RecordedRequest, startFakeUpstream } from './fake-server';
 import { answerText, base64Vector, fakeId, fakeVector, Json, limited, promptWords, sseData, toolCallFor, words } from './openai-fake-answers';
-import { FakeFault, faultFor, keyOf } from './openai-fake-errors';
+import { FAKE_FAULTS, FakeFault } from './openai-fake-errors';
 import { ScriptOptions } from './openai-fake';
 import { FakeOptions } from './fake-scenarios';
 
@@ -55,7 +56,9 @@ function answer(req: RecordedRequest, script: { fault: FakeFault; retryAfterSec?
   const invalid = validate(body, chat ? CHAT_FIELDS : EMBED_FIELDS) ?? (chat ? toolIdProblem(body) : undefined);
   if (invalid) return invalid;
   const model = String(body['model']);
-  const scripted = script.shift() ?? faultFor(model, keyOf(req.headers));
+  const m = /^fail-(\w+)$/.exec(model);
+  const byName = m && (FAKE_FAULTS as readonly string[]).includes(m[1]) ? { fault: m[1] as FakeFault, retryAfterSec: undefined } : undefined;
+  const scripted = script.shift() ?? byName ?? scenarioFault(model, keyOf(req.headers));
   const stream = chat && body['stream'] === true;
   if (scripted && !(stream && (scripted.fault === 'stream_error' || scripted.fault === 'stream_break'))) return errorReply(scripted.fault, model, scripted.retryAfterSec ?? 1);
   if (!chat) return embeddings(body, model);

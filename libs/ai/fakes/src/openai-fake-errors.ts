@@ -1,4 +1,4 @@
-import { FAKE_RETRY_AFTER_SECONDS, FakeScenario, scenarioOf } from './fake-scenarios';
+import { scenarioFault } from './fake-scenario-faults';
 import { FakeReply } from './fake-server';
 
 /** Failures a fake can be scripted to answer with; named after the gateway's UpstreamError kinds. */
@@ -86,18 +86,6 @@ export function streamErrorPayload(): Record<string, unknown> {
   return openAiError('The server had an error while processing your request. Sorry about that!', 'server_error', null);
 }
 
-/** The shared scenarios of fake-scenarios.ts (model `fake-429`, key `bad-key`, ...) as this family's faults. */
-const SCENARIO_FAULTS: Record<Exclude<FakeScenario, 'ok'>, FakeFault> = {
-  unauthorized: 'auth',
-  missingModel: 'not_found',
-  rateLimited: 'rate_limited',
-  contextLength: 'context_length',
-  serverError: 'server',
-  overloaded: 'overloaded',
-  streamError: 'stream_error',
-  streamBreak: 'stream_break',
-};
-
 /**
  * The fault a call asks for by its model (`fail-<fault>`, or one of the shared scenario models) or
  * by the shared bad key; undefined for a call to answer normally.
@@ -105,12 +93,5 @@ const SCENARIO_FAULTS: Record<Exclude<FakeScenario, 'ok'>, FakeFault> = {
 export function faultFor(model: string, key: string | undefined): { fault: FakeFault; retryAfterSec?: number } | undefined {
   const m = /^fail-(\w+)$/.exec(model);
   if (m && (FAKE_FAULTS as readonly string[]).includes(m[1])) return { fault: m[1] as FakeFault };
-  const scenario = scenarioOf(model, key);
-  if (scenario === 'ok') return undefined;
-  return { fault: SCENARIO_FAULTS[scenario], retryAfterSec: scenario === 'rateLimited' ? FAKE_RETRY_AFTER_SECONDS : undefined };
-}
-
-/** The key a request carries: a bearer token, or Azure's api-key header. */
-export function keyOf(headers: Record<string, string>): string | undefined {
-  return /^Bearer (\S+)/.exec(headers['authorization'] ?? '')?.[1] ?? (headers['api-key'] || undefined);
+  return scenarioFault(model, key);
 }

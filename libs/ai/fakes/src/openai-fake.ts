@@ -1,7 +1,8 @@
 import { FakeReply, FakeUpstream, RecordedRequest, startFakeUpstream } from './fake-server';
 import { FakeOptions } from './fake-scenarios';
 import { answerText, base64Vector, fakeId, fakeVector, Json, limited, promptWords, sseData, toolCallFor, words } from './openai-fake-answers';
-import { errorReply, FakeFault, faultFor, keyOf, OpenAiFlavour, streamErrorPayload } from './openai-fake-errors';
+import { errorReply, FakeFault, faultFor, OpenAiFlavour, streamErrorPayload } from './openai-fake-errors';
+import { keyOf } from './fake-scenario-faults';
 
 
 export interface ScriptOptions {
