@@ -1,3 +1,4 @@
+import { keyOf, scenarioFault } from './fake-scenario-faults';
 import { FakeReply, FakeUpstream, RecordedRequest, startFakeUpstream } from './fake-server';
 import { answerText, base64Vector, fakeId, fakeVector, Json, limited, promptWords, sseData, toolCallFor, words } from './openai-fake-answers';
 import { FAKE_FAULTS, FakeFault } from './openai-fake-errors';
@@ -56,7 +57,8 @@ function answer(req: RecordedRequest, script: { fault: FakeFault; retryAfterSec?
   if (invalid) return invalid;
   const model = String(body['model']);
   const m = /^fail-(\w+)$/.exec(model);
-  const scripted = script.shift() ?? (m && (FAKE_FAULTS as readonly string[]).includes(m[1]) ? { fault: m[1] as FakeFault, retryAfterSec: undefined } : undefined);
+  const byName = m && (FAKE_FAULTS as readonly string[]).includes(m[1]) ? { fault: m[1] as FakeFault, retryAfterSec: undefined } : undefined;
+  const scripted = script.shift() ?? byName ?? scenarioFault(model, keyOf(req.headers));
   const stream = chat && body['stream'] === true;
   if (scripted && !(stream && (scripted.fault === 'stream_error' || scripted.fault === 'stream_break'))) return errorReply(scripted.fault, model, scripted.retryAfterSec ?? 1);
   if (!chat) return embeddings(body, model);

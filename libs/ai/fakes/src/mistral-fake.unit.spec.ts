@@ -97,6 +97,13 @@ describe('mistral adapter against the Mistral fake over loopback', () => {
     expect(mistralAdapter.error(reply).kind).toBe(kind);
   });
 
+  it('answers the shared scenario models and the shared bad key', async () => {
+    expect(mistralAdapter.error(await sendWhole(await chat.request({ ...target, model: 'fake-429' }, key, everything)))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 7000 });
+    expect(mistralAdapter.error(await sendWhole(await chat.request({ ...target, model: 'fake-overloaded' }, key, everything)))).toMatchObject({ kind: 'server', upstreamStatus: 503 });
+    expect(mistralAdapter.error(await sendWhole(await chat.request(target, { api_key: 'bad-key' }, everything)))).toMatchObject({ kind: 'auth', upstreamStatus: 401 });
+    await expect(sendStream(await chat.request({ ...target, model: 'fake-stream-error' }, key, { ...everything, stream: true }), chat.stream!(target))).rejects.toMatchObject({ kind: 'server' });
+  });
+
   it('carries retry-after from a 429', async () => {
     fake.fail('rate_limited', { retryAfterSec: 3 });
     expect(mistralAdapter.error(await sendWhole(await chat.request(target, key, everything)))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 3000 });

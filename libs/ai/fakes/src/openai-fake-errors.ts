@@ -1,7 +1,8 @@
+import { scenarioFault } from './fake-scenario-faults';
 import { FakeReply } from './fake-server';
 
 /** Failures a fake can be scripted to answer with; named after the gateway's UpstreamError kinds. */
-export const FAKE_FAULTS = ['auth', 'not_found', 'rate_limited', 'context_length', 'content_filter', 'bad_request', 'server', 'stream_error', 'stream_break'] as const;
+export const FAKE_FAULTS = ['auth', 'not_found', 'rate_limited', 'context_length', 'content_filter', 'bad_request', 'server', 'overloaded', 'stream_error', 'stream_break'] as const;
 export type FakeFault = (typeof FAKE_FAULTS)[number];
 
 /** Which server's error bodies to answer with. */
@@ -40,6 +41,8 @@ export function errorReply(flavour: OpenAiFlavour, fault: Exclude<FakeFault, 'st
         });
       case 'server':
         return json(500, { error: { code: 'InternalServerError', message: 'The service is temporarily unable to process your request. Please try again later.' } });
+      case 'overloaded':
+        return json(503, { error: { code: 'ServiceUnavailable', message: 'The service is temporarily unable to process your request. Please try again later.' } });
       default:
         break;
     }
@@ -73,10 +76,22 @@ export function errorReply(flavour: OpenAiFlavour, fault: Exclude<FakeFault, 'st
       return json(400, openAiError("Invalid value for 'temperature': must be between 0 and 2.", 'invalid_request_error', 'invalid_value', 'temperature'));
     case 'server':
       return json(500, openAiError('The server had an error while processing your request. Sorry about that!', 'server_error', null));
+    case 'overloaded':
+      return json(503, openAiError('The engine is currently overloaded, please try again later.', 'server_error', null));
   }
 }
 
 /** The error object OpenAI-family servers put in a 200 stream when generation fails midway. */
 export function streamErrorPayload(): Record<string, unknown> {
   return openAiError('The server had an error while processing your request. Sorry about that!', 'server_error', null);
+}
+
+/**
+ * The fault a call asks for by its model (`fail-<fault>`, or one of the shared scenario models) or
+ * by the shared bad key; undefined for a call to answer normally.
+ */
+export function faultFor(model: string, key: string | undefined): { fault: FakeFault; retryAfterSec?: number } | undefined {
+  const m = /^fail-(\w+)$/.exec(model);
+  if (m && (FAKE_FAULTS as readonly string[]).includes(m[1])) return { fault: m[1] as FakeFault };
+  return scenarioFault(model, key);
 }

@@ -1,7 +1,8 @@
 import { FakeReply, FakeUpstream, RecordedRequest, startFakeUpstream } from './fake-server';
 import { FakeOptions } from './fake-scenarios';
 import { answerText, base64Vector, fakeId, fakeVector, Json, limited, promptWords, sseData, toolCallFor, words } from './openai-fake-answers';
-import { errorReply, FAKE_FAULTS, FakeFault, OpenAiFlavour, streamErrorPayload } from './openai-fake-errors';
+import { errorReply, FakeFault, faultFor, OpenAiFlavour, streamErrorPayload } from './openai-fake-errors';
+import { keyOf } from './fake-scenario-faults';
 
 
 export interface ScriptOptions {
@@ -16,7 +17,9 @@ export interface ScriptOptions {
  * `{url}/openai/deployments/{deployment}/…?api-version=…` (base `{url}`), and an OpenAI-compatible
  * server at `{url}/compat/v1` that behaves like Ollama (no key needed, no usage on streams).
  * A call fails when scripted with `fail()`, or when its model (Azure: deployment) is named
- * `fail-<fault>`, e.g. `fail-rate_limited`, so a fallback test can point one target at a failing model.
+ * `fail-<fault>`, e.g. `fail-rate_limited`, or one of the scenario models all provider fakes share
+ * (`fake-429`, `fake-stream-break`, ... in fake-scenarios.ts), or its key is the shared bad key, so a
+ * fallback test can point one target at a failing model.
  */
 export interface OpenAiFake extends FakeUpstream {
   readonly openAiBase: string;
@@ -77,7 +80,7 @@ function answer(req: RecordedRequest, script: { fault: FakeFault; retryAfterSec?
   const model = route.deployment ?? (typeof body['model'] === 'string' ? body['model'] : '');
   if (!model) return json(400, { error: { message: 'you must provide a model parameter', type: 'invalid_request_error', param: null, code: null } });
 
-  const scripted = script.shift() ?? modelFault(model);
+  const scripted = script.shift() ?? faultFor(model, keyOf(req.headers));
   const stream = body['stream'] === true && route.task !== 'embeddings';
   if (scripted && (!stream || (scripted.fault !== 'stream_error' && scripted.fault !== 'stream_break'))) {
     const fault = scripted.fault === 'stream_error' || scripted.fault === 'stream_break' ? 'server' : scripted.fault;
@@ -95,10 +98,6 @@ function authorized(flavour: OpenAiFlavour, headers: Record<string, string>): bo
   return flavour === 'compatible' || bearer;
 }
 
-function modelFault(model: string): { fault: FakeFault; retryAfterSec?: number } | undefined {
-  const m = /^fail-(\w+)$/.exec(model);
-  return m && (FAKE_FAULTS as readonly string[]).includes(m[1]) ? { fault: m[1] as FakeFault } : undefined;
-}
 
 interface Ctx {
   flavour: OpenAiFlavour;

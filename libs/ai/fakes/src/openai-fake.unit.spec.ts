@@ -98,6 +98,23 @@ describe.each(CASES)('$name adapter against the fake over loopback', (c) => {
     expect(c.adapter.error(reply).kind).toBe(kind);
   });
 
+  it.each([
+    ['fake-401', 'auth', 401],
+    ['fake-404', 'not_found', 404],
+    ['fake-400-context', 'context_length', 400],
+    ['fake-500', 'server', 500],
+    ['fake-overloaded', 'server', 503],
+  ])('answers the shared scenario model %s with %s', async (model, kind, status) => {
+    const e = c.adapter.error(await sendWhole(await chat.request(c.target(model), c.credential, hello)));
+    expect(e).toMatchObject({ kind, upstreamStatus: status });
+  });
+
+  it('answers the shared rate-limit scenario with its retry-after, and the shared bad key with a 401', async () => {
+    expect(c.adapter.error(await sendWhole(await chat.request(c.target('fake-429'), c.credential, hello)))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 7000 });
+    if (c.name === 'openai_compatible') return; // a keyless server has no key to refuse
+    expect(c.adapter.error(await sendWhole(await chat.request(target, { api_key: 'bad-key' }, hello)))).toMatchObject({ kind: 'auth', upstreamStatus: 401 });
+  });
+
   it('carries retry-after from a scripted 429', async () => {
     fake.fail('rate_limited', { retryAfterSec: 2 });
     const e = c.adapter.error(await sendWhole(await chat.request(target, c.credential, hello)));

@@ -1,5 +1,6 @@
 import { ProviderAdapter, ProviderTarget } from '../../provider-adapter';
 import { OpenAiDialect, openAiChat, openAiCompletions, openAiEmbeddings } from '../openai/openai-dialect';
+import { REASONING_MODEL } from '../openai/openai.adapter';
 import { classifyOpenAiFamilyError } from '../shared/error-body';
 
 /** `stream_options` is refused by api-versions before this one (it arrived in 2024-09-01-preview). */
@@ -14,12 +15,24 @@ export function azureUrl(t: ProviderTarget, path: string): string {
   return `${base}/openai/deployments/${encodeURIComponent(t.model)}/${path}?api-version=${encodeURIComponent(t.options?.['api_version'] ?? '')}`;
 }
 
+/**
+ * Reasoning-model deployments refuse `max_tokens`. The deployment name need not name the model, so
+ * `options.max_tokens_field` says it; without it a deployment named like a reasoning model (`o3-mini`) counts as one.
+ */
+function maxTokensField(t: ProviderTarget): 'max_tokens' | 'max_completion_tokens' {
+  const set = t.options?.['max_tokens_field'];
+  if (set === 'max_tokens' || set === 'max_completion_tokens') return set;
+  return REASONING_MODEL.test(t.model) ? 'max_completion_tokens' : 'max_tokens';
+}
+
 const dialect: OpenAiDialect = {
   provider: 'Azure OpenAI',
   url: azureUrl,
-  headers: (_t, c) => ({ 'api-key': c['api_key'] ?? '' }),
+  // A Microsoft Entra ID token, when the stored credential is one, goes as a bearer token instead of the resource key.
+  headers: (_t, c): Record<string, string> => (c['azure_ad_token'] ? { authorization: `Bearer ${c['azure_ad_token']}` } : { 'api-key': c['api_key'] ?? '' }),
   bodyModel: () => undefined,
   streamUsage: (t) => (t.options?.['api_version'] ?? '') >= STREAM_USAGE_SINCE,
+  maxTokensField,
   requireDone: true,
 };
 
@@ -34,5 +47,6 @@ export const azureOpenAiAdapter: ProviderAdapter = {
     ...(t.model ? [] : ['model (the deployment name) is required']),
     ...(t.baseUrl && /^https?:\/\//.test(t.baseUrl) ? [] : ['baseUrl (https://<resource>.openai.azure.com) is required']),
     ...(t.options?.['api_version'] ? [] : ['options.api_version is required']),
+    ...(t.options?.['max_tokens_field'] !== undefined && !['max_tokens', 'max_completion_tokens'].includes(t.options['max_tokens_field']) ? ['options.max_tokens_field must be max_tokens or max_completion_tokens'] : []),
   ],
 };

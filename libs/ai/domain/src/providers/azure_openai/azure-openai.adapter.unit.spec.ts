@@ -18,6 +18,12 @@ describe('azure openai adapter: requests', () => {
     expect(JSON.parse(req.body ?? '')).toEqual(fixtureJson(P, 'chat.request.wire.json'));
   });
 
+  it('sends a Microsoft Entra ID token as a bearer token instead of the api-key', async () => {
+    const req = await chat.request(target, { azure_ad_token: 'eyJ0eXAi.fake' }, { messages: [{ role: 'user', content: 'x' }] });
+    expect(req.headers['authorization']).toBe('Bearer eyJ0eXAi.fake');
+    expect(req.headers).not.toHaveProperty('api-key');
+  });
+
   it('builds the completions and embeddings URLs the same way and accepts a base that already ends in /openai', async () => {
     const t = { ...target, baseUrl: 'https://my-res.openai.azure.com/openai', model: 'embed large' };
     const e = await azureOpenAiAdapter.embeddings!.request(t, key, fixtureJson<EmbeddingsRequest>(P, 'embeddings.request.canonical.json'));
@@ -25,6 +31,15 @@ describe('azure openai adapter: requests', () => {
     expect(JSON.parse(e.body ?? '')).toEqual(fixtureJson(P, 'embeddings.request.wire.json'));
     const c = await azureOpenAiAdapter.completions!.request(target, key, { prompt: 'x' });
     expect(c.url).toBe('https://my-res.openai.azure.com/openai/deployments/gpt4o-prod/completions?api-version=2024-10-21');
+  });
+
+  it('names the token limit max_completion_tokens for reasoning deployments, by option or by name', async () => {
+    const req: ChatRequest = { messages: [{ role: 'user', content: 'x' }], max_tokens: 9 };
+    const byOption = await chat.request({ ...target, options: { api_version: '2024-10-21', max_tokens_field: 'max_completion_tokens' } }, key, req);
+    expect(JSON.parse(byOption.body ?? '')).toEqual({ messages: req.messages, max_completion_tokens: 9 });
+    const byName = await chat.request({ ...target, model: 'o3-mini' }, key, req);
+    expect(JSON.parse(byName.body ?? '')).toEqual({ messages: req.messages, max_completion_tokens: 9 });
+    expect(JSON.parse((await chat.request(target, key, req)).body ?? '')).toEqual({ messages: req.messages, max_tokens: 9 });
   });
 
   it('does not ask for stream usage on api-versions that refuse stream_options', async () => {

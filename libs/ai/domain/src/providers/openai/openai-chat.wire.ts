@@ -1,4 +1,5 @@
 import { ChatChoice, ChatChunk, ChatChunkChoice, ChatRequest, ChatResponse, ToolCall, ToolCallDelta } from '../../canonical';
+import { isErrorBody, replyErrorFrom } from '../shared/error-body';
 import { defined, isObject, num, parseWireObject, protocolError, str, WireObject, extraFields } from '../shared/wire-json';
 import { finishReasonFrom, usageFrom } from './openai-usage';
 
@@ -44,6 +45,7 @@ const WHAT = 'chat completion';
 
 export function chatResponseFrom(text: string, fallbackModel: string): ChatResponse {
   const body = parseWireObject(text, WHAT);
+  if (isErrorBody(body)) throw replyErrorFrom(body, WHAT);
   const choices = body['choices'];
   if (!Array.isArray(choices)) throw protocolError(WHAT, 'no choices');
   return defined({

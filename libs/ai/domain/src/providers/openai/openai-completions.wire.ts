@@ -1,4 +1,5 @@
 import { CompletionChoice, CompletionChunk, CompletionRequest, CompletionResponse } from '../../canonical';
+import { isErrorBody, replyErrorFrom } from '../shared/error-body';
 import { defined, isObject, num, parseWireObject, protocolError, str, WireObject, extraFields } from '../shared/wire-json';
 import { finishReasonFrom, usageFrom } from './openai-usage';
 
@@ -30,6 +31,7 @@ const WHAT = 'completion';
 
 export function completionResponseFrom(text: string, fallbackModel: string): CompletionResponse {
   const body = parseWireObject(text, WHAT);
+  if (isErrorBody(body)) throw replyErrorFrom(body, WHAT);
   if (!Array.isArray(body['choices'])) throw protocolError(WHAT, 'no choices');
   return completionShape(body, fallbackModel);
 }

@@ -1,4 +1,5 @@
 import { EmbeddingsRequest, EmbeddingsResponse } from '../../canonical';
+import { isErrorBody, replyErrorFrom } from '../shared/error-body';
 import { defined, isObject, num, parseWireObject, protocolError, str, WireObject, extraFields } from '../shared/wire-json';
 
 export function embeddingsBody(req: EmbeddingsRequest, o: { model?: string }): WireObject {
@@ -10,6 +11,7 @@ const WHAT = 'embeddings';
 /** `{data:[{index, embedding}], model, usage}`; vectors stay as sent (floats, or base64 text when asked for). */
 export function embeddingsResponseFrom(text: string, fallbackModel: string): EmbeddingsResponse {
   const body = parseWireObject(text, WHAT);
+  if (isErrorBody(body)) throw replyErrorFrom(body, WHAT);
   const data = body['data'];
   if (!Array.isArray(data)) throw protocolError(WHAT, 'no data');
   const u = body['usage'];

@@ -1,7 +1,7 @@
 import { StreamDecoder } from '../../provider-adapter';
 import { SseParser } from '../../sse';
 import { UpstreamError } from '../../upstream-error';
-import { streamErrorFrom } from '../shared/error-body';
+import { isErrorBody, streamErrorFrom } from '../shared/error-body';
 import { isObject, WireObject } from '../shared/wire-json';
 
 export interface OpenAiStreamOptions<T> {
@@ -63,7 +63,7 @@ export class OpenAiStreamDecoder<T> implements StreamDecoder<T> {
         throw new UpstreamError('protocol', `${this.o.provider} stream carried a chunk that is not JSON`);
       }
       if (!isObject(body)) throw new UpstreamError('protocol', `${this.o.provider} stream carried a chunk that is not an object`);
-      if ((body['error'] !== undefined && body['error'] !== null) || body['object'] === 'error') throw streamErrorFrom(body, this.o.provider);
+      if (isErrorBody(body)) throw streamErrorFrom(body, this.o.provider);
       this.track(body['choices']);
       const chunk = this.o.chunk(body);
       if (chunk !== undefined) out.push(chunk);

@@ -6,7 +6,7 @@ import { OpenAiDialect, openAiChat, openAiCompletions, openAiEmbeddings } from '
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
 /** o1/o3/o4 and gpt-5 refuse `max_tokens`; they take `max_completion_tokens`. */
-const REASONING_MODEL = /^(o\d|gpt-5)/;
+export const REASONING_MODEL = /^(o\d|gpt-5)/;
 
 const dialect: OpenAiDialect = {
   provider: 'OpenAI',

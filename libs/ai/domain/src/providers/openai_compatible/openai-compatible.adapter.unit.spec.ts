@@ -55,6 +55,12 @@ describe('openai-compatible adapter: replies and streams', () => {
     expect(decodeAll(chat.stream!(ollama), parts)).toEqual(fixtureJson<ChatChunk[]>(P, 'groq.stream.canonical.json'));
   });
 
+  it('classifies an error object a server sent with status 200 by its fields', () => {
+    const body = JSON.stringify({ error: { message: "This model's maximum context length is 2048 tokens", type: 'invalid_request_error', code: 'context_length_exceeded' } });
+    expect(thrownBy(() => chat.response({ status: 200, headers: {}, body }, ollama))).toMatchObject({ kind: 'context_length' });
+    expect(thrownBy(() => openAiCompatibleAdapter.embeddings!.response({ status: 200, headers: {}, body: '{"error":"boom"}' }, ollama))).toMatchObject({ kind: 'protocol' });
+  });
+
   it('accepts a stream without [DONE] once every choice finished, but not one cut before that', () => {
     expect(decodeAll(chat.stream!(ollama), [sseBytes(P, 'llamacpp.stream-no-done.sse')])).toHaveLength(2);
     const cut = chat.stream!(ollama);

@@ -103,8 +103,19 @@ export function retryAfter(headers: Readonly<Record<string, string>>): number | 
   return retryAfterMs(header(headers, 'retry-after'));
 }
 
+/** True when a 200 body or stream chunk is an error object (some servers answer errors with 200). */
+export function isErrorBody(body: WireObject): boolean {
+  return (body['error'] !== undefined && body['error'] !== null) || body['object'] === 'error';
+}
+
 /** An error event inside a 200 stream: the class its fields say, else a protocol failure. */
 export function streamErrorFrom(body: WireObject, provider: string): UpstreamError {
   const f = errorFields(body);
   return new UpstreamError(kindFromFields(f) ?? 'protocol', `${provider} stream failed: ${safeMessage(f.message, 'error event')}`);
+}
+
+/** An error object in a 200 reply: classified by its fields like a stream's error event. */
+export function replyErrorFrom(body: WireObject, what: string): UpstreamError {
+  const f = errorFields(body);
+  return new UpstreamError(kindFromFields(f) ?? 'protocol', `${what}: the provider answered 200 with an error: ${safeMessage(f.message, 'error')}`);
 }
