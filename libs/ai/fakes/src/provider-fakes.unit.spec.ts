@@ -1,4 +1,5 @@
 import { anthropicAdapter, bedrockAdapter, ChatChunk, cohereAdapter, ChatRequest, geminiAdapter, ProviderAdapter, ProviderCredential, ProviderTarget, UpstreamError, Usage } from '@custos/ai-domain';
+import { request } from 'undici';
 import { startAnthropicFake } from './anthropic-fake';
 import { startBedrockFake } from './bedrock-fake';
 import { startCohereFake } from './cohere-fake';
@@ -164,5 +165,21 @@ describe('bedrock fake authentication', () => {
     const malformed = await sendOverLoopback({ method: 'POST', url, headers: { authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/bedrock/aws4_request, Signature=abc' }, body });
     expect(malformed.status).toBe(403);
     expect(bedrockAdapter.error(malformed).kind).toBe('auth');
+  });
+});
+
+describe('bedrock signed request over undici', () => {
+  let fake: FakeUpstream;
+  beforeAll(async () => (fake = await startBedrockFake()));
+  afterAll(() => fake.close());
+
+  it('is sent by undici with the host header it was signed with', async () => {
+    const target: ProviderTarget = { provider: 'bedrock', model: 'fake-model', baseUrl: fake.url, options: { region: 'us-east-1' } };
+    const req = await bedrockAdapter.chat!.request(target, { aws_access_key_id: 'AKIDEXAMPLE', aws_secret_access_key: 'secret' }, { messages });
+    const res = await request(req.url, { method: req.method, headers: req.headers, body: req.body });
+    const body = await res.body.text();
+    expect(res.statusCode).toBe(200);
+    expect(bedrockAdapter.chat!.response({ status: 200, headers: {}, body }, target).choices[0].message.content).toBe(FAKE_REPLY_TEXT);
+    expect(fake.requests[fake.requests.length - 1].headers.host).toBe(new URL(fake.url).host);
   });
 });

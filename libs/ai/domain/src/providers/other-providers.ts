@@ -11,3 +11,6 @@ export { geminiAdapter } from './gemini/gemini.adapter';
 
 /** Anthropic, Gemini, Cohere and Bedrock: providers with their own wire formats. */
 export const OTHER_PROVIDER_ADAPTERS: readonly ProviderAdapter[] = [anthropicAdapter, geminiAdapter, cohereAdapter, bedrockAdapter];
+
+/** Fronts asked for `encoding_format: base64` encode the float vectors these adapters return. */
+export { encodeEmbedding } from './support/embedding-input';

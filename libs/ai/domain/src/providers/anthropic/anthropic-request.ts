@@ -2,7 +2,7 @@ import { ChatMessage, ChatRequest, ContentPart, ToolChoice } from '../../canonic
 import { ProviderCredential, ProviderTarget, UpstreamRequest } from '../../provider-adapter';
 import { UpstreamError } from '../../upstream-error';
 import { dataUrl, isSystem, mergeSameRole, textOf, unsupported } from '../support/message-content';
-import { compact, JsonObject, joinUrl, parseArguments } from '../support/wire-json';
+import { compact, joinUrl, JsonObject, parseArguments, withPassThrough } from '../support/wire-json';
 
 export const ANTHROPIC_BASE_URL = 'https://api.anthropic.com';
 export const ANTHROPIC_VERSION = '2023-06-01';
@@ -29,7 +29,7 @@ export function anthropicChatRequest(target: ProviderTarget, credential: Provide
   const turns = mergeSameRole(req.messages.filter((m) => !isSystem(m)).map(toTurn));
   const maxTokens = req.max_tokens ?? (Number(target.options?.max_tokens) || ANTHROPIC_DEFAULT_MAX_TOKENS);
   const tools = req.tools;
-  const body = compact({
+  const body = withPassThrough({
     model: target.model,
     max_tokens: maxTokens,
     messages: turns.map((t) => ({ role: t.role, content: t.blocks })),
@@ -41,8 +41,7 @@ export function anthropicChatRequest(target: ProviderTarget, credential: Provide
     metadata: req.user ? { user_id: req.user } : undefined,
     tools: tools?.map((t) => compact({ name: t.function.name, description: t.function.description, input_schema: t.function.parameters ?? { type: 'object', properties: {} } })),
     tool_choice: tools?.length ? toolChoice(req.tool_choice, req.parallel_tool_calls) : undefined,
-    ...req.extra,
-  });
+  }, req.extra);
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'x-api-key': key,

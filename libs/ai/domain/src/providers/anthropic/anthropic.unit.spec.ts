@@ -32,10 +32,11 @@ describe('anthropic adapter', () => {
   });
 
   it('honours a base URL, a version, a target max_tokens, and forwards passed-through parameters', async () => {
-    const req = await chat.request({ ...target, baseUrl: 'http://127.0.0.1:9/', options: { version: '2024-01-01', max_tokens: '1000' } }, key, { messages: [{ role: 'user', content: 'x' }], extra: { top_k: 5 } });
+    const req = await chat.request({ ...target, baseUrl: 'http://127.0.0.1:9/', options: { version: '2024-01-01', max_tokens: '1000' } }, key, { messages: [{ role: 'user', content: 'x' }], extra: { top_k: 5, model: 'claude-opus-4-1', max_tokens: 9 } });
     expect(req.url).toBe('http://127.0.0.1:9/v1/messages');
     expect(req.headers['anthropic-version']).toBe('2024-01-01');
-    expect(JSON.parse(req.body!)).toMatchObject({ max_tokens: 1000, top_k: 5 });
+    // a passed-through parameter never overrides what the adapter sets (the model above all)
+    expect(JSON.parse(req.body!)).toMatchObject({ model: 'claude-sonnet-4-5', max_tokens: 1000, top_k: 5 });
   });
 
   it('refuses what the Messages API cannot do as a bad request, and a credential without a key as auth', async () => {

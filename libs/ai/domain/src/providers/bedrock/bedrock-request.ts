@@ -3,7 +3,7 @@ import { ProviderCredential, ProviderTarget, UpstreamRequest } from '../../provi
 import { UpstreamError } from '../../upstream-error';
 import { embeddingTexts } from '../support/embedding-input';
 import { dataUrl, isSystem, mergeSameRole, textOf, unsupported } from '../support/message-content';
-import { compact, JsonObject, joinUrl, parseArguments } from '../support/wire-json';
+import { compact, joinUrl, JsonObject, parseArguments, withPassThrough } from '../support/wire-json';
 import { signAws } from './bedrock-sign';
 
 type Block = JsonObject;
@@ -38,13 +38,12 @@ export async function bedrockChatRequest(target: ProviderTarget, credential: Pro
   const system = req.messages.filter(isSystem).map((m) => ({ text: textOf(m.content) }));
   const turns = mergeSameRole(req.messages.filter((m) => !isSystem(m)).map(toTurn));
   const inferenceConfig = compact({ maxTokens: req.max_tokens, temperature: req.temperature, topP: req.top_p, stopSequences: req.stop?.length ? req.stop : undefined });
-  const body = compact({
+  const body = withPassThrough({
     messages: turns.map((t) => ({ role: t.role, content: t.blocks })),
     system: system.length ? system : undefined,
     inferenceConfig: Object.keys(inferenceConfig).length ? inferenceConfig : undefined,
     toolConfig: toolConfig(req, turns),
-    ...req.extra,
-  });
+  }, req.extra);
   return req.stream ? signed(target, credential, 'converse-stream', body, 'application/vnd.amazon.eventstream') : signed(target, credential, 'converse', body, 'application/json');
 }
 
@@ -104,8 +103,8 @@ export async function bedrockEmbeddingsRequest(target: ProviderTarget, credentia
   const family = bedrockEmbeddingFamily(target.model);
   if (family === 'titan') {
     if (texts.length !== 1) throw new UpstreamError('bad_request', 'bedrock: Titan embedding models take one input per call');
-    return signed(target, credential, 'invoke', compact({ inputText: texts[0], dimensions: req.dimensions, ...req.extra }), 'application/json');
+    return signed(target, credential, 'invoke', withPassThrough({ inputText: texts[0], dimensions: req.dimensions }, req.extra), 'application/json');
   }
-  if (family === 'cohere') return signed(target, credential, 'invoke', compact({ texts, input_type: target.options?.input_type ?? 'search_document', ...req.extra }), 'application/json');
+  if (family === 'cohere') return signed(target, credential, 'invoke', withPassThrough({ texts, input_type: target.options?.input_type ?? 'search_document' }, req.extra), 'application/json');
   throw new UpstreamError('bad_request', `bedrock: embeddings are supported for Titan and Cohere embed models, not ${target.model}`);
 }

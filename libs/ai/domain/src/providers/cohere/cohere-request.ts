@@ -3,7 +3,7 @@ import { ProviderCredential, ProviderTarget, UpstreamRequest } from '../../provi
 import { UpstreamError } from '../../upstream-error';
 import { embeddingTexts } from '../support/embedding-input';
 import { textOf, unsupported } from '../support/message-content';
-import { compact, JsonObject, joinUrl } from '../support/wire-json';
+import { compact, joinUrl, JsonObject, withPassThrough } from '../support/wire-json';
 
 export const COHERE_BASE_URL = 'https://api.cohere.com';
 /** v3+ embed models require an input type; documents is the common gateway use (a target may set `options.input_type`). */
@@ -22,7 +22,7 @@ export function cohereChatRequest(target: ProviderTarget, credential: ProviderCr
   const choice = req.tool_choice;
   // Cohere cannot force one named tool; offering only that tool with REQUIRED means the same.
   const tools = typeof choice === 'object' ? req.tools?.filter((t) => t.function.name === choice.function.name) : req.tools;
-  const body = compact({
+  const body = withPassThrough({
     model: target.model,
     messages: req.messages.map(toMessage),
     stream: req.stream ? true : undefined,
@@ -38,8 +38,7 @@ export function cohereChatRequest(target: ProviderTarget, credential: ProviderCr
     tool_choice: tools?.length && choice !== undefined && choice !== 'auto' ? (choice === 'none' ? 'NONE' : 'REQUIRED') : undefined,
     strict_tools: req.tools?.some((t) => t.function.strict) || undefined,
     response_format: responseFormat(req.response_format),
-    ...req.extra,
-  });
+  }, req.extra);
   return { method: 'POST', url: joinUrl(target.baseUrl ?? COHERE_BASE_URL, '/v2/chat'), headers: h, body: JSON.stringify(body) };
 }
 
@@ -66,13 +65,12 @@ function toMessage(m: ChatMessage): JsonObject {
 
 /** Embed v2 (`/v2/embed`), float vectors. */
 export function cohereEmbeddingsRequest(target: ProviderTarget, credential: ProviderCredential, req: EmbeddingsRequest): UpstreamRequest {
-  const body = compact({
+  const body = withPassThrough({
     model: target.model,
     texts: embeddingTexts(req, 'cohere'),
     input_type: target.options?.input_type ?? COHERE_DEFAULT_INPUT_TYPE,
     embedding_types: ['float'],
     output_dimension: req.dimensions,
-    ...req.extra,
-  });
+  }, req.extra);
   return { method: 'POST', url: joinUrl(target.baseUrl ?? COHERE_BASE_URL, '/v2/embed'), headers: headers(credential), body: JSON.stringify(body) };
 }

@@ -3,7 +3,7 @@ import { ProviderCredential, ProviderTarget, UpstreamRequest } from '../../provi
 import { UpstreamError } from '../../upstream-error';
 import { embeddingTexts } from '../support/embedding-input';
 import { dataUrl, isSystem, mediaTypeOfUrl, mergeSameRole, textOf, toolNamesById, unsupported } from '../support/message-content';
-import { compact, isObject, JsonObject, joinUrl, parseArguments } from '../support/wire-json';
+import { compact, isObject, joinUrl, JsonObject, parseArguments, withPassThrough } from '../support/wire-json';
 
 export const GEMINI_BASE_URL = 'https://generativelanguage.googleapis.com';
 /** v1beta carries tools, system instructions and JSON-schema output; a target may pin `options.api_version`. */
@@ -51,7 +51,7 @@ export function geminiChatRequest(target: ProviderTarget, credential: ProviderCr
     logprobs: req.logprobs ? req.top_logprobs : undefined,
     ...responseFormat(req.response_format),
   });
-  const body = compact({
+  const body = withPassThrough({
     contents: turns.map((t) => ({ role: t.role, parts: t.blocks })),
     systemInstruction: system.length ? { parts: [{ text: system.join('\n\n') }] } : undefined,
     tools: req.tools?.length
@@ -59,8 +59,7 @@ export function geminiChatRequest(target: ProviderTarget, credential: ProviderCr
       : undefined,
     toolConfig: req.tools?.length ? toolConfig(req.tool_choice) : undefined,
     generationConfig: Object.keys(generationConfig).length ? generationConfig : undefined,
-    ...req.extra,
-  });
+  }, req.extra);
   const url = req.stream ? geminiUrl(target, 'streamGenerateContent', '?alt=sse') : geminiUrl(target, 'generateContent');
   return { method: 'POST', url, headers: req.stream ? { ...h, accept: 'text/event-stream' } : h, body: JSON.stringify(body) };
 }
@@ -117,5 +116,5 @@ export function geminiEmbeddingsRequest(target: ProviderTarget, credential: Prov
   const h = headers(credential);
   const model = `models/${geminiModelId(target.model)}`;
   const requests = embeddingTexts(req, 'gemini').map((text) => compact({ model, content: { parts: [{ text }] }, outputDimensionality: req.dimensions }));
-  return { method: 'POST', url: geminiUrl(target, 'batchEmbedContents'), headers: h, body: JSON.stringify({ requests, ...req.extra }) };
+  return { method: 'POST', url: geminiUrl(target, 'batchEmbedContents'), headers: h, body: JSON.stringify(withPassThrough({ requests }, req.extra)) };
 }

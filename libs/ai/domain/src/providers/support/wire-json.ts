@@ -54,3 +54,12 @@ export function parseArguments(args: string, provider: string): JsonObject {
 export function joinUrl(base: string, path: string): string {
   return base.replace(/\/+$/, '') + path;
 }
+
+/**
+ * The upstream body with the caller's passed-through parameters (`extra`, already filtered by the
+ * endpoint's policy) added. Fields the adapter sets win, so a passed-through `model` or `stream`
+ * can never redirect the call.
+ */
+export function withPassThrough(body: JsonObject, extra: JsonObject | undefined): JsonObject {
+  return { ...(extra ?? {}), ...compact(body) };
+}

@@ -42,7 +42,7 @@ export function decodeInPieces<T>(decoder: StreamDecoder<T>, bytes: Uint8Array, 
   }
 }
 
-/** Every two-piece split of the stream, and a three-piece split for each offset, all decoding the same (binary streams too). */
+/** Every two-piece split of the stream, and three-piece splits from every fifth offset, all decoding the same (binary streams too). */
 export function expectSameAtEverySplit<T>(makeDecoder: () => StreamDecoder<T>, bytes: Uint8Array): { items: T[]; error?: unknown } {
   const whole = decodeInPieces(makeDecoder(), bytes, []);
   // ids a decoder makes up (Bedrock sends none) differ per decoder; fixed ones are checked on `whole`
@@ -50,8 +50,9 @@ export function expectSameAtEverySplit<T>(makeDecoder: () => StreamDecoder<T>, b
   const expected = norm(whole);
   for (let cut = 1; cut < bytes.length; cut++) {
     expect(norm(decodeInPieces(makeDecoder(), bytes, [cut]))).toEqual(expected);
+    // three-piece splits on a sample of offsets keep the run short on a shared machine
     const second = cut + Math.max(1, Math.floor((bytes.length - cut) / 3));
-    if (second < bytes.length) expect(norm(decodeInPieces(makeDecoder(), bytes, [cut, second]))).toEqual(expected);
+    if (cut % 5 === 0 && second < bytes.length) expect(norm(decodeInPieces(makeDecoder(), bytes, [cut, second]))).toEqual(expected);
   }
   return whole;
 }
