@@ -15,7 +15,7 @@ function merged(body: Record<string, unknown>): Record<string, unknown> {
   const { parameters, ...top } = body;
   if (parameters === undefined || parameters === null) return top;
   if (!isRecord(parameters)) return typeError('parameters', 'an object', parameters);
-  for (const k of Object.keys(parameters)) if (k in top) fieldError(`parameters.${k}`, `'${k}' is given both at the top level and in 'parameters'.`);
+  for (const k of Object.keys(parameters)) if (Object.hasOwn(top, k)) fieldError(`parameters.${k}`, `'${k}' is given both at the top level and in 'parameters'.`);
   return { ...top, ...parameters };
 }
 

@@ -36,6 +36,11 @@ describe('MLflow deployments invocation body', () => {
     expect(inv.request).toEqual({ messages: [{ role: 'user', content: 'x' }], temperature: 0.1, max_tokens: 64, stop: ['END'] });
   });
 
+  it('compares only the body\'s own keys when merging, so a key named like an object method is just an unknown parameter', () => {
+    const inv = value(parseMlflowInvocation('llm/v1/chat', { messages: [{ role: 'user', content: 'x' }], parameters: { toString: 1 } }));
+    expect(inv.request.extra).toEqual({ toString: 1 });
+  });
+
   it('ignores a `model` in the body, since the path names the endpoint', () => {
     const inv = value(parseMlflowInvocation('llm/v1/chat', { model: 'something-else', messages: [{ role: 'user', content: 'x' }] }));
     expect(inv.request).toEqual({ messages: [{ role: 'user', content: 'x' }] });
