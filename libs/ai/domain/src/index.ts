@@ -3,3 +3,4 @@ export * from './upstream-error';
 export * from './provider-adapter';
 export * from './sse';
 export * from './endpoint';
+export * from './endpoints';

@@ -1,0 +1,4 @@
+export * from './ai-config-error';
+export * from './credential-input';
+export * from './endpoint.decider';
+export * from './secret.decider';
