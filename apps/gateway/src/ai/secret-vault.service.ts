@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { KeyRing, newDataKey, openValue, sealValue } from '@custos/crypto';
 import { ProviderCredential } from '@custos/ai-domain';
 import { rows } from '@custos/eventing';
-import { AI_SECRET_KEY_RING } from './ai-secret-keys';
+import { AI_CREDENTIAL_KEY_RING } from './ai-secret-keys';
 
 /** A credential as stored: sealed under its own data key, that key wrapped by the master key `keyId`. */
 export interface SealedSecret {
@@ -24,7 +24,7 @@ export const secretIdentity = (secretId: string, name: string): string[] => [sec
 export class SecretVault {
   constructor(
     private readonly ds: DataSource,
-    @Inject(AI_SECRET_KEY_RING) private readonly keys: KeyRing,
+    @Inject(AI_CREDENTIAL_KEY_RING) private readonly keys: KeyRing,
   ) {}
 
   seal(secretId: string, name: string, credential: ProviderCredential): SealedSecret {

@@ -88,7 +88,7 @@ describe('AI endpoint decider', () => {
     const [created] = run(create({ tags: { team: 'ml' } }));
     const [updated] = run({ type: 'UpdateAiEndpoint', name: 'chat', unknownParams: 'reject', secrets }, [created]);
     expect(updated.type).toBe('gateway.AiEndpointUpdated');
-    expect(updated.data).toMatchObject({ endpointId: 'e1', name: 'chat', unknownParams: 'reject', tags: { team: 'ml' }, targets: created.data.targets });
+    expect(updated.data).toMatchObject({ endpointId: 'e1', name: 'chat', unknownParams: 'reject', tags: { team: 'ml' }, targets: (created.data as { targets: unknown }).targets });
     expect(run({ type: 'UpdateAiEndpoint', name: 'chat', tags: { team: 'ml' }, secrets }, [created])).toEqual([]);
     // The update is validated like a creation.
     expect(refused({ type: 'UpdateAiEndpoint', name: 'chat', targets: [{ ...target, weight: 0 }], secrets }, [created]).httpStatus).toBe(400);
