@@ -62,18 +62,7 @@ export class SecretVault {
       [secretId],
     );
     if (!row) return undefined;
-    const identity = secretIdentity(secretId, row.name);
-    const dataKey = this.keys.unwrap({ keyId: row.key_id, wrapped: row.wrapped_key }, identity);
-    try {
-      const plain = openValue(row.sealed, dataKey, identity);
-      try {
-        return Object.freeze(JSON.parse(plain.toString('utf8')) as Record<string, string>);
-      } finally {
-        plain.fill(0);
-      }
-    } finally {
-      dataKey.fill(0);
-    }
+    return openSealed(this.keys, { keyId: row.key_id, wrappedKey: row.wrapped_key, sealed: row.sealed }, secretId, row.name);
   }
 
   get activeKeyId(): string {
@@ -86,5 +75,21 @@ export class SecretVault {
 
   rewrap(w: { keyId: string; wrapped: Buffer }, secretId: string, name: string): { keyId: string; wrapped: Buffer } {
     return this.keys.rewrap(w, secretIdentity(secretId, name));
+  }
+}
+
+/** Unwraps the data key and opens the value under the secret's identity; refuses (throws) under any other. */
+export function openSealed(keys: KeyRing, s: SealedSecret, secretId: string, name: string): ProviderCredential {
+  const identity = secretIdentity(secretId, name);
+  const dataKey = keys.unwrap({ keyId: s.keyId, wrapped: s.wrappedKey }, identity);
+  try {
+    const plain = openValue(s.sealed, dataKey, identity);
+    try {
+      return Object.freeze(JSON.parse(plain.toString('utf8')) as Record<string, string>);
+    } finally {
+      plain.fill(0);
+    }
+  } finally {
+    dataKey.fill(0);
   }
 }
