@@ -12,6 +12,7 @@ import { AiConfigProjection } from './ai/ai-config.projection';
 import { aiConfigProviders } from './ai/ai-config.providers';
 import { AiEndpointsController } from './ai/ai-endpoints.controller';
 import { AiSecretsController } from './ai/ai-secrets.controller';
+import { MlflowGatewaySecretsController } from './ai/mlflow-gateway-secrets.controller';
 import { RotateAiCredentialKeysCommand } from './ai/rotate-ai-credential-keys.command';
 import { ReplicaAcks } from './identity/replica-acks.service';
 import { IdentityProjectionHandler } from './identity/identity-projection.handler';
@@ -46,7 +47,7 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [PlatformModule.forRoot(gatewayService, config, logger), CredentialsModule],
-      controllers: [IpRulesController, AiSecretsController, AiEndpointsController, MlflowInfoController, UiAssetsController, ApiDocsController, IdentityProjectionHandler],
+      controllers: [IpRulesController, AiSecretsController, AiEndpointsController, MlflowGatewaySecretsController, MlflowInfoController, UiAssetsController, ApiDocsController, IdentityProjectionHandler],
       providers: [IpRulesProjection, IpRules, IpRuleCommands, DenialRecorder, ProxyService, OpenApiCollector, ...benchModeProviders(config), ...aiConfigProviders(config)],
     };
   }

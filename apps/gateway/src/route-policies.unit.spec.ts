@@ -37,6 +37,10 @@ describe('gateway route policies', () => {
     expect(api.filter((r) => r.action?.kind !== 'admin').map((r) => [r.route, r.action])).toEqual(Object.entries(endpoints));
     expect(api.filter((r) => r.route === '1 /api/gateway/ai/endpoints/').map((r) => r.action)).toEqual([{ kind: 'admin' }]);
     expect(api.filter((r) => r.route.includes('/ai/secrets')).length).toBe(5);
+    // MLflow 3's gateway secrets API, under both prefixes: administration too.
+    const mlflowSecrets = routes.filter((r) => r.route.includes('/mlflow/gateway/secrets/'));
+    expect(mlflowSecrets.length).toBe(10);
+    expect(mlflowSecrets.filter((r) => r.action?.kind !== 'admin')).toEqual([]);
     expect(routes.filter((r) => docs.includes(r.route)).map((r) => r.action)).toEqual(docs.map(() => ({ kind: 'authenticated' })));
   });
 
@@ -44,7 +48,7 @@ describe('gateway route policies', () => {
   it('lets any authenticated caller load the web UI and the MLflow info routes', async () => {
     const config = parseConfig(gatewayService.configSchema, offlineServiceEnv());
     const routes = await listRoutePolicies(GatewayModule.forRoot(config as never, createLogger('gateway', 'silent')));
-    const ui = routes.filter((r) => !r.route.includes(' /api/gateway/') && !r.route.includes(' /health/'));
+    const ui = routes.filter((r) => !r.route.includes(' /api/gateway/') && !r.route.includes('/mlflow/gateway/') && !r.route.includes(' /health/'));
     expect(ui.map((r) => r.route)).toEqual(expect.arrayContaining(['0 /', '0 /static-files/*rest', '0 /ajax-api/3.0/mlflow/server-info']));
     expect(ui.filter((r) => r.action?.kind !== 'authenticated' || r.action.scope).map((r) => r.route)).toEqual([]);
   });
