@@ -23,11 +23,12 @@ class GatewayMlflowRequest extends MlflowRequestBase {
     return invalid(message);
   }
 
-  /** A `map<string, string>` field: absent is empty. */
+  /** A `map<string, string>` field: absent is empty. Its refusal never echoes it (it may hold a secret). */
   map(name: string): Record<string, unknown> {
     const v = this.raw(name);
     if (v === undefined || v === null) return {};
-    return this.values.object(v, name);
+    if (typeof v !== 'object' || Array.isArray(v)) throw invalid(`Invalid value for parameter '${name}': expected an object of string values, got ${Array.isArray(v) ? 'list' : typeof v}.`);
+    return v as Record<string, unknown>;
   }
 }
 
