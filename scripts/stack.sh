@@ -46,6 +46,7 @@ ensure_secrets() {
       [["INTERNAL_TOKEN_SECRET"], () => [c.randomBytes(32).toString("base64")]],
       [["BOOTSTRAP_ADMIN_API_KEY"], () => [`cus_admin_${c.randomBytes(24).toString("base64url")}`]],
       [["ARTIFACT_MASTER_KEYS", "ARTIFACT_ACTIVE_KEY_ID"], () => [`k1:${c.randomBytes(32).toString("base64")}`, "k1"]],
+      [["AI_CREDENTIAL_MASTER_KEYS", "AI_CREDENTIAL_ACTIVE_KEY_ID"], () => [`k1:${c.randomBytes(32).toString("base64")}`, "k1"]],
       [["AUDIT_SIGNING_KEY"], () => [b64(ed25519().privateKey, "pkcs8")]],
     ];
     const lines = [];

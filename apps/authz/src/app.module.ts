@@ -34,7 +34,7 @@ export const authzService: ServiceDefinition = {
   startupTasks: [BootstrapAdminTask],
   consumers: [
     { name: 'auth-failures', topics: [topicFor('gateway')] },
-    { name: 'resource-owners', topics: [topicFor('tracking'), topicFor('registry')] },
+    { name: 'resource-owners', topics: [topicFor('tracking'), topicFor('registry'), topicFor('gateway')] },
   ],
 };
 

@@ -1,11 +1,19 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Logger } from 'pino';
 import { topicFor } from '@custos/events';
+import { AccessGrants1732000001000 } from '@custos/access';
 import { PlatformModule, ServiceDefinition } from '@custos/platform';
 import { gatewayEnv, GatewayConfig } from './gateway.config';
 import { GatewayIdentity1732000000700 } from './migrations/1732000000700-gateway-identity';
 import { GatewayIpRules1732000000710 } from './migrations/1732000000710-gateway-ip-rules';
 import { GatewayReplicaAcks1732000000720 } from './migrations/1732000000720-gateway-replica-acks';
+import { GatewayAiConfig1732000000730 } from './migrations/1732000000730-gateway-ai-config';
+import { AiConfigProjection } from './ai/ai-config.projection';
+import { aiConfigProviders } from './ai/ai-config.providers';
+import { AiEndpointsController } from './ai/ai-endpoints.controller';
+import { AiSecretsController } from './ai/ai-secrets.controller';
+import { MlflowGatewaySecretsController } from './ai/mlflow-gateway-secrets.controller';
+import { RotateAiCredentialKeysCommand } from './ai/rotate-ai-credential-keys.command';
 import { ReplicaAcks } from './identity/replica-acks.service';
 import { IdentityProjectionHandler } from './identity/identity-projection.handler';
 import { CredentialsModule } from './auth/credentials.module';
@@ -24,11 +32,13 @@ import { OpenApiCollector } from './openapi/openapi-collector.service';
 export const gatewayService: ServiceDefinition = {
   service: 'gateway',
   configSchema: gatewayEnv,
-  migrations: [GatewayIdentity1732000000700, GatewayIpRules1732000000710, GatewayReplicaAcks1732000000720],
+  // The access tables hold authz's grants, which the identity consumer applies beside users and keys.
+  migrations: [GatewayIdentity1732000000700, GatewayIpRules1732000000710, GatewayReplicaAcks1732000000720, GatewayAiConfig1732000000730, AccessGrants1732000001000],
   // One group for all replicas (they share the database); each replica's caches follow `gw_versions`,
   // and an identity change counts as applied once every live replica's have (decision 031).
   consumers: [{ name: 'identity', topics: [topicFor('authz')], appliedBarrier: ReplicaAcks }],
-  projections: [IpRulesProjection],
+  projections: [IpRulesProjection, AiConfigProjection],
+  commands: { 'rotate-ai-credential-keys': RotateAiCredentialKeysCommand },
 };
 
 @Module({})
@@ -37,8 +47,8 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [PlatformModule.forRoot(gatewayService, config, logger), CredentialsModule],
-      controllers: [IpRulesController, MlflowInfoController, UiAssetsController, ApiDocsController, IdentityProjectionHandler],
-      providers: [IpRulesProjection, IpRules, IpRuleCommands, DenialRecorder, ProxyService, OpenApiCollector, ...benchModeProviders(config)],
+      controllers: [IpRulesController, AiSecretsController, AiEndpointsController, MlflowGatewaySecretsController, MlflowInfoController, UiAssetsController, ApiDocsController, IdentityProjectionHandler],
+      providers: [IpRulesProjection, IpRules, IpRuleCommands, DenialRecorder, ProxyService, OpenApiCollector, ...benchModeProviders(config), ...aiConfigProviders(config)],
     };
   }
 }

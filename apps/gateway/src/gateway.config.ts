@@ -66,6 +66,10 @@ export const gatewayEnv = baseServiceEnv
     OIDC_JWKS_TIMEOUT_MS: ms(100, 60_000, 5_000),
     LDAP_TIMEOUT_MS: ms(100, 60_000, 5_000),
     IDP_SECRETS: namedSecrets,
+    /** `kid:base64(32 bytes),...`: master keys that wrap each AI provider credential's data key. Secret. */
+    AI_CREDENTIAL_MASTER_KEYS: z.string().min(1),
+    /** The master key that wraps new and rotated credentials (`rotate-ai-secret-keys` re-wraps the rest). */
+    AI_CREDENTIAL_ACTIVE_KEY_ID: z.string().min(1),
     /** MLflow's web UI build served at `/` (scripts/mlflow-ui.sh fetches it); empty: no UI, the API only. */
     MLFLOW_UI_DIR: z.string().default(''),
     /**

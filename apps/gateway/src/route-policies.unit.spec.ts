@@ -18,14 +18,29 @@ describe('gateway route policies', () => {
     ).toEqual(['0 /health/live', '0 /health/ready']);
   });
 
-  // The gateway's own API (IP rules) is administration, reads included; the API's documentation is for any signed-in caller.
-  it('makes every API route admin-only, except the documentation', async () => {
+  // The gateway's own API (IP rules, AI credentials) is administration, reads included; an existing AI
+  // endpoint is a `gateway_route` resource (USE to read, EDIT to change, MANAGE to delete); the API's
+  // documentation is for any signed-in caller.
+  it('makes every API route admin-only, except the documentation and the AI endpoints', async () => {
     const config = parseConfig(gatewayService.configSchema, offlineServiceEnv());
     const routes = await listRoutePolicies(GatewayModule.forRoot(config as never, createLogger('gateway', 'silent')));
     const docs = ['0 /api/openapi.json', '0 /api/docs', '0 /api/docs/:file'];
     const api = routes.filter((r) => r.route.includes(' /api/gateway/'));
     expect(api.length).toBeGreaterThan(0);
-    expect(api.filter((r) => r.action?.kind !== 'admin').map((r) => r.route)).toEqual([]);
+    const onRoute = (permission: string) => ({ kind: 'resource', resourceType: 'gateway_route', permission });
+    const endpoints: Record<string, unknown> = {
+      '0 /api/gateway/ai/endpoints/': onRoute('USE'),
+      '0 /api/gateway/ai/endpoints/:name': onRoute('USE'),
+      '2 /api/gateway/ai/endpoints/:name': onRoute('EDIT'),
+      '3 /api/gateway/ai/endpoints/:name': onRoute('MANAGE'),
+    };
+    expect(api.filter((r) => r.action?.kind !== 'admin').map((r) => [r.route, r.action])).toEqual(Object.entries(endpoints));
+    expect(api.filter((r) => r.route === '1 /api/gateway/ai/endpoints/').map((r) => r.action)).toEqual([{ kind: 'admin' }]);
+    expect(api.filter((r) => r.route.includes('/ai/secrets')).length).toBe(5);
+    // MLflow 3's gateway secrets API, under both prefixes: administration too.
+    const mlflowSecrets = routes.filter((r) => r.route.includes('/mlflow/gateway/secrets/'));
+    expect(mlflowSecrets.length).toBe(10);
+    expect(mlflowSecrets.filter((r) => r.action?.kind !== 'admin')).toEqual([]);
     expect(routes.filter((r) => docs.includes(r.route)).map((r) => r.action)).toEqual(docs.map(() => ({ kind: 'authenticated' })));
   });
 
@@ -33,7 +48,7 @@ describe('gateway route policies', () => {
   it('lets any authenticated caller load the web UI and the MLflow info routes', async () => {
     const config = parseConfig(gatewayService.configSchema, offlineServiceEnv());
     const routes = await listRoutePolicies(GatewayModule.forRoot(config as never, createLogger('gateway', 'silent')));
-    const ui = routes.filter((r) => !r.route.includes(' /api/gateway/') && !r.route.includes(' /health/'));
+    const ui = routes.filter((r) => !r.route.includes(' /api/gateway/') && !r.route.includes('/mlflow/gateway/') && !r.route.includes(' /health/'));
     expect(ui.map((r) => r.route)).toEqual(expect.arrayContaining(['0 /', '0 /static-files/*rest', '0 /ajax-api/3.0/mlflow/server-info']));
     expect(ui.filter((r) => r.action?.kind !== 'authenticated' || r.action.scope).map((r) => r.route)).toEqual([]);
   });

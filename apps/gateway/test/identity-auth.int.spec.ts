@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { INestApplicationContext } from '@nestjs/common';
 import { exportJWK, generateKeyPair, KeyLike, SignJWT } from 'jose';
 import { EventEnvelope } from '@custos/events';
+import { AccessGrants1732000001000 } from '@custos/access';
 import { createTestDatabase, TestDatabase } from '@custos/testing';
 import { GatewayIdentity1732000000700 } from '../src/migrations/1732000000700-gateway-identity';
 import { GatewayIpRules1732000000710 } from '../src/migrations/1732000000710-gateway-ip-rules';
@@ -44,7 +45,7 @@ describe('identity projection + authenticator', () => {
   const bobKey = newKey();
 
   beforeAll(async () => {
-    db = await createTestDatabase('gw_identity', [GatewayIdentity1732000000700, GatewayIpRules1732000000710, GatewayReplicaAcks1732000000720]);
+    db = await createTestDatabase('gw_identity', [GatewayIdentity1732000000700, GatewayIpRules1732000000710, GatewayReplicaAcks1732000000720, AccessGrants1732000001000]);
     app = await credentialsContext(db.dataSource, config);
     auth = app.get(Authenticator);
     watch = app.get(VersionWatch);

@@ -1,6 +1,7 @@
 import { expect } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { INestApplicationContext } from '@nestjs/common';
+import { AccessGrants1732000001000 } from '@custos/access';
 import { createTestDatabase, TestDatabase } from '@custos/testing';
 import { GatewayIdentity1732000000700 } from '../src/migrations/1732000000700-gateway-identity';
 import { GatewayIpRules1732000000710 } from '../src/migrations/1732000000710-gateway-ip-rules';
@@ -62,7 +63,7 @@ describe('LDAP sign-in against slapd', () => {
         { cn: 'auditors', members: ['ada', 'grace'] },
       ],
     );
-    db = await createTestDatabase('gw_ldap', [GatewayIdentity1732000000700, GatewayIpRules1732000000710, GatewayReplicaAcks1732000000720]);
+    db = await createTestDatabase('gw_ldap', [GatewayIdentity1732000000700, GatewayIpRules1732000000710, GatewayReplicaAcks1732000000720, AccessGrants1732000001000]);
     app = await credentialsContext(db.dataSource, config);
     ldap = app.get(LdapDirectory);
     auth = app.get(Authenticator);

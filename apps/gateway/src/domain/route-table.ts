@@ -13,6 +13,8 @@ const TABLE: [RegExp, Owner][] = [
   [/^\/(ajax-)?api\/3\.0\/mlflow\/server-info$/, 'gateway'],
   [/^\/ajax-api\/3\.0\/mlflow\/(ui-telemetry$|assistant\/)/, 'gateway'],
   [/^\/ajax-api\/2\.0\/mlflow\/gateway-proxy$/, 'gateway'],
+  // MLflow 3's AI gateway admin API (secrets): the gateway owns AI endpoints and credentials (decision 044).
+  [/^\/(ajax-)?api\/3\.0\/mlflow\/gateway\//, 'gateway'],
   [/^\/(ajax-)?api\/2\.0\/mlflow\/(users|experiments\/permissions|registered-models\/permissions)\//, 'authz'],
   [/^\/(ajax-)?api\/3\.0\/mlflow\/(roles|users)\//, 'authz'],
   [/^\/(ajax-)?api\/2\.0\/mlflow\/(registered-models|model-versions)\//, 'registry'],

@@ -29,6 +29,8 @@ describe('routeFor', () => {
     ['/ajax-api/3.0/mlflow/ui-telemetry', 'gateway'],
     ['/ajax-api/3.0/mlflow/assistant/config', 'gateway'],
     ['/ajax-api/2.0/mlflow/gateway-proxy', 'gateway'],
+    ['/api/3.0/mlflow/gateway/secrets/create', 'gateway'],
+    ['/ajax-api/3.0/mlflow/gateway/secrets/list', 'gateway'],
     ['/ajax-api/3.0/mlflow/traces/search', 'tracking'],
     ['/api/openapi.json', 'gateway'],
     ['/api/docs', 'gateway'],

@@ -8,7 +8,7 @@ import {
   EventEnvelope,
   IdentityProviderConfigured,
   IdentityProviderRemoved,
-  IDENTITY_EVENT_TYPES,
+  GATEWAY_IDENTITY_EVENT_TYPES,
   UserAdminChanged,
   UserCreated,
   UserDeleted,
@@ -17,20 +17,26 @@ import {
   UserPlatformRolesChanged,
 } from '@custos/events';
 import { consumedBy } from '@custos/eventing';
+import { applyAccessEvent } from '@custos/access';
 import { bumpVersion } from './versions';
 
 /**
- * Applies authz's identity facts to the gateway's tables, inside the consumer's exactly-once
+ * Applies authz's identity facts (and its grants, through the shared access tables: the AI endpoint
+ * directory decides from them) to the gateway's tables, inside the consumer's exactly-once
  * transaction, and bumps `identity` in `gw_versions` in that same transaction so that every replica
  * drops what it cached. Every statement is an idempotent upsert, and deletions and revocations are
  * sticky (a late or replayed creation never resurrects a deleted user or a revoked key).
  */
 @Controller()
 export class IdentityProjectionHandler {
-  @EventPattern(IDENTITY_EVENT_TYPES, consumedBy('identity', { batch: true }))
+  @EventPattern(GATEWAY_IDENTITY_EVENT_TYPES, consumedBy('identity', { batch: true }))
   async handleBatch(@Payload() events: EventEnvelope[], @Ctx() tx: EntityManager): Promise<void> {
     let changed = false;
-    for (const e of events) changed = (await applyIdentityEvent(tx, e)) || changed;
+    for (const e of events) {
+      const identity = await applyIdentityEvent(tx, e);
+      const access = await applyAccessEvent(tx, e);
+      changed = identity || access || changed;
+    }
     // Last, so the hot row is locked only for the end of the transaction.
     if (changed) await bumpIdentityVersion(tx);
   }

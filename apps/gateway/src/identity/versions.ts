@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 
 /** The read models every replica watches in `gw_versions`. */
-export type WatchedModel = 'identity' | 'ip_rules';
+export type WatchedModel = 'identity' | 'ip_rules' | 'ai_config';
 
 /** Every replica's VersionWatch listens here; the payload names the model. */
 export const VERSIONS_CHANNEL = 'custos_gw_versions';

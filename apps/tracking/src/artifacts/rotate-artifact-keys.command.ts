@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
-import { KeyRing } from '@custos/artifact-crypto';
+import { KeyRing } from '@custos/crypto';
 import { ArtifactKeysRewrapped, EventData } from '@custos/events';
 import { EventStore, rows } from '@custos/eventing';
 import { LOGGER, ServiceCommand } from '@custos/platform';

@@ -7,3 +7,4 @@ export * from './providers/openai-family';
 export * from './usage/token-estimate';
 export * from './providers/other-providers';
 export * from './fronts';
+export * from './endpoints';

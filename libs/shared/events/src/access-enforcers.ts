@@ -18,6 +18,7 @@ import {
   UserPasswordChanged,
   UserPlatformRolesChanged,
 } from './contexts/authz.events';
+import { AiEndpointCreated, AiEndpointDeleted } from './contexts/ai-gateway.events';
 import { RegisteredModelCreated } from './contexts/registry.events';
 import { ExperimentCreated } from './contexts/tracking.events';
 import { Context } from './topics';
@@ -49,15 +50,19 @@ export const IDENTITY_EVENT_TYPES = [
 ].map((d) => d.type);
 const grants = [PermissionGranted, PermissionRevoked, RoleDefined, RoleDeleted, RoleAssigned, RoleUnassigned, UserDeleted, DefaultPermissionSet].map((d) => d.type);
 
+/** The gateway's identity consumer also keeps authz's grants: it decides who may call which AI endpoint, in memory. */
+export const GATEWAY_IDENTITY_EVENT_TYPES = [...new Set([...IDENTITY_EVENT_TYPES, ...grants])];
+
 /** Every enforcing consumer, in one place: the writers' wait and the consumers' reports both read it. */
 export const ACCESS_ENFORCERS: readonly AccessEnforcer[] = [
-  // Authenticates every request against its projection of users, keys and identity providers.
-  { service: 'gateway', consumer: 'identity', eventTypes: IDENTITY_EVENT_TYPES },
+  // Authenticates every request against its projection of users, keys and identity providers, and
+  // decides AI endpoint access from its projection of grants.
+  { service: 'gateway', consumer: 'identity', eventTypes: GATEWAY_IDENTITY_EVENT_TYPES },
   // Decide object-level access from their projection of grants and roles.
   { service: 'tracking', consumer: 'access', eventTypes: grants },
   { service: 'registry', consumer: 'access', eventTypes: grants },
   // Creators hold MANAGE on what they create: authz learns creators from these events.
-  { service: 'authz', consumer: 'resource-owners', eventTypes: [ExperimentCreated.type, RegisteredModelCreated.type] },
+  { service: 'authz', consumer: 'resource-owners', eventTypes: [ExperimentCreated.type, RegisteredModelCreated.type, AiEndpointCreated.type, AiEndpointDeleted.type] },
 ];
 
 export const enforcerKey = (e: { service: string; consumer: string }): string => `${e.service}/${e.consumer}`;

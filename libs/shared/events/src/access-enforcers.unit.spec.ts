@@ -21,11 +21,16 @@ describe('access enforcers', () => {
     expect(by('authz.UserCreated')).toEqual(['gateway/identity']);
     expect(by('authz.UserPasswordChanged')).toEqual(['gateway/identity']);
     expect(by('authz.ApiKeyRevoked')).toEqual(['gateway/identity']);
-    expect(by('authz.PermissionGranted')).toEqual(['registry/access', 'tracking/access']);
-    expect(by('authz.PermissionRevoked')).toEqual(['registry/access', 'tracking/access']);
+    expect(by('authz.PermissionGranted')).toEqual(['gateway/identity', 'registry/access', 'tracking/access']);
+    expect(by('authz.PermissionRevoked')).toEqual(['gateway/identity', 'registry/access', 'tracking/access']);
+    expect(by('authz.RoleAssigned')).toEqual(['gateway/identity', 'registry/access', 'tracking/access']);
     expect(by('authz.UserDeleted')).toEqual(['gateway/identity', 'registry/access', 'tracking/access']);
     expect(by('tracking.ExperimentCreated')).toEqual(['authz/resource-owners']);
     expect(by('tracking.RunDataLogged')).toEqual([]);
+    // The creator of an AI endpoint may grant on it through authz's permission API right away.
+    expect(by('gateway.AiEndpointCreated')).toEqual(['authz/resource-owners']);
+    expect(by('gateway.AiSecretCreated')).toEqual([]);
+    expect(writesEnforcedEvents('gateway')).toBe(true);
     expect(writesEnforcedEvents('authz')).toBe(true);
     expect(writesEnforcedEvents('tracking')).toBe(true);
     expect(writesEnforcedEvents('audit')).toBe(false);

@@ -1,12 +1,13 @@
 import { EventSchemaRegistry } from './schema-registry';
 import { trackingEvents } from './contexts/tracking.events';
 import { gatewayEvents } from './contexts/gateway.events';
+import { aiGatewayEvents } from './contexts/ai-gateway.events';
 import { auditEvents } from './contexts/audit.events';
 import { registryEvents } from './contexts/registry.events';
 import { authzEvents, authzSensitiveFields } from './contexts/authz.events';
 
 /** The single catalog of every event type in Custos; every producer and consumer validates against it. */
-export const eventCatalog = new EventSchemaRegistry([...trackingEvents, ...gatewayEvents, ...auditEvents, ...registryEvents, ...authzEvents]);
+export const eventCatalog = new EventSchemaRegistry([...trackingEvents, ...gatewayEvents, ...aiGatewayEvents, ...auditEvents, ...registryEvents, ...authzEvents]);
 
 /** Per event type, data fields that must not be copied into the audit record (credential hashes). */
 export const sensitiveFields: Readonly<Record<string, readonly string[]>> = { ...authzSensitiveFields };

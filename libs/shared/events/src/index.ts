@@ -5,6 +5,7 @@ export * from './topics';
 export * from './catalog';
 export * from './contexts/tracking.events';
 export * from './contexts/gateway.events';
+export * from './contexts/ai-gateway.events';
 export * from './contexts/audit.events';
 export * from './contexts/registry.events';
 export * from './contexts/authz.events';

@@ -29,6 +29,8 @@ export function offlineServiceEnv(extra: Record<string, string> = {}): NodeJS.Pr
     S3_SECRET_KEY: 'nothing-at-all',
     ARTIFACT_MASTER_KEYS: `k1:${Buffer.alloc(32).toString('base64')}`,
     ARTIFACT_ACTIVE_KEY_ID: 'k1',
+    AI_CREDENTIAL_MASTER_KEYS: `k1:${Buffer.alloc(32).toString('base64')}`,
+    AI_CREDENTIAL_ACTIVE_KEY_ID: 'k1',
     LOG_LEVEL: 'silent',
     ...extra,
   };

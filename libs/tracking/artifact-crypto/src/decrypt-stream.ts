@@ -2,7 +2,7 @@ import { createDecipheriv, DecipherGCM } from 'node:crypto';
 import { Transform, TransformCallback } from 'node:stream';
 import { BufferQueue } from './buffer-queue';
 import { ArtifactIntegrityError } from './errors';
-import { DATA_KEY_BYTES } from './key-ring';
+import { DATA_KEY_BYTES } from '@custos/crypto';
 import { chunkAad, chunkNonce, decodeFixedHeader, decodeKeyId, encodeHeader, FIXED_HEADER_BYTES, FRAME_HEADER_BYTES, ObjectHeader, objectAad, TAG_BYTES } from './format';
 
 export interface DecryptOptions {

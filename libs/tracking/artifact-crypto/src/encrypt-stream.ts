@@ -1,6 +1,6 @@
 import { CipherGCM, createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { Transform, TransformCallback } from 'node:stream';
-import { DATA_KEY_BYTES } from './key-ring';
+import { DATA_KEY_BYTES } from '@custos/crypto';
 import { chunkAad, chunkNonce, DEFAULT_CHUNK_SIZE, encodeHeader, FORMAT_VERSION, FRAME_HEADER_BYTES, MAX_CHUNKS, NONCE_PREFIX_BYTES, objectAad, TAG_BYTES } from './format';
 
 export interface EncryptOptions {

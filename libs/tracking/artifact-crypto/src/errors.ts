@@ -16,11 +16,3 @@ export class ArtifactIntegrityError extends Error {
     this.name = 'ArtifactIntegrityError';
   }
 }
-
-/** A key ring, key id or wrapped key that cannot be used (configuration or key-store problem). */
-export class ArtifactKeyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ArtifactKeyError';
-  }
-}

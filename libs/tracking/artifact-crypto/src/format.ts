@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { assertKeyId, encodeIdentity, isKeyId } from '@custos/crypto';
 import { ArtifactIntegrityError } from './errors';
 
 /*
@@ -33,7 +34,6 @@ export const FIXED_HEADER_BYTES = 4 + 1 + 1 + 4 + NONCE_PREFIX_BYTES + 1;
 /** The chunk counter is 32 bits; one more chunk would reuse a nonce. */
 export const MAX_CHUNKS = 0xffffffff;
 
-const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const AAD_DOMAIN = Buffer.from('custos/artifact/v1\0', 'ascii');
 
 export interface ObjectHeader {
@@ -41,10 +41,6 @@ export interface ObjectHeader {
   chunkSize: number;
   noncePrefix: Buffer;
   keyId: string;
-}
-
-export function assertKeyId(keyId: string): void {
-  if (!KEY_ID.test(keyId)) throw new RangeError(`key id must match ${KEY_ID}: ${JSON.stringify(keyId)}`);
 }
 
 export function assertChunkSize(chunkSize: number): void {
@@ -84,23 +80,8 @@ export function decodeFixedHeader(fixed: Buffer): { version: number; chunkSize: 
 
 export function decodeKeyId(bytes: Buffer): string {
   const keyId = bytes.toString('utf8');
-  if (!KEY_ID.test(keyId)) throw new ArtifactIntegrityError('bad-header', 'bad key id');
+  if (!isKeyId(keyId)) throw new ArtifactIntegrityError('bad-header', 'bad key id');
   return keyId;
-}
-
-/**
- * What the object is: the caller's identity parts (e.g. storage object id and artifact path),
- * length-prefixed so that no two different lists encode alike.
- */
-export function encodeIdentity(parts: readonly string[]): Buffer {
-  const out: Buffer[] = [];
-  for (const p of parts) {
-    const b = Buffer.from(p, 'utf8');
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(b.length);
-    out.push(len, b);
-  }
-  return Buffer.concat(out);
 }
 
 /** The per-object part of every chunk's associated data. */

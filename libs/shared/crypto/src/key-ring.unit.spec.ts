@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ArtifactKeyError } from './errors';
+import { MasterKeyError } from './errors';
 import { newDataKey, parseKeyRing, WRAPPED_KEY_BYTES } from './key-ring';
 
 const k1 = randomBytes(32).toString('base64');
@@ -8,7 +8,7 @@ const id = ['obj-1', '1/r/artifacts/a.txt'];
 
 describe('master key ring and data-key wrapping', () => {
   it('parses kid:base64 entries and picks the active key', () => {
-    const ring = parseKeyRing(` k1:${k1} , k2:${k2} `, 'k2');
+    const ring = parseKeyRing(` k1:${k1} , k2:${k2} `, 'k2', 'artifact');
     expect(ring.keyIds).toEqual(['k1', 'k2']);
     expect(ring.activeKeyId).toBe('k2');
   });
@@ -22,14 +22,14 @@ describe('master key ring and data-key wrapping', () => {
     [`k1:${k1},k1:${k2}`, 'k1', /appears twice/],
     [`bad id:${k1}`, 'bad id', /key id must be/],
   ])('rejects %j (active %s)', (spec, active, message) => {
-    expect(() => parseKeyRing(spec, active)).toThrow(ArtifactKeyError);
-    expect(() => parseKeyRing(spec, active)).toThrow(message);
+    expect(() => parseKeyRing(spec, active, 'artifact')).toThrow(MasterKeyError);
+    expect(() => parseKeyRing(spec, active, 'artifact')).toThrow(message);
   });
 
   it('never echoes key material in an error', () => {
     const short = randomBytes(31).toString('base64');
     try {
-      parseKeyRing(`k1:${short}`, 'k1');
+      parseKeyRing(`k1:${short}`, 'k1', 'artifact');
       throw new Error('expected a failure');
     } catch (e) {
       expect((e as Error).message).not.toContain(short);
@@ -37,7 +37,7 @@ describe('master key ring and data-key wrapping', () => {
   });
 
   it('wraps under the active key and unwraps to the same data key', () => {
-    const ring = parseKeyRing(`k1:${k1}`, 'k1');
+    const ring = parseKeyRing(`k1:${k1}`, 'k1', 'artifact');
     const dek = newDataKey();
     const w = ring.wrap(dek, id);
     expect(w.keyId).toBe('k1');
@@ -47,7 +47,7 @@ describe('master key ring and data-key wrapping', () => {
   });
 
   it('a wrapped key does not unwrap for another object, nor when altered', () => {
-    const ring = parseKeyRing(`k1:${k1}`, 'k1');
+    const ring = parseKeyRing(`k1:${k1}`, 'k1', 'artifact');
     const w = ring.wrap(newDataKey(), id);
     expect(() => ring.unwrap(w, ['obj-2', id[1]])).toThrow(/does not verify/);
     const altered = Buffer.from(w.wrapped);
@@ -57,20 +57,20 @@ describe('master key ring and data-key wrapping', () => {
   });
 
   it('a wrapped key claimed to be under another master key does not unwrap', () => {
-    const ring = parseKeyRing(`k1:${k1},k2:${k2}`, 'k1');
+    const ring = parseKeyRing(`k1:${k1},k2:${k2}`, 'k1', 'artifact');
     const w = ring.wrap(newDataKey(), id);
-    expect(() => ring.unwrap({ keyId: 'k2', wrapped: w.wrapped }, id)).toThrow(ArtifactKeyError);
+    expect(() => ring.unwrap({ keyId: 'k2', wrapped: w.wrapped }, id)).toThrow(MasterKeyError);
   });
 
   it('rotation re-wraps the same data key under the new active key', () => {
-    const before = parseKeyRing(`k1:${k1}`, 'k1');
+    const before = parseKeyRing(`k1:${k1}`, 'k1', 'artifact');
     const dek = newDataKey();
     const old = before.wrap(dek, id);
-    const during = parseKeyRing(`k1:${k1},k2:${k2}`, 'k2');
+    const during = parseKeyRing(`k1:${k1},k2:${k2}`, 'k2', 'artifact');
     const rewrapped = during.rewrap(old, id);
     expect(rewrapped.keyId).toBe('k2');
     // After rotation the retired key can leave the ring.
-    const after = parseKeyRing(`k2:${k2}`, 'k2');
+    const after = parseKeyRing(`k2:${k2}`, 'k2', 'artifact');
     expect(after.unwrap(rewrapped, id).equals(dek)).toBe(true);
     expect(() => after.unwrap(old, id)).toThrow(/master key k1 is not configured/);
   });

@@ -1,0 +1,92 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+/** MLflow 3's gateway secret messages (`mlflow/protos/service.proto`), as its REST API carries them. */
+export class GatewaySecretInfo {
+  @ApiProperty({ type: String })
+  secret_id!: string;
+
+  @ApiProperty({ type: String })
+  secret_name!: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'the masked hint of the identifying field, e.g. {"api_key": "sk-...abcd"}' })
+  masked_values!: Record<string, string>;
+
+  @ApiProperty({ type: 'integer', format: 'int64' })
+  created_at!: number;
+
+  @ApiProperty({ type: 'integer', format: 'int64' })
+  last_updated_at!: number;
+
+  @ApiProperty({ type: String })
+  provider!: string;
+
+  @ApiProperty({ type: String })
+  created_by!: string;
+
+  @ApiProperty({ type: String })
+  last_updated_by!: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
+  auth_config!: Record<string, string>;
+}
+
+export class CreateGatewaySecret {
+  @ApiProperty({ type: String })
+  secret_name!: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, writeOnly: true })
+  secret_value!: Record<string, string>;
+
+  @ApiProperty({ type: String })
+  provider!: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: 'not supported: must be empty (base URLs and options belong to endpoint targets)' })
+  auth_config?: Record<string, string>;
+
+  @ApiPropertyOptional({ type: String, description: 'ignored: the authenticated caller is recorded' })
+  created_by?: string;
+}
+
+export class UpdateGatewaySecret {
+  @ApiProperty({ type: String })
+  secret_id!: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, writeOnly: true, description: 'empty: no change' })
+  secret_value?: Record<string, string>;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
+  auth_config?: Record<string, string>;
+
+  @ApiPropertyOptional({ type: String })
+  updated_by?: string;
+}
+
+export class GetGatewaySecretInfo {
+  @ApiPropertyOptional({ type: String })
+  secret_id?: string;
+
+  @ApiPropertyOptional({ type: String })
+  secret_name?: string;
+}
+
+export class DeleteGatewaySecret {
+  @ApiProperty({ type: String })
+  secret_id!: string;
+}
+
+export class ListGatewaySecretInfos {
+  @ApiPropertyOptional({ type: String })
+  provider?: string;
+}
+
+export class GatewaySecretResponse {
+  @ApiProperty({ type: () => GatewaySecretInfo })
+  secret!: GatewaySecretInfo;
+}
+
+export class GatewaySecretListResponse {
+  @ApiProperty({ type: () => GatewaySecretInfo, isArray: true })
+  secrets!: GatewaySecretInfo[];
+}
+
+export class EmptyResponse {}
