@@ -8,5 +8,6 @@ export * from './contexts/gateway.events';
 export * from './contexts/audit.events';
 export * from './contexts/registry.events';
 export * from './contexts/authz.events';
+export * from './contexts/ai-usage.events';
 export * from './decider';
 export * from './access-enforcers';
