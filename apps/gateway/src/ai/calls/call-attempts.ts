@@ -6,7 +6,7 @@ import { SERVICE_CONFIG } from '@custos/platform';
 import { GatewayConfig } from '../../gateway.config';
 import { AiEndpointDirectory } from '../ai-endpoint-directory';
 import { readText, UpstreamClient, upstreamErrorOf, UpstreamResponse } from '../upstream/upstream-client';
-import { callErrorOf } from './call-error';
+import { errorClassOf } from './call-error';
 import type { AiCall, CallState } from './call-pipeline.service';
 import { chunkText, promptText, replyText, settleUsage, TOKEN_ESTIMATOR, TokenEstimator } from './call-usage';
 import { CanonicalChunk, CanonicalRequest, CanonicalResponse } from './front-codec';
@@ -82,6 +82,7 @@ export class CallAttempts {
           if (step.kind === 'fail') throw err;
           if (step.kind === 'next_target') break;
           retriesOnTarget++;
+          state.upstreamMs += step.delayMs;
           await sleep(step.delayMs, signal);
         }
       }
@@ -107,40 +108,45 @@ export class CallAttempts {
       ...(stream ? { stream: true, stream_options: { ...(('stream_options' in request && request.stream_options) || {}), include_usage: true } } : { stream: false }),
     } as CanonicalRequest);
     const sentAt = performance.now();
-    const up = await this.client.send(upstreamRequest, endpoint.timeouts, signal);
-    if (up.status < 200 || up.status > 299) {
-      const body = await readText(up.body, this.maxReplyBytes, signal);
-      throw adapter.error({ status: up.status, headers: up.headers, body });
+    let waited = false;
+    const stopWaiting = () => {
+      if (!waited) state.upstreamMs += performance.now() - sentAt;
+      waited = true;
+    };
+    try {
+      const up = await this.client.send(upstreamRequest, endpoint.timeouts, signal);
+      if (up.status < 200 || up.status > 299) {
+        const body = await readText(up.body, this.maxReplyBytes, signal);
+        throw adapter.error({ status: up.status, headers: up.headers, body });
+      }
+      if (stream && tr.stream) {
+        stopWaiting();
+        return await this.relay(call, endpoint, target, request, tr.stream(target), up, state, signal);
+      }
+      const text = await readText(up.body, this.maxReplyBytes, signal);
+      stopWaiting();
+      const reply = tr.response({ status: up.status, headers: up.headers, body: text }, target);
+      state.usage = settleUsage(reply.usage as Usage | undefined, this.estimator, target.model, promptText(request), replyText(reply));
+      const body = JSON.stringify(call.front.response(endpoint.task, reply, endpoint.name));
+      this.setHeaders(call, endpoint, target, state);
+      call.res.writeHead(200, { 'content-type': 'application/json' });
+      state.timeToFirstByteMs = Math.round(performance.now() - call.startedAt);
+      call.res.end(body);
+    } catch (e) {
+      // A failed attempt's wait was the provider's, not the gateway's.
+      stopWaiting();
+      throw e;
     }
-    if (stream && tr.stream) return this.relay(call, endpoint, target, request, tr.stream(target), up, state, signal, sentAt);
-    const text = await readText(up.body, this.maxReplyBytes, signal);
-    const upstreamMs = performance.now() - sentAt;
-    const reply = tr.response({ status: up.status, headers: up.headers, body: text }, target);
-    state.usage = settleUsage(reply.usage as Usage | undefined, this.estimator, target.model, promptText(request), replyText(reply));
-    const body = JSON.stringify(call.front.response(endpoint.task, reply, endpoint.name));
-    this.setHeaders(call, endpoint, target, upstreamMs);
-    call.res.writeHead(200, { 'content-type': 'application/json' });
-    state.timeToFirstByteMs = Math.round(performance.now() - call.startedAt);
-    call.res.end(body);
   }
 
   /** Passes a stream through as it arrives; usage comes from the provider's last chunk or the tokenizer. */
-  private async relay(
-    call: AiCall,
-    endpoint: AiEndpoint,
-    target: EndpointTarget,
-    request: CanonicalRequest,
-    decoder: StreamDecoder<CanonicalChunk>,
-    up: UpstreamResponse,
-    state: CallState,
-    signal: AbortSignal,
-    sentAt: number,
-  ): Promise<void> {
+  private async relay(call: AiCall, endpoint: AiEndpoint, target: EndpointTarget, request: CanonicalRequest, decoder: StreamDecoder<CanonicalChunk>, up: UpstreamResponse, state: CallState, signal: AbortSignal): Promise<void> {
     const res = call.res;
+    const writer = call.front.stream(endpoint.task, endpoint.name, request);
     let reported: Usage | undefined;
     let produced = '';
     const start = () => {
-      this.setHeaders(call, endpoint, target, performance.now() - sentAt);
+      this.setHeaders(call, endpoint, target, state);
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
       res.flushHeaders();
       state.timeToFirstByteMs = Math.round(performance.now() - call.startedAt);
@@ -149,7 +155,7 @@ export class CallAttempts {
       for (const c of chunks) {
         if (c.usage) reported = c.usage;
         produced += chunkText(c);
-        const text = call.front.chunk(endpoint.task, c, endpoint.name);
+        const text = writer.push(c);
         if (!text) continue;
         if (!res.headersSent) start();
         if (!res.write(text)) await drained(res, signal);
@@ -161,24 +167,23 @@ export class CallAttempts {
     } catch (e) {
       if (!res.headersSent || signal.reason instanceof ClientGone) throw e;
       // Past the first byte nothing can be retried: the caller is told in its dialect, then the stream ends.
-      const ce = callErrorOf(upstreamErrorOf(e, signal));
-      state.errorClass = ce.errorClass;
+      const failure = upstreamErrorOf(e, signal);
+      state.errorClass = errorClassOf(failure);
       state.usage = settleUsage(reported, this.estimator, target.model, promptText(request), produced);
-      res.end(call.front.streamError(ce));
+      res.end(call.front.streamError(failure, call.ids.correlationId));
       return;
     }
     if (!res.headersSent) start();
     state.usage = settleUsage(reported, this.estimator, target.model, promptText(request), produced);
-    res.end(call.front.streamEnd(endpoint.task, endpoint.name));
+    res.end(writer.end());
   }
 
-  private setHeaders(call: AiCall, endpoint: AiEndpoint, target: EndpointTarget, upstreamMs: number): void {
+  private setHeaders(call: AiCall, endpoint: AiEndpoint, target: EndpointTarget, state: CallState): void {
     const res = call.res;
-    res.setHeader('x-request-id', call.ids.correlationId);
     res.setHeader('x-custos-endpoint', endpoint.name);
     res.setHeader('x-custos-target', `${target.provider}/${target.model}`);
-    // The gateway's own share of the time so far: everything but waiting on the provider's answer.
-    const overhead = Math.max(0, performance.now() - call.startedAt - upstreamMs);
+    // The gateway's own share of the time so far: everything but waiting on providers (and on backoff between attempts).
+    const overhead = Math.max(0, performance.now() - call.startedAt - state.upstreamMs);
     res.setHeader('x-custos-overhead-ms', overhead.toFixed(2));
   }
 }

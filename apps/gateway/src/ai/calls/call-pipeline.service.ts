@@ -9,20 +9,21 @@ import { actorOf, DenialRecorder, RequestIds } from '../../proxy/denials';
 import { AiEndpointDirectory } from '../ai-endpoint-directory';
 import { UsageRecorder } from '../usage/usage-recorder.service';
 import { CallAttempts } from './call-attempts';
-import { CallError, callErrorOf } from './call-error';
+import { CallError, errorClassOf } from './call-error';
 import { AFTER_CALL_HOOKS, AfterCallHook, BEFORE_CALL_HOOKS, BeforeCallHook, CallContext } from './call-hooks';
-import { FrontCodec, ParsedCall } from './front-codec';
+import { CallFailure, FrontCodec, ParsedCall } from './front-codec';
 import { ProviderAdapters } from './provider-adapters';
 import { promptText, TOKEN_ESTIMATOR, TokenEstimator } from './call-usage';
 
 /** One caller's call as its controller hands it over. */
 export interface AiCall {
   front: FrontCodec;
-  /** what the route serves: /v1/chat/completions is chat, an MLflow invocation is the endpoint's own task */
+  /** what the route serves: /v1/chat/completions is chat; an MLflow invocation is whatever its endpoint serves */
   task: TaskType | 'endpoint';
   /** from the path (MLflow), or the body's `model` (OpenAI, Anthropic) */
   endpointName: unknown;
-  body: Record<string, unknown>;
+  /** the parsed JSON body, or why it could not be read (malformed, too large, not JSON) */
+  body: unknown;
   req: IncomingMessage;
   res: ServerResponse;
   principal: Principal;
@@ -44,6 +45,8 @@ export interface CallState {
   status: number;
   errorClass?: string;
   timeToFirstByteMs?: number;
+  /** time spent waiting on providers (every attempt), so the overhead header is the gateway's share only */
+  upstreamMs: number;
 }
 
 /**
@@ -66,68 +69,53 @@ export class CallPipeline {
   ) {}
 
   async run(call: AiCall): Promise<void> {
-    const state: CallState = { retries: 0, fallbackUsed: false, streamed: false, status: 200 };
-    const name = typeof call.endpointName === 'string' ? call.endpointName.slice(0, 256) : undefined;
+    const state: CallState = { retries: 0, fallbackUsed: false, streamed: false, status: 200, upstreamMs: 0 };
+    call.res.setHeader('x-request-id', call.ids.correlationId);
+    const name = typeof call.endpointName === 'string' && call.endpointName !== '' ? call.endpointName.slice(0, 256) : undefined;
     let ctx: CallContext | undefined;
-    let task: TaskType | undefined;
+    let endpoint: AiEndpoint | undefined;
     try {
-      const endpoint = await this.admit(call, name);
-      task = endpoint.task;
+      if (call.body instanceof CallError) throw call.body;
+      endpoint = await this.admit(call, name);
       const parsed = this.parse(call, endpoint);
       state.streamed = parsed.request.stream === true;
       ctx = { correlationId: call.ids.correlationId, principal: call.principal, clientIp: call.clientIp, endpoint, front: call.front.name, request: parsed.request };
       for (const h of this.before) await h.beforeCall(ctx);
       await this.attempts.run(call, endpoint, parsed.request, state);
     } catch (e) {
-      const ce = callErrorOf(e);
-      if (!(e instanceof CallError) && !(e instanceof UpstreamError)) this.logger.error({ err: (e as Error).message, correlationId: call.ids.correlationId }, 'AI call failed in the gateway');
-      state.status = call.res.headersSent ? state.status : ce.status;
-      state.errorClass = ce.errorClass;
-      if (!call.res.headersSent && !call.res.destroyed) this.answerError(call, ce);
+      const failure = this.failureOf(e, call);
+      state.errorClass = errorClassOf(failure);
+      if (!call.res.headersSent && !call.res.destroyed) state.status = this.answerError(call, failure);
       else if (!call.res.writableEnded) call.res.end();
     } finally {
       const latencyMs = Math.round(performance.now() - call.startedAt);
-      if (ctx) {
-        for (const h of this.after) {
-          try {
-            await h.afterCall(ctx, { status: state.status, usage: state.usage, errorClass: state.errorClass, latencyMs });
-          } catch (e) {
-            this.logger.error({ err: (e as Error).message, correlationId: call.ids.correlationId }, 'an after-call hook failed');
-          }
-        }
-      }
-      if (name) this.recordUsage(call, name, task, state, latencyMs, ctx);
+      if (ctx) await this.afterHooks(ctx, state, latencyMs, call);
+      // A call that named no endpoint the caller may see is not usage of one (its refusal is in the access log and, if denied, in audit).
+      if (name && endpoint) this.recordUsage(call, endpoint, state, latencyMs, ctx);
     }
   }
 
   /** The endpoint, if it exists and the caller may USE it; both refusals read the same, so names do not leak. */
   private async admit(call: AiCall, name: string | undefined): Promise<AiEndpoint> {
-    if (name === undefined || name === '') throw new CallError(400, 'invalid_request', 'the request must name an endpoint in `model`', 'invalid_request', 'model');
+    if (name === undefined) throw new CallError('invalid_request', call.front.name === 'mlflow' ? 'The request must name an endpoint.' : "The request must name an endpoint in 'model'.", 'model');
     const endpoint = this.directory.get(name);
-    const hidden = new CallError(404, 'not_found', `The endpoint \`${name}\` does not exist or you do not have access to it.`, 'not_found', 'model');
+    const hidden = new CallError('endpoint_not_found', `The endpoint '${name}' does not exist or you do not have access to it.`, 'model');
     if (!endpoint) throw hidden;
     if (!atLeast(this.directory.permission(call.principal, endpoint), 'USE')) {
       await this.denials.record(call.ids, call.clientIp, { reason: 'forbidden', method: call.method, path: call.path.slice(0, 2048), status: 404, detail: `no USE permission on AI endpoint ${name}`.slice(0, 512) }, actorOf(call.principal));
-      throw new CallError(404, 'permission_denied', hidden.message, 'permission_denied', 'model');
+      throw hidden;
     }
     return endpoint;
   }
 
   private parse(call: AiCall, endpoint: AiEndpoint): ParsedCall {
     if (call.task !== 'endpoint' && call.task !== endpoint.task) {
-      throw new CallError(400, 'invalid_request', `The endpoint \`${endpoint.name}\` serves ${endpoint.task}; it cannot answer ${call.task} calls.`, 'wrong_task', 'model');
+      throw new CallError('wrong_task', `The endpoint '${endpoint.name}' serves ${endpoint.task}; it cannot answer ${call.task} calls.`, 'model');
     }
-    const parsed = call.front.parse(endpoint.task, call.body);
-    const unknown = parsed.unknown;
-    if (unknown.length > 0) {
-      if (endpoint.unknownParams === 'reject') throw new CallError(400, 'unknown_parameter', `Unrecognized request parameter(s): ${unknown.join(', ')}.`, 'unknown_parameter', unknown[0]);
-      if (endpoint.unknownParams === 'drop') {
-        parsed.request.extra = {};
-        call.res.setHeader('x-custos-dropped-params', unknown.join(',').slice(0, 1024));
-      }
-    }
+    const parsed = call.front.parse(endpoint.task, call.body, endpoint.unknownParams);
+    if (parsed.dropped.length > 0) call.res.setHeader('x-custos-dropped-params', parsed.dropped.join(', ').slice(0, 1024));
     if (parsed.request.stream === true && !endpoint.targets.some((t) => this.canStream(t, endpoint.task))) {
-      throw new CallError(400, 'invalid_request', `The endpoint \`${endpoint.name}\` cannot stream: its provider does not stream ${endpoint.task}.`, 'stream_unsupported', 'stream');
+      throw new CallError('stream_unsupported', `The endpoint '${endpoint.name}' cannot stream: its provider does not stream ${endpoint.task}.`, 'stream');
     }
     return parsed;
   }
@@ -138,25 +126,42 @@ export class CallPipeline {
     return task === 'llm/v1/chat' ? !!a.chat?.stream : task === 'llm/v1/completions' ? !!a.completions?.stream : false;
   }
 
-  private answerError(call: AiCall, e: CallError): void {
-    const { status, body } = call.front.error(e);
-    if (e.retryAfterSeconds !== undefined) call.res.setHeader('retry-after', String(e.retryAfterSeconds));
+  private failureOf(e: unknown, call: AiCall): CallFailure {
+    if (e instanceof CallError || e instanceof UpstreamError) return e;
+    // A fault of the gateway's own: logged (never with the body), answered as a failed upstream call.
+    this.logger.error({ err: (e as Error)?.message, correlationId: call.ids.correlationId }, 'AI call failed in the gateway');
+    return new UpstreamError('protocol', 'The call failed in the gateway.');
+  }
+
+  private answerError(call: AiCall, f: CallFailure): number {
+    const { status, headers, body } = call.front.error(f, call.ids.correlationId);
+    for (const [k, v] of Object.entries(headers)) call.res.setHeader(k, v);
     call.res.statusCode = status;
     call.res.setHeader('content-type', 'application/json');
     call.res.end(JSON.stringify(body));
+    return status;
   }
 
-  private recordUsage(call: AiCall, endpoint: string, task: TaskType | undefined, state: CallState, latencyMs: number, ctx: CallContext | undefined): void {
-    // A call that reached a provider and got no counts back is counted by the tokenizer (the
-    // attempts estimated completions already); a refused one spent nothing.
+  private async afterHooks(ctx: CallContext, state: CallState, latencyMs: number, call: AiCall): Promise<void> {
+    for (const h of this.after) {
+      try {
+        await h.afterCall(ctx, { status: state.status, usage: state.usage, errorClass: state.errorClass, latencyMs });
+      } catch (e) {
+        this.logger.error({ err: (e as Error).message, correlationId: call.ids.correlationId }, 'an after-call hook failed');
+      }
+    }
+  }
+
+  private recordUsage(call: AiCall, endpoint: AiEndpoint, state: CallState, latencyMs: number, ctx: CallContext | undefined): void {
+    // A call that reached a provider and got no counts back is counted by the tokenizer; a refused one spent nothing.
     const usage = state.usage ?? (state.target && ctx ? { prompt_tokens: this.estimator.count(promptText(ctx.request), state.target.model), completion_tokens: 0, total_tokens: 0, estimated: true } : undefined);
     this.usage.record({
       data: {
         principal: call.principal.id.slice(0, 256),
-        endpoint,
+        endpoint: endpoint.name,
         ...(state.target ? { provider: state.target.provider, upstreamModel: state.target.model.slice(0, 256) } : {}),
         front: call.front.name,
-        ...(task ? { task } : {}),
+        task: endpoint.task,
         tokensIn: usage?.prompt_tokens ?? 0,
         tokensOut: usage?.completion_tokens ?? 0,
         tokensCached: usage?.cached_tokens ?? 0,
