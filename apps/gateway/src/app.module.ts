@@ -20,6 +20,7 @@ import { MlflowInfoController } from './mlflow-ui/mlflow-info.controller';
 import { UiAssetsController } from './mlflow-ui/ui-assets.controller';
 import { ApiDocsController } from './openapi/api-docs.controller';
 import { OpenApiCollector } from './openapi/openapi-collector.service';
+import { AI_CALL_BODY_PATHS, aiCallControllers, aiCallProviders } from './ai/ai-calls.providers';
 
 export const gatewayService: ServiceDefinition = {
   service: 'gateway',
@@ -29,6 +30,7 @@ export const gatewayService: ServiceDefinition = {
   // and an identity change counts as applied once every live replica's have (decision 031).
   consumers: [{ name: 'identity', topics: [topicFor('authz')], appliedBarrier: ReplicaAcks }],
   projections: [IpRulesProjection],
+  streamedBodyPaths: AI_CALL_BODY_PATHS,
 };
 
 @Module({})
@@ -37,8 +39,8 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [PlatformModule.forRoot(gatewayService, config, logger), CredentialsModule],
-      controllers: [IpRulesController, MlflowInfoController, UiAssetsController, ApiDocsController, IdentityProjectionHandler],
-      providers: [IpRulesProjection, IpRules, IpRuleCommands, DenialRecorder, ProxyService, OpenApiCollector, ...benchModeProviders(config)],
+      controllers: [IpRulesController, MlflowInfoController, UiAssetsController, ApiDocsController, IdentityProjectionHandler, ...aiCallControllers],
+      providers: [IpRulesProjection, IpRules, IpRuleCommands, DenialRecorder, ProxyService, OpenApiCollector, ...benchModeProviders(config), ...aiCallProviders(config)],
     };
   }
 }

@@ -25,6 +25,7 @@ import { CidrList, parseCidrList } from '../domain/cidr';
 import { Authenticator, AuthResult } from '../auth/authenticator';
 import { IpRules } from '../ip-rules/ip-rule-set.service';
 import { actorOf, DenialRecorder, denialDetail, RequestIds } from './denials';
+import { markArrival } from '../ai/calls/call-intake';
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'upgrade', 'host', 'authorization', 'cookie', INTERNAL_TOKEN_HEADER];
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -64,6 +65,7 @@ export class ProxyService implements OnModuleDestroy {
   }
 
   handle = (req: IncomingMessage, res: ServerResponse, next: Next): void => {
+    markArrival(req);
     // The gateway's own id is the correlation id of everything the request causes: a client-sent id
     // could name another request's trail in audit. The client's id is kept, marked as the client's.
     const given = req.headers['x-correlation-id'];

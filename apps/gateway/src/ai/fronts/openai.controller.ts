@@ -1,0 +1,55 @@
+import { Controller, Get, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Request, Response } from 'express';
+import { Actions } from '@custos/rbac';
+import { currentContext, DialectApi, Policy } from '@custos/platform';
+import { ForbiddenAuditFilter } from '../../proxy/forbidden.filter';
+import { AiEndpointDirectory } from '../ai-endpoint-directory';
+import { CallIntake } from '../calls/call-intake';
+import { FrontCodecs } from '../calls/front-codecs';
+import { usableEndpoints } from './usable-endpoints';
+import { AiCallResponseDoc, OpenAiChatRequestDoc, OpenAiCompletionRequestDoc, OpenAiEmbeddingsRequestDoc, OpenAiErrorBody, OpenAiModelListDoc } from './ai-api.dto';
+
+/** USE on the endpoint is checked per call, once it is known; a scoped key must allow `gateway_routes:use`. */
+export const AI_CALL_POLICY = Actions.authenticated({ area: 'gateway_routes', level: 'USE' });
+
+/**
+ * The OpenAI-compatible front (decision 043): `model` names the endpoint. Served by the gateway
+ * itself behind the same IP rules, authentication and audit as every route.
+ */
+@Controller('v1')
+@Policy(AI_CALL_POLICY)
+@UseFilters(ForbiddenAuditFilter)
+export class OpenAiFrontController {
+  constructor(
+    private readonly intake: CallIntake,
+    private readonly fronts: FrontCodecs,
+    private readonly directory: AiEndpointDirectory,
+  ) {}
+
+  @Post('chat/completions')
+  @HttpCode(200)
+  @DialectApi(OpenAiErrorBody, { summary: 'Chat completion through an AI endpoint (OpenAI dialect; SSE when stream=true)', body: OpenAiChatRequestDoc, response: AiCallResponseDoc })
+  chat(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.intake.handle({ front: this.fronts.openai, task: 'llm/v1/chat' }, req, res);
+  }
+
+  @Post('completions')
+  @HttpCode(200)
+  @DialectApi(OpenAiErrorBody, { summary: 'Text completion through an AI endpoint (OpenAI dialect)', body: OpenAiCompletionRequestDoc, response: AiCallResponseDoc })
+  completions(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.intake.handle({ front: this.fronts.openai, task: 'llm/v1/completions' }, req, res);
+  }
+
+  @Post('embeddings')
+  @HttpCode(200)
+  @DialectApi(OpenAiErrorBody, { summary: 'Embeddings through an AI endpoint (OpenAI dialect)', body: OpenAiEmbeddingsRequestDoc, response: AiCallResponseDoc })
+  embeddings(@Req() req: Request, @Res() res: Response): Promise<void> {
+    return this.intake.handle({ front: this.fronts.openai, task: 'llm/v1/embeddings' }, req, res);
+  }
+
+  @Get('models')
+  @DialectApi(OpenAiErrorBody, { summary: 'The AI endpoints the caller may use, as models', response: OpenAiModelListDoc })
+  models() {
+    return this.fronts.openai.models(usableEndpoints(this.directory, currentContext()?.principal));
+  }
+}
