@@ -91,6 +91,8 @@ export class UsageRecorder implements OnModuleDestroy, BeforeApplicationShutdown
 
   private async drain(): Promise<void> {
     for (let attempt = 0; this.queue.length > 0 && attempt < 50; attempt++) await this.flush();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
     if (this.queue.length > 0) this.logger.error({ records: this.queue.length }, 'AI usage records left unrecorded at shutdown');
   }
 }
