@@ -20,7 +20,7 @@ export const aiCallControllers = [OpenAiFrontController, AnthropicFrontControlle
 /** The call path's pieces; `AiEndpointDirectory` comes from the endpoint admin side. */
 export function aiCallProviders(config: GatewayConfig): Provider[] {
   return [
-    { provide: USAGE_GROUP_COMMIT, useValue: { flushMs: config.AI_USAGE_FLUSH_MS, maxBatch: config.AI_USAGE_MAX_BATCH } },
+    { provide: USAGE_GROUP_COMMIT, useValue: { flushMs: config.AI_USAGE_FLUSH_MS, maxBatch: config.AI_USAGE_MAX_BATCH, settleMs: Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2) } },
     { provide: UPSTREAM_RESOLVER, useValue: null },
     { provide: TOKEN_ESTIMATOR, useValue: tokenEstimator },
     { provide: ProviderAdapters, useValue: new ProviderAdapters(PROVIDER_ADAPTER_LIST) },

@@ -69,6 +69,15 @@ export class CallPipeline {
   ) {}
 
   async run(call: AiCall): Promise<void> {
+    const ended = this.usage.track();
+    try {
+      await this.runTracked(call);
+    } finally {
+      ended();
+    }
+  }
+
+  private async runTracked(call: AiCall): Promise<void> {
     const state: CallState = { retries: 0, fallbackUsed: false, streamed: false, status: 200, upstreamMs: 0 };
     call.res.setHeader('x-request-id', call.ids.correlationId);
     const name = typeof call.endpointName === 'string' && call.endpointName !== '' ? call.endpointName.slice(0, 256) : undefined;

@@ -135,7 +135,7 @@ export async function startHarness(env: Record<string, string> = {}, resolve: Re
   const directory = new TestDirectory();
   const usage: UsageRecord[] = [];
   const denials: Harness['denials'] = [];
-  const recorder = { record: (r: UsageRecord) => usage.push(r) } as unknown as UsageRecorder;
+  const recorder = { record: (r: UsageRecord) => usage.push(r), track: () => () => undefined } as unknown as UsageRecorder;
   const denialRecorder = { record: async (_ids: unknown, _ip: string, d: { reason: string; status: number; detail?: string }) => void denials.push(d) } as unknown as DenialRecorder;
   const adapters = new ProviderAdapters([testAdapter]);
   const client = new UpstreamClient(config, resolve);

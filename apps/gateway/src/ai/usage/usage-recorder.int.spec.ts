@@ -41,7 +41,7 @@ describe('AI usage group commit', () => {
   });
 
   it('commits many calls in few transactions, and drains what is queued when the module stops', async () => {
-    const recorder = new UsageRecorder(db.dataSource, new EventStore('gateway', eventCatalog), createLogger('gateway', 'silent'), { flushMs: 60_000, maxBatch: 50 });
+    const recorder = new UsageRecorder(db.dataSource, new EventStore('gateway', eventCatalog), createLogger('gateway', 'silent'), { flushMs: 60_000, maxBatch: 50, settleMs: 60_000 });
     // record() never waits on the database: all 120 are queued before any commit could finish.
     for (let i = 0; i < 120; i++) recorder.record(record(i));
     // The last 20 wait for a timer a minute away: only the shutdown drain can commit them.
@@ -54,5 +54,17 @@ describe('AI usage group commit', () => {
     expect(Number(rows[0].txs)).toBe(3);
     const streams = await db.dataSource.query<{ stream_id: string }[]>(`SELECT stream_id FROM events WHERE type = 'gateway.AiCallCompleted' ORDER BY global_position LIMIT 1`);
     expect(streams[0].stream_id).toBe('ai-call-call-0');
+  });
+
+  it('waits at shutdown for a call still under way, and records it', async () => {
+    const recorder = new UsageRecorder(db.dataSource, new EventStore('gateway', eventCatalog), createLogger('gateway', 'silent'), { flushMs: 60_000, maxBatch: 50, settleMs: 60_000 });
+    const ended = recorder.track();
+    const stopping = recorder.beforeApplicationShutdown();
+    // The call ends after shutdown began: its record still lands before the database closes.
+    recorder.record(record(1000));
+    ended();
+    await stopping;
+    const rows = await db.dataSource.query<{ n: string }[]>(`SELECT count(*) AS n FROM events WHERE stream_id = 'ai-call-call-1000'`);
+    expect(Number(rows[0].n)).toBe(1);
   });
 });

@@ -15,6 +15,8 @@ export interface UsageRecord {
 export interface GroupCommitSettings {
   flushMs: number;
   maxBatch: number;
+  /** how long a stopping gateway waits for calls still under way to finish (and record) before the last drain */
+  settleMs: number;
 }
 
 export const USAGE_GROUP_COMMIT = Symbol('USAGE_GROUP_COMMIT');
@@ -34,6 +36,8 @@ export class UsageRecorder implements OnModuleDestroy, BeforeApplicationShutdown
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private readonly settings: GroupCommitSettings;
+  private inFlight = 0;
+  private settled: (() => void)[] = [];
 
   constructor(
     private readonly ds: DataSource,
@@ -42,6 +46,20 @@ export class UsageRecorder implements OnModuleDestroy, BeforeApplicationShutdown
     @Inject(USAGE_GROUP_COMMIT) settings: GroupCommitSettings,
   ) {
     this.settings = settings;
+  }
+
+  /**
+   * Marks a call under way; the returned function marks it ended (after its record, if any). A
+   * stopping gateway waits for these so a call that finishes during shutdown is recorded too.
+   */
+  track(): () => void {
+    this.inFlight++;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      if (--this.inFlight === 0) for (const resolve of this.settled.splice(0)) resolve();
+    };
   }
 
   record(r: UsageRecord): void {
@@ -77,16 +95,26 @@ export class UsageRecorder implements OnModuleDestroy, BeforeApplicationShutdown
   }
 
   /**
-   * Drained before the outbox relay stops (its `beforeApplicationShutdown`), so the records reach
-   * Kafka in this run; drained again after, for calls that finished meanwhile (they are in the
-   * event store then, and the next start relays them).
+   * Drained at module destroy, before the outbox relay stops, so the records reach Kafka in this
+   * run; drained again once the calls under way have ended (before the database pool closes): those
+   * are in the event store then, and the relay takes them at the next start.
    */
   async onModuleDestroy(): Promise<void> {
     await this.drain();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    await this.callsSettled();
     await this.drain();
+  }
+
+  /** Calls under way at shutdown finish (within `settleMs`) before the last drain, while the database is still open. */
+  private async callsSettled(): Promise<void> {
+    if (this.inFlight === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([new Promise<void>((r) => this.settled.push(r)), new Promise<void>((r) => (timer = setTimeout(r, this.settings.settleMs)))]);
+    clearTimeout(timer);
+    if (this.inFlight > 0) this.logger.warn({ calls: this.inFlight }, 'AI calls still under way at shutdown: their usage records may be lost');
   }
 
   private async drain(): Promise<void> {
