@@ -11,19 +11,22 @@ import { DialectCodecs } from './fronts/dialect-codecs';
 import { MlflowDeploymentsController } from './fronts/mlflow-deployments.controller';
 import { OpenAiFrontController } from './fronts/openai.controller';
 import { PROVIDER_ADAPTER_LIST, tokenEstimator } from './ai-translations';
+import { AI_PROVIDER_REGISTRY } from './ai-providers';
 import { UPSTREAM_RESOLVER, UpstreamClient } from './upstream/upstream-client';
 import { USAGE_GROUP_COMMIT, UsageRecorder } from './usage/usage-recorder.service';
 
 /** The AI call path's routes (decision 043); the endpoint admin side registers its own. */
 export const aiCallControllers = [OpenAiFrontController, AnthropicFrontController, MlflowDeploymentsController];
 
-/** The call path's pieces; `AiEndpointDirectory` comes from the endpoint admin side. */
+/** The call path's pieces; `AiEndpointDirectory` comes from the endpoint admin side (aiConfigProviders, listed before these). */
 export function aiCallProviders(config: GatewayConfig): Provider[] {
   return [
     { provide: USAGE_GROUP_COMMIT, useValue: { flushMs: config.AI_USAGE_FLUSH_MS, maxBatch: config.AI_USAGE_MAX_BATCH, settleMs: Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2) } },
     { provide: UPSTREAM_RESOLVER, useValue: null },
     { provide: TOKEN_ESTIMATOR, useValue: tokenEstimator },
     { provide: ProviderAdapters, useValue: new ProviderAdapters(PROVIDER_ADAPTER_LIST) },
+    // The endpoint admin side checks targets against the same adapters (registered after its NO_ADAPTERS default, so this one wins).
+    { provide: AI_PROVIDER_REGISTRY, useExisting: ProviderAdapters },
     { provide: FrontCodecs, useClass: DialectCodecs },
     UsageRecorder,
     UpstreamClient,

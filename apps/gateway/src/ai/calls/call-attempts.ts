@@ -101,7 +101,10 @@ export class CallAttempts {
     const tr = this.translation(adapter, endpoint.task);
     if (!adapter || !tr) throw new UpstreamError('protocol', `the provider ${target.provider} cannot serve ${endpoint.task}`);
     const stream = request.stream === true && !!tr.stream;
-    const credential = await this.directory.credential(target.secretId);
+    const credential = await this.directory.credential(target.secretId).catch(() => {
+      // A target whose stored secret is gone is misconfigured, like a refused key (never retried on that target).
+      throw new UpstreamError('auth', "the target's stored credential is missing");
+    });
     const upstreamRequest = await tr.request(target, credential, {
       ...request,
       model: target.model,
