@@ -9,8 +9,8 @@ import { FrontCodecs } from '../calls/front-codecs';
 import { usableEndpoints } from './usable-endpoints';
 import { AiCallResponseDoc, OpenAiChatRequestDoc, OpenAiCompletionRequestDoc, OpenAiEmbeddingsRequestDoc, OpenAiErrorBody, OpenAiModelListDoc } from './ai-api.dto';
 
-/** USE on the endpoint is checked per call, once it is known; a scoped key must allow `gateway_routes:use`. */
-export const AI_CALL_POLICY = Actions.authenticated({ area: 'gateway_routes', level: 'USE' });
+/** USE on the endpoint: the guard checks a scoped key's `gateway_routes:use`, the pipeline the endpoint itself once it is known. */
+export const AI_CALL_POLICY = Actions.onGatewayRoute('USE');
 
 /**
  * The OpenAI-compatible front (decision 043): `model` names the endpoint. Served by the gateway
