@@ -54,3 +54,13 @@ def _no_leaked_active_run():
             mlflow.end_run()
         except Exception:
             pass
+
+
+@pytest.fixture(scope="session")
+def ai_fakes() -> dict[str, str]:
+    """The provider fakes on loopback for the AI gateway modules: {provider: base URL}."""
+    from ai_gateway_setup import start_fakes
+
+    running = start_fakes()
+    yield running.urls
+    running.stop()

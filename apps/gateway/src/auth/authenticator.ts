@@ -4,7 +4,7 @@ import passport from 'passport';
 import { Principal } from '@custos/rbac';
 import { SERVICE_CONFIG } from '@custos/platform';
 import { GatewayConfig } from '../gateway.config';
-import { classifyBearer, credentialKindOf, parseAuthorization, PresentedCredential } from '../domain/credentials';
+import { API_KEY_HEADERS, classifyBearer, credentialKindOf, parsePresented, PresentedCredential } from '../domain/credentials';
 import { VersionWatch } from '../identity/version-watch.service';
 import { CredentialCache } from './credential-cache';
 import { FailureLimiter } from './failure-limiter';
@@ -50,7 +50,8 @@ export class Authenticator {
   }
 
   async authenticate(req: IncomingMessage, res: ServerResponse, clientIp: string, nowMs = Date.now()): Promise<AuthResult> {
-    const credential = parseAuthorization(headerValue(req, 'authorization'));
+    const apiKeyHeader = API_KEY_HEADERS.find((h) => req.headers[h] !== undefined);
+    const credential = parsePresented({ authorization: headerValue(req, 'authorization'), apiKey: apiKeyHeader && headerValue(req, apiKeyHeader) });
     const credentialKind = credentialKindOf(credential);
     if (credential.kind === 'none') return { ok: false, reason: 'unauthenticated', credentialKind };
     if (credential.kind === 'malformed') {

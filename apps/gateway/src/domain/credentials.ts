@@ -41,6 +41,21 @@ export function parseAuthorization(header: string | undefined): PresentedCredent
   return { kind: 'malformed', detail: `unsupported authorization scheme` };
 }
 
+/**
+ * The headers a credential may arrive in. `Authorization` is the platform's; the Anthropic SDK sends
+ * its key as `x-api-key` and the Azure OpenAI SDK as `api-key`, so tools written for those providers
+ * can use their own settings unchanged. Such a header is read exactly as a bearer token, and only
+ * when `Authorization` is absent (one request, one credential).
+ */
+export const API_KEY_HEADERS = ['x-api-key', 'api-key'] as const;
+
+export function parsePresented(headers: { authorization?: string; apiKey?: string }): PresentedCredential {
+  if (headers.authorization) return parseAuthorization(headers.authorization);
+  if (headers.apiKey === undefined) return { kind: 'none' };
+  const token = headers.apiKey.trim();
+  return token ? checkBearer(token) : { kind: 'malformed', detail: 'empty API key header' };
+}
+
 function checkBearer(token: string): PresentedCredential {
   const shape = classifyBearer(token);
   // A JWT goes to the OIDC strategy, anything else to the API-key strategy: refuse as each would.

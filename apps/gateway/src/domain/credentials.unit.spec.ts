@@ -1,5 +1,5 @@
 import { expect } from '@jest/globals';
-import { classifyBearer, credentialKindOf, parseAuthorization, safeAccountName } from './credentials';
+import { classifyBearer, credentialKindOf, parseAuthorization, parsePresented, safeAccountName } from './credentials';
 
 const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
 
@@ -81,5 +81,20 @@ describe('credentials that cannot be valid', () => {
   it('spells control characters in a claimed name so any store can hold it', () => {
     expect(safeAccountName('a\u0000b\u007f')).toBe('a\\u0000b\\u007f');
     expect(safeAccountName('x'.repeat(300))).toHaveLength(256);
+  });
+});
+
+describe('parsePresented', () => {
+  it('reads an x-api-key or api-key header as a bearer token when Authorization is absent', () => {
+    expect(parsePresented({ apiKey: 'cus_abc' })).toEqual({ kind: 'bearer', token: 'cus_abc' });
+    expect(parsePresented({ apiKey: ' cus_abc ' })).toEqual({ kind: 'bearer', token: 'cus_abc' });
+  });
+  it('lets Authorization win over an API-key header', () => {
+    expect(parsePresented({ authorization: 'Bearer one', apiKey: 'two' })).toEqual({ kind: 'bearer', token: 'one' });
+  });
+  it('refuses an empty or non-ASCII API-key header like a bearer token', () => {
+    expect(parsePresented({ apiKey: '' }).kind).toBe('malformed');
+    expect(parsePresented({ apiKey: 'k\u0000ey' }).kind).toBe('malformed');
+    expect(parsePresented({})).toEqual({ kind: 'none' });
   });
 });

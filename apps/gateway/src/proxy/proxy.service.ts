@@ -22,12 +22,13 @@ import { routeFor, Upstream } from '../domain/route-table';
 import { canonicalTarget } from '../domain/request-path';
 import { clientAddress } from '../domain/client-address';
 import { CidrList, parseCidrList } from '../domain/cidr';
+import { API_KEY_HEADERS } from '../domain/credentials';
 import { Authenticator, AuthResult } from '../auth/authenticator';
 import { IpRules } from '../ip-rules/ip-rule-set.service';
 import { actorOf, DenialRecorder, denialDetail, RequestIds } from './denials';
 import { markArrival } from '../ai/calls/call-intake';
 
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'upgrade', 'host', 'authorization', 'cookie', INTERNAL_TOKEN_HEADER];
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'upgrade', 'host', 'authorization', ...API_KEY_HEADERS, 'cookie', INTERNAL_TOKEN_HEADER];
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** MLflow auth's words for a request without valid credentials (`mlflow/server/auth`). */
 export const MLFLOW_UNAUTHENTICATED = 'You are not authenticated. Please see https://www.mlflow.org/docs/latest/auth/index.html#authenticating-to-mlflow on how to authenticate.';

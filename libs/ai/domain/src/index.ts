@@ -5,3 +5,7 @@ export * from './sse';
 export * from './endpoint';
 export * from './routing';
 export * from './ssrf';
+export * from './providers/openai-family';
+export * from './usage/token-estimate';
+export * from './providers/other-providers';
+export * from './fronts';

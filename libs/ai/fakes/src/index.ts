@@ -1,1 +1,11 @@
 export * from './fake-server';
+export * from './openai-fake';
+export { FAKE_FAULTS } from './openai-fake-errors';
+export type { FakeFault, OpenAiFlavour } from './openai-fake-errors';
+export * from './mistral-fake';
+export * from './fake-scenarios';
+export * from './anthropic-fake';
+export * from './loopback-send';
+export * from './gemini-fake';
+export * from './cohere-fake';
+export * from './bedrock-fake';

@@ -1,0 +1,17 @@
+export * from './front-failure';
+export * from './failure-map';
+export * from './unknown-params';
+export { FieldReader, parseBody } from './json-fields';
+export * from './openai/request';
+export * from './openai/response';
+export * from './openai/error';
+export * from './anthropic/request';
+export * from './anthropic/response';
+export * from './anthropic/stream';
+export * from './anthropic/error';
+export * from './mlflow/request';
+export * from './mlflow/response';
+export * from './mlflow/endpoints';
+export * from './mlflow/error';
+export * from './refusals';
+export * from './dialect';
