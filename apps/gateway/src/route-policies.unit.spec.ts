@@ -52,6 +52,7 @@ describe('gateway route policies', () => {
         '1 /v1/completions',
         '1 /v1/embeddings',
         '0 /v1/models',
+        '0 /v1/models/:model',
         '1 /v1/messages',
         '0 /api/2.0/endpoints/',
         '0 /api/2.0/endpoints/:name',

@@ -20,6 +20,7 @@ describe('routeFor', () => {
     ['/v1/completions', 'gateway'],
     ['/v1/embeddings', 'gateway'],
     ['/v1/models', 'gateway'],
+    ['/v1/models/chat', 'gateway'],
     ['/v1/messages', 'gateway'],
     ['/api/2.0/endpoints/', 'gateway'],
     ['/api/2.0/endpoints/chat', 'gateway'],

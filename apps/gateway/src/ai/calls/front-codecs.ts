@@ -5,6 +5,8 @@ import { FrontCodec } from './front-codec';
 export interface OpenAiFront extends FrontCodec {
   /** GET /v1/models: the endpoints the caller may use, as OpenAI models. */
   models(endpoints: readonly AiEndpoint[]): unknown;
+  /** GET /v1/models/{model}: one endpoint the caller may use. */
+  model(endpoint: AiEndpoint): unknown;
 }
 
 export interface MlflowFront extends FrontCodec {

@@ -36,6 +36,7 @@ import {
   renderOpenAiCompletion,
   renderOpenAiEmbeddings,
   renderOpenAiError,
+  renderOpenAiModel,
   renderOpenAiModels,
   TaskType,
   UnknownParamPolicy,
@@ -105,6 +106,10 @@ class OpenAiCodec implements OpenAiFront {
 
   models(endpoints: readonly AiEndpoint[]): unknown {
     return renderOpenAiModels(endpoints);
+  }
+
+  model(endpoint: AiEndpoint): unknown {
+    return renderOpenAiModel(endpoint);
   }
 }
 

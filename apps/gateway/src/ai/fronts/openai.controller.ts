@@ -1,13 +1,14 @@
-import { Controller, Get, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { Request, Response } from 'express';
-import { Actions } from '@custos/rbac';
+import { Actions, atLeast } from '@custos/rbac';
 import { currentContext, DialectApi, Policy } from '@custos/platform';
 import { ForbiddenAuditFilter } from '../../proxy/forbidden.filter';
 import { AiEndpointDirectory } from '../ai-endpoint-directory';
+import { CallError } from '../calls/call-error';
 import { CallIntake } from '../calls/call-intake';
 import { FrontCodecs } from '../calls/front-codecs';
 import { usableEndpoints } from './usable-endpoints';
-import { AiCallResponseDoc, OpenAiChatRequestDoc, OpenAiCompletionRequestDoc, OpenAiEmbeddingsRequestDoc, OpenAiErrorBody, OpenAiModelListDoc } from './ai-api.dto';
+import { AiCallResponseDoc, OpenAiChatRequestDoc, OpenAiCompletionRequestDoc, OpenAiEmbeddingsRequestDoc, OpenAiErrorBody, OpenAiModelDoc, OpenAiModelListDoc } from './ai-api.dto';
 
 /** USE on the endpoint: the guard checks a scoped key's `gateway_routes:use`, the pipeline the endpoint itself once it is known. */
 export const AI_CALL_POLICY = Actions.onGatewayRoute('USE');
@@ -51,5 +52,18 @@ export class OpenAiFrontController {
   @DialectApi(OpenAiErrorBody, { summary: 'The AI endpoints the caller may use, as models', response: OpenAiModelListDoc })
   models() {
     return this.fronts.openai.models(usableEndpoints(this.directory, currentContext()?.principal));
+  }
+
+  @Get('models/:model')
+  @DialectApi(OpenAiErrorBody, { summary: 'One AI endpoint the caller may use, as a model', params: { model: 'the endpoint name' }, response: OpenAiModelDoc })
+  model(@Param('model') name: string, @Res() res: Response): void {
+    const principal = currentContext()?.principal;
+    const endpoint = this.directory.get(name);
+    if (endpoint && principal && atLeast(this.directory.permission(principal, endpoint), 'USE')) {
+      res.status(200).json(this.fronts.openai.model(endpoint));
+      return;
+    }
+    const { status, headers, body } = this.fronts.openai.error(new CallError('endpoint_not_found', `The model '${name.slice(0, 256)}' does not exist or you do not have access to it.`, 'model'), currentContext()?.correlationId ?? '');
+    res.status(status).set(headers).json(body);
   }
 }
