@@ -169,6 +169,16 @@ describe('AI calls through the gateway', () => {
     }
   });
 
+  it("answers the integration guide's MLflow invocation, `parameters` merged and the unknown one dropped and named", async () => {
+    const name = await createEndpoint('llm/v1/chat', [{ baseUrl: `${fake.url}/v1` }]);
+    const r = await call<{ choices: { message: { content: string } }[] }>('POST', `/endpoints/${name}/invocations`, { body: { messages: [{ role: 'user', content: 'Hello AI' }], parameters: { strategy: 'efficiency', temperature: 0.2 } } });
+    expect(r.status).toBe(200);
+    expect(r.body.choices[0].message.content).toBe('Hello human');
+    expect(r.headers.get('x-custos-dropped-params')).toBe('strategy');
+    expect(JSON.parse(fake.requests[0].body)).toMatchObject({ temperature: 0.2 });
+    expect(JSON.parse(fake.requests[0].body).strategy).toBeUndefined();
+  });
+
   it('refuses bad input with a 4xx in OpenAI shape, never a 5xx', async () => {
     const name = await createEndpoint('llm/v1/chat', [{ baseUrl: `${fake.url}/v1` }]);
     const send = (body: string) => request(`${gateway()}/v1/chat/completions`, { method: 'POST', headers: { ...json, authorization: admin() }, body });

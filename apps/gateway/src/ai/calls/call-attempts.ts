@@ -130,6 +130,8 @@ export class CallAttempts {
       stopWaiting();
       const reply = tr.response({ status: up.status, headers: up.headers, body: text }, target);
       state.usage = settleUsage(reply.usage as Usage | undefined, this.estimator, target.model, promptText(request), replyText(reply));
+      // A provider that reports no counts still gives the caller some: the tokenizer's, marked estimated in the usage record.
+      if (!reply.usage) reply.usage = state.usage;
       const body = JSON.stringify(call.front.response(endpoint.task, reply, endpoint.name));
       this.setHeaders(call, endpoint, target, state);
       call.res.writeHead(200, { 'content-type': 'application/json' });
@@ -147,6 +149,7 @@ export class CallAttempts {
     const res = call.res;
     const writer = call.front.stream(endpoint.task, endpoint.name, request);
     let reported: Usage | undefined;
+    let last: CanonicalChunk | undefined;
     let produced = '';
     const start = () => {
       this.setHeaders(call, endpoint, target, state);
@@ -157,6 +160,7 @@ export class CallAttempts {
     const emit = async (chunks: CanonicalChunk[]) => {
       for (const c of chunks) {
         if (c.usage) reported = c.usage;
+        last = c;
         produced += chunkText(c);
         const text = writer.push(c);
         if (!text) continue;
@@ -178,7 +182,9 @@ export class CallAttempts {
     }
     if (!res.headersSent) start();
     state.usage = settleUsage(reported, this.estimator, target.model, promptText(request), produced);
-    res.end(writer.end());
+    // No counts from the provider: the stream still ends with usage (the tokenizer's) for callers that asked for it.
+    const counts = !reported && last ? writer.push({ id: last.id, created: last.created, model: last.model, choices: [], usage: state.usage }) : '';
+    res.end(counts + writer.end());
   }
 
   private setHeaders(call: AiCall, endpoint: AiEndpoint, target: EndpointTarget, state: CallState): void {

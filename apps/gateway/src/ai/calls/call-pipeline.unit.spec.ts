@@ -62,8 +62,10 @@ describe('the AI call pipeline', () => {
 
   it('estimates the tokens when the provider reports none, and says so', async () => {
     h.directory.endpoints.set('chat', endpoint('chat', [{ baseUrl: second.url }]));
-    await post(h, hello);
+    const r = await post(h, hello);
     expect(h.usage[0].data).toMatchObject({ tokensIn: 2, tokensOut: 3, estimated: true });
+    // The caller gets the estimate too, rather than no counts.
+    expect((JSON.parse(r.text) as { usage: unknown }).usage).toMatchObject({ prompt_tokens: 2, completion_tokens: 3 });
   });
 
   it('retries a 5xx on the same target, then falls back to the next order, before anything reached the caller', async () => {
