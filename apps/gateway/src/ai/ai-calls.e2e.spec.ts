@@ -179,6 +179,24 @@ describe('AI calls through the gateway', () => {
     expect(JSON.parse(fake.requests[0].body).strategy).toBeUndefined();
   });
 
+  it('lists and gets endpoints for the MLflow deployments client, trailing slash as it sends it', async () => {
+    const name = await createEndpoint('llm/v1/chat', [{ baseUrl: `${fake.url}/v1` }]);
+    const listed = await call<{ endpoints: { name: string; endpoint_type: string }[] }>('GET', '/api/2.0/endpoints/');
+    expect(listed.status).toBe(200);
+    expect(listed.body.endpoints).toContainEqual(expect.objectContaining({ name, endpoint_type: 'llm/v1/chat' }));
+    const got = await call<{ name: string; endpoint_url: string }>('GET', `/api/2.0/endpoints/${name}`);
+    expect(got.body).toMatchObject({ name, endpoint_url: `/endpoints/${name}/invocations` });
+  });
+
+  it("answers a wrong key in the caller's dialect, so the SDKs raise their authentication error", async () => {
+    const openai = await call<{ error: { type: string } }>('POST', '/v1/chat/completions', { auth: 'Bearer not-a-key', body: hello('x') });
+    expect(openai.status).toBe(401);
+    expect(openai.body.error.type).toBe('authentication_error');
+    const anthropic = await call<{ type: string; error: { type: string } }>('POST', '/v1/messages', { auth: 'Bearer not-a-key', body: { model: 'x', max_tokens: 5, messages: [] } });
+    expect(anthropic.status).toBe(401);
+    expect(anthropic.body).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
+  });
+
   it('refuses bad input with a 4xx in OpenAI shape, never a 5xx', async () => {
     const name = await createEndpoint('llm/v1/chat', [{ baseUrl: `${fake.url}/v1` }]);
     const send = (body: string) => request(`${gateway()}/v1/chat/completions`, { method: 'POST', headers: { ...json, authorization: admin() }, body });
