@@ -176,7 +176,7 @@ describe('AI calls through the gateway', () => {
     expect(r.body.choices[0].message.content).toBe('Hello human');
     expect(r.headers.get('x-custos-dropped-params')).toBe('strategy');
     expect(JSON.parse(fake.requests[0].body)).toMatchObject({ temperature: 0.2 });
-    expect(JSON.parse(fake.requests[0].body).strategy).toBeUndefined();
+    expect((JSON.parse(fake.requests[0].body) as Record<string, unknown>).strategy).toBeUndefined();
   });
 
   it('lists and gets endpoints for the MLflow deployments client, trailing slash as it sends it', async () => {
