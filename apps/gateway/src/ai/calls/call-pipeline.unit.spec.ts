@@ -150,6 +150,25 @@ describe('the AI call pipeline', () => {
     await up.close();
   });
 
+  it('gives up on a provider that sends no first byte within the endpoint limit, and on one that goes silent mid-stream', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const short = { connectMs: 1_000, firstByteMs: 100, idleMs: 100, totalMs: 60_000 };
+    h.directory.endpoints.set('mute', endpoint('mute', [{ baseUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}` }], { timeouts: short }));
+    const r = await post(h, { ...hello, model: 'mute' });
+    expect(r.status).toBe(504);
+    expect(json(r.text).error.kind).toBe('upstream_timeout');
+    const up = await heldStream();
+    h.directory.endpoints.set('stall', endpoint('stall', [{ baseUrl: up.url }], { timeouts: short }));
+    const streamed = await post(h, { ...hello, model: 'stall', stream: true });
+    expect(streamed.status).toBe(200);
+    expect(streamed.text).toContain('"one"');
+    expect(streamed.text).toMatch(/data: \{"error":\{"kind":"upstream_timeout"\}\}\n\n$/);
+    await up.close();
+    silent.closeAllConnections();
+    await new Promise<void>((r) => silent.close(() => r()));
+  });
+
   it('hides an endpoint the caller may not USE exactly like a missing one, and records the denial', async () => {
     h.directory.endpoints.set('chat', endpoint('chat', [{ baseUrl: fake.url }]));
     h.directory.grants.set(alice.id, 'READ');
