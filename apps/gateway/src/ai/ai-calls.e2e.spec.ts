@@ -47,7 +47,20 @@ describe('AI calls through the gateway', () => {
     expect(fake.requests[0].headers.authorization).toMatch(/^Bearer sk-e2e-/);
     expect(JSON.parse(fake.requests[0].body)).toMatchObject({ model: 'gpt-4o-mini' });
     const usage = await auditOf(requestId, 'gateway.AiCallCompleted');
-    expect(usage.data).toMatchObject({ endpoint: name, provider: 'openai', upstreamModel: 'gpt-4o-mini', front: 'openai', tokensIn: 11, tokensOut: 4, tokensCached: 2, estimated: false, status: 200, streamed: false, retries: 0, fallbackUsed: false });
+    expect(usage.data).toMatchObject({
+      endpoint: name,
+      provider: 'openai',
+      upstreamModel: 'gpt-4o-mini',
+      front: 'openai',
+      tokensIn: 11,
+      tokensOut: 4,
+      tokensCached: 2,
+      estimated: false,
+      status: 200,
+      streamed: false,
+      retries: 0,
+      fallbackUsed: false,
+    });
     expect(JSON.stringify(usage)).not.toContain('Hello');
   });
 
@@ -55,10 +68,20 @@ describe('AI calls through the gateway', () => {
     fake.handle(() => ({
       status: 200,
       headers: { 'content-type': 'text/event-stream' },
-      chunks: [{ data: openAiWire.chunk({ role: 'assistant', content: '' }) }, { data: openAiWire.chunk({ content: 'Hel' }) }, { data: openAiWire.chunk({ content: 'lo' }, 'stop') }, { data: openAiWire.usageChunk(9, 2) }, { data: openAiWire.done }],
+      chunks: [
+        { data: openAiWire.chunk({ role: 'assistant', content: '' }) },
+        { data: openAiWire.chunk({ content: 'Hel' }) },
+        { data: openAiWire.chunk({ content: 'lo' }, 'stop') },
+        { data: openAiWire.usageChunk(9, 2) },
+        { data: openAiWire.done },
+      ],
     }));
     const name = await createEndpoint('llm/v1/chat', [{ baseUrl: `${fake.url}/v1` }]);
-    const r = await request(`${gateway()}/v1/chat/completions`, { method: 'POST', headers: { ...json, authorization: admin() }, body: JSON.stringify(hello(name, { stream: true, stream_options: { include_usage: true } })) });
+    const r = await request(`${gateway()}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { ...json, authorization: admin() },
+      body: JSON.stringify(hello(name, { stream: true, stream_options: { include_usage: true } })),
+    });
     expect(r.statusCode).toBe(200);
     expect(r.headers['content-type']).toContain('text/event-stream');
     const text = await r.body.text();
@@ -76,19 +99,31 @@ describe('AI calls through the gateway', () => {
   });
 
   it('answers embeddings in OpenAI shape', async () => {
-    fake.handle(() => ({ status: 200, headers: json, body: openAiWire.embeddings([[0.1, 0.2], [0.3, 0.4]]) }));
+    fake.handle(() => ({
+      status: 200,
+      headers: json,
+      body: openAiWire.embeddings([
+        [0.1, 0.2],
+        [0.3, 0.4],
+      ]),
+    }));
     const name = await createEndpoint('llm/v1/embeddings', [{ baseUrl: `${fake.url}/v1`, model: 'text-embedding-3-small' }]);
     const r = await call<{ object: string; data: { embedding: number[]; index: number }[] }>('POST', '/v1/embeddings', { body: { model: name, input: ['a', 'b'] } });
     expect(r.status).toBe(200);
     expect(r.body.object).toBe('list');
-    expect(r.body.data.map((d) => d.embedding)).toEqual([[0.1, 0.2], [0.3, 0.4]]);
+    expect(r.body.data.map((d) => d.embedding)).toEqual([
+      [0.1, 0.2],
+      [0.3, 0.4],
+    ]);
   });
 
   it('passes tools to the provider and its tool calls back', async () => {
     const toolCalls = [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }];
     fake.handle(() => ({ status: 200, headers: json, body: openAiWire.chat(null, { tool_calls: toolCalls }) }));
     const name = await createEndpoint('llm/v1/chat', [{ baseUrl: `${fake.url}/v1` }]);
-    const tools = [{ type: 'function', function: { name: 'get_weather', description: 'Current weather', parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] } } }];
+    const tools = [
+      { type: 'function', function: { name: 'get_weather', description: 'Current weather', parameters: { type: 'object', properties: { location: { type: 'string' } }, required: ['location'] } } },
+    ];
     const r = await call<{ choices: { message: { tool_calls: unknown[] }; finish_reason: string }[] }>('POST', '/v1/chat/completions', { body: hello(name, { tools, tool_choice: 'auto' }) });
     expect(r.status).toBe(200);
     expect(r.body.choices[0]).toMatchObject({ finish_reason: 'tool_calls', message: { tool_calls: toolCalls } });
@@ -114,7 +149,11 @@ describe('AI calls through the gateway', () => {
   });
 
   it('aborts the provider request at once when the caller disconnects mid-stream', async () => {
-    fake.handle(() => ({ status: 200, headers: { 'content-type': 'text/event-stream' }, chunks: [{ data: openAiWire.chunk({ role: 'assistant', content: 'one' }) }, { data: openAiWire.chunk({ content: 'two' }), delayMs: 60_000 }] }));
+    fake.handle(() => ({
+      status: 200,
+      headers: { 'content-type': 'text/event-stream' },
+      chunks: [{ data: openAiWire.chunk({ role: 'assistant', content: 'one' }) }, { data: openAiWire.chunk({ content: 'two' }), delayMs: 60_000 }],
+    }));
     const name = await createEndpoint('llm/v1/chat', [{ baseUrl: `${fake.url}/v1` }]);
     const r = await request(`${gateway()}/v1/chat/completions`, { method: 'POST', headers: { ...json, authorization: admin() }, body: JSON.stringify(hello(name, { stream: true })) });
     const first = await r.body[Symbol.asyncIterator]().next();
@@ -154,7 +193,9 @@ describe('AI calls through the gateway', () => {
   it('applies an IP deny rule on /v1/chat/completions before authentication, and audits it', async () => {
     const blocked = randomLoopback();
     const name = await createEndpoint('llm/v1/chat', [{ baseUrl: `${fake.url}/v1` }]);
-    const rule = await call<{ rule: { ruleId: string } }>('POST', '/api/gateway/ip-rules', { body: { action: 'deny', cidr: `${blocked}/32`, routePrefix: '/v1/chat/completions', description: 'e2e: AI route' } });
+    const rule = await call<{ rule: { ruleId: string } }>('POST', '/api/gateway/ip-rules', {
+      body: { action: 'deny', cidr: `${blocked}/32`, routePrefix: '/v1/chat/completions', description: 'e2e: AI route' },
+    });
     expect(rule.status).toBe(201);
     try {
       await waitFor('deny rule applied', async () => (await callFrom(blocked, 'POST', '/v1/chat/completions', { body: hello(name) })).status === 403, 10_000, 25);
@@ -171,7 +212,9 @@ describe('AI calls through the gateway', () => {
 
   it("answers the integration guide's MLflow invocation, `parameters` merged and the unknown one dropped and named", async () => {
     const name = await createEndpoint('llm/v1/chat', [{ baseUrl: `${fake.url}/v1` }]);
-    const r = await call<{ choices: { message: { content: string } }[] }>('POST', `/endpoints/${name}/invocations`, { body: { messages: [{ role: 'user', content: 'Hello AI' }], parameters: { strategy: 'efficiency', temperature: 0.2 } } });
+    const r = await call<{ choices: { message: { content: string } }[] }>('POST', `/endpoints/${name}/invocations`, {
+      body: { messages: [{ role: 'user', content: 'Hello AI' }], parameters: { strategy: 'efficiency', temperature: 0.2 } },
+    });
     expect(r.status).toBe(200);
     expect(r.body.choices[0].message.content).toBe('Hello human');
     expect(r.headers.get('x-custos-dropped-params')).toBe('strategy');

@@ -37,4 +37,9 @@ export function aiCallProviders(config: GatewayConfig): Provider[] {
 }
 
 /** AI calls read their own bodies (a limit and errors in the caller's dialect), so the JSON body parser leaves them alone. */
-export const AI_CALL_BODY_PATHS: RegExp[] = [/^\/v1\/(chat\/completions|completions|embeddings|messages)$/, /^\/endpoints\/[^/]+\/invocations$/, /^\/gateway\/[^/]+\/mlflow\/invocations$/, /^\/gateway\/mlflow\/v1\/chat\/completions$/];
+export const AI_CALL_BODY_PATHS: RegExp[] = [
+  /^\/v1\/(chat\/completions|completions|embeddings|messages)$/,
+  /^\/endpoints\/[^/]+\/invocations$/,
+  /^\/gateway\/[^/]+\/mlflow\/invocations$/,
+  /^\/gateway\/mlflow\/v1\/chat\/completions$/,
+];

@@ -61,6 +61,15 @@ export const openAiWire = {
     `data: ${JSON.stringify({ id: 'chatcmpl-e2e', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'gpt-4o-mini-2024-07-18', choices: [], usage: { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion } })}\n\n`,
   done: 'data: [DONE]\n\n',
   embeddings: (vectors: number[][]) =>
-    JSON.stringify({ object: 'list', data: vectors.map((embedding, index) => ({ object: 'embedding', index, embedding })), model: 'text-embedding-3-small', usage: { prompt_tokens: 6, total_tokens: 6 } }),
-  error: (status: number, message: string) => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ error: { message, type: status === 429 ? 'rate_limit_error' : 'server_error', param: null, code: null } }) }),
+    JSON.stringify({
+      object: 'list',
+      data: vectors.map((embedding, index) => ({ object: 'embedding', index, embedding })),
+      model: 'text-embedding-3-small',
+      usage: { prompt_tokens: 6, total_tokens: 6 },
+    }),
+  error: (status: number, message: string) => ({
+    status,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ error: { message, type: status === 429 ? 'rate_limit_error' : 'server_error', param: null, code: null } }),
+  }),
 };

@@ -69,7 +69,7 @@ export class CallAttempts {
     const plan = attemptOrder(endpoint.targets, this.random);
     let attempts = 0;
     for (let i = 0; i < plan.length; i++) {
-      for (let retriesOnTarget = 0; ; ) {
+      for (let retriesOnTarget = 0; ;) {
         if (attempts++ > 0) state.retries++;
         if (i > 0) state.fallbackUsed = true;
         try {
@@ -145,7 +145,16 @@ export class CallAttempts {
   }
 
   /** Passes a stream through as it arrives; usage comes from the provider's last chunk or the tokenizer. */
-  private async relay(call: AiCall, endpoint: AiEndpoint, target: EndpointTarget, request: CanonicalRequest, decoder: StreamDecoder<CanonicalChunk>, up: UpstreamResponse, state: CallState, signal: AbortSignal): Promise<void> {
+  private async relay(
+    call: AiCall,
+    endpoint: AiEndpoint,
+    target: EndpointTarget,
+    request: CanonicalRequest,
+    decoder: StreamDecoder<CanonicalChunk>,
+    up: UpstreamResponse,
+    state: CallState,
+    signal: AbortSignal,
+  ): Promise<void> {
     const res = call.res;
     const writer = call.front.stream(endpoint.task, endpoint.name, request);
     let reported: Usage | undefined;

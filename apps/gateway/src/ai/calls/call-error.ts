@@ -4,7 +4,8 @@ import { UpstreamError } from '@custos/ai-domain';
  * The gateway's own reasons to refuse a call, named as the fronts' failure table names them
  * (`GATEWAY_REFUSALS` in @custos/ai-domain's fronts), so each front renders them in its dialect.
  */
-export type CallRefusal = 'invalid_request' | 'unauthenticated' | 'unknown_parameter' | 'permission_denied' | 'endpoint_not_found' | 'wrong_task' | 'stream_unsupported' | 'body_too_large' | 'rate_limited';
+export type CallRefusal =
+  'invalid_request' | 'unauthenticated' | 'unknown_parameter' | 'permission_denied' | 'endpoint_not_found' | 'wrong_task' | 'stream_unsupported' | 'body_too_large' | 'rate_limited';
 
 /** A call the gateway refused before (or instead of) asking a provider. Hooks throw it too. */
 export class CallError extends Error {

@@ -111,7 +111,12 @@ export class CallPipeline {
     const hidden = new CallError('endpoint_not_found', `The endpoint '${name}' does not exist or you do not have access to it.`, 'model');
     if (!endpoint) throw hidden;
     if (!atLeast(this.directory.permission(call.principal, endpoint), 'USE')) {
-      await this.denials.record(call.ids, call.clientIp, { reason: 'forbidden', method: call.method, path: call.path.slice(0, 2048), status: 404, detail: `no USE permission on AI endpoint ${name}`.slice(0, 512) }, actorOf(call.principal));
+      await this.denials.record(
+        call.ids,
+        call.clientIp,
+        { reason: 'forbidden', method: call.method, path: call.path.slice(0, 2048), status: 404, detail: `no USE permission on AI endpoint ${name}`.slice(0, 512) },
+        actorOf(call.principal),
+      );
       throw hidden;
     }
     return endpoint;
@@ -163,7 +168,8 @@ export class CallPipeline {
 
   private recordUsage(call: AiCall, endpoint: AiEndpoint, state: CallState, latencyMs: number, ctx: CallContext | undefined): void {
     // A call that reached a provider and got no counts back is counted by the tokenizer; a refused one spent nothing.
-    const usage = state.usage ?? (state.target && ctx ? { prompt_tokens: this.estimator.count(promptText(ctx.request), state.target.model), completion_tokens: 0, total_tokens: 0, estimated: true } : undefined);
+    const usage =
+      state.usage ?? (state.target && ctx ? { prompt_tokens: this.estimator.count(promptText(ctx.request), state.target.model), completion_tokens: 0, total_tokens: 0, estimated: true } : undefined);
     this.usage.record({
       data: {
         principal: call.principal.id.slice(0, 256),

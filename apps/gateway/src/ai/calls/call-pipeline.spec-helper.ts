@@ -53,7 +53,12 @@ function statusOf(f: CallFailure): number {
 export const testAdapter: ProviderAdapter = {
   name: 'openai',
   chat: {
-    request: (target, credential, req) => ({ method: 'POST', url: `${target.baseUrl}/chat/completions`, headers: { 'content-type': 'application/json', authorization: `Bearer ${credential.api_key}` }, body: JSON.stringify({ ...req, ...(req.extra ?? {}), extra: undefined }) }),
+    request: (target, credential, req) => ({
+      method: 'POST',
+      url: `${target.baseUrl}/chat/completions`,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${credential.api_key}` },
+      body: JSON.stringify({ ...req, ...(req.extra ?? {}), extra: undefined }),
+    }),
     response: (reply) => JSON.parse(reply.body) as ChatResponse,
     stream: () => {
       const sse = new SseParser();
@@ -77,7 +82,12 @@ export const testAdapter: ProviderAdapter = {
     },
   },
   error: (reply) =>
-    new UpstreamError(reply.status === 429 ? 'rate_limited' : reply.status >= 500 ? 'server' : reply.status === 401 ? 'auth' : 'bad_request', `provider said ${reply.status}`, reply.status, retryAfterMs(reply.headers['retry-after'])),
+    new UpstreamError(
+      reply.status === 429 ? 'rate_limited' : reply.status >= 500 ? 'server' : reply.status === 401 ? 'auth' : 'bad_request',
+      `provider said ${reply.status}`,
+      reply.status,
+      retryAfterMs(reply.headers['retry-after']),
+    ),
   validateTarget: () => [],
 };
 
@@ -131,7 +141,10 @@ export const alice: Principal = { id: 'alice', kind: 'user', roles: [], groups: 
 
 /** The pipeline behind a bare HTTP server (no Nest, no database): the caller's requests go through it as through the controllers. */
 export async function startHarness(env: Record<string, string> = {}, resolve: Resolver | null = null, principal: Principal = alice): Promise<Harness> {
-  const config = parseConfig(gatewayEnv, offlineServiceEnv({ AI_UPSTREAM_ALLOW_CIDRS: '127.0.0.0/8', AI_RETRY_BASE_MS: '1', AI_RETRY_MAX_MS: '20', AI_MAX_REQUEST_BYTES: '2048', ...env })) as GatewayConfig;
+  const config = parseConfig(
+    gatewayEnv,
+    offlineServiceEnv({ AI_UPSTREAM_ALLOW_CIDRS: '127.0.0.0/8', AI_RETRY_BASE_MS: '1', AI_RETRY_MAX_MS: '20', AI_MAX_REQUEST_BYTES: '2048', ...env }),
+  ) as GatewayConfig;
   const directory = new TestDirectory();
   const usage: UsageRecord[] = [];
   const denials: Harness['denials'] = [];

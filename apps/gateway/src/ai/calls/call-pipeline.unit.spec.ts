@@ -56,7 +56,19 @@ describe('the AI call pipeline', () => {
     expect(json(fake.requests[0].body).model).toBe('gpt-test');
     expect(fake.requests[0].headers.authorization).toBe('Bearer sk-test-secret');
     expect(h.usage).toHaveLength(1);
-    expect(h.usage[0].data).toMatchObject({ principal: 'alice', endpoint: 'chat', provider: 'openai', upstreamModel: 'gpt-test', tokensIn: 5, tokensOut: 1, estimated: false, status: 200, retries: 0, fallbackUsed: false, streamed: false });
+    expect(h.usage[0].data).toMatchObject({
+      principal: 'alice',
+      endpoint: 'chat',
+      provider: 'openai',
+      upstreamModel: 'gpt-test',
+      tokensIn: 5,
+      tokensOut: 1,
+      estimated: false,
+      status: 200,
+      retries: 0,
+      fallbackUsed: false,
+      streamed: false,
+    });
     expect(JSON.stringify(h.usage[0])).not.toContain('Hello AI');
   });
 
@@ -70,7 +82,13 @@ describe('the AI call pipeline', () => {
 
   it('retries a 5xx on the same target, then falls back to the next order, before anything reached the caller', async () => {
     fake.handle(() => ({ status: 503, body: '{"error":{"message":"overloaded"}}' }));
-    h.directory.endpoints.set('chat', endpoint('chat', [{ baseUrl: fake.url, order: 0 }, { baseUrl: second.url, order: 1 }]));
+    h.directory.endpoints.set(
+      'chat',
+      endpoint('chat', [
+        { baseUrl: fake.url, order: 0 },
+        { baseUrl: second.url, order: 1 },
+      ]),
+    );
     const r = await post(h, hello);
     expect(r.status).toBe(200);
     expect(json(r.text).choices[0].message.content).toBe('from the fallback');

@@ -12,7 +12,10 @@ export const TOKEN_ESTIMATOR = Symbol('TOKEN_ESTIMATOR');
 export function promptText(req: CanonicalRequest): string {
   if ('messages' in req) {
     return req.messages
-      .map((m) => (typeof m.content === 'string' ? m.content : (m.content ?? []).map((p) => (p.type === 'text' ? p.text : '')).join(' ')) + (m.tool_calls ?? []).map((t) => t.function.arguments).join(' '))
+      .map(
+        (m) =>
+          (typeof m.content === 'string' ? m.content : (m.content ?? []).map((p) => (p.type === 'text' ? p.text : '')).join(' ')) + (m.tool_calls ?? []).map((t) => t.function.arguments).join(' '),
+      )
       .join('\n');
   }
   if ('prompt' in req) return Array.isArray(req.prompt) ? req.prompt.join('\n') : req.prompt;
@@ -39,4 +42,3 @@ export function settleUsage(reported: Usage | undefined, estimator: TokenEstimat
   const completion_tokens = completion ? estimator.count(completion, model) : 0;
   return { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens, estimated: true };
 }
-

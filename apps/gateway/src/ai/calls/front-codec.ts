@@ -1,4 +1,16 @@
-import { ChatChunk, ChatRequest, ChatResponse, CompletionChunk, CompletionRequest, CompletionResponse, EmbeddingsRequest, EmbeddingsResponse, TaskType, UnknownParamPolicy, UpstreamError } from '@custos/ai-domain';
+import {
+  ChatChunk,
+  ChatRequest,
+  ChatResponse,
+  CompletionChunk,
+  CompletionRequest,
+  CompletionResponse,
+  EmbeddingsRequest,
+  EmbeddingsResponse,
+  TaskType,
+  UnknownParamPolicy,
+  UpstreamError,
+} from '@custos/ai-domain';
 import { CallError } from './call-error';
 
 export type FrontName = 'openai' | 'anthropic' | 'mlflow';

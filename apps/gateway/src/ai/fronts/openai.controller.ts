@@ -63,7 +63,10 @@ export class OpenAiFrontController {
       res.status(200).json(this.fronts.openai.model(endpoint));
       return;
     }
-    const { status, headers, body } = this.fronts.openai.error(new CallError('endpoint_not_found', `The model '${name.slice(0, 256)}' does not exist or you do not have access to it.`, 'model'), currentContext()?.correlationId ?? '');
+    const { status, headers, body } = this.fronts.openai.error(
+      new CallError('endpoint_not_found', `The model '${name.slice(0, 256)}' does not exist or you do not have access to it.`, 'model'),
+      currentContext()?.correlationId ?? '',
+    );
     res.status(status).set(headers).json(body);
   }
 }

@@ -18,9 +18,7 @@ export function guardedConnector(opts: { allowListed: (a: NumericAddress) => boo
   return (options, callback) => {
     const host = options.hostname.replace(/^\[(.*)\]$/, '$1');
     checkedAddress(host, opts)
-      .then((address) =>
-        base({ ...options, hostname: address, ...(parseAddress(host) ? {} : { servername: options.servername ?? host }) }, callback),
-      )
+      .then((address) => base({ ...options, hostname: address, ...(parseAddress(host) ? {} : { servername: options.servername ?? host }) }, callback))
       .catch((e: unknown) => callback(e instanceof Error ? e : new Error(String(e)), null));
   };
 }
@@ -41,7 +39,10 @@ async function checkedAddress(host: string, opts: { allowListed: (a: NumericAddr
     const a = parseAddress(text);
     const verdict = a ? addressVerdict(a, opts.allowListed) : undefined;
     if (!verdict?.allowed) {
-      throw new UpstreamError('blocked_address', `the upstream address of ${host} is refused: ${verdict?.cls ?? 'unreadable'} addresses are not allowed unless the gateway's upstream allow-list names them`);
+      throw new UpstreamError(
+        'blocked_address',
+        `the upstream address of ${host} is refused: ${verdict?.cls ?? 'unreadable'} addresses are not allowed unless the gateway's upstream allow-list names them`,
+      );
     }
   }
   return answers[0];

@@ -26,7 +26,7 @@ describe('attemptOrder', () => {
     const targets = [t('a', 0, 1), t('b', 0, 3)];
     let s = 7;
     // a small deterministic LCG stands in for Math.random
-    const lcg = () => ((s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const lcg = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const firsts = Array.from({ length: 4000 }, () => attemptOrder(targets, lcg)[0].name);
     const share = firsts.filter((n) => n === 'b').length / firsts.length;
     expect(share).toBeGreaterThan(0.7);

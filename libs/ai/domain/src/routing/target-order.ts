@@ -11,7 +11,12 @@ export type Random = () => number;
  */
 export function attemptOrder<T extends Pick<EndpointTarget, 'order' | 'weight'>>(targets: readonly T[], random: Random): T[] {
   const orders = [...new Set(targets.map((t) => t.order))].sort((a, b) => a - b);
-  return orders.flatMap((o) => weightedPermutation(targets.filter((t) => t.order === o), random));
+  return orders.flatMap((o) =>
+    weightedPermutation(
+      targets.filter((t) => t.order === o),
+      random,
+    ),
+  );
 }
 
 function weightedPermutation<T extends Pick<EndpointTarget, 'weight'>>(group: readonly T[], random: Random): T[] {
