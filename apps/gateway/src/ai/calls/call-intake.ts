@@ -78,10 +78,15 @@ export async function readJsonBody(req: IncomingMessage, res: ServerResponse, ma
   if (Number.isFinite(declared) && declared > maxBytes) return discard(req, res, tooLarge());
   const parts: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.byteLength;
-    if (size > maxBytes) return discard(req, res, tooLarge());
-    parts.push(chunk);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.byteLength;
+      if (size > maxBytes) return discard(req, res, tooLarge());
+      parts.push(chunk);
+    }
+  } catch {
+    // The caller went away mid-body: nobody is left to answer, and nothing was sent upstream.
+    return new CallError('invalid_request', 'The request body was cut short.');
   }
   const buf = Buffer.concat(parts);
   if (buf.byteLength === 0) return new CallError('invalid_request', 'A JSON object request body is required.');
