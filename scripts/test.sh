@@ -15,6 +15,8 @@ export CUSTOS_MINIO_PORT="${CUSTOS_TEST_MINIO_PORT:-60000}" CUSTOS_MINIO_CONSOLE
 SP="${CUSTOS_TEST_SERVICE_PORT_BASE:-18080}"
 export CUSTOS_GATEWAY_PORT=$SP CUSTOS_TRACKING_PORT=$((SP + 1)) CUSTOS_REGISTRY_PORT=$((SP + 2)) CUSTOS_AUTHZ_PORT=$((SP + 3)) CUSTOS_AUDIT_PORT=$((SP + 4))
 export CUSTOS_PG_FSYNC=off NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false CI=true
+# The AI gateway e2e tests call loopback provider fakes: the test stack allows loopback upstreams (off by default).
+export AI_UPSTREAM_ALLOW_CIDRS="${AI_UPSTREAM_ALLOW_CIDRS:-127.0.0.0/8,::1}"
 RESULTS="$CUSTOS_DATA_DIR/results"
 
 step_names=(); step_status=()

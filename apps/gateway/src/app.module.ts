@@ -28,6 +28,7 @@ import { MlflowInfoController } from './mlflow-ui/mlflow-info.controller';
 import { UiAssetsController } from './mlflow-ui/ui-assets.controller';
 import { ApiDocsController } from './openapi/api-docs.controller';
 import { OpenApiCollector } from './openapi/openapi-collector.service';
+import { AI_CALL_BODY_PATHS, aiCallControllers, aiCallProviders } from './ai/ai-calls.providers';
 
 export const gatewayService: ServiceDefinition = {
   service: 'gateway',
@@ -39,6 +40,7 @@ export const gatewayService: ServiceDefinition = {
   consumers: [{ name: 'identity', topics: [topicFor('authz')], appliedBarrier: ReplicaAcks }],
   projections: [IpRulesProjection, AiConfigProjection],
   commands: { 'rotate-ai-credential-keys': RotateAiCredentialKeysCommand },
+  streamedBodyPaths: AI_CALL_BODY_PATHS,
 };
 
 @Module({})
@@ -47,8 +49,8 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [PlatformModule.forRoot(gatewayService, config, logger), CredentialsModule],
-      controllers: [IpRulesController, AiSecretsController, AiEndpointsController, MlflowGatewaySecretsController, MlflowInfoController, UiAssetsController, ApiDocsController, IdentityProjectionHandler],
-      providers: [IpRulesProjection, IpRules, IpRuleCommands, DenialRecorder, ProxyService, OpenApiCollector, ...benchModeProviders(config), ...aiConfigProviders(config)],
+      controllers: [IpRulesController, AiSecretsController, AiEndpointsController, MlflowGatewaySecretsController, MlflowInfoController, UiAssetsController, ApiDocsController, IdentityProjectionHandler, ...aiCallControllers],
+      providers: [IpRulesProjection, IpRules, IpRuleCommands, DenialRecorder, ProxyService, OpenApiCollector, ...benchModeProviders(config), ...aiConfigProviders(config), ...aiCallProviders(config)],
     };
   }
 }

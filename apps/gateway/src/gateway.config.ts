@@ -73,6 +73,22 @@ export const gatewayEnv = baseServiceEnv
     /** MLflow's web UI build served at `/` (scripts/mlflow-ui.sh fetches it); empty: no UI, the API only. */
     MLFLOW_UI_DIR: z.string().default(''),
     /**
+     * AI gateway (decision 043). Upstream addresses that are not public (loopback, private, link-local,
+     * metadata...) are refused unless named here, e.g. `127.0.0.1/32` for a local Ollama. Empty: none.
+     */
+    AI_UPSTREAM_ALLOW_CIDRS: cidrList,
+    /** Largest AI request body accepted (bytes); larger is a 413 in the caller's dialect. */
+    AI_MAX_REQUEST_BYTES: count(1_024, 64 * 1024 * 1024, 4 * 1024 * 1024),
+    /** Largest non-streamed provider reply read (bytes). */
+    AI_MAX_REPLY_BYTES: count(1_024, 256 * 1024 * 1024, 32 * 1024 * 1024),
+    /** Retries on one target (429, 5xx, connect errors, before the first byte) before falling back. */
+    AI_RETRIES_PER_TARGET: count(0, 10, 1),
+    AI_RETRY_BASE_MS: ms(0, 60_000, 100),
+    AI_RETRY_MAX_MS: ms(0, 600_000, 2_000),
+    /** Usage records are committed in groups: every this many ms, or at once when this many wait. */
+    AI_USAGE_FLUSH_MS: ms(1, 10_000, 5),
+    AI_USAGE_MAX_BATCH: count(1, 10_000, 200),
+    /**
      * BENCH ONLY (decision 013, bench/auth-latency.mjs): `i-understand-this-disables-auth` turns
      * authentication off; refused unless HTTP_HOST is a loopback address. Never set in a deployment.
      */

@@ -3,6 +3,9 @@ import { createLogger } from '@custos/platform';
 import { listRoutePolicies, offlineServiceEnv } from '@custos/testing';
 import { GatewayModule, gatewayService } from './app.module';
 
+/** The AI call routes (decision 043), by their listed spelling. */
+const AI_CALL_ROUTE = / \/(v1\/|api\/2\.0\/endpoints\/|endpoints\/|gateway\/)/;
+
 // Deny by default: every route of the service declares its policy (or is explicitly public).
 describe('gateway route policies', () => {
   it('declares a policy on every registered route', async () => {
@@ -48,8 +51,31 @@ describe('gateway route policies', () => {
   it('lets any authenticated caller load the web UI and the MLflow info routes', async () => {
     const config = parseConfig(gatewayService.configSchema, offlineServiceEnv());
     const routes = await listRoutePolicies(GatewayModule.forRoot(config as never, createLogger('gateway', 'silent')));
-    const ui = routes.filter((r) => !r.route.includes(' /api/gateway/') && !r.route.includes('/mlflow/gateway/') && !r.route.includes(' /health/'));
+    const ui = routes.filter((r) => !r.route.includes(' /api/gateway/') && !r.route.includes('/mlflow/gateway/') && !r.route.includes(' /health/') && !AI_CALL_ROUTE.test(r.route));
     expect(ui.map((r) => r.route)).toEqual(expect.arrayContaining(['0 /', '0 /static-files/*rest', '0 /ajax-api/3.0/mlflow/server-info']));
     expect(ui.filter((r) => r.action?.kind !== 'authenticated' || r.action.scope).map((r) => r.route)).toEqual([]);
+  });
+
+  // Calling an AI endpoint, or listing those one may call, is USE on a gateway route: a scoped key needs gateway_routes:use, the endpoint itself is checked per call.
+  it('makes every AI call route need USE on gateway routes', async () => {
+    const config = parseConfig(gatewayService.configSchema, offlineServiceEnv());
+    const routes = await listRoutePolicies(GatewayModule.forRoot(config as never, createLogger('gateway', 'silent')));
+    const ai = routes.filter((r) => AI_CALL_ROUTE.test(r.route));
+    expect(ai.map((r) => r.route).sort()).toEqual(
+      [
+        '1 /v1/chat/completions',
+        '1 /v1/completions',
+        '1 /v1/embeddings',
+        '0 /v1/models',
+        '0 /v1/models/:model',
+        '1 /v1/messages',
+        '0 /api/2.0/endpoints/',
+        '0 /api/2.0/endpoints/:name',
+        '1 /endpoints/:name/invocations',
+        '1 /gateway/:name/mlflow/invocations',
+        '1 /gateway/mlflow/v1/chat/completions',
+      ].sort(),
+    );
+    expect(ai.filter((r) => JSON.stringify(r.action) !== JSON.stringify({ kind: 'resource', resourceType: 'gateway_route', permission: 'USE' })).map((r) => r.route)).toEqual([]);
   });
 });

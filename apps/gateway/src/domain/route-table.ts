@@ -27,6 +27,11 @@ const TABLE: [RegExp, Owner][] = [
   [/^\/api\/audit\//, 'audit'],
   [/^\/api\/authz\//, 'authz'],
   [/^\/api\/gateway\//, 'gateway'],
+  // The AI gateway's call routes (decision 043): OpenAI, Anthropic and MLflow deployments dialects, served in-process.
+  [/^\/v1\/(chat\/completions|completions|embeddings|models|models\/[^/]+|messages)$/, 'gateway'],
+  [/^\/api\/2\.0\/endpoints(\/[^/]*)?$/, 'gateway'],
+  [/^\/endpoints\/[^/]+\/invocations$/, 'gateway'],
+  [/^\/gateway\/([^/]+\/mlflow\/invocations|mlflow\/v1\/chat\/completions)$/, 'gateway'],
   // The merged OpenAPI document and its Swagger UI page (decision 036).
   [/^\/api\/(openapi\.json$|docs(\/|$))/, 'gateway'],
 ];

@@ -1,4 +1,4 @@
-import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import http, { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { Logger } from 'pino';
@@ -26,6 +26,9 @@ import { API_KEY_HEADERS } from '../domain/credentials';
 import { Authenticator, AuthResult } from '../auth/authenticator';
 import { IpRules } from '../ip-rules/ip-rule-set.service';
 import { actorOf, DenialRecorder, denialDetail, RequestIds } from './denials';
+import { markArrival } from '../ai/calls/call-intake';
+import { FrontCodecs } from '../ai/calls/front-codecs';
+import { writeAiEdgeRefusal } from '../ai/fronts/edge-refusals';
 
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'upgrade', 'host', 'authorization', ...API_KEY_HEADERS, 'cookie', INTERNAL_TOKEN_HEADER];
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -54,6 +57,7 @@ export class ProxyService implements OnModuleDestroy {
     private readonly authenticator: Authenticator,
     private readonly ipRules: IpRules,
     private readonly denials: DenialRecorder,
+    @Optional() private readonly aiFronts?: FrontCodecs,
   ) {
     this.upstreams = { tracking: new URL(config.TRACKING_URL), registry: new URL(config.REGISTRY_URL), authz: new URL(config.AUTHZ_URL), audit: new URL(config.AUDIT_URL) };
     this.tokenSecret = InternalTokenSecret.fromBase64(config.INTERNAL_TOKEN_SECRET);
@@ -65,6 +69,7 @@ export class ProxyService implements OnModuleDestroy {
   }
 
   handle = (req: IncomingMessage, res: ServerResponse, next: Next): void => {
+    markArrival(req);
     // The gateway's own id is the correlation id of everything the request causes: a client-sent id
     // could name another request's trail in audit. The client's id is kept, marked as the client's.
     const given = req.headers['x-correlation-id'];
@@ -97,7 +102,9 @@ export class ProxyService implements OnModuleDestroy {
     if (!ipDecision.allowed) {
       await this.denials.record(ids, ip, { reason: 'ip_blocked', ...denial, status: 403, detail: ipDecision.detail });
       const why = ipDecision.reason === 'denied' ? 'is denied by an IP rule' : 'is not in the allow list';
-      return reply(res, path, 403, 'PERMISSION_DENIED', `request blocked: client address ${ip} ${why}${ipDecision.rule?.routePrefix ? ` for ${ipDecision.rule.routePrefix}` : ''}`);
+      const message = `request blocked: client address ${ip} ${why}${ipDecision.rule?.routePrefix ? ` for ${ipDecision.rule.routePrefix}` : ''}`;
+      if (writeAiEdgeRefusal(this.aiFronts, res, path, 403, message, ids.correlationId)) return;
+      return reply(res, path, 403, 'PERMISSION_DENIED', message);
     }
     const auth = await this.authenticator.authenticate(req, res, ip);
     if (!auth.ok) return this.refuse(res, auth, ids, ip, denial);
@@ -107,6 +114,9 @@ export class ProxyService implements OnModuleDestroy {
     const token = await signInternalToken(this.tokenSecret, auth.principal, { audience: owner, method, url: req.url ?? '/', ...ids, clientIp: ip });
     if (owner === 'gateway') {
       // Served by this process's controllers: the platform guard verifies this token like any service.
+      // Express noted the URL as sent before this rewrite; the token names the canonical one (a
+      // trailing slash dropped, e.g. MLflow's `GET /api/2.0/endpoints/`), and the guard reads originalUrl.
+      (req as IncomingMessage & { originalUrl?: string }).originalUrl = req.url;
       req.headers[INTERNAL_TOKEN_HEADER] = token;
       req.headers['x-correlation-id'] = ids.correlationId;
       delete req.headers.authorization;
@@ -135,6 +145,7 @@ export class ProxyService implements OnModuleDestroy {
     });
     if (auth.reason === 'rate_limited') {
       res.setHeader('Retry-After', String(auth.retryAfterSeconds));
+      if (writeAiEdgeRefusal(this.aiFronts, res, denial.path, 429, 'too many failed authentication attempts; retry later', ids.correlationId)) return;
       return reply(res, denial.path, 429, 'REQUEST_LIMIT_EXCEEDED', 'too many failed authentication attempts; retry later');
     }
     const bearer = auth.bearer ? `Bearer realm="custos", error="${auth.bearer.error}", error_description="${auth.bearer.description}"` : 'Bearer realm="custos"';
@@ -142,6 +153,7 @@ export class ProxyService implements OnModuleDestroy {
     // MLflow's auth answers both cases with one sentence, which its users and docs know; the audit
     // event above keeps the difference.
     const message = isMlflowPath(denial.path) ? MLFLOW_UNAUTHENTICATED : auth.reason === 'unauthenticated' ? 'authentication required' : 'invalid credentials';
+    if (writeAiEdgeRefusal(this.aiFronts, res, denial.path, 401, message, ids.correlationId)) return;
     return reply(res, denial.path, 401, 'UNAUTHENTICATED', message);
   }
 

@@ -3,6 +3,8 @@ export * from './upstream-error';
 export * from './provider-adapter';
 export * from './sse';
 export * from './endpoint';
+export * from './routing';
+export * from './ssrf';
 export * from './providers/openai-family';
 export * from './usage/token-estimate';
 export * from './providers/other-providers';

@@ -9,5 +9,6 @@ export * from './contexts/ai-gateway.events';
 export * from './contexts/audit.events';
 export * from './contexts/registry.events';
 export * from './contexts/authz.events';
+export * from './contexts/ai-usage.events';
 export * from './decider';
 export * from './access-enforcers';

@@ -88,6 +88,9 @@ export const MlflowApi = (doc: RouteDoc): MethodDecorator => route(MlflowErrorBo
 /** One of Custos's own admin routes: errors as problem details. */
 export const AdminApi = (doc: RouteDoc): MethodDecorator => route(ProblemDetails, doc);
 
+/** A route that answers errors in another API's dialect (the AI gateway's OpenAI and Anthropic fronts): `errorBody` describes it. */
+export const DialectApi = (errorBody: Type<unknown>, doc: RouteDoc): MethodDecorator => route(errorBody, doc);
+
 /** The query parameters a request class describes (MLflow's GET routes take its fields in the query). */
 function queryParameters(cls: Type<unknown>): MethodDecorator[] {
   const names = (Reflect.getMetadata(DECORATORS.API_MODEL_PROPERTIES_ARRAY, cls.prototype as object) as string[] | undefined) ?? [];

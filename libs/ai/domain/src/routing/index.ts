@@ -1,0 +1,2 @@
+export * from './target-order';
+export * from './retry-policy';
