@@ -138,8 +138,8 @@ process.on('SIGINT', () => {
   process.exit(130);
 });
 
-/** Resident memory of a process and all its descendants, in bytes (from /proc). */
-function treeRss(rootPid) {
+/** pid -> parent pid, for every process (from /proc). */
+function parents() {
   const parent = new Map();
   for (const d of readdirSync('/proc')) {
     if (!/^\d+$/.test(d)) continue;
@@ -150,13 +150,23 @@ function treeRss(rootPid) {
       /* exited meanwhile */
     }
   }
+  return parent;
+}
+
+/** A process and all its descendants. */
+function tree(rootPid) {
+  const parent = parents();
   const inTree = (pid) => {
     for (let p = pid, hops = 0; p > 1 && hops < 64; p = parent.get(p), hops++) if (p === rootPid) return true;
     return false;
   };
+  return [...parent.keys()].filter(inTree);
+}
+
+/** Resident memory of a process and all its descendants, in bytes. */
+function treeRss(rootPid) {
   let bytes = 0;
-  for (const pid of parent.keys()) {
-    if (!inTree(pid)) continue;
+  for (const pid of tree(rootPid)) {
     try {
       const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
       if (m) bytes += Number(m[1]) * 1024;
@@ -165,6 +175,39 @@ function treeRss(rootPid) {
     }
   }
   return bytes;
+}
+
+/** CPU time (user + system, in clock ticks) a process and its descendants have used so far. */
+function treeCpuTicks(rootPid) {
+  let ticks = 0;
+  for (const pid of tree(rootPid)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      /* exited meanwhile */
+    }
+  }
+  return ticks;
+}
+
+/**
+ * After an overloaded step a server may still be working off its backlog (requests the loader has
+ * already timed out): wait, up to 20 s, until it uses under a tenth of a core, so that work does
+ * not land on the next row's step.
+ */
+async function drain(pid) {
+  if (!pid) return;
+  const deadline = Date.now() + 20_000;
+  let last = treeCpuTicks(pid);
+  while (Date.now() < deadline) {
+    await sleep(500);
+    const now = treeCpuTicks(pid);
+    // clock ticks are 1/100 s on Linux: 5 ticks in 500 ms is a tenth of a core
+    if (now - last < 5) return;
+    last = now;
+  }
 }
 
 // ---------- the rows ----------
@@ -235,7 +278,10 @@ async function setupLitellm() {
     ].join('\n'),
   );
   // The model cost map is fetched over the network at start unless told to use the bundled copy.
-  const { child, logFile } = startProcess('litellm', LITELLM, ['--config', cfg, '--host', '127.0.0.1', '--port', String(port), '--num_workers', String(LITELLM_WORKERS)], {
+  // uvicorn's supervisor kills a worker that misses its 5 s health check, and on a busy 2-core box a
+  // LiteLLM worker still importing misses it over and over (none ever came up): 60 s, as
+  // bench/mlflow-compare.sh gives MLflow's server for the same reason.
+  const { child, logFile } = startProcess('litellm', LITELLM, ['--config', cfg, '--host', '127.0.0.1', '--port', String(port), '--num_workers', String(LITELLM_WORKERS), '--timeout_worker_healthcheck', '60'], {
     LITELLM_LOCAL_MODEL_COST_MAP: 'True',
     LITELLM_TELEMETRY: 'False',
   });
@@ -414,7 +460,10 @@ for (const [mode, rates, step] of [
       const s = await step(rows[n], rate, DURATION_S);
       s.loadavg = load;
       steps[mode][n][rate] = s;
-      if (!sustains(s)) failedAt[mode][n] ??= rate;
+      if (!sustains(s)) {
+        failedAt[mode][n] ??= rate;
+        await drain(rows[n].pid);
+      }
       const f = (x) => (x === null || x === undefined ? '-' : x.toFixed(1));
       log(`${mode} ${rate}/s ${n}: p50 ${f(s.p50)} p99 ${f(s.p99)}${mode === 'stream' ? ` ttfb ${f(s.ttfbP50)}/${f(s.ttfbP99)}` : ''} ms, errors ${(s.errorRatio * 100).toFixed(2)}% (load ${load.join(' ')})`);
       await sleep(PAUSE_MS);
