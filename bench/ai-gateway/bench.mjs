@@ -309,6 +309,14 @@ const readEnvFile = (f) =>
   );
 
 async function setupCustos() {
+  try {
+    return await setupCustosRow();
+  } catch (e) {
+    throw new Error(`${e.message}${e.code === 'ECONNREFUSED' ? ' (is the stack up? scripts/stack.sh up)' : ''}`);
+  }
+}
+
+async function setupCustosRow() {
   let base = opt('custos-url');
   let key = opt('custos-key');
   if (!base || !key) {
@@ -325,15 +333,15 @@ async function setupCustos() {
   };
   const tag = randomUUID().slice(0, 8);
   const secret = await call('POST', '/api/gateway/ai/secrets', { name: `bench-openai-${tag}`, provider: 'openai', value: `sk-bench-${tag}` });
-  const secretId = secret.secretId ?? secret.id ?? secret.secret?.id;
+  const secretId = secret.secretId ?? secret.secret?.secretId ?? secret.id;
   cleanups.push(() => call('DELETE', `/api/gateway/ai/secrets/${secretId}`));
   const name = `bench-chat-${tag}`;
   const ep = await call('POST', '/api/gateway/ai/endpoints', { name, task: 'llm/v1/chat', targets: [{ provider: 'openai', model: 'bench-model', secretId, baseUrl: `${fake.url}/v1` }] });
-  const epId = ep.endpointId ?? ep.id ?? ep.endpoint?.id;
+  const epId = ep.endpointId ?? ep.endpoint?.endpointId ?? ep.endpoint?.id ?? ep.id;
   // Endpoints go first: a secret in use may not be deletable.
   cleanups.unshift(() => call('DELETE', `/api/gateway/ai/endpoints/${epId ?? name}`));
   const rule = await call('POST', '/api/gateway/ip-rules', { action: 'allow', cidr: '127.0.0.0/8', routePrefix: '/v1/' });
-  const ruleId = rule.id ?? rule.ruleId ?? rule.rule?.id;
+  const ruleId = rule.rule?.ruleId ?? rule.ruleId;
   cleanups.unshift(() => call('DELETE', `/api/gateway/ip-rules/${ruleId}`));
   const pidFile = `${dataDir}/run/gateway.pid`;
   const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : null;
