@@ -497,14 +497,15 @@ const cell = (mode, n, rate, a, b) => {
   const s = steps[mode][n]?.[rate];
   if (!s) return '-';
   if (s.skipped) return 'sat.';
-  const e = s.errorRatio >= MAX_ERROR_RATIO ? ` (${(s.errorRatio * 100).toFixed(0)}% err)` : '';
+  const e = s.errorRatio >= MAX_ERROR_RATIO ? ` ${(s.errorRatio * 100).toFixed(0)}%err` : '';
   return `${fmt(added(mode, n, rate, a))} / ${fmt(added(mode, n, rate, b))}${e}`;
 };
 
 const summary = {};
 const lines = [];
+const W = 28;
 const header = (title, rates) => {
-  lines.push('', title, `${'row'.padEnd(9)}${rates.map((r) => `${r}/s`.padEnd(24)).join('')}sustains`);
+  lines.push('', title, `${'row'.padEnd(9)}${rates.map((r) => `${r}/s`.padEnd(W)).join('')}sustains`);
 };
 for (const [mode, rates, title, keys] of [
   ['chat', RATES, 'chat, added over direct p50 / p99 (ms)', [['p50', 'p99']]],
@@ -518,7 +519,7 @@ for (const [mode, rates, title, keys] of [
       continue;
     }
     const [a, b] = keys[0];
-    const cells = rates.map((r) => (n === 'direct' ? `${steps[mode][n][r]?.[a]?.toFixed(1) ?? '-'} / ${steps[mode][n][r]?.[b]?.toFixed(1) ?? '-'} abs` : cell(mode, n, r, a, b)).padEnd(24));
+    const cells = rates.map((r) => (n === 'direct' ? `${steps[mode][n][r]?.[a]?.toFixed(1) ?? '-'} / ${steps[mode][n][r]?.[b]?.toFixed(1) ?? '-'} abs` : cell(mode, n, r, a, b)).padEnd(W));
     lines.push(`${n.padEnd(9)}${cells.join('')}${sustained(mode, n, rates)}/s`);
   }
 }
