@@ -53,6 +53,6 @@ console.log(
     '',
     '| row | peak RSS | version |',
     '| --- | --- | --- |',
-    ...rowNames.map((n) => (r.rows[n].unavailable ? `| ${n} | pending | |` : `| ${n} | ${r.summary[n]?.peakRssMB ? `${r.summary[n].peakRssMB} MB` : "—"} | ${r.rows[n].version} |`)),
+    ...rowNames.map((n) => (r.rows[n].unavailable ? `| ${n} | pending | |` : `| ${n} | ${r.summary[n]?.peakRssMB ? `${r.summary[n].peakRssMB} MB` : '—'} | ${r.rows[n].version} |`)),
   ].join('\n'),
 );
