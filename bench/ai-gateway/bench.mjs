@@ -21,12 +21,13 @@
 // allow-list letting it reach loopback (see bench/README.md); otherwise it prints "unavailable".
 // Writes bench/results/ai-gateway-<UTC time>.json.
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, openSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import { streamAttack } from './stream-load.mjs';
+import { treeCpuTicks } from './proc.mjs';
 
 const here = new URL('.', import.meta.url).pathname;
 const repoRoot = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
@@ -137,60 +138,6 @@ process.on('SIGINT', () => {
   stopAll();
   process.exit(130);
 });
-
-/** pid -> parent pid, for every process (from /proc). */
-function parents() {
-  const parent = new Map();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      /* exited meanwhile */
-    }
-  }
-  return parent;
-}
-
-/** A process and all its descendants. */
-function tree(rootPid) {
-  const parent = parents();
-  const inTree = (pid) => {
-    for (let p = pid, hops = 0; p > 1 && hops < 64; p = parent.get(p), hops++) if (p === rootPid) return true;
-    return false;
-  };
-  return [...parent.keys()].filter(inTree);
-}
-
-/** Resident memory of a process and all its descendants, in bytes. */
-function treeRss(rootPid) {
-  let bytes = 0;
-  for (const pid of tree(rootPid)) {
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (m) bytes += Number(m[1]) * 1024;
-    } catch {
-      /* exited meanwhile */
-    }
-  }
-  return bytes;
-}
-
-/** CPU time (user + system, in clock ticks) a process and its descendants have used so far. */
-function treeCpuTicks(rootPid) {
-  let ticks = 0;
-  for (const pid of tree(rootPid)) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(f[11]) + Number(f[12]);
-    } catch {
-      /* exited meanwhile */
-    }
-  }
-  return ticks;
-}
 
 /**
  * After an overloaded step a server may still be working off its backlog (requests the loader has
@@ -393,11 +340,11 @@ for (const name of ROWS) {
 }
 const live = ROWS.filter((n) => !rows[n].unavailable);
 
-// ---------- peak resident memory, sampled through the whole run ----------
-const peakRss = Object.fromEntries(live.filter((n) => rows[n].pid).map((n) => [n, 0]));
-const rssTimer = setInterval(() => {
-  for (const n of Object.keys(peakRss)) peakRss[n] = Math.max(peakRss[n], treeRss(rows[n].pid));
-}, 250);
+// ---------- peak resident memory, sampled through the whole run by a process of its own ----------
+const sampler = spawn(process.execPath, [`${here}rss-sampler.mjs`, ...live.filter((n) => rows[n].pid).map((n) => `${n}=${rows[n].pid}`)], { stdio: ['ignore', 'pipe', 'inherit'] });
+let samplerOut = '';
+sampler.stdout.on('data', (c) => (samplerOut += c));
+const samplerDone = new Promise((r) => sampler.on('exit', r));
 
 // ---------- load ----------
 
@@ -478,7 +425,9 @@ for (const [mode, rates, step] of [
     }
   }
 }
-clearInterval(rssTimer);
+sampler.kill('SIGTERM');
+await samplerDone;
+const peakRss = samplerOut.trim() ? JSON.parse(samplerOut) : {};
 
 for (const c of cleanups) await c().catch((e) => log(`cleanup: ${e.message}`));
 stopAll();
