@@ -394,6 +394,8 @@ const sustains = (s) => s.errorRatio < MAX_ERROR_RATIO && s.p99 !== null && s.p9
 for (const n of live) {
   await vegetaStep(rows[n], 50, 3);
   await streamStep(rows[n], 20, 2);
+  // a row that could not keep up with its warm-up must not carry that backlog into the first step
+  await drain(rows[n].pid);
 }
 
 const started = new Date();
