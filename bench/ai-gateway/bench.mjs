@@ -487,7 +487,7 @@ lines.push('', 'peak RSS (MB, the process and its children, sampled every 250 ms
 for (const n of live) lines.push(`${n.padEnd(9)}${summary[n].peakRssMB ?? '- (not ours to measure)'}  ${rows[n].version}`);
 
 // Ratio > 1 means the row is better than the anchor: anchor's added latency / row's, row's rate / anchor's.
-const ratio = (x, y) => (x === null || y === null || y <= 0 || x <= 0 ? '-' : `${(x / y).toFixed(2)}x`);
+const ratio = (x, y) => (x === null || y === null || y <= 0 || x <= 0 ? '-' : `${x / y < 0.1 ? (x / y).toPrecision(2) : (x / y).toFixed(2)}x`);
 for (const anchor of ['mlflow', 'litellm'].filter((a) => summary[a])) {
   lines.push('', `against ${anchor} (> 1 = better than ${anchor}): added p50 @200/s, added p99 @200/s, chat rate sustained, stream rate sustained`);
   for (const n of live.filter((x) => x !== 'direct' && x !== anchor)) {
