@@ -34,14 +34,24 @@ const repoRoot = new URL('../..', import.meta.url).pathname.replace(/\/$/, '');
 const dataDir = process.env.CUSTOS_DATA_DIR ?? `${repoRoot}/.data`;
 const argv = process.argv.slice(2);
 if (argv.includes('--help')) {
-  console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(1, 23).map((l) => l.replace(/^\/\/ ?/, '')).join('\n'));
+  console.log(
+    readFileSync(new URL(import.meta.url), 'utf8')
+      .split('\n')
+      .slice(1, 23)
+      .map((l) => l.replace(/^\/\/ ?/, ''))
+      .join('\n'),
+  );
   process.exit(0);
 }
 const opt = (name, def) => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 && argv[i + 1] !== undefined && !argv[i + 1].startsWith('--') ? argv[i + 1] : def;
 };
-const list = (s) => s.split(',').map((x) => x.trim()).filter(Boolean);
+const list = (s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
 const ROWS = list(opt('rows', 'direct,undici,custos,mlflow,litellm'));
 const RATES = list(opt('rates', '50,100,200,400')).map(Number);
 const STREAM_RATES = list(opt('stream-rates', '50,100,200,400')).map(Number);
@@ -228,10 +238,15 @@ async function setupLitellm() {
   // uvicorn's supervisor kills a worker that misses its 5 s health check, and on a busy 2-core box a
   // LiteLLM worker still importing misses it over and over (none ever came up): 60 s, as
   // bench/mlflow-compare.sh gives MLflow's server for the same reason.
-  const { child, logFile } = startProcess('litellm', LITELLM, ['--config', cfg, '--host', '127.0.0.1', '--port', String(port), '--num_workers', String(LITELLM_WORKERS), '--timeout_worker_healthcheck', '60'], {
-    LITELLM_LOCAL_MODEL_COST_MAP: 'True',
-    LITELLM_TELEMETRY: 'False',
-  });
+  const { child, logFile } = startProcess(
+    'litellm',
+    LITELLM,
+    ['--config', cfg, '--host', '127.0.0.1', '--port', String(port), '--num_workers', String(LITELLM_WORKERS), '--timeout_worker_healthcheck', '60'],
+    {
+      LITELLM_LOCAL_MODEL_COST_MAP: 'True',
+      LITELLM_TELEMETRY: 'False',
+    },
+  );
   const base = `http://127.0.0.1:${port}`;
   await waitHttp(`${base}/health/liveliness`, 180_000, child).catch((e) => {
     throw new Error(`${e.message} (log: ${logFile})`);
@@ -355,7 +370,9 @@ async function vegetaStep(row, rate, durationS) {
   for (const [k, v] of Object.entries(row.headers)) header[k] = [v];
   writeFileSync(targets, `${JSON.stringify({ method: 'POST', url: `${row.base}/v1/chat/completions`, header, body: Buffer.from(JSON.stringify(body(row, false))).toString('base64') })}\n`);
   const out = `${work}/attack.bin`;
-  execFileSync(VEGETA, ['attack', '-format=json', `-targets=${targets}`, `-rate=${rate}/1s`, `-duration=${durationS}s`, `-timeout=${TIMEOUT_S}s`, `-output=${out}`], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(VEGETA, ['attack', '-format=json', `-targets=${targets}`, `-rate=${rate}/1s`, `-duration=${durationS}s`, `-timeout=${TIMEOUT_S}s`, `-output=${out}`], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const rep = JSON.parse(execFileSync(VEGETA, ['report', '-type=json', out], { encoding: 'utf8' }));
   rmSync(out, { force: true });
   return {
@@ -422,7 +439,9 @@ for (const [mode, rates, step] of [
         await drain(rows[n].pid);
       }
       const f = (x) => (x === null || x === undefined ? '-' : x.toFixed(1));
-      log(`${mode} ${rate}/s ${n}: p50 ${f(s.p50)} p99 ${f(s.p99)}${mode === 'stream' ? ` ttfb ${f(s.ttfbP50)}/${f(s.ttfbP99)}` : ''} ms, errors ${(s.errorRatio * 100).toFixed(2)}% (load ${load.join(' ')})`);
+      log(
+        `${mode} ${rate}/s ${n}: p50 ${f(s.p50)} p99 ${f(s.p99)}${mode === 'stream' ? ` ttfb ${f(s.ttfbP50)}/${f(s.ttfbP99)}` : ''} ms, errors ${(s.errorRatio * 100).toFixed(2)}% (load ${load.join(' ')})`,
+      );
       await sleep(PAUSE_MS);
     }
   }

@@ -3,7 +3,10 @@
 //   node rss-sampler.mjs name=pid ...   On SIGTERM prints {"name": peak bytes, ...} and exits.
 import { parents, rss, tree } from './proc.mjs';
 
-const roots = process.argv.slice(2).map((a) => a.split('=')).map(([name, pid]) => [name, Number(pid)]);
+const roots = process.argv
+  .slice(2)
+  .map((a) => a.split('='))
+  .map(([name, pid]) => [name, Number(pid)]);
 const peak = Object.fromEntries(roots.map(([name]) => [name, 0]));
 let trees = new Map();
 let scans = 0;
