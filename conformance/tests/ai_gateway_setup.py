@@ -73,7 +73,7 @@ PROVIDERS: dict[str, tuple[str, str | None]] = {
     "anthropic": ("claude-sonnet-4-5", None),
     "gemini": ("gemini-2.0-flash", "text-embedding-004"),
     "cohere": ("command-r-plus-08-2024", "embed-english-v3.0"),
-    "bedrock": ("anthropic.claude-3-5-sonnet-20240620-v1:0", "amazon.titan-embed-text-v2:0"),
+    "bedrock": ("anthropic.claude-3-5-sonnet-20240620-v1:0", "cohere.embed-english-v3"),
 }
 
 
