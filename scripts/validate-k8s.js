@@ -24,7 +24,21 @@ const UID = 10001;
 // `secret` variables must come from a Secret (k8s) or an interpolation (compose), never a literal.
 const COMMON_ENV = ['HTTP_HOST', 'HTTP_PORT', 'DATABASE_URL', 'KAFKA_BROKERS', 'KAFKA_TOPIC_PARTITIONS', 'KAFKA_REPLICATION_FACTOR', 'KAFKA_MIN_INSYNC_REPLICAS', 'LOG_LEVEL'];
 const SERVICES = {
-  gateway: { port: 8080, env: ['INTERNAL_TOKEN_SECRET', 'BOOTSTRAP_ADMIN_API_KEY', 'TRACKING_URL', 'REGISTRY_URL', 'AUTHZ_URL', 'AUDIT_URL', 'TRUSTED_PROXIES', 'MLFLOW_UI_DIR', 'AI_CREDENTIAL_MASTER_KEYS', 'AI_CREDENTIAL_ACTIVE_KEY_ID'] },
+  gateway: {
+    port: 8080,
+    env: [
+      'INTERNAL_TOKEN_SECRET',
+      'BOOTSTRAP_ADMIN_API_KEY',
+      'TRACKING_URL',
+      'REGISTRY_URL',
+      'AUTHZ_URL',
+      'AUDIT_URL',
+      'TRUSTED_PROXIES',
+      'MLFLOW_UI_DIR',
+      'AI_CREDENTIAL_MASTER_KEYS',
+      'AI_CREDENTIAL_ACTIVE_KEY_ID',
+    ],
+  },
   tracking: { port: 8081, env: ['INTERNAL_TOKEN_KEY', 'S3_ENDPOINT', 'S3_ACCESS_KEY', 'S3_SECRET_KEY', 'ARTIFACTS_BUCKET', 'ARTIFACT_MASTER_KEYS', 'ARTIFACT_ACTIVE_KEY_ID'], s3: true },
   registry: { port: 8082, env: ['INTERNAL_TOKEN_KEY'] },
   authz: { port: 8083, env: ['INTERNAL_TOKEN_KEY'] },
@@ -32,7 +46,16 @@ const SERVICES = {
 };
 // Where the gateway image carries MLflow's web UI (Dockerfile stage mlflow-ui, decision 035).
 const MLFLOW_UI_DIR = '/app/mlflow-ui';
-const SECRET_ENV = new Set(['DATABASE_URL', 'INTERNAL_TOKEN_SECRET', 'INTERNAL_TOKEN_KEY', 'BOOTSTRAP_ADMIN_API_KEY', 'S3_SECRET_KEY', 'ARTIFACT_MASTER_KEYS', 'AI_CREDENTIAL_MASTER_KEYS', 'AUDIT_SIGNING_KEY']);
+const SECRET_ENV = new Set([
+  'DATABASE_URL',
+  'INTERNAL_TOKEN_SECRET',
+  'INTERNAL_TOKEN_KEY',
+  'BOOTSTRAP_ADMIN_API_KEY',
+  'S3_SECRET_KEY',
+  'ARTIFACT_MASTER_KEYS',
+  'AI_CREDENTIAL_MASTER_KEYS',
+  'AUDIT_SIGNING_KEY',
+]);
 const BACKENDS = Object.keys(SERVICES).filter((s) => s !== 'gateway');
 const CLUSTER_SCOPED = new Set([
   'Namespace',

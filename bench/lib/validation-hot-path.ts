@@ -68,9 +68,7 @@ const pipe = platformValidationPipe();
 
 /** The same body through the global pipe and a DTO, then mapped to the command's metrics as the other routes map theirs. */
 export async function viaDto(body: Record<string, unknown>): Promise<number> {
-  const dto = (await requestContext.run({ correlationId: 'bench', path: '/api/2.0/mlflow/runs/log-batch' }, () =>
-    pipe.transform(body, { type: 'body', metatype: BenchLogBatch }),
-  )) as BenchLogBatch;
+  const dto = (await requestContext.run({ correlationId: 'bench', path: '/api/2.0/mlflow/runs/log-batch' }, () => pipe.transform(body, { type: 'body', metatype: BenchLogBatch }))) as BenchLogBatch;
   const metrics = (dto.metrics ?? []).map((m) => ({ key: m.key, value: m.value, timestamp: m.timestamp, step: m.step ?? 0 }));
   return metrics.length + (dto.params ?? []).length + (dto.tags ?? []).length;
 }

@@ -49,7 +49,17 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [PlatformModule.forRoot(gatewayService, config, logger), CredentialsModule],
-      controllers: [IpRulesController, AiSecretsController, AiEndpointsController, MlflowGatewaySecretsController, MlflowInfoController, UiAssetsController, ApiDocsController, IdentityProjectionHandler, ...aiCallControllers],
+      controllers: [
+        IpRulesController,
+        AiSecretsController,
+        AiEndpointsController,
+        MlflowGatewaySecretsController,
+        MlflowInfoController,
+        UiAssetsController,
+        ApiDocsController,
+        IdentityProjectionHandler,
+        ...aiCallControllers,
+      ],
       providers: [IpRulesProjection, IpRules, IpRuleCommands, DenialRecorder, ProxyService, OpenApiCollector, ...benchModeProviders(config), ...aiConfigProviders(config), ...aiCallProviders(config)],
     };
   }

@@ -69,7 +69,13 @@ describe('AI credentials and endpoints: vault, projection and every replica', ()
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase('gw_ai_config', [GatewayIdentity1732000000700, GatewayIpRules1732000000710, GatewayReplicaAcks1732000000720, GatewayAiConfig1732000000730, AccessGrants1732000001000]);
+    db = await createTestDatabase('gw_ai_config', [
+      GatewayIdentity1732000000700,
+      GatewayIpRules1732000000710,
+      GatewayReplicaAcks1732000000720,
+      GatewayAiConfig1732000000730,
+      AccessGrants1732000001000,
+    ]);
     replicas = [await context(K1, 'k1'), await context(K1, 'k1')];
     await pollAll();
   });
@@ -98,7 +104,12 @@ describe('AI credentials and endpoints: vault, projection and every replica', ()
     await endpoints().create('chat', { task: 'llm/v1/chat', targets: [{ provider: 'openai', model: 'gpt-4o-mini', secretId }] });
     await pollAll();
     for (const i of [0, 1]) {
-      expect(directory(i).get('chat')).toMatchObject({ name: 'chat', task: 'llm/v1/chat', unknownParams: 'drop', targets: [{ provider: 'openai', model: 'gpt-4o-mini', secretId, weight: 1, order: 0 }] });
+      expect(directory(i).get('chat')).toMatchObject({
+        name: 'chat',
+        task: 'llm/v1/chat',
+        unknownParams: 'drop',
+        targets: [{ provider: 'openai', model: 'gpt-4o-mini', secretId, weight: 1, order: 0 }],
+      });
       expect(directory(i).get('chat')?.targets[0]).not.toHaveProperty('baseUrl');
       expect(await directory(i).credential(secretId)).toEqual({ api_key: FIRST });
     }

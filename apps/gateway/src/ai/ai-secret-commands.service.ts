@@ -43,9 +43,7 @@ export class AiSecretCommands {
   }
 
   async delete(secretId: string): Promise<void> {
-    const usedBy = (await rows<{ name: string }>(this.ds, `SELECT name FROM gw_ai_endpoints WHERE targets @> $1::jsonb ORDER BY name`, [JSON.stringify([{ secretId }])])).map(
-      (r) => r.name,
-    );
+    const usedBy = (await rows<{ name: string }>(this.ds, `SELECT name FROM gw_ai_endpoints WHERE targets @> $1::jsonb ORDER BY name`, [JSON.stringify([{ secretId }])])).map((r) => r.name);
     await this.run(secretId, { type: 'DeleteAiSecret', secretId, usedBy }, async (tx) => this.vault.destroy(tx, secretId));
   }
 

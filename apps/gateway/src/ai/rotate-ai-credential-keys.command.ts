@@ -30,7 +30,9 @@ export class RotateAiCredentialKeysCommand implements ServiceCommand {
     const before = await this.remaining();
     const missing = before.filter((r) => !this.vault.has(r.key_id));
     if (missing.length > 0) {
-      throw new Error(`cannot re-wrap: ${missing.map((m) => `${m.count} credential(s) under key ${m.key_id}`).join(', ')}, which is not in AI_CREDENTIAL_MASTER_KEYS; add the retired key back and run again`);
+      throw new Error(
+        `cannot re-wrap: ${missing.map((m) => `${m.count} credential(s) under key ${m.key_id}`).join(', ')}, which is not in AI_CREDENTIAL_MASTER_KEYS; add the retired key back and run again`,
+      );
     }
     let rewrapped = 0;
     const metadata = { correlationId: randomUUID(), actor: { type: 'system' as const, id: 'rotate-ai-credential-keys' } };

@@ -34,7 +34,11 @@ export class RunDataController {
   @MlflowApi({ body: LogMetricRequest })
   async logMetric(@Body() dto: LogMetricRequest) {
     // Unset or empty links are none.
-    const links = { ...(dto.model_id ? { modelId: dto.model_id } : {}), ...(dto.dataset_name ? { datasetName: dto.dataset_name } : {}), ...(dto.dataset_digest ? { datasetDigest: dto.dataset_digest } : {}) };
+    const links = {
+      ...(dto.model_id ? { modelId: dto.model_id } : {}),
+      ...(dto.dataset_name ? { datasetName: dto.dataset_name } : {}),
+      ...(dto.dataset_digest ? { datasetDigest: dto.dataset_digest } : {}),
+    };
     const metric = { key: dto.key, value: dto.value, timestamp: dto.timestamp, step: dto.step ?? 0, ...links };
     await this.log(runIdOf(dto), { metrics: [metric] });
     return {};

@@ -1,14 +1,6 @@
 import { encodeMetricValue, EncodedMetricValue } from '@custos/events';
 import { MlflowValues } from '@custos/platform';
-import {
-  DatasetInputData,
-  KeyValue,
-  MAX_DATASET_DIGEST_SIZE,
-  MAX_DATASET_NAME_SIZE,
-  MAX_METRIC_MODEL_ID_LENGTH,
-  MetricInput,
-  TrackingError,
-} from '@custos/tracking-domain';
+import { DatasetInputData, KeyValue, MAX_DATASET_DIGEST_SIZE, MAX_DATASET_NAME_SIZE, MAX_METRIC_MODEL_ID_LENGTH, MetricInput, TrackingError } from '@custos/tracking-domain';
 
 /*
  * Values inside a log-batch (its metrics, params and tags), read through the platform's

@@ -50,7 +50,10 @@ export function anthropicFakeHandler(options: FakeOptions = {}) {
       return { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ id, type: 'message', role: 'assistant', model, content, stop_reason: stopReason, stop_sequence: null, usage }) };
     }
     const events: string[] = [
-      sse('message_start', { type: 'message_start', message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } }),
+      sse('message_start', {
+        type: 'message_start',
+        message: { id, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } },
+      }),
       sse('ping', { type: 'ping' }),
     ];
     if (toolName) {

@@ -19,7 +19,9 @@ function event(type: string, body: unknown): Buffer {
 }
 
 function exception(type: string, message: string): Buffer {
-  return Buffer.from(codec.encode({ headers: { ':exception-type': str(type), ':content-type': str('application/json'), ':message-type': str('exception') }, body: fromUtf8(JSON.stringify({ message })) }));
+  return Buffer.from(
+    codec.encode({ headers: { ':exception-type': str(type), ':content-type': str('application/json'), ':message-type': str('exception') }, body: fromUtf8(JSON.stringify({ message })) }),
+  );
 }
 
 /** The caller's key id (SigV4) or API key (bearer), or an error reply when the Authorization header is missing or malformed. */
@@ -67,15 +69,29 @@ export function bedrockFakeHandler(options: FakeOptions = {}) {
     if (action === 'invoke') {
       if (typeof body.inputText === 'string') return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ embedding: FAKE_EMBEDDING, inputTextTokenCount: 2 }) };
       const texts = Array.isArray(body.texts) ? body.texts : [];
-      return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ embeddings: texts.map(() => FAKE_EMBEDDING), id: requestId, response_type: 'embeddings_floats', texts }) };
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ embeddings: texts.map(() => FAKE_EMBEDDING), id: requestId, response_type: 'embeddings_floats', texts }),
+      };
     }
     if (!Array.isArray(body.messages) || body.messages.length === 0) return error(400, 'ValidationException', 'The provided request is not valid: messages is required');
-    const usage = { inputTokens: FAKE_USAGE.input, outputTokens: FAKE_USAGE.output, totalTokens: FAKE_USAGE.input + FAKE_USAGE.output + FAKE_USAGE.cacheRead + FAKE_USAGE.cacheWrite, cacheReadInputTokens: FAKE_USAGE.cacheRead, cacheWriteInputTokens: FAKE_USAGE.cacheWrite };
+    const usage = {
+      inputTokens: FAKE_USAGE.input,
+      outputTokens: FAKE_USAGE.output,
+      totalTokens: FAKE_USAGE.input + FAKE_USAGE.output + FAKE_USAGE.cacheRead + FAKE_USAGE.cacheWrite,
+      cacheReadInputTokens: FAKE_USAGE.cacheRead,
+      cacheWriteInputTokens: FAKE_USAGE.cacheWrite,
+    };
     const toolName = offeredTool(body);
     const stopReason = toolName ? 'tool_use' : 'end_turn';
     if (action === 'converse') {
       const content = toolName ? [{ toolUse: { toolUseId: 'tooluse_fake1', name: toolName, input: FAKE_TOOL_INPUT } }] : [{ text: FAKE_REPLY_TEXT }];
-      return { status: 200, headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId }, body: JSON.stringify({ output: { message: { role: 'assistant', content } }, stopReason, usage, metrics: { latencyMs: 5 } }) };
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId },
+        body: JSON.stringify({ output: { message: { role: 'assistant', content } }, stopReason, usage, metrics: { latencyMs: 5 } }),
+      };
     }
     const frames = [event('messageStart', { role: 'assistant' })];
     if (toolName) {

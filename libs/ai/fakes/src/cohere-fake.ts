@@ -39,11 +39,25 @@ export function cohereFakeHandler(options: FakeOptions = {}) {
     if (path === '/v2/embed') {
       const texts = Array.isArray(body.texts) ? body.texts : [];
       if (!Array.isArray(body.embedding_types)) return error(400, 'invalid request: embedding_types is required');
-      return { status: 200, headers: JSON_HEADERS, body: JSON.stringify({ id: 'fake-embed', embeddings: { float: texts.map(() => FAKE_EMBEDDING) }, texts, meta: { api_version: { version: '2' }, billed_units: { input_tokens: texts.length } }, response_type: 'embeddings_by_type' }) };
+      return {
+        status: 200,
+        headers: JSON_HEADERS,
+        body: JSON.stringify({
+          id: 'fake-embed',
+          embeddings: { float: texts.map(() => FAKE_EMBEDDING) },
+          texts,
+          meta: { api_version: { version: '2' }, billed_units: { input_tokens: texts.length } },
+          response_type: 'embeddings_by_type',
+        }),
+      };
     }
     if (!Array.isArray(body.messages) || body.messages.length === 0) return error(400, 'invalid request: messages must not be empty');
     const id = `fake-${Date.now().toString(36)}`;
-    const usage = { billed_units: { input_tokens: FAKE_USAGE.input, output_tokens: FAKE_USAGE.output }, tokens: { input_tokens: FAKE_USAGE.input, output_tokens: FAKE_USAGE.output }, cached_tokens: FAKE_USAGE.cacheRead };
+    const usage = {
+      billed_units: { input_tokens: FAKE_USAGE.input, output_tokens: FAKE_USAGE.output },
+      tokens: { input_tokens: FAKE_USAGE.input, output_tokens: FAKE_USAGE.output },
+      cached_tokens: FAKE_USAGE.cacheRead,
+    };
     const toolName = offeredTool(body);
     const toolCall = toolName ? { id: `${toolName}_fake1`, type: 'function', function: { name: toolName, arguments: JSON.stringify(FAKE_TOOL_INPUT) } } : undefined;
     const finishReason = toolCall ? 'TOOL_CALL' : 'COMPLETE';
@@ -65,7 +79,8 @@ export function cohereFakeHandler(options: FakeOptions = {}) {
       for (const text of replyPieces()) events.push(sse({ type: 'content-delta', index: 0, delta: { message: { content: { text } } } }));
       events.push(sse({ type: 'content-end', index: 0 }));
     }
-    if (scenario === 'streamError') events.splice(3, events.length, sse({ type: 'message-end', delta: { error: 'internal server error, this has been reported to our developers', finish_reason: 'ERROR' } }));
+    if (scenario === 'streamError')
+      events.splice(3, events.length, sse({ type: 'message-end', delta: { error: 'internal server error, this has been reported to our developers', finish_reason: 'ERROR' } }));
     else if (scenario === 'streamBreak') events.splice(3);
     else events.push(sse({ type: 'message-end', delta: { finish_reason: finishReason, usage } }));
     return { status: 200, headers: SSE_HEADERS, chunks: events.map((data) => ({ data, delayMs: options.chunkDelayMs })), breakAfter: scenario === 'streamBreak' };

@@ -16,7 +16,10 @@ afterAll(() => fake.close());
 
 // Everything the canonical form carries that Mistral's schema does not: the adapter must leave it out or rename it.
 const everything: ChatRequest = {
-  messages: [{ role: 'developer', content: 'Be brief.' }, { role: 'user', name: 'alice', content: 'Hello AI' }],
+  messages: [
+    { role: 'developer', content: 'Be brief.' },
+    { role: 'user', name: 'alice', content: 'Hello AI' },
+  ],
   seed: 1,
   user: 'u1',
   logprobs: true,

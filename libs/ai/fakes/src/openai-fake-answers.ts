@@ -20,7 +20,10 @@ function textOf(content: unknown): string {
 }
 
 export function promptWords(messages: unknown[]): number {
-  return Math.max(1, messages.reduce<number>((n, m) => n + (isObj(m) ? words(textOf(m['content'])).length + 1 : 0), 0));
+  return Math.max(
+    1,
+    messages.reduce<number>((n, m) => n + (isObj(m) ? words(textOf(m['content'])).length + 1 : 0), 0),
+  );
 }
 
 /** A tool call the fake makes when tools are offered and the last turn is not a tool result. */

@@ -23,11 +23,31 @@ export function errorReply(flavour: OpenAiFlavour, fault: Exclude<FakeFault, 'st
   if (flavour === 'azure') {
     switch (fault) {
       case 'auth':
-        return json(401, { error: { code: '401', message: 'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.' } });
+        return json(401, {
+          error: {
+            code: '401',
+            message:
+              'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.',
+          },
+        });
       case 'not_found':
-        return json(404, { error: { code: 'DeploymentNotFound', message: 'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.' } });
+        return json(404, {
+          error: {
+            code: 'DeploymentNotFound',
+            message: 'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.',
+          },
+        });
       case 'rate_limited':
-        return json(429, { error: { code: '429', message: `Requests to the ChatCompletions_Create Operation under Azure OpenAI API have exceeded token rate limit of your current OpenAI S0 pricing tier. Please retry after ${retryAfterSec} seconds.` } }, retry);
+        return json(
+          429,
+          {
+            error: {
+              code: '429',
+              message: `Requests to the ChatCompletions_Create Operation under Azure OpenAI API have exceeded token rate limit of your current OpenAI S0 pricing tier. Please retry after ${retryAfterSec} seconds.`,
+            },
+          },
+          retry,
+        );
       case 'content_filter':
         return json(400, {
           error: {
@@ -36,7 +56,15 @@ export function errorReply(flavour: OpenAiFlavour, fault: Exclude<FakeFault, 'st
             param: 'prompt',
             code: 'content_filter',
             status: 400,
-            innererror: { code: 'ResponsibleAIPolicyViolation', content_filter_result: { hate: { filtered: true, severity: 'high' }, self_harm: { filtered: false, severity: 'safe' }, sexual: { filtered: false, severity: 'safe' }, violence: { filtered: false, severity: 'safe' } } },
+            innererror: {
+              code: 'ResponsibleAIPolicyViolation',
+              content_filter_result: {
+                hate: { filtered: true, severity: 'high' },
+                self_harm: { filtered: false, severity: 'safe' },
+                sexual: { filtered: false, severity: 'safe' },
+                violence: { filtered: false, severity: 'safe' },
+              },
+            },
           },
         });
       case 'server':
@@ -53,7 +81,13 @@ export function errorReply(flavour: OpenAiFlavour, fault: Exclude<FakeFault, 'st
         return json(404, openAiError(`model "${model}" not found, try pulling it first`, 'api_error', null));
       case 'context_length':
         // vLLM's shape: the error object at the top level
-        return json(400, { object: 'error', message: "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens. Please reduce the length of the messages or completion.", type: 'BadRequestError', param: null, code: 400 });
+        return json(400, {
+          object: 'error',
+          message: "This model's maximum context length is 4096 tokens. However, you requested 5000 tokens. Please reduce the length of the messages or completion.",
+          type: 'BadRequestError',
+          param: null,
+          code: 400,
+        });
       case 'server':
         // Ollama's shape: the error as a bare string
         return json(500, { error: 'llama runner process has terminated: exit status 2' });
@@ -63,13 +97,28 @@ export function errorReply(flavour: OpenAiFlavour, fault: Exclude<FakeFault, 'st
   }
   switch (fault) {
     case 'auth':
-      return json(401, openAiError('Incorrect API key provided: sk-fake****************1234. You can find your API key at https://platform.openai.com/account/api-keys.', 'invalid_request_error', 'invalid_api_key'));
+      return json(
+        401,
+        openAiError('Incorrect API key provided: sk-fake****************1234. You can find your API key at https://platform.openai.com/account/api-keys.', 'invalid_request_error', 'invalid_api_key'),
+      );
     case 'not_found':
       return json(404, openAiError(`The model \`${model}\` does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found'));
     case 'rate_limited':
-      return json(429, openAiError(`Rate limit reached for ${model} on requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in ${retryAfterSec}s.`, 'requests', 'rate_limit_exceeded'), retry);
+      return json(
+        429,
+        openAiError(`Rate limit reached for ${model} on requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in ${retryAfterSec}s.`, 'requests', 'rate_limit_exceeded'),
+        retry,
+      );
     case 'context_length':
-      return json(400, openAiError("This model's maximum context length is 128000 tokens. However, your messages resulted in 130412 tokens. Please reduce the length of the messages.", 'invalid_request_error', 'context_length_exceeded', 'messages'));
+      return json(
+        400,
+        openAiError(
+          "This model's maximum context length is 128000 tokens. However, your messages resulted in 130412 tokens. Please reduce the length of the messages.",
+          'invalid_request_error',
+          'context_length_exceeded',
+          'messages',
+        ),
+      );
     case 'content_filter':
       return json(400, openAiError('Your request was rejected as a result of our safety system.', 'invalid_request_error', 'content_policy_violation'));
     case 'bad_request':

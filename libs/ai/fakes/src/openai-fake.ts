@@ -4,7 +4,6 @@ import { answerText, base64Vector, fakeId, fakeVector, Json, limited, promptWord
 import { errorReply, FakeFault, faultFor, OpenAiFlavour, streamErrorPayload } from './openai-fake-errors';
 import { keyOf } from './fake-scenario-faults';
 
-
 export interface ScriptOptions {
   /** how many of the next calls fail this way (default 1) */
   times?: number;
@@ -98,7 +97,6 @@ function authorized(flavour: OpenAiFlavour, headers: Record<string, string>): bo
   return flavour === 'compatible' || bearer;
 }
 
-
 interface Ctx {
   flavour: OpenAiFlavour;
   model: string;
@@ -108,7 +106,12 @@ interface Ctx {
 }
 
 const now = () => Math.floor(Date.now() / 1000);
-const SAFE = { hate: { filtered: false, severity: 'safe' }, self_harm: { filtered: false, severity: 'safe' }, sexual: { filtered: false, severity: 'safe' }, violence: { filtered: false, severity: 'safe' } };
+const SAFE = {
+  hate: { filtered: false, severity: 'safe' },
+  self_harm: { filtered: false, severity: 'safe' },
+  sexual: { filtered: false, severity: 'safe' },
+  violence: { filtered: false, severity: 'safe' },
+};
 
 function choiceCount(body: Json): number {
   return typeof body['n'] === 'number' && body['n'] > 1 ? Math.min(body['n'], 8) : 1;
@@ -121,7 +124,13 @@ function chatPlan(ctx: Ctx) {
   const n = choiceCount(ctx.body);
   const completionTokens = Math.max(1, words(call ? call.arguments : text).length) * n;
   const promptTokens = promptWords(messages);
-  const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } };
+  const usage = {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+    prompt_tokens_details: { cached_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: 0 },
+  };
   return { call, text, finish, n, usage, id: fakeId('chatcmpl-', JSON.stringify(ctx.body)) };
 }
 
@@ -173,8 +182,15 @@ function completionPlan(ctx: Ctx) {
   const prompts = Array.isArray(ctx.body['prompt']) ? ctx.body['prompt'].map(String) : [String(ctx.body['prompt'] ?? '')];
   const n = choiceCount(ctx.body);
   const texts = prompts.map((p) => limited(` Fake completion of: ${p}`, ctx.body['max_tokens']));
-  const promptTokens = Math.max(1, prompts.reduce((s, p) => s + words(p).length, 0));
-  const completionTokens = Math.max(1, texts.reduce((s, t) => s + words(t.text).length, 0)) * n;
+  const promptTokens = Math.max(
+    1,
+    prompts.reduce((s, p) => s + words(p).length, 0),
+  );
+  const completionTokens =
+    Math.max(
+      1,
+      texts.reduce((s, t) => s + words(t.text).length, 0),
+    ) * n;
   return { texts, n, id: fakeId('cmpl-', JSON.stringify(ctx.body)), usage: { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens } };
 }
 
@@ -188,10 +204,12 @@ function completionChunks(ctx: Ctx): (Json | string)[] {
   const p = completionPlan(ctx);
   const head = { id: p.id, object: 'text_completion', created: now(), model: ctx.model, system_fingerprint: 'fp_fake' };
   const out: (Json | string)[] = [];
-  p.texts.flatMap((t) => Array.from({ length: p.n }, () => t)).forEach((t, index) => {
-    for (const w of words(t.text)) out.push({ ...head, choices: [{ text: w, index, logprobs: null, finish_reason: null }] });
-    out.push({ ...head, choices: [{ text: '', index, logprobs: null, finish_reason: t.finish }] });
-  });
+  p.texts
+    .flatMap((t) => Array.from({ length: p.n }, () => t))
+    .forEach((t, index) => {
+      for (const w of words(t.text)) out.push({ ...head, choices: [{ text: w, index, logprobs: null, finish_reason: null }] });
+      out.push({ ...head, choices: [{ text: '', index, logprobs: null, finish_reason: t.finish }] });
+    });
   if (wantsUsage(ctx)) out.push({ ...head, choices: [], usage: p.usage });
   return out;
 }

@@ -18,11 +18,22 @@ interface Case {
 
 const CASES: Case[] = [
   { name: 'openai', adapter: openAiAdapter, target: (model) => ({ provider: 'openai', model, baseUrl: fake.openAiBase }), credential: { api_key: 'sk-fake-1' }, streamUsage: true },
-  { name: 'azure_openai', adapter: azureOpenAiAdapter, target: (model) => ({ provider: 'azure_openai', model, baseUrl: fake.azureBase, options: { api_version: '2024-10-21' } }), credential: { api_key: 'azure-fake-1' }, streamUsage: true },
+  {
+    name: 'azure_openai',
+    adapter: azureOpenAiAdapter,
+    target: (model) => ({ provider: 'azure_openai', model, baseUrl: fake.azureBase, options: { api_version: '2024-10-21' } }),
+    credential: { api_key: 'azure-fake-1' },
+    streamUsage: true,
+  },
   { name: 'openai_compatible', adapter: openAiCompatibleAdapter, target: (model) => ({ provider: 'openai_compatible', model, baseUrl: fake.compatibleBase }), credential: {}, streamUsage: false },
 ];
 
-const hello: ChatRequest = { messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hello AI' }] };
+const hello: ChatRequest = {
+  messages: [
+    { role: 'system', content: 'Be brief.' },
+    { role: 'user', content: 'Hello AI' },
+  ],
+};
 const weather: ChatRequest = {
   messages: [{ role: 'user', content: 'Weather in Paris?' }],
   tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } }],
@@ -150,7 +161,12 @@ describe('the fake checks what each dialect requires', () => {
   });
 
   it('answers an Azure call without api-version with its 404', async () => {
-    const reply = await sendWhole({ method: 'POST', url: `${fake.azureBase}/openai/deployments/d/chat/completions`, headers: { 'api-key': 'k', 'content-type': 'application/json' }, body: JSON.stringify(hello) });
+    const reply = await sendWhole({
+      method: 'POST',
+      url: `${fake.azureBase}/openai/deployments/d/chat/completions`,
+      headers: { 'api-key': 'k', 'content-type': 'application/json' },
+      body: JSON.stringify(hello),
+    });
     expect(azureOpenAiAdapter.error(reply).kind).toBe('not_found');
   });
 });

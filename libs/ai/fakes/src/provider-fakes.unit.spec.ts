@@ -72,85 +72,91 @@ const DEFAULT_STATUS: Record<string, number> = { unauthorized: 401, missingModel
 const messages = [{ role: 'user' as const, content: 'Hi' }];
 const tools = [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object', properties: { location: { type: 'string' } } } } }];
 
-describe.each(CASES.map((c) => ({ ...c, name: c.adapter.name })))('$name adapter against its fake over loopback', ({ adapter, start, credential, usage, statuses, options, badCredential, embeddingModel }) => {
-  let fake: FakeUpstream;
-  const chat = adapter.chat!;
-  const target = (model: string = FAKE_MODELS.ok): ProviderTarget => ({ provider: adapter.name, model, baseUrl: fake.url, ...(options ? { options } : {}) });
-  const send = async (req: ChatRequest, model?: string) => sendOverLoopback(await chat.request(target(model), credential, req));
-  const decode = async (req: ChatRequest, model?: string): Promise<ChatChunk[]> => {
-    const reply = await send({ ...req, stream: true }, model);
-    expect(reply.status).toBe(200);
-    const d = chat.stream!(target(model));
-    return [...d.push(reply.bytes), ...d.end()];
-  };
-  beforeAll(async () => (fake = await start()));
-  afterAll(() => fake.close());
-
-  it('sends a chat call and reads the reply with usage', async () => {
-    const reply = await send({ messages });
-    expect(reply.status).toBe(200);
-    const res = chat.response(reply, target());
-    expect(res.choices[0].message.content).toBe(FAKE_REPLY_TEXT);
-    expect(res.usage).toEqual(usage);
-  });
-
-  it('reads a tool call', async () => {
-    const res = chat.response(await send({ messages, tools }), target());
-    const call = res.choices[0].message.tool_calls![0];
-    expect([call.function.name, JSON.parse(call.function.arguments)]).toEqual(['get_weather', FAKE_TOOL_INPUT]);
-    expect(res.choices[0].finish_reason).toBe('tool_calls');
-  });
-
-  it('streams text with usage last, and a tool call', async () => {
-    const text = await decode({ messages });
-    expect(text.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe(FAKE_REPLY_TEXT);
-    expect(text[text.length - 1].usage).toEqual(usage);
-    const called = await decode({ messages, tools });
-    const args = called.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []).map((t) => t.function?.arguments ?? '');
-    expect(JSON.parse(args.join(''))).toEqual(FAKE_TOOL_INPUT);
-    expect(called.flatMap((c) => c.choices.map((ch) => ch.finish_reason)).filter(Boolean)).toEqual(['tool_calls']);
-  });
-
-  it.each(ERRORS)('classifies the $scenario reply as $kind', async ({ scenario, kind, retryAfterMs }) => {
-    const reply = await send({ messages }, FAKE_MODELS[scenario]);
-    expect(reply.status).toBe(statuses[scenario] ?? DEFAULT_STATUS[scenario] ?? 500);
-    const e = adapter.error(reply);
-    expect({ kind: e.kind, retryAfterMs: e.retryAfterMs }).toEqual({ kind, retryAfterMs });
-  });
-
-  it('answers a bad key with its auth error', async () => {
-    const reply = await sendOverLoopback(await chat.request(target(), badCredential, { messages }));
-    expect(adapter.error(reply).kind).toBe('auth');
-  });
-
-  it('raises the stream error event midway with its class, and calls a broken stream a protocol error', async () => {
-    const failing = async (scenario: FakeScenario): Promise<{ texts: string; error: unknown }> => {
-      const reply = await send({ messages, stream: true }, FAKE_MODELS[scenario]).catch(() => undefined);
-      const d = chat.stream!(target());
-      const got: ChatChunk[] = [];
-      try {
-        got.push(...d.push(reply?.bytes ?? new Uint8Array()));
-        got.push(...d.end());
-      } catch (e) {
-        return { texts: got.map((c) => c.choices[0]?.delta.content ?? '').join(''), error: e };
-      }
-      return { texts: '', error: undefined };
+describe.each(CASES.map((c) => ({ ...c, name: c.adapter.name })))(
+  '$name adapter against its fake over loopback',
+  ({ adapter, start, credential, usage, statuses, options, badCredential, embeddingModel }) => {
+    let fake: FakeUpstream;
+    const chat = adapter.chat!;
+    const target = (model: string = FAKE_MODELS.ok): ProviderTarget => ({ provider: adapter.name, model, baseUrl: fake.url, ...(options ? { options } : {}) });
+    const send = async (req: ChatRequest, model?: string) => sendOverLoopback(await chat.request(target(model), credential, req));
+    const decode = async (req: ChatRequest, model?: string): Promise<ChatChunk[]> => {
+      const reply = await send({ ...req, stream: true }, model);
+      expect(reply.status).toBe(200);
+      const d = chat.stream!(target(model));
+      return [...d.push(reply.bytes), ...d.end()];
     };
-    const midway = await failing('streamError');
-    expect(midway.error).toBeInstanceOf(UpstreamError);
-    expect((midway.error as UpstreamError).kind).toBe('server');
-    const broken = await failing('streamBreak');
-    expect((broken.error as UpstreamError).kind).toBe('protocol');
-  });
+    beforeAll(async () => (fake = await start()));
+    afterAll(() => fake.close());
 
-  if (adapter.embeddings) {
-    it('embeds', async () => {
-      const e = adapter.embeddings!;
-      const reply = await sendOverLoopback(await e.request(target(embeddingModel), credential, { input: ['a', 'b'] }));
-      expect(e.response(reply, target(embeddingModel)).data).toEqual([{ index: 0, embedding: FAKE_EMBEDDING }, { index: 1, embedding: FAKE_EMBEDDING }]);
+    it('sends a chat call and reads the reply with usage', async () => {
+      const reply = await send({ messages });
+      expect(reply.status).toBe(200);
+      const res = chat.response(reply, target());
+      expect(res.choices[0].message.content).toBe(FAKE_REPLY_TEXT);
+      expect(res.usage).toEqual(usage);
     });
-  }
-});
+
+    it('reads a tool call', async () => {
+      const res = chat.response(await send({ messages, tools }), target());
+      const call = res.choices[0].message.tool_calls![0];
+      expect([call.function.name, JSON.parse(call.function.arguments)]).toEqual(['get_weather', FAKE_TOOL_INPUT]);
+      expect(res.choices[0].finish_reason).toBe('tool_calls');
+    });
+
+    it('streams text with usage last, and a tool call', async () => {
+      const text = await decode({ messages });
+      expect(text.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe(FAKE_REPLY_TEXT);
+      expect(text[text.length - 1].usage).toEqual(usage);
+      const called = await decode({ messages, tools });
+      const args = called.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []).map((t) => t.function?.arguments ?? '');
+      expect(JSON.parse(args.join(''))).toEqual(FAKE_TOOL_INPUT);
+      expect(called.flatMap((c) => c.choices.map((ch) => ch.finish_reason)).filter(Boolean)).toEqual(['tool_calls']);
+    });
+
+    it.each(ERRORS)('classifies the $scenario reply as $kind', async ({ scenario, kind, retryAfterMs }) => {
+      const reply = await send({ messages }, FAKE_MODELS[scenario]);
+      expect(reply.status).toBe(statuses[scenario] ?? DEFAULT_STATUS[scenario] ?? 500);
+      const e = adapter.error(reply);
+      expect({ kind: e.kind, retryAfterMs: e.retryAfterMs }).toEqual({ kind, retryAfterMs });
+    });
+
+    it('answers a bad key with its auth error', async () => {
+      const reply = await sendOverLoopback(await chat.request(target(), badCredential, { messages }));
+      expect(adapter.error(reply).kind).toBe('auth');
+    });
+
+    it('raises the stream error event midway with its class, and calls a broken stream a protocol error', async () => {
+      const failing = async (scenario: FakeScenario): Promise<{ texts: string; error: unknown }> => {
+        const reply = await send({ messages, stream: true }, FAKE_MODELS[scenario]).catch(() => undefined);
+        const d = chat.stream!(target());
+        const got: ChatChunk[] = [];
+        try {
+          got.push(...d.push(reply?.bytes ?? new Uint8Array()));
+          got.push(...d.end());
+        } catch (e) {
+          return { texts: got.map((c) => c.choices[0]?.delta.content ?? '').join(''), error: e };
+        }
+        return { texts: '', error: undefined };
+      };
+      const midway = await failing('streamError');
+      expect(midway.error).toBeInstanceOf(UpstreamError);
+      expect((midway.error as UpstreamError).kind).toBe('server');
+      const broken = await failing('streamBreak');
+      expect((broken.error as UpstreamError).kind).toBe('protocol');
+    });
+
+    if (adapter.embeddings) {
+      it('embeds', async () => {
+        const e = adapter.embeddings!;
+        const reply = await sendOverLoopback(await e.request(target(embeddingModel), credential, { input: ['a', 'b'] }));
+        expect(e.response(reply, target(embeddingModel)).data).toEqual([
+          { index: 0, embedding: FAKE_EMBEDDING },
+          { index: 1, embedding: FAKE_EMBEDDING },
+        ]);
+      });
+    }
+  },
+);
 
 describe('bedrock fake authentication', () => {
   let fake: FakeUpstream;

@@ -78,7 +78,11 @@ function field(kind: MlflowFieldKind, options: MlflowFieldOptions, ...decorators
 
 /** A protobuf `string`: only a JSON string. */
 export function MlflowString(options: MlflowFieldOptions = {}): PropertyDecorator {
-  return field('string', options, typed('string', (v) => typeof v === 'string', 'must be a string', options));
+  return field(
+    'string',
+    options,
+    typed('string', (v) => typeof v === 'string', 'must be a string', options),
+  );
 }
 
 /** A decimal string becomes its number when it stays exact; past `max` the value stays as sent, to be refused as sent. */
@@ -125,7 +129,11 @@ export function MlflowDouble(options: MlflowFieldOptions = {}): PropertyDecorato
 
 /** A protobuf `bool`: true or false (a query's "true"/"false" is read by `mlflowFromQuery`). */
 export function MlflowBool(options: MlflowFieldOptions = {}): PropertyDecorator {
-  return field('bool', options, typed('bool', (v) => typeof v === 'boolean', 'must be true or false', options));
+  return field(
+    'bool',
+    options,
+    typed('bool', (v) => typeof v === 'boolean', 'must be true or false', options),
+  );
 }
 
 /**
@@ -147,7 +155,11 @@ export function MlflowEnum(options: MlflowFieldOptions = {}): PropertyDecorator 
  */
 export function MlflowRepeated(of: StringConstructor | (() => new () => object), options: MlflowFieldOptions = {}): PropertyDecorator {
   if (of === String) {
-    return field('repeated', options, typed('repeated-string', (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'), 'must be a list of strings'));
+    return field(
+      'repeated',
+      options,
+      typed('repeated-string', (v) => Array.isArray(v) && v.every((x) => typeof x === 'string'), 'must be a list of strings'),
+    );
   }
   const cls = of as () => new () => object;
   return field(

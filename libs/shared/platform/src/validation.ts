@@ -105,7 +105,8 @@ class PlatformValidationPipe extends ValidationPipe {
     if (message && metadata.type === 'body' && (typeof given !== 'object' || Array.isArray(given))) {
       throw new ApiError(400, 'INVALID_PARAMETER_VALUE', 'Request body must be a JSON object');
     }
-    const read = message && metadata.type === 'query' && typeof given === 'object' && given !== null ? mlflowFromQuery(given as Record<string, unknown>, mlflowFieldKinds(metadata.metatype) ?? {}) : given;
+    const read =
+      message && metadata.type === 'query' && typeof given === 'object' && given !== null ? mlflowFromQuery(given as Record<string, unknown>, mlflowFieldKinds(metadata.metatype) ?? {}) : given;
     return super.transform(read, metadata);
   }
 

@@ -18,12 +18,12 @@ describe('gateway refusals in every dialect', () => {
     const mlflow = renderFrontError('mlflow', f);
     for (const r of [openai, anthropic, mlflow]) expect(r.status).toBe(status);
     expect((openai.body as { error: { message: string } }).error.message).toMatch(words);
-    expect((anthropic.body as { type: string; error: { message: string }; request_id: string })).toMatchObject({ type: 'error', request_id: 'req_1' });
+    expect(anthropic.body as { type: string; error: { message: string }; request_id: string }).toMatchObject({ type: 'error', request_id: 'req_1' });
     expect((anthropic.body as { error: { message: string } }).error.message).toMatch(words);
     expect((mlflow.body as { message: string }).message).toMatch(words);
   });
 
-  it('ends a broken stream in each dialect\'s own form', () => {
+  it("ends a broken stream in each dialect's own form", () => {
     const f = upstreamFailure(new UpstreamError('connection', 'reset'));
     const events = Object.fromEntries(
       FRONT_DIALECTS.map((d) => {

@@ -35,17 +35,35 @@ const REFUSALS: Record<GatewayRefusal, Row> = {
 };
 
 const UPSTREAM: Record<UpstreamErrorKind, Row & { say: string }> = {
-  auth: { ...BAD_GATEWAY, openai: { type: 'api_error', code: 'upstream_auth_failed' }, say: "The provider refused the gateway's credential for this endpoint; the endpoint's owner must check its provider secret." },
-  not_found: { ...BAD_GATEWAY, openai: { type: 'api_error', code: 'upstream_model_not_found' }, say: "The provider does not know this endpoint's model or deployment; the endpoint's owner must check its target." },
+  auth: {
+    ...BAD_GATEWAY,
+    openai: { type: 'api_error', code: 'upstream_auth_failed' },
+    say: "The provider refused the gateway's credential for this endpoint; the endpoint's owner must check its provider secret.",
+  },
+  not_found: {
+    ...BAD_GATEWAY,
+    openai: { type: 'api_error', code: 'upstream_model_not_found' },
+    say: "The provider does not know this endpoint's model or deployment; the endpoint's owner must check its target.",
+  },
   rate_limited: { ...RATE_LIMITED, say: 'The provider is rate limiting this endpoint; retry later.' },
   bad_request: { ...INVALID, say: 'The provider refused the request as invalid.' },
   context_length: { ...INVALID, openai: { type: 'invalid_request_error', code: 'context_length_exceeded' }, say: "The request is longer than the model's context window." },
-  content_filter: { ...INVALID, openai: { type: 'invalid_request_error', code: 'content_filter' }, say: "The provider refused the request under its content policy." },
+  content_filter: { ...INVALID, openai: { type: 'invalid_request_error', code: 'content_filter' }, say: 'The provider refused the request under its content policy.' },
   server: { ...BAD_GATEWAY, say: 'The provider failed to answer.' },
-  timeout: { status: 504, openai: { type: 'api_error', code: 'upstream_timeout' }, anthropic: { type: 'api_error' }, mlflow: { errorCode: 'DEADLINE_EXCEEDED' }, say: 'The provider did not answer in time.' },
+  timeout: {
+    status: 504,
+    openai: { type: 'api_error', code: 'upstream_timeout' },
+    anthropic: { type: 'api_error' },
+    mlflow: { errorCode: 'DEADLINE_EXCEEDED' },
+    say: 'The provider did not answer in time.',
+  },
   connection: { ...BAD_GATEWAY, say: 'The gateway could not reach the provider.' },
   protocol: { ...BAD_GATEWAY, say: 'The provider answered in a form the gateway could not read.' },
-  blocked_address: { ...BAD_GATEWAY, openai: { type: 'api_error', code: 'upstream_address_blocked' }, say: "The endpoint's target address is not allowed: it resolves to a network range the gateway refuses to call." },
+  blocked_address: {
+    ...BAD_GATEWAY,
+    openai: { type: 'api_error', code: 'upstream_address_blocked' },
+    say: "The endpoint's target address is not allowed: it resolves to a network range the gateway refuses to call.",
+  },
 };
 
 function retrySeconds(ms: number | undefined): number {

@@ -19,7 +19,7 @@ describe('one failure table for every dialect', () => {
     ['connection', undefined, 502],
     ['protocol', 200, 502],
     ['blocked_address', undefined, 502],
-  ] as const)('upstream %s (provider status %s) is the caller\'s %s in all three dialects', (kind, upstream, status) => {
+  ] as const)("upstream %s (provider status %s) is the caller's %s in all three dialects", (kind, upstream, status) => {
     const f = upstreamFailure(new UpstreamError(kind, 'detail', upstream));
     expect(renderOpenAiError(f).status).toBe(status);
     expect(renderAnthropicError(f).status).toBe(status);
@@ -57,7 +57,7 @@ describe('one failure table for every dialect', () => {
     expect(renderAnthropicError(upstreamFailure(new UpstreamError('server', 'boom', 500))).body.error.type).toBe('api_error');
   });
 
-  it('gives timeouts MLflow\'s DEADLINE_EXCEEDED and context overruns OpenAI\'s code', () => {
+  it("gives timeouts MLflow's DEADLINE_EXCEEDED and context overruns OpenAI's code", () => {
     expect(renderMlflowError(upstreamFailure(new UpstreamError('timeout', 'first byte')))).toMatchObject({ status: 504, body: { error_code: 'DEADLINE_EXCEEDED' } });
     expect(renderOpenAiError(upstreamFailure(new UpstreamError('context_length', 'too long', 400))).body.error).toMatchObject({ type: 'invalid_request_error', code: 'context_length_exceeded' });
   });
@@ -79,7 +79,7 @@ describe('one failure table for every dialect', () => {
     expect(renderMlflowError(f)).toMatchObject({ status, body: { error_code: mlflow, message: 'why' } });
   });
 
-  it('has a row for every refusal and every upstream kind, none of them a 5xx for the caller\'s own mistakes', () => {
+  it("has a row for every refusal and every upstream kind, none of them a 5xx for the caller's own mistakes", () => {
     for (const k of GATEWAY_REFUSALS) expect(classifyFailure(refusal(k, 'm')).status).toBeLessThan(500);
     for (const k of UPSTREAM_ERROR_KINDS) expect(classifyFailure(upstreamFailure(new UpstreamError(k, 'm'))).status).toBeGreaterThanOrEqual(400);
   });

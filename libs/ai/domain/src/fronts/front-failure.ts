@@ -25,8 +25,7 @@ export const GATEWAY_REFUSALS = [
 export type GatewayRefusal = (typeof GATEWAY_REFUSALS)[number];
 
 export type FrontFailure =
-  | { source: 'gateway'; kind: GatewayRefusal; message: string; /** the request field at fault, when one is */ param?: string; retryAfterMs?: number }
-  | { source: 'upstream'; error: UpstreamError };
+  { source: 'gateway'; kind: GatewayRefusal; message: string; /** the request field at fault, when one is */ param?: string; retryAfterMs?: number } | { source: 'upstream'; error: UpstreamError };
 
 /** What a parser or policy returns instead of throwing: the value, or a failure to render as a 4xx. */
 export type FrontResult<T> = { ok: true; value: T } | { ok: false; failure: FrontFailure };

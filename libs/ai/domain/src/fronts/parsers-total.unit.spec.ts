@@ -40,7 +40,13 @@ const chatBody = {
   model: 'm',
   messages: [
     { role: 'system', content: 's' },
-    { role: 'user', content: [{ type: 'text', text: 'a' }, { type: 'image_url', image_url: { url: 'https://x/y.png' } }] },
+    {
+      role: 'user',
+      content: [
+        { type: 'text', text: 'a' },
+        { type: 'image_url', image_url: { url: 'https://x/y.png' } },
+      ],
+    },
     { role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' } }] },
     { role: 'tool', tool_call_id: 'c', content: 'r' },
   ],
@@ -57,8 +63,20 @@ const anthropicBody = {
   max_tokens: 10,
   system: [{ type: 'text', text: 's' }],
   messages: [
-    { role: 'user', content: [{ type: 'text', text: 'q' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AA==' } }] },
-    { role: 'assistant', content: [{ type: 'text', text: 't' }, { type: 'tool_use', id: 'u', name: 'f', input: { a: 1 } }] },
+    {
+      role: 'user',
+      content: [
+        { type: 'text', text: 'q' },
+        { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'AA==' } },
+      ],
+    },
+    {
+      role: 'assistant',
+      content: [
+        { type: 'text', text: 't' },
+        { type: 'tool_use', id: 'u', name: 'f', input: { a: 1 } },
+      ],
+    },
     { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'u', content: [{ type: 'text', text: 'r' }] }] },
   ],
   tools: [{ name: 'f', input_schema: { type: 'object' } }],

@@ -31,7 +31,13 @@ export function applyUnknownParamPolicy<R extends CommonParams>(req: R, policy: 
       return ok({ request: rest as R, dropped: names });
     }
     case 'reject':
-      return failed(refusal('unknown_parameter', `Unrecognized request ${names.length === 1 ? 'argument' : 'arguments'} supplied: ${names.join(', ')}. This endpoint refuses parameters it does not know.`, names[0]));
+      return failed(
+        refusal(
+          'unknown_parameter',
+          `Unrecognized request ${names.length === 1 ? 'argument' : 'arguments'} supplied: ${names.join(', ')}. This endpoint refuses parameters it does not know.`,
+          names[0],
+        ),
+      );
     default: {
       const never: never = policy;
       throw new Error(`unknown policy ${String(never)}`);

@@ -38,7 +38,9 @@ describe('token estimation', () => {
     const base: ChatRequest = { messages: [{ role: 'user', content: 'weather?' }] };
     const withTools: ChatRequest = { ...base, tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }] };
     expect(estimateChatPromptTokens(withTools, 'gpt-4')).toBeGreaterThan(estimateChatPromptTokens(base, 'gpt-4'));
-    const call: ChatRequest = { messages: [...base.messages, { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] }] };
+    const call: ChatRequest = {
+      messages: [...base.messages, { role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] }],
+    };
     expect(estimateChatPromptTokens(call, 'gpt-4')).toBeGreaterThan(estimateChatPromptTokens(base, 'gpt-4') + 3);
   });
 

@@ -45,7 +45,10 @@ function turn(m: FieldReader): ChatMessage[] {
   const role = m.required('role', (r, k) => r.oneOf(k, ['user', 'assistant'] as const));
   const raw = m.raw('content');
   if (typeof raw === 'string') return [{ role, content: raw }];
-  if (!Array.isArray(raw)) return raw === undefined || raw === null ? fieldError(m.path('content'), `Missing required parameter: '${m.path('content')}'.`) : typeError(m.path('content'), 'a string or an array of content blocks', raw);
+  if (!Array.isArray(raw))
+    return raw === undefined || raw === null
+      ? fieldError(m.path('content'), `Missing required parameter: '${m.path('content')}'.`)
+      : typeError(m.path('content'), 'a string or an array of content blocks', raw);
   if (raw.length === 0) fieldError(m.path('content'), `'${m.path('content')}' must not be empty.`);
   const parts: ContentPart[] = [];
   const calls: ToolCall[] = [];
@@ -56,7 +59,11 @@ function turn(m: FieldReader): ChatMessage[] {
     else if (type === 'image') parts.push(image(b));
     else if (type === 'tool_use' && role === 'assistant') {
       const input = b.required('input', (r, k) => r.record(k));
-      calls.push({ id: b.required('id', (r, k) => r.string(k, { nonEmpty: true })), type: 'function', function: { name: b.required('name', (r, k) => r.string(k, { nonEmpty: true })), arguments: JSON.stringify(input) } });
+      calls.push({
+        id: b.required('id', (r, k) => r.string(k, { nonEmpty: true })),
+        type: 'function',
+        function: { name: b.required('name', (r, k) => r.string(k, { nonEmpty: true })), arguments: JSON.stringify(input) },
+      });
     } else if (type === 'tool_result' && role === 'user') {
       const text = toolResultText(b);
       // The canonical tool turn has no error flag; say it in the text so the model still knows.
@@ -103,7 +110,8 @@ function toolChoice(r: FieldReader): { tool_choice?: ToolChoice; parallel_tool_c
   if (!c) return {};
   const type = c.required('type', (x, k) => x.oneOf(k, ['auto', 'any', 'tool', 'none'] as const));
   const noParallel = c.boolean('disable_parallel_tool_use');
-  const choice: ToolChoice = type === 'auto' ? 'auto' : type === 'any' ? 'required' : type === 'none' ? 'none' : { type: 'function', function: { name: c.required('name', (x, k) => x.string(k, { nonEmpty: true })) } };
+  const choice: ToolChoice =
+    type === 'auto' ? 'auto' : type === 'any' ? 'required' : type === 'none' ? 'none' : { type: 'function', function: { name: c.required('name', (x, k) => x.string(k, { nonEmpty: true })) } };
   return defined({ tool_choice: choice, parallel_tool_calls: noParallel === undefined ? undefined : !noParallel });
 }
 

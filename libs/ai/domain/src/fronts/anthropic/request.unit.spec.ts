@@ -27,7 +27,13 @@ describe('Anthropic Messages request', () => {
         { type: 'text', text: 'Use tools.', cache_control: { type: 'ephemeral' } },
       ],
       messages: [
-        { role: 'user', content: [{ type: 'text', text: 'Weather in Paris and Rome?' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Weather in Paris and Rome?' },
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+          ],
+        },
         {
           role: 'assistant',
           content: [
@@ -60,7 +66,13 @@ describe('Anthropic Messages request', () => {
       request: {
         messages: [
           { role: 'system', content: 'You are terse.\n\nUse tools.' },
-          { role: 'user', content: [{ type: 'text', text: 'Weather in Paris and Rome?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] },
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'Weather in Paris and Rome?' },
+              { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+            ],
+          },
           {
             role: 'assistant',
             content: 'Checking.',
@@ -92,7 +104,11 @@ describe('Anthropic Messages request', () => {
         model: 'c',
         max_tokens: 10,
         system: 'Be kind.',
-        messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'url', url: 'https://example.com/cat.jpg' } }] }, { role: 'assistant', content: 'A cat.' }, { role: 'user', content: 'Thanks' }],
+        messages: [
+          { role: 'user', content: [{ type: 'image', source: { type: 'url', url: 'https://example.com/cat.jpg' } }] },
+          { role: 'assistant', content: 'A cat.' },
+          { role: 'user', content: 'Thanks' },
+        ],
         tools: [weatherTool],
         tool_choice: { type: 'tool', name: 'get_weather' },
       }),
@@ -122,14 +138,41 @@ describe('Anthropic Messages request', () => {
     ['no max_tokens', { model: 'c', messages: [{ role: 'user', content: 'hi' }] }, 'max_tokens', /Missing required parameter: 'max_tokens'/],
     ['max_tokens as a string', { model: 'c', max_tokens: '10', messages: [{ role: 'user', content: 'hi' }] }, 'max_tokens', /expected an integer, but got a string/],
     ['no model', { max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }, 'model', /Missing required/],
-    ['temperature above Anthropic\'s 1', { model: 'c', max_tokens: 5, temperature: 1.5, messages: [{ role: 'user', content: 'hi' }] }, 'temperature', /above the maximum of 1/],
+    ["temperature above Anthropic's 1", { model: 'c', max_tokens: 5, temperature: 1.5, messages: [{ role: 'user', content: 'hi' }] }, 'temperature', /above the maximum of 1/],
     ['a negative top_k', { model: 'c', max_tokens: 5, top_k: -1, messages: [{ role: 'user', content: 'hi' }] }, 'top_k', /below the minimum of 0/],
     ['n of 2 (one message per reply)', { model: 'c', max_tokens: 5, n: 2, messages: [{ role: 'user', content: 'hi' }] }, 'n', /answers with one message/],
     ['a system role inside messages', { model: 'c', max_tokens: 5, messages: [{ role: 'system', content: 'x' }] }, 'messages[0].role', /'system'/],
-    ['a tool_use block in a user turn', { model: 'c', max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'tool_use', id: 't', name: 'f', input: {} }] }] }, 'messages[0].content[0].type', /tool_use/],
-    ['tool_use input that is not an object', { model: 'c', max_tokens: 5, messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'f', input: '{}' }] }] }, 'messages[1].content[0].input', /expected an object/],
-    ['an image in an assistant turn', { model: 'c', max_tokens: 5, messages: [{ role: 'assistant', content: [{ type: 'image', source: { type: 'url', url: 'https://x' } }] }] }, 'messages[0].content', /only text and tool_use/],
-    ['an image source of an unknown type', { model: 'c', max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'file', file_id: 'f' } }] }] }, 'messages[0].content[0].source.type', /'file'/],
+    [
+      'a tool_use block in a user turn',
+      { model: 'c', max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'tool_use', id: 't', name: 'f', input: {} }] }] },
+      'messages[0].content[0].type',
+      /tool_use/,
+    ],
+    [
+      'tool_use input that is not an object',
+      {
+        model: 'c',
+        max_tokens: 5,
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'f', input: '{}' }] },
+        ],
+      },
+      'messages[1].content[0].input',
+      /expected an object/,
+    ],
+    [
+      'an image in an assistant turn',
+      { model: 'c', max_tokens: 5, messages: [{ role: 'assistant', content: [{ type: 'image', source: { type: 'url', url: 'https://x' } }] }] },
+      'messages[0].content',
+      /only text and tool_use/,
+    ],
+    [
+      'an image source of an unknown type',
+      { model: 'c', max_tokens: 5, messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'file', file_id: 'f' } }] }] },
+      'messages[0].content[0].source.type',
+      /'file'/,
+    ],
     ['an empty content list', { model: 'c', max_tokens: 5, messages: [{ role: 'user', content: [] }] }, 'messages[0].content', /must not be empty/],
     ['a server tool', { model: 'c', max_tokens: 5, tools: [{ type: 'web_search_20250305', name: 'web_search' }], messages: [{ role: 'user', content: 'hi' }] }, 'tools[0].type', /only client tools/],
     ['a tool without input_schema', { model: 'c', max_tokens: 5, tools: [{ name: 'f' }], messages: [{ role: 'user', content: 'hi' }] }, 'tools[0].input_schema', /Missing required/],

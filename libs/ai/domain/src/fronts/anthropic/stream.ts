@@ -82,7 +82,16 @@ export class AnthropicStreamEncoder {
     out.push({
       type: 'message_start',
       // Providers report prompt tokens at the end of a stream; the final message_delta carries them.
-      message: { id: anthropicMessageId(this.messageId ?? chunkId), type: 'message', role: 'assistant', model: this.model, content: [], stop_reason: null, stop_sequence: null, usage: anthropicUsage(undefined) },
+      message: {
+        id: anthropicMessageId(this.messageId ?? chunkId),
+        type: 'message',
+        role: 'assistant',
+        model: this.model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: anthropicUsage(undefined),
+      },
     });
   }
 

@@ -7,7 +7,10 @@ import { AnthropicContentBlock, renderAnthropicMessage } from './response';
 import { AnthropicStreamEncoder, AnthropicStreamEvent, anthropicSse } from './stream';
 
 const head = { id: 'chatcmpl-7', created: 1, model: 'upstream-model' };
-const chunk = (delta: ChatChunk['choices'][number]['delta'], finish: ChatChunk['choices'][number]['finish_reason'] = null): ChatChunk => ({ ...head, choices: [{ index: 0, delta, finish_reason: finish }] });
+const chunk = (delta: ChatChunk['choices'][number]['delta'], finish: ChatChunk['choices'][number]['finish_reason'] = null): ChatChunk => ({
+  ...head,
+  choices: [{ index: 0, delta, finish_reason: finish }],
+});
 
 /**
  * Builds the message from the events the way Anthropic's SDKs do: a block start appends to the
@@ -71,7 +74,19 @@ describe('AnthropicStreamEncoder', () => {
     const enc = new AnthropicStreamEncoder('claude-endpoint');
     const events = [...chunks.flatMap((c) => enc.push(c)), ...enc.end()];
     expect(events).toEqual([
-      { type: 'message_start', message: { id: 'msg_chatcmpl7', type: 'message', role: 'assistant', model: 'claude-endpoint', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: null, cache_read_input_tokens: null } } },
+      {
+        type: 'message_start',
+        message: {
+          id: 'msg_chatcmpl7',
+          type: 'message',
+          role: 'assistant',
+          model: 'claude-endpoint',
+          content: [],
+          stop_reason: null,
+          stop_sequence: null,
+          usage: { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: null, cache_read_input_tokens: null },
+        },
+      },
       { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
       { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: "I'll check " } },
       { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'both.' } },
@@ -86,7 +101,11 @@ describe('AnthropicStreamEncoder', () => {
       { type: 'content_block_start', index: 3, content_block: { type: 'text', text: '' } },
       { type: 'content_block_delta', index: 3, delta: { type: 'text_delta', text: 'Working on it.' } },
       { type: 'content_block_stop', index: 3 },
-      { type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { input_tokens: 20, output_tokens: 20, cache_creation_input_tokens: null, cache_read_input_tokens: 30 } },
+      {
+        type: 'message_delta',
+        delta: { stop_reason: 'tool_use', stop_sequence: null },
+        usage: { input_tokens: 20, output_tokens: 20, cache_creation_input_tokens: null, cache_read_input_tokens: 30 },
+      },
       { type: 'message_stop' },
     ]);
   });
@@ -121,7 +140,7 @@ describe('AnthropicStreamEncoder', () => {
     expect(streamed.content[3]).toEqual({ type: 'text', text: 'Working on it.' });
   });
 
-  it('sends a late argument fragment of an earlier parallel call at that call\'s own index', () => {
+  it("sends a late argument fragment of an earlier parallel call at that call's own index", () => {
     const enc = new AnthropicStreamEncoder('c');
     const events = [
       chunk({ tool_calls: [{ index: 0, id: 'a', function: { name: 'f', arguments: '{"x":' } }] }),
@@ -155,7 +174,7 @@ describe('AnthropicStreamEncoder', () => {
     for (const e of parsed) expect((JSON.parse(e.data) as { type: string }).type).toBe(e.event);
   });
 
-  it('ends a broken stream with an error event in Anthropic\'s form', () => {
+  it("ends a broken stream with an error event in Anthropic's form", () => {
     const p = new SseParser();
     const [e] = [...p.push(anthropicStreamError(upstreamFailure(new UpstreamError('server', 'Overloaded', 529)), 'req_9')), ...p.end()];
     expect(e.event).toBe('error');
@@ -167,7 +186,10 @@ describe('a model refusal in Anthropic form', () => {
   it('is the answer text, streamed or not, with stop reason refusal', () => {
     const enc = new AnthropicStreamEncoder('c');
     const streamed = accumulate([...enc.push(chunk({ refusal: 'I cannot help with that.' }, 'content_filter')), ...enc.end()]);
-    const whole = renderAnthropicMessage({ ...head, choices: [{ index: 0, message: { role: 'assistant', content: null, refusal: 'I cannot help with that.' }, finish_reason: 'content_filter' }] }, 'c');
+    const whole = renderAnthropicMessage(
+      { ...head, choices: [{ index: 0, message: { role: 'assistant', content: null, refusal: 'I cannot help with that.' }, finish_reason: 'content_filter' }] },
+      'c',
+    );
     expect(streamed.content).toEqual([{ type: 'text', text: 'I cannot help with that.' }]);
     expect(whole.content).toEqual(streamed.content);
     expect([streamed.stop_reason, whole.stop_reason]).toEqual(['refusal', 'refusal']);

@@ -42,7 +42,8 @@ export function parseMlflowInvocation(task: TaskType, body: unknown): FrontResul
  * MLflow does (`messages` is chat, `input` embeddings). The caller checks the task against the endpoint's.
  */
 export function parseMlflowGatewayInvocation(body: unknown): FrontResult<MlflowInvocation> {
-  if (isRecord(body) && !('messages' in body) && !('input' in body)) return failed(refusal('invalid_request', "Invalid request: the body must be a chat request (with 'messages') or an embeddings request (with 'input')."));
+  if (isRecord(body) && !('messages' in body) && !('input' in body))
+    return failed(refusal('invalid_request', "Invalid request: the body must be a chat request (with 'messages') or an embeddings request (with 'input')."));
   const task: TaskType = isRecord(body) && 'messages' in body ? 'llm/v1/chat' : 'llm/v1/embeddings';
   return parseMlflowInvocation(task, body);
 }

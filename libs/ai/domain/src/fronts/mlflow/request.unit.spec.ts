@@ -18,7 +18,7 @@ describe('MLflow deployments invocation body', () => {
   // The integration guide's curl, exactly as written.
   const guideBody = { messages: [{ role: 'user', content: 'Hello AI' }], parameters: { strategy: 'efficiency' } };
 
-  it('merges `parameters` into the call, so the guide\'s unknown `strategy` meets the endpoint policy', () => {
+  it("merges `parameters` into the call, so the guide's unknown `strategy` meets the endpoint policy", () => {
     const inv = value(parseMlflowInvocation('llm/v1/chat', guideBody));
     expect(inv).toEqual({ task: 'llm/v1/chat', request: { messages: [{ role: 'user', content: 'Hello AI' }], extra: { strategy: 'efficiency' } } });
 
@@ -28,7 +28,8 @@ describe('MLflow deployments invocation body', () => {
 
     const rejected = applyUnknownParamPolicy(inv.request, 'reject');
     expect(rejected.ok).toBe(false);
-    if (!rejected.ok) expect(renderMlflowError(rejected.failure)).toMatchObject({ status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining('strategy') as string } });
+    if (!rejected.ok)
+      expect(renderMlflowError(rejected.failure)).toMatchObject({ status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining('strategy') as string } });
   });
 
   it('reads known parameters from either place: top level or `parameters`', () => {
@@ -36,7 +37,7 @@ describe('MLflow deployments invocation body', () => {
     expect(inv.request).toEqual({ messages: [{ role: 'user', content: 'x' }], temperature: 0.1, max_tokens: 64, stop: ['END'] });
   });
 
-  it('compares only the body\'s own keys when merging, so a key named like an object method is just an unknown parameter', () => {
+  it("compares only the body's own keys when merging, so a key named like an object method is just an unknown parameter", () => {
     const inv = value(parseMlflowInvocation('llm/v1/chat', { messages: [{ role: 'user', content: 'x' }], parameters: { toString: 1 } }));
     expect(inv.request.extra).toEqual({ toString: 1 });
   });
@@ -46,7 +47,7 @@ describe('MLflow deployments invocation body', () => {
     expect(inv.request).toEqual({ messages: [{ role: 'user', content: 'x' }] });
   });
 
-  it('reads completions and embeddings bodies by the endpoint\'s task', () => {
+  it("reads completions and embeddings bodies by the endpoint's task", () => {
     expect(value(parseMlflowInvocation('llm/v1/completions', { prompt: "It's one small step for", parameters: { temperature: 0.3, max_tokens: 500 } }))).toEqual({
       task: 'llm/v1/completions',
       request: { prompt: "It's one small step for", temperature: 0.3, max_tokens: 500 },
@@ -61,7 +62,13 @@ describe('MLflow deployments invocation body', () => {
     ['a chat body on a completions endpoint', 'llm/v1/completions', { messages: [{ role: 'user', content: 'x' }] }, 'prompt', /Missing required parameter: 'prompt'/],
     ['a chat body on an embeddings endpoint', 'llm/v1/embeddings', { messages: [{ role: 'user', content: 'x' }] }, 'input', /Missing required parameter: 'input'/],
     ['`parameters` that is not an object', 'llm/v1/chat', { messages: [{ role: 'user', content: 'x' }], parameters: ['a'] }, 'parameters', /expected an object, but got an array/],
-    ['the same field in both places', 'llm/v1/chat', { messages: [{ role: 'user', content: 'x' }], temperature: 0.1, parameters: { temperature: 0.2 } }, 'parameters.temperature', /both at the top level and in 'parameters'/],
+    [
+      'the same field in both places',
+      'llm/v1/chat',
+      { messages: [{ role: 'user', content: 'x' }], temperature: 0.1, parameters: { temperature: 0.2 } },
+      'parameters.temperature',
+      /both at the top level and in 'parameters'/,
+    ],
     ['a wrong type inside `parameters`', 'llm/v1/chat', { messages: [{ role: 'user', content: 'x' }], parameters: { max_tokens: 'many' } }, 'max_tokens', /expected an integer/],
   ] as const)('refuses %s with a 400', (_what, task, body, param, message) => {
     const f = refusedAt(parseMlflowInvocation(task, body));

@@ -15,7 +15,12 @@ export function renderMlflowChat(res: ChatResponse) {
     model: res.model,
     choices: res.choices.map((c) => ({
       index: c.index,
-      message: { role: 'assistant' as const, content: c.message.content, ...(c.message.tool_calls?.length ? { tool_calls: c.message.tool_calls } : {}), ...(c.message.refusal ? { refusal: c.message.refusal } : {}) },
+      message: {
+        role: 'assistant' as const,
+        content: c.message.content,
+        ...(c.message.tool_calls?.length ? { tool_calls: c.message.tool_calls } : {}),
+        ...(c.message.refusal ? { refusal: c.message.refusal } : {}),
+      },
       finish_reason: c.finish_reason,
     })),
     usage: res.usage ? openAiUsage(res.usage) : { prompt_tokens: null, completion_tokens: null, total_tokens: null },

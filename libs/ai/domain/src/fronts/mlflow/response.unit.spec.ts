@@ -13,9 +13,15 @@ function dataOf(sse: string): unknown[] {
 }
 
 describe('MLflow gateway replies', () => {
-  it('renders chat in the gateway\'s shape, with the model the provider reported', () => {
+  it("renders chat in the gateway's shape, with the model the provider reported", () => {
     expect(
-      renderMlflowChat({ id: 'c1', created: 3, model: 'gpt-4o-mini', choices: [{ index: 0, message: { role: 'assistant', content: 'Hi' }, finish_reason: 'stop' }], usage: { prompt_tokens: 2, completion_tokens: 1, total_tokens: 3 } }),
+      renderMlflowChat({
+        id: 'c1',
+        created: 3,
+        model: 'gpt-4o-mini',
+        choices: [{ index: 0, message: { role: 'assistant', content: 'Hi' }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 2, completion_tokens: 1, total_tokens: 3 },
+      }),
     ).toEqual({
       id: 'c1',
       object: 'chat.completion',
@@ -26,7 +32,7 @@ describe('MLflow gateway replies', () => {
     });
   });
 
-  it('gives null token counts when the provider gave none, as MLflow\'s optional usage fields are', () => {
+  it("gives null token counts when the provider gave none, as MLflow's optional usage fields are", () => {
     expect(renderMlflowCompletion({ id: 'c', created: 1, model: 'm', choices: [{ index: 0, text: 'ok', finish_reason: 'length' }] })).toEqual({
       id: 'c',
       object: 'text_completion',
@@ -115,7 +121,9 @@ describe('MLflow errors', () => {
     expect(renderMlflowError(upstreamFailure(new UpstreamError('auth', 'bad key', 401)))).toMatchObject({ status: 502, body: { error_code: 'TEMPORARILY_UNAVAILABLE' } });
   });
 
-  it('ends a broken stream with one data event holding {error: {message, type}}, as MLflow\'s gateway does', () => {
-    expect(dataOf(mlflowStreamError(upstreamFailure(new UpstreamError('timeout', 'idle for 30 s'))))).toEqual([{ error: { message: expect.stringContaining('idle for 30 s') as string, type: 'DEADLINE_EXCEEDED' } }]);
+  it("ends a broken stream with one data event holding {error: {message, type}}, as MLflow's gateway does", () => {
+    expect(dataOf(mlflowStreamError(upstreamFailure(new UpstreamError('timeout', 'idle for 30 s'))))).toEqual([
+      { error: { message: expect.stringContaining('idle for 30 s') as string, type: 'DEADLINE_EXCEEDED' } },
+    ]);
   });
 });

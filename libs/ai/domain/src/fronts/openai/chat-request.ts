@@ -34,7 +34,11 @@ function toolCalls(list: unknown[], path: string): ToolCall[] {
   return objectsOf(list, path).map((c) => {
     c.oneOf('type', ['function'] as const);
     const fn = c.required('function', (r, k) => r.object(k));
-    return { id: c.required('id', (r, k) => r.string(k, { nonEmpty: true })), type: 'function', function: { name: fn.required('name', (r, k) => r.string(k, { nonEmpty: true })), arguments: fn.string('arguments') ?? '' } };
+    return {
+      id: c.required('id', (r, k) => r.string(k, { nonEmpty: true })),
+      type: 'function',
+      function: { name: fn.required('name', (r, k) => r.string(k, { nonEmpty: true })), arguments: fn.string('arguments') ?? '' },
+    };
   });
 }
 
@@ -64,7 +68,12 @@ function tools(r: FieldReader): ToolDefinition[] | undefined {
     const fn = t.required('function', (x, k) => x.object(k));
     return {
       type: 'function',
-      function: defined({ name: fn.required('name', (x, k) => x.string(k, { nonEmpty: true })), description: fn.string('description'), parameters: fn.record('parameters'), strict: fn.boolean('strict') }),
+      function: defined({
+        name: fn.required('name', (x, k) => x.string(k, { nonEmpty: true })),
+        description: fn.string('description'),
+        parameters: fn.record('parameters'),
+        strict: fn.boolean('strict'),
+      }),
     };
   });
 }
@@ -89,7 +98,10 @@ function responseFormat(r: FieldReader): ResponseFormat | undefined {
   const type = f.required('type', (x, k) => x.oneOf(k, ['text', 'json_object', 'json_schema'] as const));
   if (type !== 'json_schema') return { type };
   const s = f.required('json_schema', (x, k) => x.object(k));
-  return { type, json_schema: defined({ name: s.required('name', (x, k) => x.string(k, { nonEmpty: true })), schema: s.record('schema'), strict: s.boolean('strict'), description: s.string('description') }) };
+  return {
+    type,
+    json_schema: defined({ name: s.required('name', (x, k) => x.string(k, { nonEmpty: true })), schema: s.record('schema'), strict: s.boolean('strict'), description: s.string('description') }),
+  };
 }
 
 /** `stream` and `stream_options`, which OpenAI only accepts together. */

@@ -14,7 +14,13 @@ describe('OpenAI chat body', () => {
       model: 'support-bot',
       messages: [
         { role: 'developer', content: 'Be brief.' },
-        { role: 'user', content: [{ type: 'text', text: 'Weather in Paris?' }, { type: 'image_url', image_url: { url: 'https://example.com/a.png', detail: 'low' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Weather in Paris?' },
+            { type: 'image_url', image_url: { url: 'https://example.com/a.png', detail: 'low' } },
+          ],
+        },
         { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
         { role: 'tool', tool_call_id: 'call_1', content: '18C' },
       ],
@@ -44,7 +50,13 @@ describe('OpenAI chat body', () => {
         request: {
           messages: [
             { role: 'developer', content: 'Be brief.' },
-            { role: 'user', content: [{ type: 'text', text: 'Weather in Paris?' }, { type: 'image_url', image_url: { url: 'https://example.com/a.png', detail: 'low' } }] },
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: 'Weather in Paris?' },
+                { type: 'image_url', image_url: { url: 'https://example.com/a.png', detail: 'low' } },
+              ],
+            },
             { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
             { role: 'tool', tool_call_id: 'call_1', content: '18C' },
           ],
@@ -91,7 +103,7 @@ describe('OpenAI chat body', () => {
     ['top_p below 0', { model: 'm', messages: [{ role: 'user', content: 'x' }], top_p: -0.1 }, 'top_p', /below the minimum of 0/],
     ['max_tokens of 0', { model: 'm', messages: [{ role: 'user', content: 'x' }], max_tokens: 0 }, 'max_tokens', /below the minimum of 1/],
     ['a fractional n', { model: 'm', messages: [{ role: 'user', content: 'x' }], n: 1.5 }, 'n', /expected an integer, but got a number/],
-    ['n above OpenAI\'s bound', { model: 'm', messages: [{ role: 'user', content: 'x' }], n: 129 }, 'n', /above the maximum of 128/],
+    ["n above OpenAI's bound", { model: 'm', messages: [{ role: 'user', content: 'x' }], n: 129 }, 'n', /above the maximum of 128/],
     ['two different token limits', { model: 'm', messages: [{ role: 'user', content: 'x' }], max_tokens: 5, max_completion_tokens: 6 }, 'max_completion_tokens', /only one/],
     ['stop with a number in it', { model: 'm', messages: [{ role: 'user', content: 'x' }], stop: ['a', 1] }, 'stop', /a string or an array of strings/],
     ['stream_options without stream', { model: 'm', messages: [{ role: 'user', content: 'x' }], stream_options: { include_usage: true } }, 'stream_options', /only allowed when 'stream' is true/],

@@ -38,7 +38,12 @@ describe('OpenAI replies', () => {
   });
 
   it('renders a text completion', () => {
-    expect(renderOpenAiCompletion({ id: 'cmpl-1', created: 5, model: 'up', choices: [{ index: 0, text: 'ok', finish_reason: 'length' }], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } }, 'writer')).toEqual({
+    expect(
+      renderOpenAiCompletion(
+        { id: 'cmpl-1', created: 5, model: 'up', choices: [{ index: 0, text: 'ok', finish_reason: 'length' }], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } },
+        'writer',
+      ),
+    ).toEqual({
       id: 'cmpl-1',
       object: 'text_completion',
       created: 5,

@@ -29,19 +29,22 @@ export function anthropicChatRequest(target: ProviderTarget, credential: Provide
   const turns = mergeSameRole(req.messages.filter((m) => !isSystem(m)).map(toTurn));
   const maxTokens = req.max_tokens ?? (Number(target.options?.max_tokens) || ANTHROPIC_DEFAULT_MAX_TOKENS);
   const tools = req.tools;
-  const body = withPassThrough({
-    model: target.model,
-    max_tokens: maxTokens,
-    messages: turns.map((t) => ({ role: t.role, content: t.blocks })),
-    system: system.length ? system.join('\n\n') : undefined,
-    temperature: req.temperature,
-    top_p: req.top_p,
-    stop_sequences: req.stop?.length ? req.stop : undefined,
-    stream: req.stream ? true : undefined,
-    metadata: req.user ? { user_id: req.user } : undefined,
-    tools: tools?.map((t) => compact({ name: t.function.name, description: t.function.description, input_schema: t.function.parameters ?? { type: 'object', properties: {} } })),
-    tool_choice: tools?.length ? toolChoice(req.tool_choice, req.parallel_tool_calls) : undefined,
-  }, req.extra);
+  const body = withPassThrough(
+    {
+      model: target.model,
+      max_tokens: maxTokens,
+      messages: turns.map((t) => ({ role: t.role, content: t.blocks })),
+      system: system.length ? system.join('\n\n') : undefined,
+      temperature: req.temperature,
+      top_p: req.top_p,
+      stop_sequences: req.stop?.length ? req.stop : undefined,
+      stream: req.stream ? true : undefined,
+      metadata: req.user ? { user_id: req.user } : undefined,
+      tools: tools?.map((t) => compact({ name: t.function.name, description: t.function.description, input_schema: t.function.parameters ?? { type: 'object', properties: {} } })),
+      tool_choice: tools?.length ? toolChoice(req.tool_choice, req.parallel_tool_calls) : undefined,
+    },
+    req.extra,
+  );
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'x-api-key': key,
@@ -79,7 +82,5 @@ function toTurn(m: ChatMessage): Turn {
 function userBlock(p: ContentPart): Block {
   if (p.type === 'text') return { type: 'text', text: p.text };
   const inline = dataUrl(p.image_url.url);
-  return inline
-    ? { type: 'image', source: { type: 'base64', media_type: inline.mediaType, data: inline.base64 } }
-    : { type: 'image', source: { type: 'url', url: p.image_url.url } };
+  return inline ? { type: 'image', source: { type: 'base64', media_type: inline.mediaType, data: inline.base64 } } : { type: 'image', source: { type: 'url', url: p.image_url.url } };
 }

@@ -24,7 +24,8 @@ describe('anthropic adapter', () => {
 
   it('maps each tool_choice', async () => {
     const tools = [{ type: 'function' as const, function: { name: 'f' } }];
-    const choice = async (tool_choice: ChatRequest['tool_choice']) => (JSON.parse((await chat.request(target, key, { messages: [{ role: 'user', content: 'x' }], tools, tool_choice })).body!) as { tool_choice?: unknown }).tool_choice;
+    const choice = async (tool_choice: ChatRequest['tool_choice']) =>
+      (JSON.parse((await chat.request(target, key, { messages: [{ role: 'user', content: 'x' }], tools, tool_choice })).body!) as { tool_choice?: unknown }).tool_choice;
     expect(await choice('auto')).toEqual({ type: 'auto' });
     expect(await choice('required')).toEqual({ type: 'any' });
     expect(await choice('none')).toEqual({ type: 'none' });
@@ -32,7 +33,10 @@ describe('anthropic adapter', () => {
   });
 
   it('honours a base URL, a version, a target max_tokens, and forwards passed-through parameters', async () => {
-    const req = await chat.request({ ...target, baseUrl: 'http://127.0.0.1:9/', options: { version: '2024-01-01', max_tokens: '1000' } }, key, { messages: [{ role: 'user', content: 'x' }], extra: { top_k: 5, model: 'claude-opus-4-1', max_tokens: 9 } });
+    const req = await chat.request({ ...target, baseUrl: 'http://127.0.0.1:9/', options: { version: '2024-01-01', max_tokens: '1000' } }, key, {
+      messages: [{ role: 'user', content: 'x' }],
+      extra: { top_k: 5, model: 'claude-opus-4-1', max_tokens: 9 },
+    });
     expect(req.url).toBe('http://127.0.0.1:9/v1/messages');
     expect(req.headers['anthropic-version']).toBe('2024-01-01');
     // a passed-through parameter never overrides what the adapter sets (the model above all)
@@ -44,7 +48,9 @@ describe('anthropic adapter', () => {
     await expect(async () => chat.request(target, key, { ...m, n: 2 })).rejects.toMatchObject({ kind: 'bad_request' });
     await expect(async () => chat.request(target, key, { ...m, response_format: { type: 'json_object' } })).rejects.toMatchObject({ kind: 'bad_request' });
     await expect(async () => chat.request(target, {}, m)).rejects.toMatchObject({ kind: 'auth' });
-    await expect(async () => chat.request(target, key, { messages: [{ role: 'assistant', content: null, tool_calls: [{ id: 'a', type: 'function', function: { name: 'f', arguments: 'not json' } }] }] })).rejects.toMatchObject({ kind: 'bad_request' });
+    await expect(async () =>
+      chat.request(target, key, { messages: [{ role: 'assistant', content: null, tool_calls: [{ id: 'a', type: 'function', function: { name: 'f', arguments: 'not json' } }] }] }),
+    ).rejects.toMatchObject({ kind: 'bad_request' });
   });
 
   it('reads a reply with cache usage (prompt tokens include cache reads and writes)', () => {
@@ -61,7 +67,11 @@ describe('anthropic adapter', () => {
     const res = chat.response(okReply(fixtureText('anthropic', 'tools-response.wire.json')), target);
     expect(res.choices[0]).toEqual({
       index: 0,
-      message: { role: 'assistant', content: "I'll check the weather.", tool_calls: [{ id: 'toolu_01A09q90qw90lq917835lq9', type: 'function', function: { name: 'get_weather', arguments: '{"location":"San Francisco, CA"}' } }] },
+      message: {
+        role: 'assistant',
+        content: "I'll check the weather.",
+        tool_calls: [{ id: 'toolu_01A09q90qw90lq917835lq9', type: 'function', function: { name: 'get_weather', arguments: '{"location":"San Francisco, CA"}' } }],
+      },
       finish_reason: 'tool_calls',
     });
     expect(res.usage).toEqual({ prompt_tokens: 472, completion_tokens: 89, total_tokens: 561 });

@@ -47,6 +47,8 @@ export const azureOpenAiAdapter: ProviderAdapter = {
     ...(t.model ? [] : ['model (the deployment name) is required']),
     ...(t.baseUrl && /^https?:\/\//.test(t.baseUrl) ? [] : ['baseUrl (https://<resource>.openai.azure.com) is required']),
     ...(t.options?.['api_version'] ? [] : ['options.api_version is required']),
-    ...(t.options?.['max_tokens_field'] !== undefined && !['max_tokens', 'max_completion_tokens'].includes(t.options['max_tokens_field']) ? ['options.max_tokens_field must be max_tokens or max_completion_tokens'] : []),
+    ...(t.options?.['max_tokens_field'] !== undefined && !['max_tokens', 'max_completion_tokens'].includes(t.options['max_tokens_field'])
+      ? ['options.max_tokens_field must be max_tokens or max_completion_tokens']
+      : []),
   ],
 };

@@ -38,12 +38,15 @@ export async function bedrockChatRequest(target: ProviderTarget, credential: Pro
   const system = req.messages.filter(isSystem).map((m) => ({ text: textOf(m.content) }));
   const turns = mergeSameRole(req.messages.filter((m) => !isSystem(m)).map(toTurn));
   const inferenceConfig = compact({ maxTokens: req.max_tokens, temperature: req.temperature, topP: req.top_p, stopSequences: req.stop?.length ? req.stop : undefined });
-  const body = withPassThrough({
-    messages: turns.map((t) => ({ role: t.role, content: t.blocks })),
-    system: system.length ? system : undefined,
-    inferenceConfig: Object.keys(inferenceConfig).length ? inferenceConfig : undefined,
-    toolConfig: toolConfig(req, turns),
-  }, req.extra);
+  const body = withPassThrough(
+    {
+      messages: turns.map((t) => ({ role: t.role, content: t.blocks })),
+      system: system.length ? system : undefined,
+      inferenceConfig: Object.keys(inferenceConfig).length ? inferenceConfig : undefined,
+      toolConfig: toolConfig(req, turns),
+    },
+    req.extra,
+  );
   return req.stream ? signed(target, credential, 'converse-stream', body, 'application/vnd.amazon.eventstream') : signed(target, credential, 'converse', body, 'application/json');
 }
 
@@ -55,7 +58,9 @@ function toolConfig(req: ChatRequest, turns: Turn[]): JsonObject | undefined {
   if (!req.tools?.length) return undefined;
   const historyHasTools = turns.some((t) => t.blocks.some((b) => b.toolUse !== undefined || b.toolResult !== undefined));
   if (req.tool_choice === 'none' && !historyHasTools) return undefined;
-  const tools = req.tools.map((t) => ({ toolSpec: compact({ name: t.function.name, description: t.function.description, inputSchema: { json: t.function.parameters ?? { type: 'object', properties: {} } } }) }));
+  const tools = req.tools.map((t) => ({
+    toolSpec: compact({ name: t.function.name, description: t.function.description, inputSchema: { json: t.function.parameters ?? { type: 'object', properties: {} } } }),
+  }));
   return compact({ tools, toolChoice: toolChoice(req.tool_choice) });
 }
 

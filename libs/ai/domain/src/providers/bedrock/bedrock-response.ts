@@ -45,7 +45,9 @@ export function bedrockChatResponse(reply: UpstreamReply, target: ProviderTarget
     id: reply.headers['x-amzn-requestid'] ?? localId('bedrock'),
     created: Math.floor(Date.now() / 1000),
     model: target.model,
-    choices: [{ index: 0, message: { role: 'assistant', content: text || (calls.length ? null : ''), ...(calls.length ? { tool_calls: calls } : {}) }, finish_reason: bedrockFinish(str(body.stopReason)) }],
+    choices: [
+      { index: 0, message: { role: 'assistant', content: text || (calls.length ? null : ''), ...(calls.length ? { tool_calls: calls } : {}) }, finish_reason: bedrockFinish(str(body.stopReason)) },
+    ],
     usage: bedrockUsage(obj(body.usage)),
   };
 }

@@ -5,7 +5,11 @@ const EXAMPLE_CREDENTIAL = { aws_access_key_id: 'AKIDEXAMPLE', aws_secret_access
 
 describe('SigV4 signing', () => {
   it('reproduces the published get-vanilla signature', async () => {
-    const signed = await signAws({ method: 'GET', url: 'https://example.amazonaws.com/', headers: {} }, EXAMPLE_CREDENTIAL, { region: 'us-east-1', service: 'service', signingDate: new Date('2015-08-30T12:36:00Z') });
+    const signed = await signAws({ method: 'GET', url: 'https://example.amazonaws.com/', headers: {} }, EXAMPLE_CREDENTIAL, {
+      region: 'us-east-1',
+      service: 'service',
+      signingDate: new Date('2015-08-30T12:36:00Z'),
+    });
     expect(signed.headers['x-amz-date']).toBe('20150830T123600Z');
     expect(signed.headers.authorization).toBe(
       'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31',

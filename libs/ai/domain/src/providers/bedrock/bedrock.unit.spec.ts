@@ -12,7 +12,9 @@ describe('bedrock adapter', () => {
   it('translates a chat call to Converse, signed for the region', async () => {
     const req = await chat.request(target, key, fixtureJson<ChatRequest>('bedrock', 'chat-request.canonical.json'));
     expect(req.url).toBe('https://bedrock-runtime.us-east-1.amazonaws.com/model/anthropic.claude-3-5-sonnet-20240620-v1%3A0/converse');
-    expect(req.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/bedrock\/aws4_request, SignedHeaders=accept;content-type;host;x-amz-date, Signature=[0-9a-f]{64}$/);
+    expect(req.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/bedrock\/aws4_request, SignedHeaders=accept;content-type;host;x-amz-date, Signature=[0-9a-f]{64}$/,
+    );
     expect(req.headers.host).toBe('bedrock-runtime.us-east-1.amazonaws.com');
     expect(JSON.parse(req.body!)).toEqual(fixtureJson('bedrock', 'chat-request.wire.json'));
   });
@@ -26,7 +28,8 @@ describe('bedrock adapter', () => {
 
   it('maps tool choices; "none" leaves the tools out when the history has no tool blocks', async () => {
     const tools = [{ type: 'function' as const, function: { name: 'f' } }];
-    const config = async (tool_choice: ChatRequest['tool_choice']) => (JSON.parse((await chat.request(target, key, { messages: [{ role: 'user', content: 'x' }], tools, tool_choice })).body!) as { toolConfig?: { toolChoice?: unknown } }).toolConfig;
+    const config = async (tool_choice: ChatRequest['tool_choice']) =>
+      (JSON.parse((await chat.request(target, key, { messages: [{ role: 'user', content: 'x' }], tools, tool_choice })).body!) as { toolConfig?: { toolChoice?: unknown } }).toolConfig;
     expect((await config('auto'))?.toolChoice).toEqual({ auto: {} });
     expect((await config({ type: 'function', function: { name: 'f' } }))?.toolChoice).toEqual({ tool: { name: 'f' } });
     expect(await config('none')).toBeUndefined();
@@ -35,7 +38,9 @@ describe('bedrock adapter', () => {
   it('refuses a target without a region, a web image link, and a credential without keys', async () => {
     const m = { messages: [{ role: 'user' as const, content: 'x' }] };
     await expect(async () => chat.request({ ...target, options: {} }, key, m)).rejects.toMatchObject({ kind: 'bad_request' });
-    await expect(async () => chat.request(target, key, { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/a.png' } }] }] })).rejects.toMatchObject({ kind: 'bad_request' });
+    await expect(async () => chat.request(target, key, { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/a.png' } }] }] })).rejects.toMatchObject({
+      kind: 'bad_request',
+    });
     await expect(async () => chat.request(target, {}, m)).rejects.toMatchObject({ kind: 'auth' });
     expect(bedrockAdapter.validateTarget({ ...target, options: {} })).toEqual(['options.region is required (e.g. us-east-1)']);
     expect(bedrockAdapter.validateTarget(target)).toEqual([]);
@@ -55,7 +60,11 @@ describe('bedrock adapter', () => {
     const res = chat.response(okReply(fixtureText('bedrock', 'tools-response.wire.json')), target);
     expect(res.choices[0]).toEqual({
       index: 0,
-      message: { role: 'assistant', content: "I'll look that up.", tool_calls: [{ id: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', type: 'function', function: { name: 'top_song', arguments: '{"sign":"WZPZ"}' } }] },
+      message: {
+        role: 'assistant',
+        content: "I'll look that up.",
+        tool_calls: [{ id: 'tooluse_kZJMlvQmRJ6eAyJE5GIl7Q', type: 'function', function: { name: 'top_song', arguments: '{"sign":"WZPZ"}' } }],
+      },
       finish_reason: 'tool_calls',
     });
   });
@@ -88,7 +97,10 @@ describe('bedrock adapter', () => {
     const { items, error } = expectSameAtEverySplit(() => chat.stream!(target), events('stream-error'));
     expect(items.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('Partial');
     expect(error).toMatchObject({ kind: 'protocol', message: 'bedrock: Model stream error: the model stopped responding' });
-    const throttled = encodeEventStream([{ type: 'messageStart', body: { role: 'assistant' } }, { exception: 'throttlingException', body: { message: 'Too many tokens' } }]);
+    const throttled = encodeEventStream([
+      { type: 'messageStart', body: { role: 'assistant' } },
+      { exception: 'throttlingException', body: { message: 'Too many tokens' } },
+    ]);
     expect(expectSameAtEverySplit(() => chat.stream!(target), throttled).error).toMatchObject({ kind: 'rate_limited' });
     const bytes = events('stream-text');
     const cut = chat.stream!(target);
@@ -109,12 +121,19 @@ describe('bedrock adapter', () => {
     const t = await e.request(titan, key, { input: 'hello', dimensions: 256 });
     expect(t.url).toBe('https://bedrock-runtime.us-east-1.amazonaws.com/model/amazon.titan-embed-text-v2%3A0/invoke');
     expect(JSON.parse(t.body!)).toEqual({ inputText: 'hello', dimensions: 256 });
-    expect(e.response(okReply('{"embedding":[0.5,-0.25],"inputTextTokenCount":2}'), titan)).toEqual({ model: titan.model, data: [{ index: 0, embedding: [0.5, -0.25] }], usage: { prompt_tokens: 2, total_tokens: 2 } });
+    expect(e.response(okReply('{"embedding":[0.5,-0.25],"inputTextTokenCount":2}'), titan)).toEqual({
+      model: titan.model,
+      data: [{ index: 0, embedding: [0.5, -0.25] }],
+      usage: { prompt_tokens: 2, total_tokens: 2 },
+    });
     await expect(async () => e.request(titan, key, { input: ['a', 'b'] })).rejects.toMatchObject({ kind: 'bad_request' });
     const cohere = { ...target, model: 'cohere.embed-english-v3' };
     const c = await e.request(cohere, key, { input: ['a', 'b'] });
     expect(JSON.parse(c.body!)).toEqual({ texts: ['a', 'b'], input_type: 'search_document' });
-    expect(e.response(okReply('{"embeddings":[[1],[2]],"id":"x","response_type":"embeddings_floats","texts":["a","b"]}'), cohere).data).toEqual([{ index: 0, embedding: [1] }, { index: 1, embedding: [2] }]);
+    expect(e.response(okReply('{"embeddings":[[1],[2]],"id":"x","response_type":"embeddings_floats","texts":["a","b"]}'), cohere).data).toEqual([
+      { index: 0, embedding: [1] },
+      { index: 1, embedding: [2] },
+    ]);
     await expect(async () => e.request({ ...target, model: 'meta.llama3' }, key, { input: 'a' })).rejects.toMatchObject({ kind: 'bad_request' });
   });
 

@@ -22,23 +22,31 @@ export function cohereChatRequest(target: ProviderTarget, credential: ProviderCr
   const choice = req.tool_choice;
   // Cohere cannot force one named tool; offering only that tool with REQUIRED means the same.
   const tools = typeof choice === 'object' ? req.tools?.filter((t) => t.function.name === choice.function.name) : req.tools;
-  const body = withPassThrough({
-    model: target.model,
-    messages: req.messages.map(toMessage),
-    stream: req.stream ? true : undefined,
-    max_tokens: req.max_tokens,
-    temperature: req.temperature,
-    p: req.top_p,
-    stop_sequences: req.stop?.length ? req.stop : undefined,
-    seed: req.seed,
-    frequency_penalty: req.frequency_penalty,
-    presence_penalty: req.presence_penalty,
-    logprobs: req.logprobs,
-    tools: tools?.length ? tools.map((t) => ({ type: 'function', function: compact({ name: t.function.name, description: t.function.description, parameters: t.function.parameters ?? { type: 'object', properties: {} } }) })) : undefined,
-    tool_choice: tools?.length && choice !== undefined && choice !== 'auto' ? (choice === 'none' ? 'NONE' : 'REQUIRED') : undefined,
-    strict_tools: req.tools?.some((t) => t.function.strict) || undefined,
-    response_format: responseFormat(req.response_format),
-  }, req.extra);
+  const body = withPassThrough(
+    {
+      model: target.model,
+      messages: req.messages.map(toMessage),
+      stream: req.stream ? true : undefined,
+      max_tokens: req.max_tokens,
+      temperature: req.temperature,
+      p: req.top_p,
+      stop_sequences: req.stop?.length ? req.stop : undefined,
+      seed: req.seed,
+      frequency_penalty: req.frequency_penalty,
+      presence_penalty: req.presence_penalty,
+      logprobs: req.logprobs,
+      tools: tools?.length
+        ? tools.map((t) => ({
+            type: 'function',
+            function: compact({ name: t.function.name, description: t.function.description, parameters: t.function.parameters ?? { type: 'object', properties: {} } }),
+          }))
+        : undefined,
+      tool_choice: tools?.length && choice !== undefined && choice !== 'auto' ? (choice === 'none' ? 'NONE' : 'REQUIRED') : undefined,
+      strict_tools: req.tools?.some((t) => t.function.strict) || undefined,
+      response_format: responseFormat(req.response_format),
+    },
+    req.extra,
+  );
   return { method: 'POST', url: joinUrl(target.baseUrl ?? COHERE_BASE_URL, '/v2/chat'), headers: h, body: JSON.stringify(body) };
 }
 
@@ -65,12 +73,15 @@ function toMessage(m: ChatMessage): JsonObject {
 
 /** Embed v2 (`/v2/embed`), float vectors. */
 export function cohereEmbeddingsRequest(target: ProviderTarget, credential: ProviderCredential, req: EmbeddingsRequest): UpstreamRequest {
-  const body = withPassThrough({
-    model: target.model,
-    texts: embeddingTexts(req, 'cohere'),
-    input_type: target.options?.input_type ?? COHERE_DEFAULT_INPUT_TYPE,
-    embedding_types: ['float'],
-    output_dimension: req.dimensions,
-  }, req.extra);
+  const body = withPassThrough(
+    {
+      model: target.model,
+      texts: embeddingTexts(req, 'cohere'),
+      input_type: target.options?.input_type ?? COHERE_DEFAULT_INPUT_TYPE,
+      embedding_types: ['float'],
+      output_dimension: req.dimensions,
+    },
+    req.extra,
+  );
   return { method: 'POST', url: joinUrl(target.baseUrl ?? COHERE_BASE_URL, '/v2/embed'), headers: headers(credential), body: JSON.stringify(body) };
 }

@@ -20,6 +20,8 @@ export const cohereAdapter: ProviderAdapter = {
   error: cohereError,
   validateTarget: (target) => {
     const t = target.options?.input_type;
-    return t && !['search_document', 'search_query', 'classification', 'clustering', 'image'].includes(t) ? ['options.input_type must be one of search_document, search_query, classification, clustering, image'] : [];
+    return t && !['search_document', 'search_query', 'classification', 'clustering', 'image'].includes(t)
+      ? ['options.input_type must be one of search_document, search_query, classification, clustering, image']
+      : [];
   },
 };

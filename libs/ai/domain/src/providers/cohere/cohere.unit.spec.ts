@@ -22,7 +22,8 @@ describe('cohere adapter', () => {
 
   it('maps auto, none and required tool choices', async () => {
     const tools = [{ type: 'function' as const, function: { name: 'f' } }];
-    const choice = async (tool_choice: ChatRequest['tool_choice']) => (JSON.parse((await chat.request(target, key, { messages: [{ role: 'user', content: 'x' }], tools, tool_choice })).body!) as { tool_choice?: unknown }).tool_choice;
+    const choice = async (tool_choice: ChatRequest['tool_choice']) =>
+      (JSON.parse((await chat.request(target, key, { messages: [{ role: 'user', content: 'x' }], tools, tool_choice })).body!) as { tool_choice?: unknown }).tool_choice;
     expect(await choice('auto')).toBeUndefined();
     expect(await choice('none')).toBe('NONE');
     expect(await choice('required')).toBe('REQUIRED');
@@ -48,7 +49,11 @@ describe('cohere adapter', () => {
     const res = chat.response(okReply(fixtureText('cohere', 'tools-response.wire.json')), target);
     expect(res.choices[0]).toEqual({
       index: 0,
-      message: { role: 'assistant', content: 'I will find the weather for Toronto.', tool_calls: [{ id: 'get_weather_1byjy32y4hvq', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Toronto"}' } }] },
+      message: {
+        role: 'assistant',
+        content: 'I will find the weather for Toronto.',
+        tool_calls: [{ id: 'get_weather_1byjy32y4hvq', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Toronto"}' } }],
+      },
       finish_reason: 'tool_calls',
     });
   });
@@ -96,7 +101,14 @@ describe('cohere adapter', () => {
     expect(req.url).toBe('https://api.cohere.com/v2/embed');
     expect(JSON.parse(req.body!)).toEqual({ model: 'embed-v4.0', texts: ['hello', 'goodbye'], input_type: 'search_document', embedding_types: ['float'], output_dimension: 256 });
     const res = e.response(okReply(fixtureText('cohere', 'embeddings-response.wire.json')), { ...target, model: 'embed-v4.0' });
-    expect(res).toEqual({ model: 'embed-v4.0', data: [{ index: 0, embedding: [0.016296387, -0.008354187, -0.04699707] }, { index: 1, embedding: [0.25, -0.5, 0.125] }], usage: { prompt_tokens: 2, total_tokens: 2 } });
+    expect(res).toEqual({
+      model: 'embed-v4.0',
+      data: [
+        { index: 0, embedding: [0.016296387, -0.008354187, -0.04699707] },
+        { index: 1, embedding: [0.25, -0.5, 0.125] },
+      ],
+      usage: { prompt_tokens: 2, total_tokens: 2 },
+    });
     expect(cohereAdapter.validateTarget({ ...target, options: { input_type: 'nope' } })).toHaveLength(1);
   });
 

@@ -51,15 +51,18 @@ export function geminiChatRequest(target: ProviderTarget, credential: ProviderCr
     logprobs: req.logprobs ? req.top_logprobs : undefined,
     ...responseFormat(req.response_format),
   });
-  const body = withPassThrough({
-    contents: turns.map((t) => ({ role: t.role, parts: t.blocks })),
-    systemInstruction: system.length ? { parts: [{ text: system.join('\n\n') }] } : undefined,
-    tools: req.tools?.length
-      ? [{ functionDeclarations: req.tools.map((t) => compact({ name: t.function.name, description: t.function.description, parametersJsonSchema: t.function.parameters })) }]
-      : undefined,
-    toolConfig: req.tools?.length ? toolConfig(req.tool_choice) : undefined,
-    generationConfig: Object.keys(generationConfig).length ? generationConfig : undefined,
-  }, req.extra);
+  const body = withPassThrough(
+    {
+      contents: turns.map((t) => ({ role: t.role, parts: t.blocks })),
+      systemInstruction: system.length ? { parts: [{ text: system.join('\n\n') }] } : undefined,
+      tools: req.tools?.length
+        ? [{ functionDeclarations: req.tools.map((t) => compact({ name: t.function.name, description: t.function.description, parametersJsonSchema: t.function.parameters })) }]
+        : undefined,
+      toolConfig: req.tools?.length ? toolConfig(req.tool_choice) : undefined,
+      generationConfig: Object.keys(generationConfig).length ? generationConfig : undefined,
+    },
+    req.extra,
+  );
   const url = req.stream ? geminiUrl(target, 'streamGenerateContent', '?alt=sse') : geminiUrl(target, 'generateContent');
   return { method: 'POST', url, headers: req.stream ? { ...h, accept: 'text/event-stream' } : h, body: JSON.stringify(body) };
 }

@@ -22,7 +22,8 @@ describe('gemini adapter', () => {
 
   it('maps each tool_choice to a function calling mode', async () => {
     const tools = [{ type: 'function' as const, function: { name: 'f' } }];
-    const config = async (tool_choice: ChatRequest['tool_choice']) => (JSON.parse((await chat.request(target, key, { messages: [{ role: 'user', content: 'x' }], tools, tool_choice })).body!) as { toolConfig?: unknown }).toolConfig;
+    const config = async (tool_choice: ChatRequest['tool_choice']) =>
+      (JSON.parse((await chat.request(target, key, { messages: [{ role: 'user', content: 'x' }], tools, tool_choice })).body!) as { toolConfig?: unknown }).toolConfig;
     expect(await config('auto')).toEqual({ functionCallingConfig: { mode: 'AUTO' } });
     expect(await config('required')).toEqual({ functionCallingConfig: { mode: 'ANY' } });
     expect(await config('none')).toEqual({ functionCallingConfig: { mode: 'NONE' } });
@@ -50,7 +51,10 @@ describe('gemini adapter', () => {
   it('reads function calls as tool calls with generated ids and finish reason tool_calls', () => {
     const res = chat.response(okReply(fixtureText('gemini', 'tools-response.wire.json')), target);
     const calls = res.choices[0].message.tool_calls!;
-    expect(calls.map((c) => [c.function.name, JSON.parse(c.function.arguments) as unknown])).toEqual([['get_weather', { location: 'Paris' }], ['get_weather', { location: 'Rome' }]]);
+    expect(calls.map((c) => [c.function.name, JSON.parse(c.function.arguments) as unknown])).toEqual([
+      ['get_weather', { location: 'Paris' }],
+      ['get_weather', { location: 'Rome' }],
+    ]);
     expect(new Set(calls.map((c) => c.id)).size).toBe(2);
     expect(res.choices[0]).toMatchObject({ message: { content: null }, finish_reason: 'tool_calls' });
   });
@@ -100,7 +104,10 @@ describe('gemini adapter', () => {
       ],
     });
     const res = e.response(okReply(fixtureText('gemini', 'embeddings-response.wire.json')), target);
-    expect(res.data).toEqual([{ index: 0, embedding: [0.013168523, -0.008711934, -0.046782676] }, { index: 1, embedding: [0.25, -0.5, 0.125] }]);
+    expect(res.data).toEqual([
+      { index: 0, embedding: [0.013168523, -0.008711934, -0.046782676] },
+      { index: 1, embedding: [0.25, -0.5, 0.125] },
+    ]);
     expect(e.response(okReply('{"embedding":{"values":[1,2]}}'), target).data).toEqual([{ index: 0, embedding: [1, 2] }]);
     await expect(async () => e.request(target, key, { input: [[1, 2]] })).rejects.toMatchObject({ kind: 'bad_request' });
   });

@@ -12,7 +12,12 @@ export const MISTRAL_BASE_URL = 'https://api.mistral.ai/v1';
 const PROVIDER = 'Mistral';
 
 function post(url: string, key: string | undefined, body: WireObject, stream: boolean | undefined): UpstreamRequest {
-  return { method: 'POST', url, headers: { 'content-type': 'application/json', accept: stream ? 'text/event-stream' : 'application/json', authorization: `Bearer ${key ?? ''}` }, body: JSON.stringify(body) };
+  return {
+    method: 'POST',
+    url,
+    headers: { 'content-type': 'application/json', accept: stream ? 'text/event-stream' : 'application/json', authorization: `Bearer ${key ?? ''}` },
+    body: JSON.stringify(body),
+  };
 }
 
 /** Mistral ends a choice with `error` when generation failed on its side: that is a provider failure, not an answer. */
@@ -43,8 +48,14 @@ const chat: TaskTranslation<ChatRequest, ChatResponse, ChatChunk> = {
 const embeddings: TaskTranslation<EmbeddingsRequest, EmbeddingsResponse, never> = {
   request: (target, credential, req) => {
     const input = req.input;
-    if (!(typeof input === 'string' || (Array.isArray(input) && input.every((i) => typeof i === 'string')))) throw new UpstreamError('bad_request', `${PROVIDER} embeddings take text input only, not token arrays`);
-    return post(joinUrl(target.baseUrl ?? MISTRAL_BASE_URL, 'embeddings'), credential['api_key'], defined({ ...extraFields(req.extra), model: target.model, input, output_dimension: req.dimensions, encoding_format: req.encoding_format }), false);
+    if (!(typeof input === 'string' || (Array.isArray(input) && input.every((i) => typeof i === 'string'))))
+      throw new UpstreamError('bad_request', `${PROVIDER} embeddings take text input only, not token arrays`);
+    return post(
+      joinUrl(target.baseUrl ?? MISTRAL_BASE_URL, 'embeddings'),
+      credential['api_key'],
+      defined({ ...extraFields(req.extra), model: target.model, input, output_dimension: req.dimensions, encoding_format: req.encoding_format }),
+      false,
+    );
   },
   response: (reply, target) => embeddingsResponseFrom(reply.body, target.model),
 };

@@ -112,7 +112,7 @@ function chunkChoiceFrom(c: unknown, i: number): ChatChunkChoice {
   if (!isObject(c)) throw protocolError(WHAT, 'a malformed chunk choice');
   const d = isObject(c['delta']) ? c['delta'] : {};
   const toolCalls = Array.isArray(d['tool_calls']) ? d['tool_calls'].map(toolCallDeltaFrom) : undefined;
-  const content = d['content'] === undefined || d['content'] === null ? undefined : contentText(d['content']) ?? undefined;
+  const content = d['content'] === undefined || d['content'] === null ? undefined : (contentText(d['content']) ?? undefined);
   const delta: ChatChunkChoice['delta'] = defined({
     role: d['role'] === 'assistant' ? ('assistant' as const) : undefined,
     content,

@@ -31,7 +31,12 @@ function post(url: string, headers: Record<string, string>, body: WireObject, st
 export function openAiChat(d: OpenAiDialect): TaskTranslation<ChatRequest, ChatResponse, ChatChunk> {
   return {
     request: (target, credential, req) =>
-      post(d.url(target, 'chat/completions'), d.headers(target, credential), chatBody(req, { model: d.bodyModel(target), streamUsage: d.streamUsage(target), maxTokensField: d.maxTokensField?.(target), developerAsSystem: d.developerAsSystem }), req.stream),
+      post(
+        d.url(target, 'chat/completions'),
+        d.headers(target, credential),
+        chatBody(req, { model: d.bodyModel(target), streamUsage: d.streamUsage(target), maxTokensField: d.maxTokensField?.(target), developerAsSystem: d.developerAsSystem }),
+        req.stream,
+      ),
     response: (reply, target) => chatResponseFrom(reply.body, target.model),
     stream: (target) => new OpenAiStreamDecoder({ provider: d.provider, requireDone: d.requireDone, chunk: (b) => chatChunkFrom(b, target.model) }),
   };
@@ -39,7 +44,8 @@ export function openAiChat(d: OpenAiDialect): TaskTranslation<ChatRequest, ChatR
 
 export function openAiCompletions(d: OpenAiDialect): TaskTranslation<CompletionRequest, CompletionResponse, CompletionChunk> {
   return {
-    request: (target, credential, req) => post(d.url(target, 'completions'), d.headers(target, credential), completionBody(req, { model: d.bodyModel(target), streamUsage: d.streamUsage(target) }), req.stream),
+    request: (target, credential, req) =>
+      post(d.url(target, 'completions'), d.headers(target, credential), completionBody(req, { model: d.bodyModel(target), streamUsage: d.streamUsage(target) }), req.stream),
     response: (reply, target) => completionResponseFrom(reply.body, target.model),
     stream: (target) => new OpenAiStreamDecoder({ provider: d.provider, requireDone: d.requireDone, chunk: (b) => completionChunkFrom(b, target.model) }),
   };

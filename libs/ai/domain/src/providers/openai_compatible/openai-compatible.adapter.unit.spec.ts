@@ -26,8 +26,22 @@ describe('openai-compatible adapter: requests', () => {
   });
 
   it('sends developer turns as system turns, which every local server template knows', async () => {
-    const req = await chat.request(ollama, {}, { messages: [{ role: 'developer', content: 'Be brief.' }, { role: 'user', content: 'hi' }] });
-    expect(JSON.parse(req.body ?? '')).toMatchObject({ messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'hi' }] });
+    const req = await chat.request(
+      ollama,
+      {},
+      {
+        messages: [
+          { role: 'developer', content: 'Be brief.' },
+          { role: 'user', content: 'hi' },
+        ],
+      },
+    );
+    expect(JSON.parse(req.body ?? '')).toMatchObject({
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'hi' },
+      ],
+    });
   });
 
   it('serves completions and embeddings at the same base', async () => {
@@ -77,7 +91,7 @@ describe('openai-compatible adapter: replies and streams', () => {
     expect(thrownBy(() => d.end())).toMatchObject({ kind: 'protocol' });
   });
 
-  it("reads a vLLM error object sent inside a stream as the error it is", () => {
+  it('reads a vLLM error object sent inside a stream as the error it is', () => {
     const d = chat.stream!(ollama);
     const bytes = new TextEncoder().encode('data: {"object":"error","message":"This model\'s maximum context length is 4096 tokens.","type":"BadRequestError","code":400}\n\n');
     expect(thrownBy(() => d.push(bytes))).toMatchObject({ kind: 'context_length' });

@@ -7,7 +7,11 @@ import { safeMessage } from './upstream-status';
 describe('provider support', () => {
   it('never shows a provider key an upstream message echoes back', () => {
     expect(safeMessage('bad key sk-ant-api03-abcdefghijkl and AIzaSyAbcdefghijklmnop and AKIAABCDEFGHIJKLMNOP')).toBe('bad key [redacted] and [redacted] and [redacted]');
-    const e = anthropicAdapter.error({ status: 401, headers: {}, body: JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key sk-ant-api03-secretsecret' } }) });
+    const e = anthropicAdapter.error({
+      status: 401,
+      headers: {},
+      body: JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key sk-ant-api03-secretsecret' } }),
+    });
     expect(e.message).not.toContain('secretsecret');
   });
 

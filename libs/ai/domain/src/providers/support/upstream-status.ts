@@ -2,8 +2,7 @@ import { retryAfterMs, UpstreamError, UpstreamErrorKind } from '../../upstream-e
 
 // Phrases providers use when the prompt does not fit the model; a 400 with one of these is the
 // caller's context-length problem rather than a generic bad request.
-const CONTEXT_LENGTH =
-  /prompt is too long|too many (input )?tokens|input is too long|context (length|window)|exceeds the maximum number of tokens|input token count.*exceeds|maximum context length/i;
+const CONTEXT_LENGTH = /prompt is too long|too many (input )?tokens|input is too long|context (length|window)|exceeds the maximum number of tokens|input token count.*exceeds|maximum context length/i;
 const CONTENT_FILTER = /content (policy|filter|management)|safety (system|filter)|blocked by/i;
 // Provider keys that an upstream message might echo back; never shown to the caller.
 const KEY_SHAPES = /\b(sk-(ant-)?[A-Za-z0-9_-]{6,}|AIza[0-9A-Za-z_-]{10,}|(AKIA|ASIA)[0-9A-Z]{12,})/g;

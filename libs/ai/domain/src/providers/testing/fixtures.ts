@@ -56,7 +56,7 @@ export function splits(bytes: Uint8Array): { name: string; parts: Uint8Array[] }
 
 function cut(bytes: Uint8Array, size: () => number): Uint8Array[] {
   const parts: Uint8Array[] = [];
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const n = size();
     parts.push(bytes.subarray(i, i + n));
     i += n;

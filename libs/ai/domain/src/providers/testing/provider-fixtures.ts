@@ -75,10 +75,14 @@ export function expectErrorCases(adapter: ProviderAdapter, cases: ErrorCase[]): 
   for (const c of cases) {
     const reply: UpstreamReply = { status: c.status, headers: c.headers ?? {}, body: typeof c.body === 'string' ? c.body : JSON.stringify(c.body) };
     const e = adapter.error(reply);
-    expect({ status: c.status, kind: e.kind, upstreamStatus: e.upstreamStatus, retryAfterMs: e.retryAfterMs }).toEqual({ status: c.status, kind: c.kind, upstreamStatus: c.status, retryAfterMs: c.retryAfterMs });
+    expect({ status: c.status, kind: e.kind, upstreamStatus: e.upstreamStatus, retryAfterMs: e.retryAfterMs }).toEqual({
+      status: c.status,
+      kind: c.kind,
+      upstreamStatus: c.status,
+      retryAfterMs: c.retryAfterMs,
+    });
     expect(e.message).toMatch(new RegExp(`^${adapter.name}: `));
   }
 }
 
 export const okReply = (body: string, headers: Record<string, string> = {}): UpstreamReply => ({ status: 200, headers, body });
-
