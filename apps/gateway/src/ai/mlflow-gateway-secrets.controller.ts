@@ -1,8 +1,7 @@
-import { Controller, Delete, Get, HttpCode, Post, Req, UseFilters } from '@nestjs/common';
-import { Request } from 'express';
+import { Body, Controller, Delete, Get, HttpCode, Post, Query, UseFilters } from '@nestjs/common';
 import { AiConfigError, invalid } from '@custos/ai-domain';
 import { Actions } from '@custos/rbac';
-import { MlflowApi, MlflowRequestBase, Policy } from '@custos/platform';
+import { MlflowApi, Policy } from '@custos/platform';
 import { ForbiddenAuditFilter } from '../proxy/forbidden.filter';
 import { AiConfigReads, SecretView } from './ai-config.reads';
 import { AiSecretCommands } from './ai-secret-commands.service';
@@ -17,20 +16,6 @@ import {
   ListGatewaySecretInfos,
   UpdateGatewaySecret,
 } from './mlflow-gateway-secrets.dto';
-
-class GatewayMlflowRequest extends MlflowRequestBase {
-  protected invalid(message: string): Error {
-    return invalid(message);
-  }
-
-  /** A `map<string, string>` field: absent is empty. Its refusal never echoes it (it may hold a secret). */
-  map(name: string): Record<string, unknown> {
-    const v = this.raw(name);
-    if (v === undefined || v === null) return {};
-    if (typeof v !== 'object' || Array.isArray(v)) throw invalid(`Invalid value for parameter '${name}': expected an object of string values, got ${Array.isArray(v) ? 'list' : typeof v}.`);
-    return v as Record<string, unknown>;
-  }
-}
 
 /**
  * MLflow 3's gateway secrets API (`/api/3.0/mlflow/gateway/secrets/*`) over the same commands and
@@ -50,27 +35,24 @@ export class MlflowGatewaySecretsController {
   @Post('create')
   @HttpCode(200)
   @MlflowApi({ body: CreateGatewaySecret, response: GatewaySecretResponse })
-  async create(@Req() req: Request) {
-    const r = new GatewayMlflowRequest(req);
-    noAuthConfig(r);
-    const secretId = await this.commands.create(r.string('secret_name'), r.string('provider'), r.map('secret_value'));
+  async create(@Body() body: CreateGatewaySecret) {
+    noAuthConfig(body.auth_config);
+    const secretId = await this.commands.create(body.secret_name, body.provider, body.secret_value ?? {});
     return { secret: await this.info({ secretId }) };
   }
 
   @Get('get')
   @MlflowApi({ query: GetGatewaySecretInfo, response: GatewaySecretResponse })
-  async get(@Req() req: Request) {
-    const r = new GatewayMlflowRequest(req);
-    const secretId = r.optionalString('secret_id');
-    const secretName = r.optionalString('secret_name');
+  async get(@Query() query: GetGatewaySecretInfo) {
+    const { secret_id: secretId, secret_name: secretName } = query;
     if (secretId === undefined && secretName === undefined) throw invalid('Either secret_id or secret_name must be provided');
     return { secret: await this.info(secretId !== undefined ? { secretId } : { secretName: secretName as string }) };
   }
 
   @Get('list')
   @MlflowApi({ query: ListGatewaySecretInfos, response: GatewaySecretListResponse })
-  async list(@Req() req: Request) {
-    const provider = new GatewayMlflowRequest(req).optionalString('provider');
+  async list(@Query() query: ListGatewaySecretInfos) {
+    const provider = query.provider;
     const all = await this.reads.secrets();
     return { secrets: all.filter((s) => provider === undefined || s.provider === provider).map(toInfo) };
   }
@@ -78,11 +60,10 @@ export class MlflowGatewaySecretsController {
   @Post('update')
   @HttpCode(200)
   @MlflowApi({ body: UpdateGatewaySecret, response: GatewaySecretResponse })
-  async update(@Req() req: Request) {
-    const r = new GatewayMlflowRequest(req);
-    noAuthConfig(r);
-    const secretId = r.string('secret_id');
-    const value = r.map('secret_value');
+  async update(@Body() body: UpdateGatewaySecret) {
+    noAuthConfig(body.auth_config);
+    const secretId = body.secret_id;
+    const value = body.secret_value ?? {};
     // MLflow: an empty map leaves the value as it is.
     if (Object.keys(value).length > 0) await this.commands.rotate(secretId, value);
     return { secret: await this.info({ secretId }) };
@@ -91,8 +72,8 @@ export class MlflowGatewaySecretsController {
   @Delete('delete')
   @HttpCode(200)
   @MlflowApi({ body: DeleteGatewaySecret, response: EmptyResponse })
-  async remove(@Req() req: Request) {
-    await this.commands.delete(new GatewayMlflowRequest(req).string('secret_id'));
+  async remove(@Body() body: DeleteGatewaySecret) {
+    await this.commands.delete(body.secret_id);
     return {};
   }
 
@@ -103,8 +84,8 @@ export class MlflowGatewaySecretsController {
   }
 }
 
-function noAuthConfig(r: GatewayMlflowRequest): void {
-  if (Object.keys(r.map('auth_config')).length > 0) {
+function noAuthConfig(authConfig: Record<string, string> | undefined): void {
+  if (Object.keys(authConfig ?? {}).length > 0) {
     throw invalid('auth_config is not supported: give a base URL and provider options on the endpoint target instead');
   }
 }

@@ -1,11 +1,11 @@
 import { UpstreamError } from '../../upstream-error';
+import { isObject, JsonObject } from '../support/wire-json';
+
+// The OpenAI family reads JSON with the same helpers as the other adapters; these add its own.
+export { isObject, joinUrl, num, str, compact as defined } from '../support/wire-json';
 
 /** A JSON object from a provider, before its shape is trusted. */
-export type WireObject = Record<string, unknown>;
-
-export function isObject(v: unknown): v is WireObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+export type WireObject = JsonObject;
 
 /** Parse a provider body that must be a JSON object; anything else is the provider breaking its format. */
 export function parseWireObject(text: string, what: string): WireObject {
@@ -23,29 +23,11 @@ export function protocolError(what: string, detail: string): UpstreamError {
   return new UpstreamError('protocol', `${what}: ${detail}`);
 }
 
-export function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
-export function num(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-}
-
 /** Header lookup that does not depend on how the transport cased the names. */
 export function header(headers: Readonly<Record<string, string>>, name: string): string | undefined {
   const wanted = name.toLowerCase();
   for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === wanted) return v;
   return undefined;
-}
-
-/** Copy the fields that are set (not undefined) so upstream bodies carry no `"x": undefined` noise. */
-export function defined<T extends WireObject>(obj: T): T {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
-}
-
-/** Base URL joined with a path, without doubling or losing the slash between them. */
-export function joinUrl(base: string, path: string): string {
-  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 }
 
 /**

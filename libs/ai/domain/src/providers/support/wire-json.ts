@@ -51,8 +51,9 @@ export function parseArguments(args: string, provider: string): JsonObject {
   throw new UpstreamError('bad_request', `tool call arguments must be a JSON object for ${provider}`);
 }
 
+/** Base URL joined with a path, without doubling or losing the slash between them. */
 export function joinUrl(base: string, path: string): string {
-  return base.replace(/\/+$/, '') + path;
+  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 }
 
 /**
