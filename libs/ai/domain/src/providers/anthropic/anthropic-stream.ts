@@ -1,9 +1,7 @@
 import { ChatChunk, Usage } from '../../canonical';
-import { ProviderTarget, StreamDecoder } from '../../provider-adapter';
-import { SseEvent, SseParser } from '../../sse';
+import { SseEvent } from '../../sse';
 import { UpstreamError } from '../../upstream-error';
-import { ChunkBuilder } from '../support/chunk-builder';
-import { FailureAfterChunks } from '../support/failure-after-chunks';
+import { SseChatDecoder } from '../support/sse-chat-decoder';
 import { JsonObject, num, obj, parseObject, str } from '../support/wire-json';
 import { anthropicStreamError } from './anthropic-error';
 import { anthropicFinish, anthropicUsage } from './anthropic-response';
@@ -12,33 +10,19 @@ import { anthropicFinish, anthropicUsage } from './anthropic-response';
  * Messages API stream: message_start, then per content block content_block_start / _delta / _stop,
  * message_delta (stop reason, output tokens), message_stop; `ping` anywhere, `error` midway.
  */
-export class AnthropicStreamDecoder implements StreamDecoder<ChatChunk> {
-  private readonly sse = new SseParser();
-  private readonly failure = new FailureAfterChunks();
-  private readonly out: ChunkBuilder;
+export class AnthropicStreamDecoder extends SseChatDecoder {
   /** content block index → tool call index, for input_json_delta */
   private readonly toolIndex = new Map<number, number>();
   private usage: JsonObject = {};
   private started = false;
   private done = false;
 
-  constructor(target: ProviderTarget) {
-    this.out = new ChunkBuilder('', target.model);
-  }
-
-  push(bytes: Uint8Array): ChatChunk[] {
-    return this.failure.run(this.sse.push(bytes), (e) => this.event(e));
-  }
-
-  end(): ChatChunk[] {
-    this.failure.rethrow();
-    const chunks = this.failure.run(this.sse.end(), (e) => this.event(e));
-    this.failure.rethrow();
+  protected complete(chunks: ChatChunk[]): ChatChunk[] {
     if (!this.done) throw new UpstreamError('protocol', 'anthropic: the stream ended before message_stop');
     return chunks;
   }
 
-  private event(e: SseEvent): ChatChunk[] {
+  protected event(e: SseEvent): ChatChunk[] {
     if (this.done) return [];
     const data = parseObject(e.data, 'anthropic');
     const type = str(data.type) ?? e.event;

@@ -1,9 +1,7 @@
 import { ChatChunk } from '../../canonical';
-import { ProviderTarget, StreamDecoder } from '../../provider-adapter';
-import { SseEvent, SseParser } from '../../sse';
+import { SseEvent } from '../../sse';
 import { UpstreamError } from '../../upstream-error';
-import { ChunkBuilder } from '../support/chunk-builder';
-import { FailureAfterChunks } from '../support/failure-after-chunks';
+import { SseChatDecoder } from '../support/sse-chat-decoder';
 import { num, obj, parseObject, str } from '../support/wire-json';
 import { cohereFailure, cohereFinish, cohereToolCall, cohereUsage } from './cohere-response';
 
@@ -12,32 +10,18 @@ import { cohereFailure, cohereFinish, cohereToolCall, cohereUsage } from './cohe
  * tool-plan-delta, tool-call-start / -delta / -end, citations, and message-end with the finish
  * reason and usage. A message-end with finish_reason ERROR is the stream failing midway.
  */
-export class CohereStreamDecoder implements StreamDecoder<ChatChunk> {
-  private readonly sse = new SseParser();
-  private readonly failure = new FailureAfterChunks();
-  private readonly out: ChunkBuilder;
+export class CohereStreamDecoder extends SseChatDecoder {
   /** Cohere's tool call index → the canonical one */
   private readonly toolIndex = new Map<number, number>();
   private started = false;
   private done = false;
 
-  constructor(target: ProviderTarget) {
-    this.out = new ChunkBuilder('', target.model);
-  }
-
-  push(bytes: Uint8Array): ChatChunk[] {
-    return this.failure.run(this.sse.push(bytes), (e) => this.event(e));
-  }
-
-  end(): ChatChunk[] {
-    this.failure.rethrow();
-    const chunks = this.failure.run(this.sse.end(), (e) => this.event(e));
-    this.failure.rethrow();
+  protected complete(chunks: ChatChunk[]): ChatChunk[] {
     if (!this.done) throw new UpstreamError('protocol', 'cohere: the stream ended before message-end');
     return chunks;
   }
 
-  private event(e: SseEvent): ChatChunk[] {
+  protected event(e: SseEvent): ChatChunk[] {
     if (this.done) return [];
     const data = parseObject(e.data, 'cohere');
     const type = str(data.type) ?? e.event;

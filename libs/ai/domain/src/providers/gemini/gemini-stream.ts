@@ -1,9 +1,8 @@
 import { ChatChunk } from '../../canonical';
-import { ProviderTarget, StreamDecoder } from '../../provider-adapter';
-import { SseEvent, SseParser } from '../../sse';
+import { SseEvent } from '../../sse';
 import { UpstreamError } from '../../upstream-error';
-import { ChunkBuilder, localId } from '../support/chunk-builder';
-import { FailureAfterChunks } from '../support/failure-after-chunks';
+import { localId } from '../support/chunk-builder';
+import { SseChatDecoder } from '../support/sse-chat-decoder';
 import { arr, JsonObject, num, obj, parseObject, str } from '../support/wire-json';
 import { geminiStreamError } from './gemini-error';
 import { callIds, candidateParts, geminiFinish, geminiUsage, promptBlocked } from './gemini-response';
@@ -18,32 +17,18 @@ interface CandidateState {
  * piece of each candidate; function calls arrive whole. The stream has no closing event, so it is
  * complete when every candidate has a finishReason; usageMetadata (cumulative) is reported at the end.
  */
-export class GeminiStreamDecoder implements StreamDecoder<ChatChunk> {
-  private readonly sse = new SseParser();
-  private readonly failure = new FailureAfterChunks();
-  private readonly out: ChunkBuilder;
+export class GeminiStreamDecoder extends SseChatDecoder {
   private readonly candidates = new Map<number, CandidateState>();
   private nextCallId: (() => string) | undefined;
   private usage: JsonObject | undefined;
 
-  constructor(target: ProviderTarget) {
-    this.out = new ChunkBuilder('', target.model);
-  }
-
-  push(bytes: Uint8Array): ChatChunk[] {
-    return this.failure.run(this.sse.push(bytes), (e) => this.event(e));
-  }
-
-  end(): ChatChunk[] {
-    this.failure.rethrow();
-    const chunks = this.failure.run(this.sse.end(), (e) => this.event(e));
-    this.failure.rethrow();
+  protected complete(chunks: ChatChunk[]): ChatChunk[] {
     const states = [...this.candidates.values()];
     if (states.length === 0 || states.some((s) => !s.finished)) throw new UpstreamError('protocol', 'gemini: the stream ended before a finishReason');
     return this.usage ? [...chunks, this.out.usage(geminiUsage(this.usage))] : chunks;
   }
 
-  private event(e: SseEvent): ChatChunk[] {
+  protected event(e: SseEvent): ChatChunk[] {
     const data = parseObject(e.data, 'gemini');
     if (data.error !== undefined) throw geminiStreamError(data);
     const blocked = promptBlocked(data);
