@@ -1,17 +1,11 @@
-import { StreamDecoder, UpstreamError, UpstreamReply, UpstreamRequest } from '@custos/ai-domain';
+import { StreamDecoder, UpstreamError, UpstreamRequest } from '@custos/ai-domain';
 import { request } from 'undici';
 
 /**
- * Test-side sending of an adapter's request over loopback with undici, as the pipeline would: the
- * reply read whole, or a stream fed to the adapter's decoder as the bytes arrive. A connection that
- * breaks mid-stream ends the decoder, which reports the stream as incomplete.
+ * Test-side sending of an adapter's request over loopback with undici, as the pipeline would: a
+ * stream fed to the adapter's decoder as the bytes arrive. A connection that breaks mid-stream
+ * ends the decoder, which reports the stream as incomplete.
  */
-export async function sendWhole(req: UpstreamRequest): Promise<UpstreamReply> {
-  const res = await request(req.url, { method: req.method, headers: req.headers, body: req.body });
-  const headers = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
-  return { status: res.statusCode, headers, body: await res.body.text() };
-}
-
 export async function sendStream<T>(req: UpstreamRequest, decoder: StreamDecoder<T>): Promise<{ status: number; chunks: T[] }> {
   const res = await request(req.url, { method: req.method, headers: req.headers, body: req.body });
   const chunks: T[] = [];
@@ -37,11 +31,13 @@ export interface LoopbackReply {
   bytes: Uint8Array;
 }
 
-/** Send an adapter's upstream request to a fake over loopback (tests only; the gateway uses undici). */
-export async function sendOverLoopback(req: { method: string; url: string; headers: Record<string, string>; body?: string }): Promise<LoopbackReply> {
-  const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body });
-  const bytes = new Uint8Array(await res.arrayBuffer());
-  const headers: Record<string, string> = {};
-  res.headers.forEach((v, k) => (headers[k] = v));
-  return { status: res.status, headers, body: new TextDecoder().decode(bytes), bytes };
+/**
+ * Send an adapter's upstream request to a fake over loopback and read the reply whole (tests only).
+ * undici, as the gateway sends, so a signed `host` header goes out as signed.
+ */
+export async function sendOverLoopback(req: UpstreamRequest): Promise<LoopbackReply> {
+  const res = await request(req.url, { method: req.method, headers: req.headers, body: req.body });
+  const bytes = new Uint8Array(await res.body.arrayBuffer());
+  const headers = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
+  return { status: res.statusCode, headers, body: new TextDecoder().decode(bytes), bytes };
 }

@@ -1,5 +1,5 @@
 import { ChatRequest, mistralAdapter, ProviderTarget, UpstreamError } from '@custos/ai-domain';
-import { sendStream, sendWhole } from './loopback-send';
+import { sendStream, sendOverLoopback } from './loopback-send';
 import { MistralFake, startMistralFake } from './mistral-fake';
 
 let fake: MistralFake;
@@ -35,7 +35,7 @@ const weather: ChatRequest = {
 
 describe('mistral adapter against the Mistral fake over loopback', () => {
   it('gets an answer from a request carrying every OpenAI-only field (none reaches Mistral)', async () => {
-    const reply = await sendWhole(await chat.request(target, key, everything));
+    const reply = await sendOverLoopback(await chat.request(target, key, everything));
     expect(reply.status).toBe(200);
     const res = chat.response(reply, target);
     expect(res.choices[0]).toMatchObject({ finish_reason: 'stop', message: { content: 'Fake answer to: Hello AI' } });
@@ -51,7 +51,7 @@ describe('mistral adapter against the Mistral fake over loopback', () => {
   });
 
   it('round-trips a tool call: a foreign call id is accepted once translated', async () => {
-    const first = chat.response(await sendWhole(await chat.request(target, key, weather)), target);
+    const first = chat.response(await sendOverLoopback(await chat.request(target, key, weather)), target);
     const call = first.choices[0].message.tool_calls?.[0];
     expect(first.choices[0].finish_reason).toBe('tool_calls');
     expect(JSON.parse(call?.function.arguments ?? '')).toEqual({ city: 'Paris' });
@@ -63,7 +63,7 @@ describe('mistral adapter against the Mistral fake over loopback', () => {
       ],
       tools: weather.tools,
     };
-    const reply = await sendWhole(await chat.request(target, key, followUp));
+    const reply = await sendOverLoopback(await chat.request(target, key, followUp));
     expect(reply.status).toBe(200);
     expect(chat.response(reply, target).choices[0].message.content).toBeTruthy();
   });
@@ -78,12 +78,12 @@ describe('mistral adapter against the Mistral fake over loopback', () => {
 
   it('gets embeddings of the asked dimension', async () => {
     const t = { ...target, model: 'codestral-embed' };
-    const res = embeddings.response(await sendWhole(await embeddings.request(t, key, { input: ['a', 'b'], dimensions: 5 })), t);
+    const res = embeddings.response(await sendOverLoopback(await embeddings.request(t, key, { input: ['a', 'b'], dimensions: 5 })), t);
     expect(res.data.map((d) => (d.embedding as number[]).length)).toEqual([5, 5]);
   });
 
   it('classifies the fake 422 for a field Mistral does not know as bad_request, with its field named', async () => {
-    const reply = await sendWhole(await chat.request(target, key, { messages: [{ role: 'user', content: 'x' }], extra: { logit_bias: { '1': 2 } } }));
+    const reply = await sendOverLoopback(await chat.request(target, key, { messages: [{ role: 'user', content: 'x' }], extra: { logit_bias: { '1': 2 } } }));
     expect(reply.status).toBe(422);
     const e = mistralAdapter.error(reply);
     expect(e.kind).toBe('bad_request');
@@ -96,20 +96,20 @@ describe('mistral adapter against the Mistral fake over loopback', () => {
     ['context_length', 'context_length'],
     ['server', 'server'],
   ])('classifies the fake %s reply as %s', async (fault, kind) => {
-    const reply = await sendWhole(await chat.request({ ...target, model: `fail-${fault}` }, key, everything));
+    const reply = await sendOverLoopback(await chat.request({ ...target, model: `fail-${fault}` }, key, everything));
     expect(mistralAdapter.error(reply).kind).toBe(kind);
   });
 
   it('answers the shared scenario models and the shared bad key', async () => {
-    expect(mistralAdapter.error(await sendWhole(await chat.request({ ...target, model: 'fake-429' }, key, everything)))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 7000 });
-    expect(mistralAdapter.error(await sendWhole(await chat.request({ ...target, model: 'fake-overloaded' }, key, everything)))).toMatchObject({ kind: 'server', upstreamStatus: 503 });
-    expect(mistralAdapter.error(await sendWhole(await chat.request(target, { api_key: 'bad-key' }, everything)))).toMatchObject({ kind: 'auth', upstreamStatus: 401 });
+    expect(mistralAdapter.error(await sendOverLoopback(await chat.request({ ...target, model: 'fake-429' }, key, everything)))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 7000 });
+    expect(mistralAdapter.error(await sendOverLoopback(await chat.request({ ...target, model: 'fake-overloaded' }, key, everything)))).toMatchObject({ kind: 'server', upstreamStatus: 503 });
+    expect(mistralAdapter.error(await sendOverLoopback(await chat.request(target, { api_key: 'bad-key' }, everything)))).toMatchObject({ kind: 'auth', upstreamStatus: 401 });
     await expect(sendStream(await chat.request({ ...target, model: 'fake-stream-error' }, key, { ...everything, stream: true }), chat.stream!(target))).rejects.toMatchObject({ kind: 'server' });
   });
 
   it('carries retry-after from a 429', async () => {
     fake.fail('rate_limited', { retryAfterSec: 3 });
-    expect(mistralAdapter.error(await sendWhole(await chat.request(target, key, everything)))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 3000 });
+    expect(mistralAdapter.error(await sendOverLoopback(await chat.request(target, key, everything)))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 3000 });
   });
 
   it('reports a generation that failed midway, and a broken connection', async () => {

@@ -1,5 +1,5 @@
 import { azureOpenAiAdapter, ChatChunk, ChatRequest, CompletionChunk, openAiAdapter, openAiCompatibleAdapter, ProviderAdapter, ProviderTarget, UpstreamError } from '@custos/ai-domain';
-import { sendStream, sendWhole } from './loopback-send';
+import { sendStream, sendOverLoopback } from './loopback-send';
 import { OpenAiFake, startOpenAiFake } from './openai-fake';
 
 let fake: OpenAiFake;
@@ -49,7 +49,7 @@ describe.each(CASES)('$name adapter against the fake over loopback', (c) => {
   });
 
   it('gets a chat answer with usage', async () => {
-    const reply = await sendWhole(await chat.request(target, c.credential, hello));
+    const reply = await sendOverLoopback(await chat.request(target, c.credential, hello));
     expect(reply.status).toBe(200);
     const res = chat.response(reply, target);
     expect(res.choices[0]).toMatchObject({ finish_reason: 'stop', message: { role: 'assistant', content: 'Fake answer to: Hello AI' } });
@@ -68,7 +68,7 @@ describe.each(CASES)('$name adapter against the fake over loopback', (c) => {
   });
 
   it('gets tool calls whole and streamed', async () => {
-    const whole = chat.response(await sendWhole(await chat.request(target, c.credential, weather)), target);
+    const whole = chat.response(await sendOverLoopback(await chat.request(target, c.credential, weather)), target);
     const call = whole.choices[0].message.tool_calls?.[0];
     expect(whole.choices[0].finish_reason).toBe('tool_calls');
     expect(call?.function.name).toBe('get_weather');
@@ -82,7 +82,7 @@ describe.each(CASES)('$name adapter against the fake over loopback', (c) => {
   it('gets completions whole and streamed', async () => {
     const t = c.target('gpt-3.5-turbo-instruct');
     const completions = c.adapter.completions!;
-    const whole = completions.response(await sendWhole(await completions.request(t, c.credential, { prompt: 'Say hello', max_tokens: 16 })), t);
+    const whole = completions.response(await sendOverLoopback(await completions.request(t, c.credential, { prompt: 'Say hello', max_tokens: 16 })), t);
     expect(whole.choices[0].text).toBe(' Fake completion of: Say hello');
     const { chunks } = await sendStream(await completions.request(t, c.credential, { prompt: 'Say hello', stream: true }), completions.stream!(t));
     expect(chunks.map((k: CompletionChunk) => k.choices[0]?.text ?? '').join('')).toBe(whole.choices[0].text);
@@ -91,7 +91,7 @@ describe.each(CASES)('$name adapter against the fake over loopback', (c) => {
   it('gets one embedding per input', async () => {
     const t = c.target('text-embedding-3-small');
     const embeddings = c.adapter.embeddings!;
-    const res = embeddings.response(await sendWhole(await embeddings.request(t, c.credential, { input: ['first text', 'second text'], dimensions: 4 })), t);
+    const res = embeddings.response(await sendOverLoopback(await embeddings.request(t, c.credential, { input: ['first text', 'second text'], dimensions: 4 })), t);
     expect(res.data.map((d) => d.index)).toEqual([0, 1]);
     expect(res.data.every((d) => Array.isArray(d.embedding) && d.embedding.length === 4)).toBe(true);
     expect(res.usage?.prompt_tokens).toBeGreaterThan(0);
@@ -104,7 +104,7 @@ describe.each(CASES)('$name adapter against the fake over loopback', (c) => {
     ['server', 'server'],
     ['content_filter', 'content_filter'],
   ])('classifies the fake %s reply as %s', async (fault, kind) => {
-    const reply = await sendWhole(await chat.request(c.target(`fail-${fault}`), c.credential, hello));
+    const reply = await sendOverLoopback(await chat.request(c.target(`fail-${fault}`), c.credential, hello));
     expect(reply.status).toBeGreaterThanOrEqual(400);
     expect(c.adapter.error(reply).kind).toBe(kind);
   });
@@ -116,19 +116,19 @@ describe.each(CASES)('$name adapter against the fake over loopback', (c) => {
     ['fake-500', 'server', 500],
     ['fake-overloaded', 'server', 503],
   ])('answers the shared scenario model %s with %s', async (model, kind, status) => {
-    const e = c.adapter.error(await sendWhole(await chat.request(c.target(model), c.credential, hello)));
+    const e = c.adapter.error(await sendOverLoopback(await chat.request(c.target(model), c.credential, hello)));
     expect(e).toMatchObject({ kind, upstreamStatus: status });
   });
 
   it('answers the shared rate-limit scenario with its retry-after, and the shared bad key with a 401', async () => {
-    expect(c.adapter.error(await sendWhole(await chat.request(c.target('fake-429'), c.credential, hello)))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 7000 });
+    expect(c.adapter.error(await sendOverLoopback(await chat.request(c.target('fake-429'), c.credential, hello)))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 7000 });
     if (c.name === 'openai_compatible') return; // a keyless server has no key to refuse
-    expect(c.adapter.error(await sendWhole(await chat.request(target, { api_key: 'bad-key' }, hello)))).toMatchObject({ kind: 'auth', upstreamStatus: 401 });
+    expect(c.adapter.error(await sendOverLoopback(await chat.request(target, { api_key: 'bad-key' }, hello)))).toMatchObject({ kind: 'auth', upstreamStatus: 401 });
   });
 
   it('carries retry-after from a scripted 429', async () => {
     fake.fail('rate_limited', { retryAfterSec: 2 });
-    const e = c.adapter.error(await sendWhole(await chat.request(target, c.credential, hello)));
+    const e = c.adapter.error(await sendOverLoopback(await chat.request(target, c.credential, hello)));
     expect(e).toMatchObject({ kind: 'rate_limited', upstreamStatus: 429, retryAfterMs: 2000 });
   });
 
@@ -148,12 +148,12 @@ describe.each(CASES)('$name adapter against the fake over loopback', (c) => {
 describe('the fake checks what each dialect requires', () => {
   it('refuses an OpenAI call without a key, in the OpenAI error body', async () => {
     const req = await openAiAdapter.chat!.request({ provider: 'openai', model: 'gpt-4o-mini', baseUrl: fake.openAiBase }, {}, hello);
-    expect(openAiAdapter.error(await sendWhole({ ...req, headers: { 'content-type': 'application/json' } })).kind).toBe('auth');
+    expect(openAiAdapter.error(await sendOverLoopback({ ...req, headers: { 'content-type': 'application/json' } })).kind).toBe('auth');
   });
 
   it('sees the Azure key header, the deployment in the path and no model in the body', async () => {
     const t: ProviderTarget = { provider: 'azure_openai', model: 'my-deployment', baseUrl: fake.azureBase, options: { api_version: '2024-10-21' } };
-    await sendWhole(await azureOpenAiAdapter.chat!.request(t, { api_key: 'azure-fake-2' }, { ...hello, extra: { model: 'smuggled' } }));
+    await sendOverLoopback(await azureOpenAiAdapter.chat!.request(t, { api_key: 'azure-fake-2' }, { ...hello, extra: { model: 'smuggled' } }));
     const seen = fake.requests[fake.requests.length - 1];
     expect(seen.url).toBe('/openai/deployments/my-deployment/chat/completions?api-version=2024-10-21');
     expect(seen.headers['api-key']).toBe('azure-fake-2');
@@ -161,7 +161,7 @@ describe('the fake checks what each dialect requires', () => {
   });
 
   it('answers an Azure call without api-version with its 404', async () => {
-    const reply = await sendWhole({
+    const reply = await sendOverLoopback({
       method: 'POST',
       url: `${fake.azureBase}/openai/deployments/d/chat/completions`,
       headers: { 'api-key': 'k', 'content-type': 'application/json' },
