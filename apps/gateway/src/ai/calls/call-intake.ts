@@ -75,20 +75,16 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 export async function readJsonBody(req: IncomingMessage, res: ServerResponse, maxBytes: number): Promise<unknown> {
   const tooLarge = () => new CallError('body_too_large', `The request body is larger than this gateway accepts (${maxBytes} bytes).`);
   const declared = Number(req.headers['content-length'] ?? NaN);
-  if (Number.isFinite(declared) && declared > maxBytes) return discard(req, res, tooLarge());
-  const parts: Buffer[] = [];
-  let size = 0;
+  if (Number.isFinite(declared) && declared > maxBytes * DRAIN_FACTOR) return closeAfterAnswer(req, res, tooLarge());
+  let read: Buffer | 'too_large';
   try {
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.byteLength;
-      if (size > maxBytes) return discard(req, res, tooLarge());
-      parts.push(chunk);
-    }
+    read = await readUpTo(req, res, maxBytes);
   } catch {
     // The caller went away mid-body: nobody is left to answer, and nothing was sent upstream.
     return new CallError('invalid_request', 'The request body was cut short.');
   }
-  const buf = Buffer.concat(parts);
+  if (read === 'too_large') return tooLarge();
+  const buf = read;
   if (buf.byteLength === 0) return new CallError('invalid_request', 'A JSON object request body is required.');
   const unsafe = unsafeJsonEscape(buf);
   if (unsafe) return new CallError('invalid_request', unsafeTextMessage(unsafe, 'request body'));
@@ -103,8 +99,34 @@ export async function readJsonBody(req: IncomingMessage, res: ServerResponse, ma
   return value;
 }
 
-/** Refuses without reading the rest; the connection closes after the answer, so a client still sending is not left stalled. */
-function discard(req: IncomingMessage, res: ServerResponse, e: CallError): CallError {
+/**
+ * A body over the limit by at most this factor is read to its end and dropped before the answer,
+ * so a client still sending can finish and read the 413 (a connection closed under its writes
+ * fails them with EPIPE instead); a larger one is answered at once and its connection closed.
+ */
+const DRAIN_FACTOR = 4;
+
+/** The body, or 'too_large' once it has passed the limit (the rest read and dropped). */
+function readUpTo(req: IncomingMessage, res: ServerResponse, maxBytes: number): Promise<Buffer | 'too_large'> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size <= maxBytes) parts.push(chunk);
+      else if (size > maxBytes * DRAIN_FACTOR) {
+        closeAfterAnswer(req, res, undefined);
+        resolve('too_large');
+      }
+    });
+    req.on('end', () => resolve(size > maxBytes ? 'too_large' : Buffer.concat(parts)));
+    req.on('error', reject);
+    req.on('aborted', () => reject(new Error('aborted')));
+  });
+}
+
+/** Answers without reading the rest; the connection closes after the answer, so a client still sending is not left stalled. */
+function closeAfterAnswer<T>(req: IncomingMessage, res: ServerResponse, e: T): T {
   res.setHeader('connection', 'close');
   req.resume();
   return e;
